@@ -1,0 +1,60 @@
+//! A small POSIX-like shell over a virtual filesystem.
+//!
+//! The shell knows nothing of Kubernetes: commands it does not implement itself
+//! (`kubectl`, `kind`, `sleep`, `curl`, ...) are handed to a [`Host`], which the
+//! sandbox provides. The same shell runs the learner's terminal, lesson checks and
+//! (later) commands inside containers.
+//!
+//! Architecture invariant: no IO, no clock, no randomness. Everything a command sees
+//! comes through [`Io`].
+
+use std::collections::BTreeMap;
+
+mod vfs;
+
+pub use vfs::{Vfs, VfsError};
+
+/// Which output stream a command writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Out,
+    Err,
+}
+
+/// Where a command's output goes; the shell routes it (terminal, pipe, file, `2>&1`).
+pub trait Sink {
+    fn write(&mut self, stream: Stream, bytes: &[u8]);
+}
+
+/// Everything a command may touch while it runs.
+pub struct Io<'a> {
+    pub stdin: &'a [u8],
+    pub vfs: &'a mut Vfs,
+    /// Absolute path of the working directory.
+    pub cwd: &'a str,
+    /// Exported variables (HOME, KUBECONFIG, ...).
+    pub env: &'a BTreeMap<String, String>,
+    pub sink: &'a mut dyn Sink,
+}
+
+impl Io<'_> {
+    pub fn out(&mut self, text: impl AsRef<[u8]>) {
+        self.sink.write(Stream::Out, text.as_ref());
+    }
+    pub fn err(&mut self, text: impl AsRef<[u8]>) {
+        self.sink.write(Stream::Err, text.as_ref());
+    }
+    /// Resolves a path as the command would see it (relative to `cwd`, `~` expanded).
+    pub fn resolve(&self, path: &str) -> String {
+        let home = self.env.get("HOME").map(String::as_str).unwrap_or("/");
+        vfs::resolve(self.cwd, home, path)
+    }
+}
+
+/// Commands that the shell does not implement itself.
+pub trait Host {
+    /// Runs `argv[0]` with the arguments `argv[1..]`. Returns the exit status, or
+    /// `None` when the host does not know the command (the shell then prints
+    /// `bash: foo: command not found` and sets status 127).
+    fn run(&mut self, argv: &[String], io: &mut Io<'_>) -> Option<i32>;
+}

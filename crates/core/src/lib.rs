@@ -1,1 +1,30 @@
-//! See the crate description in Cargo.toml.
+//! The pure simulation core: object store, API server, scheduler, kubelet with a fake
+//! container runtime, cluster networking, and a simulated clock.
+//!
+//! Architecture invariants: no IO, no wall clock, no browser APIs; all randomness comes
+//! from one seeded generator per cluster; nothing that reaches output iterates a
+//! `HashMap`. Same seed + same requests = same bytes.
+
+pub mod admission;
+pub mod api;
+pub mod apiserver;
+pub mod bootstrap;
+pub mod cluster;
+pub mod images;
+pub mod kubelet;
+pub mod network;
+pub mod patch;
+pub mod printers;
+pub mod resources;
+pub mod rng;
+pub mod scheduler;
+pub mod selectors;
+pub mod time;
+
+pub use api::{ApiError, Method, Request, Response};
+pub use cluster::{Cluster, ClusterConfig, ObjKey};
+
+/// The node image kind uses for Kubernetes v1.35.
+pub const KIND_NODE_IMAGE: &str = "kindest/node:v1.35.0";
+/// The kind release this sandbox behaves as.
+pub const KIND_VERSION: &str = "v0.31.0";

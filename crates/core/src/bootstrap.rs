@@ -1,0 +1,441 @@
+//! A cluster as `kind create cluster` leaves it: nodes, the kube-system and
+//! local-path-storage workloads, the default namespaces, services and config.
+//!
+//! Objects are created at the simulated instants kind would create them, so AGE
+//! columns differ as they do in a real fresh cluster.
+
+use serde_json::{json, Value};
+
+use crate::admission;
+use crate::cluster::{meta_mut, Cluster, ClusterConfig, ObjKey};
+use crate::resources::{self, ResourceType};
+use crate::time::{rfc3339, Millis};
+
+/// How long `kind create cluster` takes, start to end, in simulated time.
+pub const CREATE_DURATION_MS: Millis = 21_000;
+
+/// Creates a cluster as kind does, starting at `start`; its clock ends at
+/// `start + CREATE_DURATION_MS`.
+pub fn create_kind_cluster(config: ClusterConfig, seed: u64, start: Millis) -> Cluster {
+    let mut c = Cluster::empty(config, seed, start);
+    let version = c.config.kubernetes_version();
+    let nodes: Vec<(String, String)> = node_names(&c.config);
+    let multi = nodes.len() > 1;
+
+    // Nodes register first.
+    for (i, (name, role)) in nodes.iter().enumerate() {
+        c.now = start + 3_000 + i as Millis * 4_000;
+        let node = node_object(&c, name, role, i, &version, multi);
+        put(&mut c, "Node", "", node);
+    }
+    c.now = start + 4_000;
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        put(&mut c, "Namespace", "", json!({"metadata": {"name": ns}}));
+    }
+    put(&mut c, "Service", "default", json!({
+        "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+        "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "sessionAffinity": "None", "type": "ClusterIP"},
+    }));
+    put(&mut c, "Endpoints", "default", json!({
+        "metadata": {"name": "kubernetes", "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+        "subsets": [{"addresses": [{"ip": "172.18.0.2"}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}],
+    }));
+
+    // Control-plane static pods (mirror pods), host network.
+    let cp = nodes[0].0.clone();
+    c.now = start + 9_000;
+    let statics = [
+        ("etcd", format!("registry.k8s.io/etcd:3.6.6-0"), "system-node-critical"),
+        ("kube-apiserver", format!("registry.k8s.io/kube-apiserver:{version}"), "system-node-critical"),
+        ("kube-controller-manager", format!("registry.k8s.io/kube-controller-manager:{version}"), "system-node-critical"),
+        ("kube-scheduler", format!("registry.k8s.io/kube-scheduler:{version}"), "system-node-critical"),
+    ];
+    for (component, image, priority) in &statics {
+        let pod = json!({
+            "metadata": {
+                "name": format!("{component}-{cp}"),
+                "labels": {"component": component, "tier": "control-plane"},
+                "annotations": {"kubernetes.io/config.source": "file"},
+                "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": cp, "controller": true, "uid": node_uid(&c, &cp)}],
+            },
+            "spec": {
+                "containers": [{"name": component, "image": image}],
+                "hostNetwork": true,
+                "nodeName": cp,
+                "priority": 2000001000,
+                "priorityClassName": priority,
+                "automountServiceAccountToken": false,
+                "tolerations": [{"effect": "NoExecute", "operator": "Exists"}],
+            },
+        });
+        put_running_pod(&mut c, "kube-system", pod, start + 8_000, Some("172.18.0.2".into()));
+    }
+
+    // Add-ons: ConfigMaps, service accounts, DNS, CNI, kube-proxy, storage.
+    c.now = start + 11_000;
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        ensure_namespace_defaults(&mut c, ns);
+    }
+    for name in ["coredns", "extension-apiserver-authentication", "kube-apiserver-legacy-service-account-token-tracking", "kube-proxy", "kubeadm-config", "kubelet-config"] {
+        put(&mut c, "ConfigMap", "kube-system", json!({"metadata": {"name": name}, "data": {}}));
+    }
+    put(&mut c, "Service", "kube-system", json!({
+        "metadata": {"name": "kube-dns", "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
+                     "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
+        "spec": {"clusterIP": "10.96.0.10", "selector": {"k8s-app": "kube-dns"}, "ports": [
+            {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+            {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+            {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153},
+        ]},
+    }));
+    let coredns_hash = template_hash("coredns", &version);
+    add_workload(&mut c, Workload {
+        kind: "Deployment",
+        namespace: "kube-system",
+        name: "coredns",
+        labels: json!({"k8s-app": "kube-dns"}),
+        container: "coredns",
+        image: "registry.k8s.io/coredns/coredns:v1.13.1",
+        priority_class: "system-cluster-critical",
+        host_network: false,
+        hash: coredns_hash,
+        replicas: 2,
+        start: start + 12_000,
+        nodes: vec![cp.clone(); 2],
+    });
+    add_workload(&mut c, Workload {
+        kind: "DaemonSet",
+        namespace: "kube-system",
+        name: "kindnet",
+        labels: json!({"app": "kindnet", "k8s-app": "kindnet", "tier": "node"}),
+        container: "kindnet-cni",
+        image: "docker.io/kindest/kindnetd:v20251212-v0.29.0-alpha-105-g20ccfc88",
+        priority_class: "system-node-critical",
+        host_network: true,
+        hash: template_hash("kindnet", &version),
+        replicas: nodes.len(),
+        start: start + 12_000,
+        nodes: nodes.iter().map(|(n, _)| n.clone()).collect(),
+    });
+    add_workload(&mut c, Workload {
+        kind: "DaemonSet",
+        namespace: "kube-system",
+        name: "kube-proxy",
+        labels: json!({"k8s-app": "kube-proxy"}),
+        container: "kube-proxy",
+        image: "registry.k8s.io/kube-proxy:v1.35.0",
+        priority_class: "system-node-critical",
+        host_network: true,
+        hash: template_hash("kube-proxy", &version),
+        replicas: nodes.len(),
+        start: start + 12_000,
+        nodes: nodes.iter().map(|(n, _)| n.clone()).collect(),
+    });
+    c.now = start + 13_000;
+    put(&mut c, "Namespace", "", json!({"metadata": {"name": "local-path-storage"}}));
+    ensure_namespace_defaults(&mut c, "local-path-storage");
+    put(&mut c, "ConfigMap", "local-path-storage", json!({"metadata": {"name": "local-path-config"}, "data": {}}));
+    add_workload(&mut c, Workload {
+        kind: "Deployment",
+        namespace: "local-path-storage",
+        name: "local-path-provisioner",
+        labels: json!({"app": "local-path-provisioner"}),
+        container: "local-path-provisioner",
+        image: "docker.io/kindest/local-path-provisioner:v20251212-v0.29.0-alpha-105-g20ccfc88",
+        priority_class: "",
+        host_network: false,
+        hash: template_hash("local-path-provisioner", &version),
+        replicas: 1,
+        start: start + 13_000,
+        nodes: vec![cp.clone()],
+    });
+    put(&mut c, "StorageClass", "", json!({
+        "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+        "provisioner": "rancher.io/local-path",
+        "reclaimPolicy": "Delete",
+        "volumeBindingMode": "WaitForFirstConsumer",
+    }));
+    // The images kind preloads are present on every node.
+    for (name, _) in &nodes {
+        let set = c.runtime.node_images.entry(name.clone()).or_default();
+        for image in ["registry.k8s.io/pause:3.10.1"] {
+            set.insert(image.to_string());
+        }
+    }
+    c.now = start + CREATE_DURATION_MS;
+    c
+}
+
+/// `kind-control-plane`, `kind-worker`, `kind-worker2`, ...
+fn node_names(config: &ClusterConfig) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let (mut cps, mut workers) = (0, 0);
+    for role in &config.nodes {
+        let base = if role == "control-plane" { "control-plane" } else { "worker" };
+        let n = if base == "control-plane" {
+            cps += 1;
+            cps
+        } else {
+            workers += 1;
+            workers
+        };
+        let suffix = if n == 1 { String::new() } else { n.to_string() };
+        out.push((format!("{}-{base}{suffix}", config.name), base.to_string()));
+    }
+    if out.is_empty() {
+        out.push((format!("{}-control-plane", config.name), "control-plane".into()));
+    }
+    out
+}
+
+fn node_object(c: &Cluster, name: &str, role: &str, index: usize, version: &str, multi: bool) -> Value {
+    let mut labels = json!({
+        "beta.kubernetes.io/arch": "amd64",
+        "beta.kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+    });
+    let mut taints = Vec::new();
+    if role == "control-plane" {
+        labels["node-role.kubernetes.io/control-plane"] = json!("");
+        labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
+        if multi {
+            taints.push(json!({"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}));
+        }
+    }
+    let cidr = format!("10.244.{index}.0/24");
+    let ts = rfc3339(c.now);
+    let ready_at = rfc3339(c.now + 9_000);
+    let resources = json!({"cpu": "8", "ephemeral-storage": "263174212Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "16283452Ki", "pods": "110"});
+    let cond = |t: &str, s: &str, reason: &str, msg: &str, at: &str| json!({
+        "lastHeartbeatTime": at, "lastTransitionTime": at, "message": msg, "reason": reason, "status": s, "type": t,
+    });
+    let mut spec = json!({"podCIDR": cidr, "podCIDRs": [cidr], "providerID": format!("kind://docker/{}/{name}", c.config.name)});
+    if !taints.is_empty() {
+        spec["taints"] = json!(taints);
+    }
+    json!({
+        "metadata": {
+            "name": name,
+            "labels": labels,
+            "annotations": {
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+            },
+        },
+        "spec": spec,
+        "status": {
+            "addresses": [{"address": crate::network::node_ip(index), "type": "InternalIP"}, {"address": name, "type": "Hostname"}],
+            "allocatable": resources,
+            "capacity": resources,
+            "conditions": [
+                cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", &ts),
+                cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", &ts),
+                cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", &ts),
+                cond("Ready", "True", "KubeletReady", "kubelet is posting ready status", &ready_at),
+            ],
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+            "nodeInfo": {
+                "architecture": "amd64",
+                "bootID": format!("{:08x}-0000-4000-8000-{:012x}", index + 1, index + 1),
+                "containerRuntimeVersion": "containerd://2.2.0",
+                "kernelVersion": "6.8.0-88-generic",
+                "kubeProxyVersion": "",
+                "kubeletVersion": version,
+                "machineID": format!("{:032x}", index + 0x6b696e64),
+                "operatingSystem": "linux",
+                "osImage": "Debian GNU/Linux 12 (bookworm)",
+                "systemUUID": format!("{:08x}-0000-4000-8000-{:012x}", index + 0xa1, index + 0xa1),
+            },
+        },
+    })
+}
+
+fn node_uid(c: &Cluster, node: &str) -> Value {
+    c.get(&ObjKey { resource: "nodes".into(), namespace: String::new(), name: node.into() }).map(|n| n["metadata"]["uid"].clone()).unwrap_or(Value::Null)
+}
+
+fn rt_of(kind: &str) -> &'static ResourceType {
+    resources::RESOURCES.iter().find(|r| r.kind == kind && (r.group.is_empty() || r.group != "events.k8s.io")).expect("bootstrap kinds are registered")
+}
+
+/// Stores an object as the API server would after defaulting, at the cluster's now.
+fn put(c: &mut Cluster, kind: &str, namespace: &str, mut obj: Value) -> Value {
+    let rt = rt_of(kind);
+    if rt.namespaced {
+        meta_mut(&mut obj).insert("namespace".into(), json!(namespace));
+    }
+    admission::default_object(c, rt, &mut obj);
+    if matches!(kind, "Deployment" | "ReplicaSet" | "DaemonSet") {
+        meta_mut(&mut obj).insert("generation".into(), json!(1));
+    }
+    let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+    let key = ObjKey::new(rt, namespace, &name);
+    let stored = c.insert(key, obj);
+    crate::apiserver::with_type(rt, stored)
+}
+
+/// The default ServiceAccount and the `kube-root-ca.crt` ConfigMap every namespace
+/// gets from its controllers.
+pub(crate) fn ensure_namespace_defaults(c: &mut Cluster, ns: &str) {
+    let sa = ObjKey { resource: "serviceaccounts".into(), namespace: ns.into(), name: "default".into() };
+    if c.get(&sa).is_none() {
+        put(c, "ServiceAccount", ns, json!({"metadata": {"name": "default"}}));
+    }
+    let cm = ObjKey { resource: "configmaps".into(), namespace: ns.into(), name: "kube-root-ca.crt".into() };
+    if c.get(&cm).is_none() {
+        put(c, "ConfigMap", ns, json!({
+            "metadata": {"name": "kube-root-ca.crt", "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
+            "data": {"ca.crt": "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIKubeniwaSimulatedCAwDQYJKoZIhvcNAQELBQAwFTET\n-----END CERTIFICATE-----\n"},
+        }));
+    }
+}
+
+/// A pod that is already running, with the status the kubelet would have written.
+fn put_running_pod(c: &mut Cluster, ns: &str, mut pod: Value, started: Millis, ip: Option<String>) {
+    let node = pod["spec"]["nodeName"].as_str().unwrap_or("").to_string();
+    let node_index = c.list("nodes", None).iter().position(|n| n["metadata"]["name"] == node.as_str()).unwrap_or(0);
+    let ip = ip.unwrap_or_else(|| {
+        let ip = crate::network::allocate_pod_ip(c, node_index);
+        if let Some(host) = ip.rsplit('.').next().and_then(|h| h.parse().ok()) {
+            c.runtime.last_ip.insert(node_index, host);
+        }
+        ip
+    });
+    let t = rfc3339(started);
+    let ready = rfc3339(started + 2_000);
+    let statuses: Vec<Value> = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|ctr| {
+            let image = ctr["image"].as_str().unwrap_or("").to_string();
+            let id = c.rng.hex(32);
+            json!({
+                "containerID": format!("containerd://{id}"),
+                "image": image,
+                "imageID": format!("sha256:{}", c.rng.hex(32)),
+                "lastState": {},
+                "name": ctr["name"],
+                "ready": true,
+                "restartCount": 0,
+                "started": true,
+                "state": {"running": {"startedAt": ready}},
+            })
+        })
+        .collect();
+    let cond = |t_: &str, at: &str| json!({"lastProbeTime": null, "lastTransitionTime": at, "observedGeneration": 1, "status": "True", "type": t_});
+    pod["status"] = json!({
+        "conditions": [cond("PodReadyToStartContainers", &ready), cond("Initialized", &t), cond("Ready", &ready), cond("ContainersReady", &ready), cond("PodScheduled", &t)],
+        "containerStatuses": statuses,
+        "hostIP": crate::network::node_ip(node_index),
+        "hostIPs": [{"ip": crate::network::node_ip(node_index)}],
+        "observedGeneration": 1,
+        "phase": "Running",
+        "podIP": ip,
+        "podIPs": [{"ip": ip}],
+        "startTime": t,
+    });
+    let rt = rt_of("Pod");
+    meta_mut(&mut pod).insert("namespace".into(), json!(ns));
+    meta_mut(&mut pod).insert("generation".into(), json!(1));
+    let qos = admission::qos_class(&pod["spec"]);
+    admission::default_object(c, rt, &mut pod);
+    pod["status"]["qosClass"] = json!(qos);
+    let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
+    c.insert(ObjKey::new(rt, ns, &name), pod);
+}
+
+struct Workload {
+    kind: &'static str,
+    namespace: &'static str,
+    name: &'static str,
+    labels: Value,
+    container: &'static str,
+    image: &'static str,
+    priority_class: &'static str,
+    host_network: bool,
+    hash: String,
+    replicas: usize,
+    start: Millis,
+    nodes: Vec<String>,
+}
+
+/// A Deployment (with its ReplicaSet) or DaemonSet and its running pods.
+fn add_workload(c: &mut Cluster, w: Workload) {
+    let mut pod_spec = json!({"containers": [{"name": w.container, "image": w.image}]});
+    if w.host_network {
+        pod_spec["hostNetwork"] = json!(true);
+    }
+    if !w.priority_class.is_empty() {
+        pod_spec["priorityClassName"] = json!(w.priority_class);
+        pod_spec["priority"] = json!(if w.priority_class == "system-node-critical" { 2000001000 } else { 2000000000 });
+    }
+    if w.namespace == "kube-system" {
+        pod_spec["tolerations"] = json!([{"key": "CriticalAddonsOnly", "operator": "Exists"}, {"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]);
+    }
+    let n = w.replicas as i64;
+    let selector = json!({"matchLabels": w.labels});
+    let (owner_kind, owner_name, owner_uid) = if w.kind == "Deployment" {
+        let dep = put(c, "Deployment", w.namespace, json!({
+            "metadata": {"name": w.name, "labels": w.labels, "annotations": {"deployment.kubernetes.io/revision": "1"}},
+            "spec": {"replicas": n, "selector": selector, "template": {"metadata": {"labels": w.labels}, "spec": pod_spec}},
+            "status": {"availableReplicas": n, "observedGeneration": 1, "readyReplicas": n, "replicas": n, "updatedReplicas": n},
+        }));
+        let mut rs_labels = w.labels.clone();
+        rs_labels["pod-template-hash"] = json!(w.hash);
+        let rs_name = format!("{}-{}", w.name, w.hash);
+        let rs = put(c, "ReplicaSet", w.namespace, json!({
+            "metadata": {
+                "name": rs_name, "labels": rs_labels,
+                "annotations": {"deployment.kubernetes.io/desired-replicas": n.to_string(), "deployment.kubernetes.io/max-replicas": (n + 1).to_string(), "deployment.kubernetes.io/revision": "1"},
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": w.name, "uid": dep["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}],
+            },
+            "spec": {"replicas": n, "selector": {"matchLabels": rs_labels}, "template": {"metadata": {"labels": rs_labels}, "spec": pod_spec}},
+            "status": {"availableReplicas": n, "fullyLabeledReplicas": n, "observedGeneration": 1, "readyReplicas": n, "replicas": n},
+        }));
+        ("ReplicaSet", rs_name, rs["metadata"]["uid"].clone())
+    } else {
+        let ds = put(c, "DaemonSet", w.namespace, json!({
+            "metadata": {"name": w.name, "labels": w.labels, "annotations": {"deprecated.daemonset.template.generation": "1"}},
+            "spec": {"selector": selector, "template": {"metadata": {"labels": w.labels}, "spec": pod_spec}, "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}, "revisionHistoryLimit": 10},
+            "status": {"currentNumberScheduled": n, "desiredNumberScheduled": n, "numberAvailable": n, "numberMisscheduled": 0, "numberReady": n, "observedGeneration": 1, "updatedNumberScheduled": n},
+        }));
+        ("DaemonSet", w.name.to_string(), ds["metadata"]["uid"].clone())
+    };
+    for node in &w.nodes {
+        let name = if w.kind == "Deployment" { format!("{}-{}-{}", w.name, w.hash, c.rng.name_suffix(5)) } else { format!("{}-{}", w.name, c.rng.name_suffix(5)) };
+        let mut labels = w.labels.clone();
+        if w.kind == "Deployment" {
+            labels["pod-template-hash"] = json!(w.hash);
+        } else {
+            labels["controller-revision-hash"] = json!(w.hash);
+            labels["pod-template-generation"] = json!("1");
+        }
+        let mut spec = pod_spec.clone();
+        spec["nodeName"] = json!(node);
+        let pod = json!({
+            "metadata": {
+                "name": name, "labels": labels,
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": owner_kind, "name": owner_name, "uid": owner_uid, "controller": true, "blockOwnerDeletion": true}],
+                "generateName": if w.kind == "Deployment" { format!("{}-{}-", w.name, w.hash) } else { format!("{}-", w.name) },
+            },
+            "spec": spec,
+        });
+        let ip = if w.host_network {
+            let idx = c.list("nodes", None).iter().position(|n| n["metadata"]["name"] == node.as_str()).unwrap_or(0);
+            Some(crate::network::node_ip(idx))
+        } else {
+            None
+        };
+        put_running_pod(c, w.namespace, pod, w.start, ip);
+    }
+}
+
+/// A pod-template-hash: a function of the template, not of the seed.
+pub fn template_hash(name: &str, version: &str) -> String {
+    let h = crate::rng::fnv32a(format!("{name}/{version}").as_bytes());
+    let encoded = crate::rng::safe_encode(&h.to_string());
+    encoded.chars().take(10).collect()
+}

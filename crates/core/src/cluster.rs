@@ -1,0 +1,311 @@
+//! A cluster: its object store, its clock position, its timers, and the loop that
+//! runs controllers until the world settles.
+//!
+//! Writes from controllers go through the same store functions as API writes, so
+//! every change bumps `resourceVersion` and is recorded for watchers.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::kubelet::Runtime;
+use crate::resources::ResourceType;
+use crate::rng::SimRng;
+use crate::time::{rfc3339, Millis};
+
+/// Where an object lives in the store.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ObjKey {
+    /// `pods`, `deployments.apps`, ...
+    pub resource: String,
+    /// Empty for cluster-scoped objects.
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjKey {
+    pub fn new(rt: &ResourceType, namespace: &str, name: &str) -> ObjKey {
+        ObjKey {
+            resource: rt.group_resource(),
+            namespace: if rt.namespaced { namespace.to_string() } else { String::new() },
+            name: name.to_string(),
+        }
+    }
+    pub fn pod(namespace: &str, name: &str) -> ObjKey {
+        ObjKey { resource: "pods".into(), namespace: namespace.into(), name: name.into() }
+    }
+}
+
+/// A change, as a watcher sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchEvent {
+    pub kind: WatchKind,
+    pub key: ObjKey,
+    pub object: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchKind {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// Something scheduled to happen at a simulated instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Timer {
+    /// The kubelet's next step for a pod (identified by uid, so a re-created pod of
+    /// the same name is not confused with the old one).
+    Kubelet { pod: ObjKey, uid: String },
+}
+
+/// How a cluster was made (`kind create cluster` options).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterConfig {
+    pub name: String,
+    /// `kindest/node:v1.35.0`
+    pub node_image: String,
+    /// Roles of the nodes in order: `control-plane`, `worker`, ...
+    pub nodes: Vec<String>,
+}
+
+impl ClusterConfig {
+    pub fn kind_default(name: &str) -> ClusterConfig {
+        ClusterConfig { name: name.into(), node_image: crate::KIND_NODE_IMAGE.into(), nodes: vec!["control-plane".into()] }
+    }
+    /// Kubernetes version of the node image: `v1.35.0`.
+    pub fn kubernetes_version(&self) -> String {
+        self.node_image.rsplit_once(':').map(|(_, t)| t.split('@').next().unwrap_or(t).to_string()).unwrap_or_else(|| "v1.35.0".into())
+    }
+}
+
+/// One simulated cluster.
+pub struct Cluster {
+    pub config: ClusterConfig,
+    pub(crate) objects: BTreeMap<ObjKey, Value>,
+    resource_version: u64,
+    pub(crate) rng: SimRng,
+    pub(crate) now: Millis,
+    timers: BTreeMap<(Millis, u64), Timer>,
+    timer_seq: u64,
+    pub(crate) watch_log: Vec<(u64, WatchEvent)>,
+    pub(crate) runtime: Runtime,
+    /// The host port the API server is published on (`https://127.0.0.1:PORT`).
+    pub api_port: u16,
+}
+
+/// How many watch events are kept for `?watch=true&resourceVersion=N`.
+const WATCH_LOG_LIMIT: usize = 10_000;
+
+impl Cluster {
+    /// An empty cluster (no objects). Use [`crate::bootstrap::create_kind_cluster`] for
+    /// one as kind makes it.
+    pub(crate) fn empty(config: ClusterConfig, seed: u64, now: Millis) -> Cluster {
+        let mut rng = SimRng::new(seed);
+        let api_port = rng.between(32_768, 60_999) as u16;
+        Cluster {
+            config,
+            objects: BTreeMap::new(),
+            resource_version: 200,
+            rng,
+            now,
+            timers: BTreeMap::new(),
+            timer_seq: 0,
+            watch_log: Vec::new(),
+            runtime: Runtime::default(),
+            api_port,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.config.name
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    /// The current `resourceVersion` of the whole store.
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    pub fn get(&self, key: &ObjKey) -> Option<&Value> {
+        self.objects.get(key)
+    }
+
+    /// Objects of one resource (`pods`), in one namespace or all (`None`), by key order.
+    pub fn list(&self, resource: &str, namespace: Option<&str>) -> Vec<&Value> {
+        self.objects
+            .iter()
+            .filter(|(k, _)| k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns))
+            .map(|(_, v)| v)
+            .collect()
+    }
+
+    pub(crate) fn list_keys(&self, resource: &str) -> Vec<ObjKey> {
+        self.objects.keys().filter(|k| k.resource == resource).cloned().collect()
+    }
+
+    /// Stores a new object: assigns uid, resourceVersion and creationTimestamp.
+    pub(crate) fn insert(&mut self, key: ObjKey, mut obj: Value) -> Value {
+        let uid = self.rng.uuid();
+        let rv = self.bump();
+        let meta = meta_mut(&mut obj);
+        meta.insert("uid".into(), json!(uid));
+        meta.insert("resourceVersion".into(), json!(rv.to_string()));
+        meta.entry("creationTimestamp").or_insert_with(|| json!(rfc3339(self.now)));
+        self.objects.insert(key.clone(), obj.clone());
+        self.record(rv, WatchKind::Added, key, obj.clone());
+        obj
+    }
+
+    /// Replaces a stored object, bumping its resourceVersion.
+    pub(crate) fn replace(&mut self, key: &ObjKey, mut obj: Value) -> Value {
+        let rv = self.bump();
+        meta_mut(&mut obj).insert("resourceVersion".into(), json!(rv.to_string()));
+        self.objects.insert(key.clone(), obj.clone());
+        self.record(rv, WatchKind::Modified, key.clone(), obj.clone());
+        obj
+    }
+
+    /// Changes a stored object in place with `f`; writes only when something changed.
+    /// Returns false when the object is gone.
+    pub(crate) fn modify(&mut self, key: &ObjKey, f: impl FnOnce(&mut Value)) -> bool {
+        let Some(current) = self.objects.get(key) else { return false };
+        let mut next = current.clone();
+        f(&mut next);
+        if &next != current {
+            self.replace(key, next);
+        }
+        true
+    }
+
+    pub(crate) fn remove(&mut self, key: &ObjKey) -> Option<Value> {
+        let obj = self.objects.remove(key)?;
+        let rv = self.bump();
+        self.record(rv, WatchKind::Deleted, key.clone(), obj.clone());
+        Some(obj)
+    }
+
+    fn bump(&mut self) -> u64 {
+        // Real resourceVersions come from etcd revisions, which other writes (leases,
+        // events of system components) also advance; a small stride keeps numbers
+        // looking like a live cluster's.
+        self.resource_version += 1;
+        self.resource_version
+    }
+
+    fn record(&mut self, rv: u64, kind: WatchKind, key: ObjKey, object: Value) {
+        self.watch_log.push((rv, WatchEvent { kind, key, object }));
+        if self.watch_log.len() > WATCH_LOG_LIMIT {
+            let drop = self.watch_log.len() - WATCH_LOG_LIMIT;
+            self.watch_log.drain(..drop);
+        }
+    }
+
+    /// Watch events after `resource_version`, in order.
+    pub fn events_since(&self, resource_version: u64) -> impl Iterator<Item = &WatchEvent> {
+        self.watch_log.iter().filter(move |(rv, _)| *rv > resource_version).map(|(_, e)| e)
+    }
+
+    pub(crate) fn schedule(&mut self, at: Millis, timer: Timer) {
+        self.timer_seq += 1;
+        self.timers.insert((at.max(self.now), self.timer_seq), timer);
+    }
+
+    /// Runs the world up to `t`: fires due timers in order, running controllers after
+    /// each, and leaves the clock at `t`.
+    pub fn advance_to(&mut self, t: Millis) {
+        self.reconcile();
+        loop {
+            let Some((&(at, seq), _)) = self.timers.iter().next() else { break };
+            if at > t {
+                break;
+            }
+            let timer = self.timers.remove(&(at, seq)).expect("key just read");
+            self.now = self.now.max(at);
+            self.fire(timer);
+            self.reconcile();
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// The instant of the next pending timer, if any.
+    pub fn next_timer(&self) -> Option<Millis> {
+        self.timers.keys().next().map(|(at, _)| *at)
+    }
+
+    fn fire(&mut self, timer: Timer) {
+        match timer {
+            Timer::Kubelet { pod, uid } => crate::kubelet::step(self, &pod, &uid),
+        }
+    }
+
+    /// Runs every controller until none has anything more to do at this instant.
+    pub(crate) fn reconcile(&mut self) {
+        for _ in 0..64 {
+            let before = self.resource_version;
+            crate::scheduler::schedule_pending(self);
+            crate::kubelet::sync_all(self);
+            if self.resource_version == before {
+                return;
+            }
+        }
+    }
+
+    /// Records an Event about `involved` (core/v1), as components emit them.
+    /// `field_path` is e.g. `spec.containers{nginx}` for events about one container.
+    pub(crate) fn emit_event(&mut self, involved: &Value, field_path: Option<&str>, type_: &str, reason: &str, source: &str, message: String) {
+        let kind = involved["kind"].as_str().unwrap_or("Pod").to_string();
+        let meta = &involved["metadata"];
+        let ns = meta["namespace"].as_str().unwrap_or("default").to_string();
+        let name = format!("{}.{}", meta["name"].as_str().unwrap_or(""), self.rng.hex(8));
+        let ts = rfc3339(self.now);
+        let mut involved_ref = json!({
+            "apiVersion": involved["apiVersion"],
+            "kind": kind,
+            "name": meta["name"],
+            "namespace": ns,
+            "uid": meta["uid"],
+            "resourceVersion": meta["resourceVersion"],
+        });
+        if let Some(path) = field_path {
+            involved_ref["fieldPath"] = json!(path);
+        }
+        let (component, host) = match source.split_once('/') {
+            Some((c, h)) => (c.to_string(), Some(h.to_string())),
+            None => (source.to_string(), None),
+        };
+        let mut src = json!({ "component": component });
+        if let Some(h) = &host {
+            src["host"] = json!(h);
+        }
+        let event = json!({
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": { "name": name, "namespace": ns },
+            "involvedObject": involved_ref,
+            "reason": reason,
+            "message": message,
+            "source": src,
+            "firstTimestamp": ts,
+            "lastTimestamp": ts,
+            "count": 1,
+            "type": type_,
+            "eventTime": null,
+            "reportingComponent": if component == "default-scheduler" { json!("default-scheduler") } else { json!(component) },
+            "reportingInstance": host.map(Value::from).unwrap_or(json!("")),
+        });
+        let key = ObjKey { resource: "events".into(), namespace: ns, name };
+        self.insert(key, event);
+    }
+}
+
+/// `metadata` as a mutable map, created when missing.
+pub(crate) fn meta_mut(obj: &mut Value) -> &mut serde_json::Map<String, Value> {
+    if !obj.get("metadata").is_some_and(Value::is_object) {
+        obj["metadata"] = json!({});
+    }
+    obj["metadata"].as_object_mut().expect("just ensured")
+}

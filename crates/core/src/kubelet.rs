@@ -1,0 +1,656 @@
+//! The kubelet and a fake container runtime: pulls images from the catalogue, starts
+//! and stops containers, restarts them with back-off, and writes pod status.
+//!
+//! The runtime's view (`Runtime`) is the truth about containers; pod status is
+//! rendered from it after every change, as the kubelet's status manager does.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use crate::cluster::{Cluster, ObjKey, Timer};
+use crate::images::{self, ImageRef, Process};
+use crate::time::{rfc3339, Millis};
+
+/// The back-off the kubelet applies to image pulls and crashing containers.
+const BACKOFF_INITIAL_MS: Millis = 10_000;
+const BACKOFF_MAX_MS: Millis = 300_000;
+/// How long the pod sandbox (network namespace, IP) takes to come up.
+const SANDBOX_MS: Millis = 1_000;
+
+/// What the runtime knows, per node and per pod.
+#[derive(Debug, Clone, Default)]
+pub struct Runtime {
+    pods: BTreeMap<String, PodRuntime>,
+    /// Images present on each node (`docker.io/library/nginx:1.25.3`).
+    pub(crate) node_images: BTreeMap<String, BTreeSet<String>>,
+    /// The last pod IP handed out per node index (host-local IPAM continues after it).
+    pub(crate) last_ip: BTreeMap<usize, u32>,
+    pub(crate) released_ips: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone)]
+struct PodRuntime {
+    key: ObjKey,
+    node: String,
+    ip: Option<String>,
+    sandbox_ready_at: Option<Millis>,
+    containers: Vec<ContainerRt>,
+    /// When each condition last changed: (status, time).
+    conditions: BTreeMap<&'static str, (bool, Millis, Option<&'static str>)>,
+    deleting_until: Option<Millis>,
+    stopped: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    Waiting { reason: String, message: Option<String> },
+    Running { started: Millis },
+    Terminated { code: i32, reason: String, started: Millis, finished: Millis },
+}
+
+/// What the kubelet will do next for one container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    Nothing,
+    Pull,
+    PullDone,
+    PullFailed,
+    Start,
+    Exit,
+    Restart,
+}
+
+#[derive(Debug, Clone)]
+struct ContainerRt {
+    name: String,
+    image: String,
+    state: State,
+    last: Option<State>,
+    restarts: u32,
+    ready: bool,
+    started_once: bool,
+    next: Next,
+    next_at: Millis,
+    backoff: Millis,
+    pull_started: Millis,
+    /// When a failed pull is tried again.
+    retry_at: Millis,
+    container_id: Option<String>,
+    /// The log of the current and previous run.
+    pub logs: Vec<String>,
+    pub previous_logs: Vec<String>,
+}
+
+/// Starts tracking every pod that was bound to a node since the last sync.
+pub fn sync_all(cluster: &mut Cluster) {
+    for key in cluster.list_keys("pods") {
+        let Some(pod) = cluster.get(&key) else { continue };
+        let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()).map(String::from) else { continue };
+        let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
+        if cluster.runtime.pods.contains_key(&uid) || !pod["metadata"]["deletionTimestamp"].is_null() {
+            continue;
+        }
+        if pod["status"]["phase"] == "Running" || pod["spec"]["hostNetwork"] == true && pod["status"]["phase"] == "Running" {
+            // Pods the bootstrap created already running have no runtime state to drive.
+            continue;
+        }
+        let containers = pod["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| ContainerRt {
+                name: c["name"].as_str().unwrap_or("").to_string(),
+                image: c["image"].as_str().unwrap_or("").to_string(),
+                state: State::Waiting { reason: "ContainerCreating".into(), message: None },
+                last: None,
+                restarts: 0,
+                ready: false,
+                started_once: false,
+                next: Next::Pull,
+                next_at: cluster.now + SANDBOX_MS,
+                backoff: 0,
+                pull_started: 0,
+                retry_at: 0,
+                container_id: None,
+                logs: Vec::new(),
+                previous_logs: Vec::new(),
+            })
+            .collect();
+        let now = cluster.now;
+        let mut conditions = BTreeMap::new();
+        conditions.insert("PodReadyToStartContainers", (false, now, None));
+        conditions.insert("Initialized", (true, now, None));
+        conditions.insert("Ready", (false, now, Some("ContainersNotReady")));
+        conditions.insert("ContainersReady", (false, now, Some("ContainersNotReady")));
+        let rt = PodRuntime {
+            key: key.clone(),
+            node,
+            ip: None,
+            sandbox_ready_at: None,
+            containers,
+            conditions,
+            deleting_until: None,
+            stopped: false,
+        };
+        cluster.runtime.pods.insert(uid.clone(), rt);
+        write_status(cluster, &uid, true);
+        cluster.schedule(now + SANDBOX_MS, Timer::Kubelet { pod: key, uid });
+    }
+}
+
+/// The kubelet's work for one pod at the current instant.
+pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
+    let now = cluster.now;
+    let Some(mut rt) = cluster.runtime.pods.remove(uid) else { return };
+    let Some(pod) = cluster.get(key).cloned() else { return };
+    if pod["metadata"]["uid"].as_str() != Some(uid) {
+        return;
+    }
+    // Deletion: stop containers, then remove the pod.
+    if let Some(until) = rt.deleting_until {
+        if !rt.stopped {
+            rt.stopped = true;
+            for c in rt.containers.iter_mut() {
+                if matches!(c.state, State::Running { .. }) {
+                    let path = format!("spec.containers{{{}}}", c.name);
+                    cluster.emit_event(&pod, Some(&path), "Normal", "Killing", &format!("kubelet/{}", rt.node), format!("Stopping container {}", c.name));
+                }
+            }
+            let stop_at = rt.containers.iter().map(|c| stop_time(&pod, c, now)).max().unwrap_or(now).min(until);
+            cluster.runtime.pods.insert(uid.to_string(), rt);
+            cluster.schedule(stop_at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
+            return;
+        }
+        if let Some(ip) = &rt.ip {
+            cluster.runtime.released_ips.insert(ip.clone());
+        }
+        cluster.remove(key);
+        return;
+    }
+    if rt.sandbox_ready_at.is_none() && now >= rt.containers.first().map(|c| c.next_at).unwrap_or(now) {
+        rt.sandbox_ready_at = Some(now);
+        let node_index = node_index(cluster, &rt.node);
+        let ip = if pod["spec"]["hostNetwork"] == true {
+            crate::network::node_ip(node_index)
+        } else {
+            let ip = crate::network::allocate_pod_ip(cluster, node_index);
+            if let Some(host) = ip.rsplit('.').next().and_then(|h| h.parse().ok()) {
+                cluster.runtime.last_ip.insert(node_index, host);
+            }
+            ip
+        };
+        rt.ip = Some(ip);
+        rt.conditions.insert("PodReadyToStartContainers", (true, now, None));
+    }
+    let restart_policy = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always").to_string();
+    let source = format!("kubelet/{}", rt.node);
+    let pull_policy: Vec<String> =
+        pod["spec"]["containers"].as_array().into_iter().flatten().map(|c| c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent").to_string()).collect();
+    let command_of: Vec<Value> = pod["spec"]["containers"].as_array().into_iter().flatten().cloned().collect();
+    for i in 0..rt.containers.len() {
+        let c = &mut rt.containers[i];
+        if c.next == Next::Nothing || c.next_at > now {
+            continue;
+        }
+        let path = format!("spec.containers{{{}}}", c.name);
+        let node_has = cluster.runtime.node_images.get(&rt.node).is_some_and(|s| s.contains(&ImageRef::parse(&c.image).full()));
+        match c.next {
+            Next::Pull => {
+                let always = pull_policy.get(i).map(String::as_str) == Some("Always");
+                if node_has && !always {
+                    let msg = format!("Container image \"{}\" already present on machine", c.image);
+                    cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
+                    c.next = Next::Start;
+                    c.next_at = now + 100 + cluster.rng.below(200);
+                } else {
+                    cluster.emit_event(&pod, Some(&path), "Normal", "Pulling", &source, format!("Pulling image \"{}\"", c.image));
+                    c.pull_started = now;
+                    match images::find(&c.image) {
+                        Some(img) => {
+                            // About 20 MB/s from the registry, plus a round trip.
+                            let ms = 600 + img.size / 20_000 + cluster.rng.below(700);
+                            c.next = Next::PullDone;
+                            c.next_at = now + ms;
+                        }
+                        None => {
+                            c.next = Next::PullFailed;
+                            c.next_at = now + 900 + cluster.rng.below(900);
+                        }
+                    }
+                    if matches!(c.state, State::Waiting { ref reason, .. } if reason == "ImagePullBackOff") {
+                        c.state = State::Waiting { reason: "ContainerCreating".into(), message: None };
+                        if c.started_once {
+                            c.state = State::Waiting { reason: "ImagePullBackOff".into(), message: None };
+                        }
+                    }
+                }
+            }
+            Next::PullDone => {
+                let size = images::find(&c.image).map(|i| i.size).unwrap_or(0);
+                cluster.runtime.node_images.entry(rt.node.clone()).or_default().insert(ImageRef::parse(&c.image).full());
+                let took = go_duration(now - c.pull_started);
+                let msg = format!("Successfully pulled image \"{}\" in {took} ({took} including waiting). Image size: {size} bytes.", c.image);
+                cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
+                c.backoff = 0;
+                c.next = Next::Start;
+                c.next_at = now + 100 + cluster.rng.below(200);
+            }
+            Next::PullFailed => {
+                let reference = ImageRef::parse(&c.image);
+                let full = reference.full();
+                let why = if images::repository_exists(&c.image) {
+                    format!("{full}: not found")
+                } else {
+                    "pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed".to_string()
+                };
+                let detail = format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {why}");
+                let detail = if images::repository_exists(&c.image) {
+                    detail
+                } else {
+                    format!("failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {why}")
+                        .replace("failed to pull and unpack", "rpc error: code = Unknown desc = failed to pull and unpack")
+                };
+                cluster.emit_event(&pod, Some(&path), "Warning", "Failed", &source, format!("Failed to pull image \"{}\": {detail}", c.image));
+                cluster.emit_event(&pod, Some(&path), "Warning", "Failed", &source, "Error: ErrImagePull".to_string());
+                c.state = State::Waiting { reason: "ErrImagePull".into(), message: Some(detail) };
+                c.backoff = if c.backoff == 0 { BACKOFF_INITIAL_MS } else { (c.backoff * 2).min(BACKOFF_MAX_MS) };
+                // The pod worker's next sync shows the back-off; the pull is retried
+                // when the back-off ends.
+                c.retry_at = now + c.backoff;
+                c.next = Next::Restart;
+                c.next_at = now + 4_000 + cluster.rng.below(4_000);
+            }
+            Next::Restart if matches!(c.state, State::Waiting { ref reason, .. } if reason == "ErrImagePull") => {
+                let msg = format!("Back-off pulling image \"{}\"", c.image);
+                cluster.emit_event(&pod, Some(&path), "Normal", "BackOff", &source, msg.clone());
+                cluster.emit_event(&pod, Some(&path), "Warning", "Failed", &source, "Error: ImagePullBackOff".to_string());
+                c.state = State::Waiting { reason: "ImagePullBackOff".into(), message: Some(msg) };
+                c.next = Next::Pull;
+                c.next_at = c.retry_at.max(now);
+            }
+            Next::Start | Next::Restart => {
+                if c.next == Next::Restart {
+                    c.restarts += 1;
+                    if matches!(c.state, State::Terminated { .. }) {
+                        c.last = Some(c.state.clone());
+                    }
+                    c.previous_logs = std::mem::take(&mut c.logs);
+                    let msg = format!("Container image \"{}\" already present on machine", c.image);
+                    cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
+                }
+                cluster.emit_event(&pod, Some(&path), "Normal", "Created", &source, format!("Created container: {}", c.name));
+                cluster.emit_event(&pod, Some(&path), "Normal", "Started", &source, format!("Started container {}", c.name));
+                c.container_id = Some(cluster.rng.hex(32));
+                c.state = State::Running { started: now };
+                c.started_once = true;
+                c.ready = true;
+                let behaviour = behaviour_of(&command_of[i], &c.image);
+                c.logs = behaviour.logs(now, &command_of[i]);
+                match behaviour.exit_after {
+                    Some((after, _)) => {
+                        c.next = Next::Exit;
+                        c.next_at = now + after;
+                    }
+                    None => c.next = Next::Nothing,
+                }
+            }
+            Next::Exit => {
+                let started = match c.state {
+                    State::Running { started } => started,
+                    _ => now,
+                };
+                let code = behaviour_of(&command_of[i], &c.image).exit_after.map(|(_, code)| code).unwrap_or(0);
+                let reason = if code == 0 { "Completed" } else { "Error" };
+                c.state = State::Terminated { code, reason: reason.into(), started, finished: now };
+                c.ready = false;
+                let restart = match restart_policy.as_str() {
+                    "Never" => false,
+                    "OnFailure" => code != 0,
+                    _ => true,
+                };
+                if restart {
+                    // The first restart is immediate; then 10 s doubling to 5 min.
+                    let delay = c.backoff;
+                    c.backoff = if c.backoff == 0 { BACKOFF_INITIAL_MS } else { (c.backoff * 2).min(BACKOFF_MAX_MS) };
+                    if delay > 0 {
+                        c.next = Next::Restart;
+                        c.next_at = now + 1_000;
+                        // The kubelet reports the back-off at its next sync.
+                        let pod_ref = format!("{}_{}({})", key.name, key.namespace, uid);
+                        let backoff_msg = format!("back-off {} restarting failed container={} pod={pod_ref}", go_duration_coarse(delay), c.name);
+                        cluster.emit_event(&pod, Some(&path), "Warning", "BackOff", &source, format!("Back-off restarting failed container {} in pod {pod_ref}", c.name));
+                        c.last = Some(c.state.clone());
+                        c.state = State::Waiting { reason: "CrashLoopBackOff".into(), message: Some(backoff_msg) };
+                        c.next_at = now + delay;
+                    } else {
+                        c.next = Next::Restart;
+                        c.next_at = now + 1_000;
+                    }
+                } else {
+                    c.next = Next::Nothing;
+                }
+            }
+            Next::Nothing => {}
+        }
+    }
+    // The pod's next wake-up.
+    let wake = rt.containers.iter().filter(|c| c.next != Next::Nothing).map(|c| c.next_at).min();
+    cluster.runtime.pods.insert(uid.to_string(), rt);
+    write_status(cluster, uid, false);
+    if let Some(at) = wake {
+        cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
+    }
+}
+
+fn node_index(cluster: &Cluster, node: &str) -> usize {
+    cluster.list("nodes", None).iter().position(|n| n["metadata"]["name"] == node).unwrap_or(0)
+}
+
+/// When a container stopped at `now` is gone: servers exit on SIGTERM at once; a
+/// shell running `sleep` as PID 1 ignores it and is killed at the end of the grace
+/// period.
+fn stop_time(pod: &Value, c: &ContainerRt, now: Millis) -> Millis {
+    let spec = pod["spec"]["containers"].as_array().and_then(|cs| cs.iter().find(|x| x["name"] == c.name.as_str())).cloned().unwrap_or(Value::Null);
+    match behaviour_of(&spec, &c.image).ignores_sigterm {
+        true => Millis::MAX,
+        false => now + 300,
+    }
+}
+
+/// What a container's process does, from its command or the image's default.
+struct Behaviour {
+    exit_after: Option<(Millis, i32)>,
+    ignores_sigterm: bool,
+    lines: Vec<String>,
+    go_lines: Vec<String>,
+}
+
+impl Behaviour {
+    fn logs(&self, now: Millis, container: &Value) -> Vec<String> {
+        let port = container["env"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["name"] == "PORT")
+            .and_then(|e| e["value"].as_str())
+            .unwrap_or("8080")
+            .to_string();
+        let stamp = go_log_stamp(now);
+        let mut out: Vec<String> = self.lines.clone();
+        out.extend(self.go_lines.iter().map(|l| format!("{stamp} {}", l.replace("{port}", &port))));
+        out
+    }
+}
+
+fn behaviour_of(container: &Value, image: &str) -> Behaviour {
+    let words: Vec<String> = ["command", "args"]
+        .iter()
+        .flat_map(|f| container[*f].as_array().cloned().unwrap_or_default())
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
+    if !words.is_empty() && !container["command"].is_null() {
+        let script = words.join(" ");
+        let long_running = script.contains("sleep infinity") || script.contains("while true") || script.contains("tail -f");
+        if long_running {
+            return Behaviour { exit_after: None, ignores_sigterm: true, lines: Vec::new(), go_lines: Vec::new() };
+        }
+        if let Some(secs) = script.split_whitespace().skip_while(|w| *w != "sleep").nth(1).and_then(|s| s.trim_end_matches(';').parse::<u64>().ok()) {
+            return Behaviour { exit_after: Some((secs * 1000, 0)), ignores_sigterm: true, lines: Vec::new(), go_lines: Vec::new() };
+        }
+        return Behaviour { exit_after: Some((100, 0)), ignores_sigterm: false, lines: Vec::new(), go_lines: Vec::new() };
+    }
+    match images::find(image).map(|i| &i.process) {
+        Some(Process::Server { logs, go_logs, .. }) => {
+            Behaviour { exit_after: None, ignores_sigterm: false, lines: logs.clone(), go_lines: go_logs.clone() }
+        }
+        Some(Process::Exit { code, after_ms, logs }) => {
+            Behaviour { exit_after: Some((*after_ms, *code)), ignores_sigterm: false, lines: logs.clone(), go_lines: Vec::new() }
+        }
+        None => Behaviour { exit_after: None, ignores_sigterm: false, lines: Vec::new(), go_lines: Vec::new() },
+    }
+}
+
+/// Go's `log` prefix: `2024/08/15 15:02:39`.
+fn go_log_stamp(t: Millis) -> String {
+    let s = rfc3339(t);
+    format!("{}/{}/{} {}", &s[0..4], &s[5..7], &s[8..10], &s[11..19])
+}
+
+/// Go's `time.Duration.String()` for a pull time: `3.456s`, `812ms`.
+pub fn go_duration(ms: Millis) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let secs = ms / 1000;
+    let frac = ms % 1000;
+    let (m, s) = (secs / 60, secs % 60);
+    let sec_part = if frac == 0 { format!("{s}s") } else { format!("{s}.{}s", format!("{frac:03}").trim_end_matches('0')) };
+    if m > 0 {
+        format!("{m}m{sec_part}")
+    } else {
+        sec_part
+    }
+}
+
+/// Back-off durations as the kubelet prints them: `10s`, `1m20s`, `5m0s`.
+fn go_duration_coarse(ms: Millis) -> String {
+    let secs = ms / 1000;
+    if secs >= 60 {
+        format!("{}m{}s", secs / 60, secs % 60)
+    } else {
+        format!("{secs}s")
+    }
+}
+
+/// Renders pod status from the runtime and writes it when it changed.
+fn write_status(cluster: &mut Cluster, uid: &str, first: bool) {
+    let Some(rt) = cluster.runtime.pods.get(uid).cloned() else { return };
+    let Some(pod) = cluster.get(&rt.key).cloned() else { return };
+    let now = cluster.now;
+    let mut rt = rt;
+    let all_ready = rt.containers.iter().all(|c| c.ready);
+    let set = |rt: &mut PodRuntime, name: &'static str, value: bool, reason: Option<&'static str>| {
+        let entry = rt.conditions.get(name).copied();
+        if entry.map(|(v, _, _)| v) != Some(value) {
+            rt.conditions.insert(name, (value, now, reason));
+        }
+    };
+    set(&mut rt, "ContainersReady", all_ready, if all_ready { None } else { Some("ContainersNotReady") });
+    set(&mut rt, "Ready", all_ready, if all_ready { None } else { Some("ContainersNotReady") });
+    let generation = pod["metadata"]["generation"].clone();
+    let scheduled_at = pod["status"]["conditions"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled"))
+        .and_then(|c| c["lastTransitionTime"].as_str().map(String::from))
+        .unwrap_or_else(|| rfc3339(now));
+    let not_ready: Vec<String> = rt.containers.iter().filter(|c| !c.ready).map(|c| c.name.clone()).collect();
+    let mut conditions = Vec::new();
+    for name in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"] {
+        let (v, at, reason) = rt.conditions[name];
+        let mut c = json!({
+            "lastProbeTime": null,
+            "lastTransitionTime": rfc3339(at),
+            "observedGeneration": generation,
+            "status": if v { "True" } else { "False" },
+            "type": name,
+        });
+        if let Some(r) = reason {
+            c["reason"] = json!(r);
+            c["message"] = json!(format!("containers with unready status: [{}]", not_ready.join(" ")));
+        }
+        conditions.push(c);
+    }
+    conditions.push(json!({
+        "lastProbeTime": null,
+        "lastTransitionTime": scheduled_at,
+        "observedGeneration": generation,
+        "status": "True",
+        "type": "PodScheduled",
+    }));
+    let spec_containers: Vec<Value> = pod["spec"]["containers"].as_array().cloned().unwrap_or_default();
+    let statuses: Vec<Value> = rt
+        .containers
+        .iter()
+        .zip(spec_containers.iter())
+        .map(|(c, spec)| {
+            let reference = ImageRef::parse(&c.image);
+            let short = if reference.repository.starts_with("docker.io/") { reference.full() } else { reference.full() };
+            let mut s = json!({
+                "image": short,
+                "imageID": if c.started_once { json!(format!("{}@sha256:{}", reference.repository, digest(&reference.full()))) } else { json!("") },
+                "lastState": c.last.as_ref().map(state_json).unwrap_or(json!({})),
+                "name": c.name,
+                "ready": c.ready,
+                "restartCount": c.restarts,
+                "started": matches!(c.state, State::Running { .. }),
+                "state": state_json(&c.state),
+            });
+            if let Some(id) = &c.container_id {
+                s["containerID"] = json!(format!("containerd://{id}"));
+            }
+            let mounts: Vec<Value> = spec["volumeMounts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| {
+                    let mut v = json!({"mountPath": m["mountPath"], "name": m["name"]});
+                    if m["readOnly"] == true {
+                        v["readOnly"] = json!(true);
+                        v["recursiveReadOnly"] = json!("Disabled");
+                    }
+                    v
+                })
+                .collect();
+            if !mounts.is_empty() {
+                s["volumeMounts"] = json!(mounts);
+            }
+            s
+        })
+        .collect();
+    let running = rt.containers.iter().any(|c| matches!(c.state, State::Running { .. }) || c.started_once && c.next != Next::Nothing);
+    let all_done = rt.containers.iter().all(|c| matches!(c.state, State::Terminated { .. }) && c.next == Next::Nothing);
+    let phase = if all_done {
+        if rt.containers.iter().all(|c| matches!(c.state, State::Terminated { code: 0, .. })) { "Succeeded" } else { "Failed" }
+    } else if running {
+        "Running"
+    } else {
+        "Pending"
+    };
+    let node_ip = crate::network::node_ip(node_index(cluster, &rt.node));
+    let mut status = json!({
+        "conditions": conditions,
+        "containerStatuses": statuses,
+        "hostIP": node_ip,
+        "hostIPs": [{"ip": node_ip}],
+        "observedGeneration": generation,
+        "phase": phase,
+        "qosClass": pod["status"]["qosClass"].clone(),
+        "startTime": pod["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| rfc3339(now)),
+    });
+    if let Some(ip) = &rt.ip {
+        status["podIP"] = json!(ip);
+        status["podIPs"] = json!([{"ip": ip}]);
+    }
+    let _ = first;
+    cluster.modify(&rt.key, |p| p["status"] = status);
+    cluster.runtime.pods.insert(uid.to_string(), rt);
+}
+
+fn state_json(s: &State) -> Value {
+    match s {
+        State::Waiting { reason, message } => {
+            let mut w = json!({"reason": reason});
+            if let Some(m) = message {
+                w["message"] = json!(m);
+            }
+            json!({"waiting": w})
+        }
+        State::Running { started } => json!({"running": {"startedAt": rfc3339(*started)}}),
+        State::Terminated { code, reason, started, finished } => json!({"terminated": {
+            "containerID": null,
+            "exitCode": code,
+            "finishedAt": rfc3339(*finished),
+            "reason": reason,
+            "startedAt": rfc3339(*started),
+        }}),
+    }
+}
+
+/// A stable fake sha256 digest for an image reference (64 hex characters).
+fn digest(reference: &str) -> String {
+    (0..8u32).map(|i| format!("{:08x}", crate::rng::fnv32a(format!("{i}{reference}").as_bytes()))).collect()
+}
+
+/// Graceful deletion (`DELETE /pods/NAME`): sets `deletionTimestamp`; the kubelet
+/// stops the containers and then removes the pod. Returns the pod as it is now.
+pub fn delete_pod(cluster: &mut Cluster, key: &ObjKey, grace: Option<i64>) -> Value {
+    let Some(pod) = cluster.get(key).cloned() else { return Value::Null };
+    let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
+    let grace = grace.or_else(|| pod["spec"]["terminationGracePeriodSeconds"].as_i64()).unwrap_or(30).max(0) as u64;
+    let tracked = cluster.runtime.pods.contains_key(&uid);
+    let unbound = pod["spec"]["nodeName"].as_str().is_none_or(str::is_empty);
+    if grace == 0 || unbound || !tracked && pod["status"]["phase"] != "Running" {
+        if let Some(rt) = cluster.runtime.pods.remove(&uid) {
+            if let Some(ip) = rt.ip {
+                cluster.runtime.released_ips.insert(ip);
+            }
+        }
+        return cluster.remove(key).unwrap_or(pod);
+    }
+    if !pod["metadata"]["deletionTimestamp"].is_null() {
+        return pod;
+    }
+    let now = cluster.now;
+    let until = now + grace * 1000;
+    let mut next = pod.clone();
+    next["metadata"]["deletionTimestamp"] = json!(rfc3339(until));
+    next["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
+    let stored = cluster.replace(key, next);
+    match cluster.runtime.pods.get_mut(&uid) {
+        Some(rt) => {
+            rt.deleting_until = Some(until);
+            cluster.schedule(now, Timer::Kubelet { pod: key.clone(), uid });
+        }
+        None => {
+            // A pod the bootstrap made running: give it a runtime entry that only stops.
+            let node = pod["spec"]["nodeName"].as_str().unwrap_or("").to_string();
+            let rt = PodRuntime {
+                key: key.clone(),
+                node,
+                ip: pod["status"]["podIP"].as_str().map(String::from),
+                sandbox_ready_at: Some(now),
+                containers: Vec::new(),
+                conditions: BTreeMap::new(),
+                deleting_until: Some(until),
+                stopped: true,
+            };
+            cluster.runtime.pods.insert(uid.clone(), rt);
+            cluster.schedule(now + 500, Timer::Kubelet { pod: key.clone(), uid });
+        }
+    }
+    stored
+}
+
+/// The log lines of a container (`previous` for the last terminated run).
+pub fn container_logs(cluster: &Cluster, pod: &Value, container: &str, previous: bool) -> Option<Vec<String>> {
+    let uid = pod["metadata"]["uid"].as_str()?;
+    let rt = cluster.runtime.pods.get(uid)?;
+    let c = rt.containers.iter().find(|c| c.name == container)?;
+    Some(if previous { c.previous_logs.clone() } else { c.logs.clone() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_print_like_go() {
+        assert_eq!(go_duration(812), "812ms");
+        assert_eq!(go_duration(3456), "3.456s");
+        assert_eq!(go_duration(3400), "3.4s");
+        assert_eq!(go_duration(61_000), "1m1s");
+        assert_eq!(go_duration_coarse(20_000), "20s");
+        assert_eq!(go_duration_coarse(80_000), "1m20s");
+    }
+}

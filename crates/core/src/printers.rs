@@ -1,0 +1,493 @@
+//! Server-side printing: the `meta.k8s.io/v1` Table the API server returns when a
+//! client asks for `as=Table`, with the columns of Kubernetes' own printers
+//! (`pkg/printers/internalversion/printers.go`).
+
+use serde_json::{json, Value};
+
+use crate::cluster::Cluster;
+use crate::resources::ResourceType;
+use crate::time::{parse_rfc3339, Millis};
+
+/// A column: name, type, and priority (1 = only with `-o wide`).
+struct Col(&'static str, &'static str, u8);
+
+fn columns(kind: &str) -> Vec<Col> {
+    let c = |n, t, p| Col(n, t, p);
+    match kind {
+        "Pod" => vec![
+            c("Name", "string", 0),
+            c("Ready", "string", 0),
+            c("Status", "string", 0),
+            c("Restarts", "string", 0),
+            c("Age", "string", 0),
+            c("IP", "string", 1),
+            c("Node", "string", 1),
+            c("Nominated Node", "string", 1),
+            c("Readiness Gates", "string", 1),
+        ],
+        "Node" => vec![
+            c("Name", "string", 0),
+            c("Status", "string", 0),
+            c("Roles", "string", 0),
+            c("Age", "string", 0),
+            c("Version", "string", 0),
+            c("Internal-IP", "string", 1),
+            c("External-IP", "string", 1),
+            c("OS-Image", "string", 1),
+            c("Kernel-Version", "string", 1),
+            c("Container-Runtime", "string", 1),
+        ],
+        "Namespace" => vec![c("Name", "string", 0), c("Status", "string", 0), c("Age", "string", 0)],
+        "Service" => vec![
+            c("Name", "string", 0),
+            c("Type", "string", 0),
+            c("Cluster-IP", "string", 0),
+            c("External-IP", "string", 0),
+            c("Port(s)", "string", 0),
+            c("Age", "string", 0),
+            c("Selector", "string", 1),
+        ],
+        "Deployment" => vec![
+            c("Name", "string", 0),
+            c("Ready", "string", 0),
+            c("Up-to-date", "integer", 0),
+            c("Available", "integer", 0),
+            c("Age", "string", 0),
+            c("Containers", "string", 1),
+            c("Images", "string", 1),
+            c("Selector", "string", 1),
+        ],
+        "ReplicaSet" => vec![
+            c("Name", "string", 0),
+            c("Desired", "integer", 0),
+            c("Current", "integer", 0),
+            c("Ready", "integer", 0),
+            c("Age", "string", 0),
+            c("Containers", "string", 1),
+            c("Images", "string", 1),
+            c("Selector", "string", 1),
+        ],
+        "DaemonSet" => vec![
+            c("Name", "string", 0),
+            c("Desired", "integer", 0),
+            c("Current", "integer", 0),
+            c("Ready", "integer", 0),
+            c("Up-to-date", "integer", 0),
+            c("Available", "integer", 0),
+            c("Node Selector", "string", 0),
+            c("Age", "string", 0),
+            c("Containers", "string", 1),
+            c("Images", "string", 1),
+            c("Selector", "string", 1),
+        ],
+        "ConfigMap" => vec![c("Name", "string", 0), c("Data", "string", 0), c("Age", "string", 0)],
+        "Secret" => vec![c("Name", "string", 0), c("Type", "string", 0), c("Data", "string", 0), c("Age", "string", 0)],
+        "ServiceAccount" => vec![c("Name", "string", 0), c("Secrets", "string", 0), c("Age", "string", 0)],
+        "Endpoints" => vec![c("Name", "string", 0), c("Endpoints", "string", 0), c("Age", "string", 0)],
+        "Event" => vec![
+            c("Last Seen", "string", 0),
+            c("Type", "string", 0),
+            c("Reason", "string", 0),
+            c("Object", "string", 0),
+            c("Subobject", "string", 1),
+            c("Source", "string", 1),
+            c("Message", "string", 0),
+            c("First Seen", "string", 1),
+            c("Count", "string", 1),
+            c("Name", "string", 1),
+        ],
+        "StorageClass" => vec![
+            c("Name", "string", 0),
+            c("Provisioner", "string", 0),
+            c("ReclaimPolicy", "string", 0),
+            c("VolumeBindingMode", "string", 0),
+            c("AllowVolumeExpansion", "string", 0),
+            c("Age", "string", 0),
+        ],
+        _ => vec![c("Name", "string", 0), c("Age", "string", 0)],
+    }
+}
+
+/// The Table for `items` of type `rt`, as of the cluster's current instant.
+pub fn table(cluster: &Cluster, rt: &ResourceType, items: &[Value], resource_version: u64) -> Value {
+    let cols = columns(rt.kind);
+    let now = cluster.now();
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|o| {
+            let cells = cells(rt.kind, o, now);
+            json!({
+                "cells": cells,
+                "object": {
+                    "kind": "PartialObjectMetadata",
+                    "apiVersion": "meta.k8s.io/v1",
+                    "metadata": o["metadata"].clone(),
+                },
+            })
+        })
+        .collect();
+    json!({
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": { "resourceVersion": resource_version.to_string() },
+        "columnDefinitions": cols.iter().map(|Col(n, t, p)| json!({
+            "name": n, "type": t, "format": if *n == "Name" { "name" } else { "" }, "description": "", "priority": p,
+        })).collect::<Vec<_>>(),
+        "rows": rows,
+    })
+}
+
+/// `translateTimestampSince`: the AGE of a timestamp, `<unknown>` when missing.
+pub fn age(ts: &Value, now: Millis) -> String {
+    match ts.as_str().and_then(parse_rfc3339) {
+        Some(t) => human_duration_tmp(now.saturating_sub(t)),
+        None => "<unknown>".into(),
+    }
+}
+
+fn s(v: &Value) -> String {
+    v.as_str().unwrap_or("").to_string()
+}
+
+fn int(v: &Value) -> i64 {
+    v.as_i64().unwrap_or(0)
+}
+
+fn containers_images(spec: &Value) -> (String, String) {
+    let cs = spec["containers"].as_array().cloned().unwrap_or_default();
+    let names: Vec<String> = cs.iter().map(|c| s(&c["name"])).collect();
+    let images: Vec<String> = cs.iter().map(|c| s(&c["image"])).collect();
+    (names.join(","), images.join(","))
+}
+
+fn selector_string(sel: &Value) -> String {
+    let mut parts: Vec<String> = sel["matchLabels"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", s(v))).collect())
+        .unwrap_or_default();
+    for e in sel["matchExpressions"].as_array().into_iter().flatten() {
+        let vals: Vec<String> = e["values"].as_array().into_iter().flatten().map(s).collect();
+        match s(&e["operator"]).as_str() {
+            "In" => parts.push(format!("{} in ({})", s(&e["key"]), vals.join(","))),
+            "NotIn" => parts.push(format!("{} notin ({})", s(&e["key"]), vals.join(","))),
+            "Exists" => parts.push(s(&e["key"])),
+            "DoesNotExist" => parts.push(format!("!{}", s(&e["key"]))),
+            _ => {}
+        }
+    }
+    if parts.is_empty() {
+        "<none>".into()
+    } else {
+        parts.join(",")
+    }
+}
+
+fn cells(kind: &str, o: &Value, now: Millis) -> Vec<Value> {
+    let name = json!(s(&o["metadata"]["name"]));
+    let age_cell = json!(age(&o["metadata"]["creationTimestamp"], now));
+    match kind {
+        "Pod" => pod_cells(o, now),
+        "Node" => {
+            let ready = o["status"]["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == "Ready")).map(|c| c["status"] == "True");
+            let mut status = match ready {
+                Some(true) => "Ready".to_string(),
+                Some(false) => "NotReady".to_string(),
+                None => "Unknown".to_string(),
+            };
+            if o["spec"]["unschedulable"] == true {
+                status.push_str(",SchedulingDisabled");
+            }
+            let mut roles: Vec<String> = o["metadata"]["labels"]
+                .as_object()
+                .map(|m| m.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from)).filter(|r| !r.is_empty()).collect())
+                .unwrap_or_default();
+            roles.sort();
+            let roles = if roles.is_empty() { "<none>".to_string() } else { roles.join(",") };
+            let addr = |t: &str| {
+                o["status"]["addresses"].as_array().and_then(|a| a.iter().find(|x| x["type"] == t)).map(|x| s(&x["address"])).unwrap_or_else(|| "<none>".into())
+            };
+            let info = &o["status"]["nodeInfo"];
+            vec![
+                name,
+                json!(status),
+                json!(roles),
+                age_cell,
+                json!(s(&info["kubeletVersion"])),
+                json!(addr("InternalIP")),
+                json!(addr("ExternalIP")),
+                json!(s(&info["osImage"])),
+                json!(s(&info["kernelVersion"])),
+                json!(s(&info["containerRuntimeVersion"])),
+            ]
+        }
+        "Namespace" => vec![name, json!(s(&o["status"]["phase"])), age_cell],
+        "Service" => {
+            let spec = &o["spec"];
+            let type_ = s(&spec["type"]);
+            let external = match type_.as_str() {
+                "LoadBalancer" => {
+                    let ing: Vec<String> = o["status"]["loadBalancer"]["ingress"].as_array().into_iter().flatten().map(|i| s(&i["ip"])).collect();
+                    if ing.is_empty() { "<pending>".to_string() } else { ing.join(",") }
+                }
+                "ExternalName" => s(&spec["externalName"]),
+                _ => spec["externalIPs"].as_array().filter(|a| !a.is_empty()).map(|a| a.iter().map(s).collect::<Vec<_>>().join(",")).unwrap_or_else(|| "<none>".into()),
+            };
+            let ports: Vec<String> = spec["ports"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    let proto = s(&p["protocol"]);
+                    match p["nodePort"].as_i64() {
+                        Some(np) if np != 0 => format!("{}:{np}/{proto}", int(&p["port"])),
+                        _ => format!("{}/{proto}", int(&p["port"])),
+                    }
+                })
+                .collect();
+            let cluster_ip = if spec["clusterIP"].is_null() || spec["clusterIP"] == "" { "<none>".to_string() } else { s(&spec["clusterIP"]) };
+            let selector = spec["selector"]
+                .as_object()
+                .filter(|m| !m.is_empty())
+                .map(|m| m.iter().map(|(k, v)| format!("{k}={}", s(v))).collect::<Vec<_>>().join(","))
+                .unwrap_or_else(|| "<none>".into());
+            vec![
+                name,
+                json!(type_),
+                json!(cluster_ip),
+                json!(external),
+                json!(if ports.is_empty() { "<none>".to_string() } else { ports.join(",") }),
+                age_cell,
+                json!(selector),
+            ]
+        }
+        "Deployment" => {
+            let (cs, is) = containers_images(&o["spec"]["template"]["spec"]);
+            vec![
+                name,
+                json!(format!("{}/{}", int(&o["status"]["readyReplicas"]), int(&o["spec"]["replicas"]))),
+                json!(int(&o["status"]["updatedReplicas"])),
+                json!(int(&o["status"]["availableReplicas"])),
+                age_cell,
+                json!(cs),
+                json!(is),
+                json!(selector_string(&o["spec"]["selector"])),
+            ]
+        }
+        "ReplicaSet" => {
+            let (cs, is) = containers_images(&o["spec"]["template"]["spec"]);
+            vec![
+                name,
+                json!(int(&o["spec"]["replicas"])),
+                json!(int(&o["status"]["replicas"])),
+                json!(int(&o["status"]["readyReplicas"])),
+                age_cell,
+                json!(cs),
+                json!(is),
+                json!(selector_string(&o["spec"]["selector"])),
+            ]
+        }
+        "DaemonSet" => {
+            let (cs, is) = containers_images(&o["spec"]["template"]["spec"]);
+            let node_selector = o["spec"]["template"]["spec"]["nodeSelector"]
+                .as_object()
+                .filter(|m| !m.is_empty())
+                .map(|m| m.iter().map(|(k, v)| format!("{k}={}", s(v))).collect::<Vec<_>>().join(","))
+                .unwrap_or_else(|| "<none>".into());
+            let st = &o["status"];
+            vec![
+                name,
+                json!(int(&st["desiredNumberScheduled"])),
+                json!(int(&st["currentNumberScheduled"])),
+                json!(int(&st["numberReady"])),
+                json!(int(&st["updatedNumberScheduled"])),
+                json!(int(&st["numberAvailable"])),
+                json!(node_selector),
+                age_cell,
+                json!(cs),
+                json!(is),
+                json!(selector_string(&o["spec"]["selector"])),
+            ]
+        }
+        "ConfigMap" => {
+            let n = o["data"].as_object().map(|m| m.len()).unwrap_or(0) + o["binaryData"].as_object().map(|m| m.len()).unwrap_or(0);
+            vec![name, json!(n.to_string()), age_cell]
+        }
+        "Secret" => {
+            let n = o["data"].as_object().map(|m| m.len()).unwrap_or(0);
+            vec![name, json!(s(&o["type"])), json!(n.to_string()), age_cell]
+        }
+        "ServiceAccount" => {
+            let n = o["secrets"].as_array().map(|a| a.len()).unwrap_or(0);
+            vec![name, json!(n.to_string()), age_cell]
+        }
+        "Endpoints" => {
+            let mut eps = Vec::new();
+            for subset in o["subsets"].as_array().into_iter().flatten() {
+                for a in subset["addresses"].as_array().into_iter().flatten() {
+                    for p in subset["ports"].as_array().into_iter().flatten() {
+                        eps.push(format!("{}:{}", s(&a["ip"]), int(&p["port"])));
+                    }
+                }
+            }
+            let shown = if eps.is_empty() {
+                "<none>".to_string()
+            } else if eps.len() > 3 {
+                format!("{} + {} more...", eps[..3].join(","), eps.len() - 3)
+            } else {
+                eps.join(",")
+            };
+            vec![name, json!(shown), age_cell]
+        }
+        "Event" => {
+            let last = if o["lastTimestamp"].is_null() { &o["eventTime"] } else { &o["lastTimestamp"] };
+            let inv = &o["involvedObject"];
+            let object = format!("{}/{}", s(&inv["kind"]).to_ascii_lowercase(), s(&inv["name"]));
+            let source = {
+                let src = &o["source"];
+                let comp = s(&src["component"]);
+                match src["host"].as_str() {
+                    Some(h) => format!("{comp}, {h}"),
+                    None => comp,
+                }
+            };
+            vec![
+                json!(age(last, now)),
+                json!(s(&o["type"])),
+                json!(s(&o["reason"])),
+                json!(object),
+                json!(s(&inv["fieldPath"])),
+                json!(source),
+                json!(s(&o["message"]).trim().to_string()),
+                json!(age(&o["firstTimestamp"], now)),
+                json!(int(&o["count"]).to_string()),
+                name,
+            ]
+        }
+        "StorageClass" => {
+            let is_default = o["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"] == "true";
+            let n = s(&o["metadata"]["name"]);
+            vec![
+                json!(if is_default { format!("{n} (default)") } else { n }),
+                json!(s(&o["provisioner"])),
+                json!(o["reclaimPolicy"].as_str().unwrap_or("Delete")),
+                json!(o["volumeBindingMode"].as_str().unwrap_or("Immediate")),
+                json!(o["allowVolumeExpansion"].as_bool().unwrap_or(false).to_string()),
+                age_cell,
+            ]
+        }
+        _ => vec![name, age_cell],
+    }
+}
+
+/// `printPod`: the STATUS reason ladder and `RESTARTS (Xs ago)`.
+fn pod_cells(o: &Value, now: Millis) -> Vec<Value> {
+    let status = &o["status"];
+    let total = o["spec"]["containers"].as_array().map(|a| a.len()).unwrap_or(0);
+    let mut reason = s(&status["phase"]);
+    if let Some(r) = status["reason"].as_str().filter(|r| !r.is_empty()) {
+        reason = r.to_string();
+    }
+    let mut restarts = 0;
+    let mut ready = 0;
+    let mut last_restart: Option<Millis> = None;
+    let mut has_running = false;
+    let statuses = status["containerStatuses"].as_array().cloned().unwrap_or_default();
+    for c in statuses.iter().rev() {
+        restarts += int(&c["restartCount"]);
+        if let Some(t) = c["lastState"]["terminated"]["finishedAt"].as_str().and_then(parse_rfc3339) {
+            if last_restart.is_none_or(|l| l < t) {
+                last_restart = Some(t);
+            }
+        }
+        let st = &c["state"];
+        if let Some(r) = st["waiting"]["reason"].as_str().filter(|r| !r.is_empty()) {
+            reason = r.to_string();
+        } else if let Some(r) = st["terminated"]["reason"].as_str().filter(|r| !r.is_empty()) {
+            reason = r.to_string();
+        } else if !st["terminated"].is_null() {
+            let sig = int(&st["terminated"]["signal"]);
+            reason = if sig != 0 { format!("Signal:{sig}") } else { format!("ExitCode:{}", int(&st["terminated"]["exitCode"])) };
+        } else if c["ready"] == true && !st["running"].is_null() {
+            has_running = true;
+            ready += 1;
+        }
+    }
+    if reason == "Completed" && has_running {
+        let ready_cond = status["conditions"].as_array().is_some_and(|cs| cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"));
+        reason = if ready_cond { "Running".into() } else { "NotReady".into() };
+    }
+    let phase = s(&status["phase"]);
+    if !o["metadata"]["deletionTimestamp"].is_null() {
+        if status["reason"] == "NodeLost" {
+            reason = "Unknown".into();
+        } else if phase != "Succeeded" && phase != "Failed" {
+            reason = "Terminating".into();
+        }
+    }
+    let restarts_str = match last_restart {
+        Some(t) if restarts != 0 => format!("{restarts} ({} ago)", human_duration_tmp(now.saturating_sub(t))),
+        _ => restarts.to_string(),
+    };
+    let ip = status["podIP"].as_str().unwrap_or("<none>");
+    let node = o["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()).unwrap_or("<none>");
+    let nominated = status["nominatedNodeName"].as_str().unwrap_or("<none>");
+    let gates = match o["spec"]["readinessGates"].as_array().filter(|g| !g.is_empty()) {
+        Some(g) => {
+            let true_count = g
+                .iter()
+                .filter(|gate| {
+                    status["conditions"].as_array().is_some_and(|cs| cs.iter().any(|c| c["type"] == gate["conditionType"] && c["status"] == "True"))
+                })
+                .count();
+            format!("{true_count}/{}", g.len())
+        }
+        None => "<none>".into(),
+    };
+    vec![
+        json!(s(&o["metadata"]["name"])),
+        json!(format!("{ready}/{total}")),
+        json!(reason),
+        json!(restarts_str),
+        json!(age(&o["metadata"]["creationTimestamp"], now)),
+        json!(ip),
+        json!(node),
+        json!(nominated),
+        json!(gates),
+    ]
+}
+
+// Temporary until kubeniwa_format::duration lands.
+fn human_duration_tmp(ms: Millis) -> String {
+    let secs = ms / 1000;
+    if secs < 120 {
+        return format!("{secs}s");
+    }
+    let m = secs / 60;
+    if m < 10 {
+        let s = secs % 60;
+        return if s == 0 { format!("{m}m") } else { format!("{m}m{s}s") };
+    }
+    if m < 180 {
+        return format!("{m}m");
+    }
+    let h = secs / 3600;
+    if h < 8 {
+        let mm = (secs % 3600) / 60;
+        return if mm == 0 { format!("{h}h") } else { format!("{h}h{mm}m") };
+    }
+    if h < 48 {
+        return format!("{h}h");
+    }
+    if h < 192 {
+        let hh = h % 24;
+        return if hh == 0 { format!("{}d", h / 24) } else { format!("{}d{hh}h", h / 24) };
+    }
+    if h < 24 * 365 * 2 {
+        return format!("{}d", h / 24);
+    }
+    if h < 24 * 365 * 8 {
+        let dy = (h / 24) % 365;
+        return if dy == 0 { format!("{}y", h / 24 / 365) } else { format!("{}y{dy}d", h / 24 / 365) };
+    }
+    format!("{}y", h / 24 / 365)
+}

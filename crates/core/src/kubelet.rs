@@ -218,12 +218,8 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                             c.next_at = now + 900 + cluster.rng.below(900);
                         }
                     }
-                    if matches!(c.state, State::Waiting { ref reason, .. } if reason == "ImagePullBackOff") {
-                        c.state = State::Waiting { reason: "ContainerCreating".into(), message: None };
-                        if c.started_once {
-                            c.state = State::Waiting { reason: "ImagePullBackOff".into(), message: None };
-                        }
-                    }
+                    // While a retried pull runs, the container keeps showing its
+                    // back-off reason until the pull ends.
                 }
             }
             Next::PullDone => {

@@ -1,1 +1,19 @@
-//! See the crate description in Cargo.toml.
+//! The exact text formats kubectl reads and writes, for a sandbox whose learners compare its
+//! output byte for byte with real kubectl v1.35.
+//!
+//! - [`yaml`]: manifests in (`kubectl apply -f`, YAML 1.1 via go-yaml v2 rules) and
+//!   `-o yaml` out.
+//! - [`json`]: `-o json` (Go `json.MarshalIndent`) and compact Go `json.Marshal`.
+//! - [`table`]: Go `text/tabwriter` as `kubectl get` and `kubectl describe` configure it.
+//! - [`duration`]: apimachinery's `HumanDuration` for AGE columns.
+//! - [`jsonpath`]: `-o jsonpath=`, `-o jsonpath-as-json=` and `-o custom-columns=`.
+//!
+//! Architecture invariants: no IO, no clock, no randomness; nothing iterates a `HashMap` into
+//! output; user input never panics and never recurses without a depth bound.
+
+pub mod duration;
+pub(crate) mod gonum;
+pub mod json;
+pub mod jsonpath;
+pub mod table;
+pub mod yaml;

@@ -1,0 +1,2 @@
+//! kubectl's JSONPath template dialect (`-o jsonpath=`, `-o jsonpath-as-json=`) and
+//! `-o custom-columns=`.

@@ -1,0 +1,18 @@
+//! YAML as kubectl reads it (`kubectl apply -f`) and writes it (`kubectl get -o yaml`).
+//!
+//! Both directions follow go-yaml v2 as wrapped by sigs.k8s.io/yaml: YAML 1.1 scalars
+//! (`yes`/`on`/`y` are booleans, `0o17` and `017` are octal), JSON-compatible values, and the
+//! libyaml emitter's layout.
+
+mod emit;
+mod error;
+mod json_stream;
+mod parse;
+mod resolve;
+
+pub use emit::to_string;
+pub use error::{YamlError, YamlErrorKind};
+pub use parse::{parse_documents, parse_documents_with, ParseLimits};
+
+#[cfg(test)]
+mod tests;

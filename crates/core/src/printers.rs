@@ -140,7 +140,7 @@ pub fn table(cluster: &Cluster, rt: &ResourceType, items: &[Value], resource_ver
 /// `translateTimestampSince`: the AGE of a timestamp, `<unknown>` when missing.
 pub fn age(ts: &Value, now: Millis) -> String {
     match ts.as_str().and_then(parse_rfc3339) {
-        Some(t) => human_duration_tmp(now.saturating_sub(t)),
+        Some(t) => kubeniwa_format::duration::human_duration(now.saturating_sub(t)),
         None => "<unknown>".into(),
     }
 }
@@ -425,7 +425,7 @@ fn pod_cells(o: &Value, now: Millis) -> Vec<Value> {
         }
     }
     let restarts_str = match last_restart {
-        Some(t) if restarts != 0 => format!("{restarts} ({} ago)", human_duration_tmp(now.saturating_sub(t))),
+        Some(t) if restarts != 0 => format!("{restarts} ({} ago)", kubeniwa_format::duration::human_duration(now.saturating_sub(t))),
         _ => restarts.to_string(),
     };
     let ip = status["podIP"].as_str().unwrap_or("<none>");
@@ -456,38 +456,3 @@ fn pod_cells(o: &Value, now: Millis) -> Vec<Value> {
     ]
 }
 
-// Temporary until kubeniwa_format::duration lands.
-fn human_duration_tmp(ms: Millis) -> String {
-    let secs = ms / 1000;
-    if secs < 120 {
-        return format!("{secs}s");
-    }
-    let m = secs / 60;
-    if m < 10 {
-        let s = secs % 60;
-        return if s == 0 { format!("{m}m") } else { format!("{m}m{s}s") };
-    }
-    if m < 180 {
-        return format!("{m}m");
-    }
-    let h = secs / 3600;
-    if h < 8 {
-        let mm = (secs % 3600) / 60;
-        return if mm == 0 { format!("{h}h") } else { format!("{h}h{mm}m") };
-    }
-    if h < 48 {
-        return format!("{h}h");
-    }
-    if h < 192 {
-        let hh = h % 24;
-        return if hh == 0 { format!("{}d", h / 24) } else { format!("{}d{hh}h", h / 24) };
-    }
-    if h < 24 * 365 * 2 {
-        return format!("{}d", h / 24);
-    }
-    if h < 24 * 365 * 8 {
-        let dy = (h / 24) % 365;
-        return if dy == 0 { format!("{}y", h / 24 / 365) } else { format!("{}y{dy}d", h / 24 / 365) };
-    }
-    format!("{}y", h / 24 / 365)
-}

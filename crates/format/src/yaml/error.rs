@@ -84,8 +84,12 @@ enum Origin {
 /// `text` is the document chunk, `first_line` its first line in the whole input.
 pub(crate) fn classify_scan_error(err: &ScanError, text: &str, first_line: u32, max_depth: u32) -> YamlError {
     let mark = err.marker();
-    let line0 = mark.line().saturating_sub(1) as u32; // 0-based within the chunk
+    let mut line0 = mark.line().saturating_sub(1) as u32; // 0-based within the chunk
     let col = mark.col() as u32;
+    // 0-based line of the end of the chunk, where go-yaml's scanner stops on an unclosed quote
+    // and its parser sees STREAM-END for an unclosed flow collection.
+    let eof_line0 = text.matches('\n').count() as u32;
+    let mut reported_line0: Option<u32> = None;
     let (problem, origin): (String, Origin) = match err.kind() {
         ErrorKind::MappingValueNotAllowed
         | ErrorKind::InvalidMappingValueWhitespace
@@ -94,25 +98,40 @@ pub(crate) fn classify_scan_error(err: &ScanError, text: &str, first_line: u32, 
         | ErrorKind::TabInBlockIndentation
         | ErrorKind::TabInIndentation
         | ErrorKind::UnexpectedCharacter { .. } => ("found character that cannot start any token".into(), Origin::Scanner),
-        ErrorKind::UnclosedQuotedScalar => ("found unexpected end of stream".into(), Origin::Scanner),
+        ErrorKind::UnclosedQuotedScalar => {
+            reported_line0 = Some(eof_line0);
+            ("found unexpected end of stream".into(), Origin::Scanner)
+        }
+        ErrorKind::InvalidTrailingDoubleQuotedScalar | ErrorKind::InvalidTrailingSingleQuotedScalar => {
+            ("did not find expected key".into(), Origin::Parser)
+        }
         ErrorKind::DocumentIndicatorInQuotedScalar => ("found unexpected document indicator".into(), Origin::Scanner),
-        ErrorKind::SimpleKeyExpected | ErrorKind::InvalidSimpleKey => ("could not find expected ':'".into(), Origin::Scanner),
+        ErrorKind::SimpleKeyExpected | ErrorKind::InvalidSimpleKey => {
+            // go-yaml notices the missing ':' when it reaches the next token on a later line.
+            reported_line0 = Some(next_token_line0(text, line0).unwrap_or(eof_line0));
+            ("could not find expected ':'".into(), Origin::Scanner)
+        }
         ErrorKind::BlockSequenceEntryNotAllowed | ErrorKind::BlockEntryInFlowCollection => {
             ("block sequence entries are not allowed in this context".into(), Origin::Scanner)
         }
         ErrorKind::ExpectedBlockMappingKey => ("did not find expected key".into(), Origin::Parser),
         ErrorKind::ExpectedBlockSequenceEntry => ("did not find expected '-' indicator".into(), Origin::Parser),
         ErrorKind::ExpectedNodeContent => ("did not find expected node content".into(), Origin::Parser),
-        ErrorKind::ExpectedFlowSequenceSeparator | ErrorKind::UnexpectedEofFlowSequence => {
+        ErrorKind::ExpectedFlowSequenceSeparator => ("did not find expected ',' or ']'".into(), Origin::Parser),
+        ErrorKind::UnexpectedEofFlowSequence => {
+            reported_line0 = Some(eof_line0);
             ("did not find expected ',' or ']'".into(), Origin::Parser)
         }
-        ErrorKind::ExpectedFlowMappingSeparator
-        | ErrorKind::UnexpectedEofFlowMapping
-        | ErrorKind::UnexpectedEofImplicitFlowMapping => ("did not find expected ',' or '}'".into(), Origin::Parser),
+        ErrorKind::ExpectedFlowMappingSeparator => ("did not find expected ',' or '}'".into(), Origin::Parser),
+        ErrorKind::UnexpectedEofFlowMapping | ErrorKind::UnexpectedEofImplicitFlowMapping => {
+            reported_line0 = Some(eof_line0);
+            ("did not find expected ',' or '}'".into(), Origin::Parser)
+        }
         ErrorKind::MisplacedFlowCollectionEnd | ErrorKind::MismatchedFlowCollectionEnd { .. } => {
             ("did not find expected node content".into(), Origin::Parser)
         }
         ErrorKind::UnclosedFlowCollection { open } => {
+            reported_line0 = Some(eof_line0);
             if *open == '[' {
                 ("did not find expected ',' or ']'".into(), Origin::Parser)
             } else {
@@ -149,6 +168,9 @@ pub(crate) fn classify_scan_error(err: &ScanError, text: &str, first_line: u32, 
         ErrorKind::InvalidIndentation => ("did not find expected key".into(), Origin::Parser),
         other => (other.to_string(), Origin::Scanner),
     };
+    if let Some(l) = reported_line0 {
+        line0 = l;
+    }
     let reported = match origin {
         Origin::Scanner => line0 + 1,
         Origin::Parser => line0,
@@ -161,6 +183,19 @@ pub(crate) fn classify_scan_error(err: &ScanError, text: &str, first_line: u32, 
         problem.clone(),
         format!("error converting YAML to JSON: yaml: {where_}{problem}"),
     )
+}
+
+/// The 0-based line of the first token after line `after0`: the next line that is not blank
+/// and not only a comment.
+fn next_token_line0(text: &str, after0: u32) -> Option<u32> {
+    text.split('\n')
+        .enumerate()
+        .skip(after0 as usize + 1)
+        .find(|(_, l)| {
+            let t = l.trim_start_matches([' ', '\t']);
+            !t.is_empty() && !t.starts_with('#')
+        })
+        .map(|(i, _)| i as u32)
 }
 
 /// The alias name starting at character index `index` (at or after a `*`).

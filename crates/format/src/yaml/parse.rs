@@ -202,17 +202,46 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
     let mut root: Option<usize> = None;
     let mut docs_seen = 0u32;
     let mut last_node: Option<usize> = None;
+    // Byte ranges the scanner consumed as scalars or flow collections, for the tab check.
+    let mut consumed: Vec<(usize, usize)> = Vec::new();
+    let mut flow_starts: Vec<Option<usize>> = Vec::new();
+    let check_tabs = text.contains('\t');
 
     loop {
         let Some(next) = parser.next_event() else { break };
         let (event, span) = match next {
             Ok(ev) => ev,
             Err(e) => {
-                // go-yaml reports errors in later documents of the same chunk too, since its
-                // parser scans them while looking for the end of the first.
+                // A tab that go-yaml rejects may come before the problem this parser found.
+                if check_tabs {
+                    let limit = e.marker().byte_offset().unwrap_or(text.len());
+                    if let Some(err) = tab_check(text, &consumed, limit, first_line) {
+                        return Err(err);
+                    }
+                }
                 return Err(scan_error(&e, text, first_line, limits));
             }
         };
+        if check_tabs {
+            let range = span.byte_range();
+            match &event {
+                Event::Scalar(..) => {
+                    if let Some(r) = range {
+                        consumed.push((r.start, r.end));
+                    }
+                }
+                Event::SequenceStart(style, ..) | Event::MappingStart(style, ..) => {
+                    let flow = *style == granit_parser::StructureStyle::Flow;
+                    flow_starts.push(if flow { range.map(|r| r.start) } else { None });
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    if let (Some(Some(start)), Some(r)) = (flow_starts.pop(), range) {
+                        consumed.push((start, r.end.max(start)));
+                    }
+                }
+                _ => {}
+            }
+        }
         let line = span.start.line() as u32;
         let mut new_node: Option<(usize, usize)> = None; // (index, anchor id)
         match event {
@@ -291,7 +320,75 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
             }
         }
     }
+    if check_tabs {
+        if let Some(err) = tab_check(text, &consumed, text.len(), first_line) {
+            return Err(err);
+        }
+    }
     Ok((nodes, root))
+}
+
+/// go-yaml's scanner skips tabs only in flow context or where a simple key is not allowed; in
+/// block context a tab at the start of a line or right after `-`, `?` or `:` is "found
+/// character that cannot start any token". serde-saphyr's parser accepts some of those, so
+/// they are looked for here, outside the byte ranges the parser consumed as scalars or flow
+/// collections, up to byte `limit`.
+fn tab_check(text: &str, consumed: &[(usize, usize)], limit: usize, first_line: u32) -> Option<YamlError> {
+    let mut ranges: Vec<(usize, usize)> = consumed.to_vec();
+    ranges.sort_unstable();
+    let b = text.as_bytes();
+    let limit = limit.min(b.len());
+    let mut r = 0usize;
+    let mut i = 0usize;
+    let mut simple_key_allowed = true;
+    while i < limit {
+        while r < ranges.len() && ranges[r].1 <= i {
+            r += 1;
+        }
+        if r < ranges.len() && ranges[r].0 <= i {
+            i = ranges[r].1.max(i + 1);
+            simple_key_allowed = false;
+            continue;
+        }
+        let c = b[i];
+        match c {
+            b'\n' => {
+                simple_key_allowed = true;
+                i += 1;
+            }
+            b' ' | b'\r' => i += 1,
+            b'\t' => {
+                if simple_key_allowed {
+                    let line0 = text[..i].matches('\n').count() as u32;
+                    let problem = "found character that cannot start any token".to_string();
+                    return Some(YamlError::new(
+                        YamlErrorKind::Syntax,
+                        Some(first_line + line0),
+                        Some((i - text[..i].rfind('\n').map_or(0, |p| p + 1)) as u32 + 1),
+                        problem.clone(),
+                        format!("error converting YAML to JSON: yaml: line {}: {problem}", line0 + 1),
+                    ));
+                }
+                i += 1;
+            }
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'-' | b'?' | b':' if matches!(b.get(i + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r')) => {
+                simple_key_allowed = true;
+                i += 1;
+            }
+            _ => {
+                simple_key_allowed = false;
+                while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\n') {
+                    i += 1;
+                }
+            }
+        }
+    }
+    None
 }
 
 struct Decoder<'a> {

@@ -149,3 +149,252 @@ status:
   qosClass: BestEffort
   startTime: "2024-08-15T15:02:31Z"
 "#;
+
+fn check_err(input: &str, expect: Expect) {
+    let got = match parse_documents(input) {
+        Ok(v) => format!("ok: {}", serde_json::to_string(&v).unwrap()),
+        Err(e) => format!("{} (at line {:?})", e.kubectl_message("f.yaml"), e.line()),
+    };
+    expect.assert_eq(&got);
+}
+
+#[test]
+fn error_mapping_values() {
+    check_err("metadata:\n  name: nginx\n    labels: x\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 3: mapping values are not allowed in this context (at line Some(3))"]);
+}
+#[test]
+fn error_tab() {
+    check_err("a:\n\tb: 1\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: found character that cannot start any token (at line Some(2))"]);
+}
+#[test]
+fn error_unclosed_quote() {
+    check_err("a: \"abc\nb: c\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 3: found unexpected end of stream (at line Some(3))"]);
+}
+#[test]
+fn error_expected_key() {
+    check_err("a:\n  b: 1\n c: 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: did not find expected key (at line Some(3))"]);
+}
+#[test]
+fn error_expected_colon() {
+    check_err("a: 1\nb\nc: 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 3: could not find expected ':' (at line Some(3))"]);
+}
+#[test]
+fn error_list_indent() {
+    check_err("spec:\n  containers:\n  - name: a\n   image: b\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 3: did not find expected key (at line Some(4))"]);
+}
+#[test]
+fn error_expected_dash() {
+    check_err("items:\n  - a\n  b: 1\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: did not find expected '-' indicator (at line Some(3))"]);
+}
+#[test]
+fn error_single_quote() {
+    check_err("a: 'abc\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: found unexpected end of stream (at line Some(2))"]);
+}
+#[test]
+fn error_flow() {
+    check_err("a: [1, 2\nb: 3\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context (at line Some(2))"]);
+}
+#[test]
+fn error_flow_map() {
+    check_err("a: {b: 1\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 1: did not find expected ',' or '}' (at line Some(2))"]);
+}
+#[test]
+fn error_second_doc_line() {
+    check_err("a: 1\n---\nb: 2\nc: d: e\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context (at line Some(4))"]);
+}
+#[test]
+fn error_separator() {
+    check_err("a: 1\n--- x\n", expect!["error parsing f.yaml: invalid Yaml document separator: x (at line Some(2))"]);
+}
+#[test]
+fn error_unknown_alias() {
+    check_err("a: *x\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: unknown anchor 'x' referenced (at line Some(1))"]);
+}
+#[test]
+fn error_tab_in_value_line() {
+    check_err("a: 1\nb:\t2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: found character that cannot start any token (at line Some(2))"]);
+}
+#[test]
+fn error_seq_in_map() {
+    check_err("a: 1\n- b\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 1: did not find expected key (at line Some(2))"]);
+}
+#[test]
+fn error_flow_unclosed_seq() {
+    check_err("a: [1, 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']' (at line Some(2))"]);
+}
+#[test]
+fn error_colon_multiline_key() {
+    check_err("a: 1\nb\n\n# c\n  \nc: 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 6: could not find expected ':' (at line Some(6))"]);
+}
+#[test]
+fn error_tab_after_dash() {
+    check_err("a:\n-\tb\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: found character that cannot start any token (at line Some(2))"]);
+}
+#[test]
+fn error_tab_line_start_comment() {
+    check_err("a: 1\n\t# x\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: found character that cannot start any token (at line Some(2))"]);
+}
+#[test]
+fn error_quote_then_more() {
+    check_err("a: \"x\" y\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: did not find expected key (at line Some(1))"]);
+}
+#[test]
+fn error_bad_indent_value() {
+    check_err("a:\n  b: 1\n    c: 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 3: mapping values are not allowed in this context (at line Some(3))"]);
+}
+#[test]
+fn error_anchor_self() {
+    check_err("a: &x [*x]\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: anchor 'x' value contains itself (at line None)"]);
+}
+#[test]
+fn error_dup_key() {
+    check_err("a: 1\na: 2\n", expect![[r#"ok: [{"a":2}]"#]]);
+}
+
+fn check_emit(value: serde_json::Value, expect: Expect) {
+    expect.assert_eq(&to_string(&value));
+}
+
+#[test]
+fn emit_quoting_like_go_yaml() {
+    check_emit(
+        serde_json::from_str(r##"{
+            "bool_yes": "yes", "bool_on": "on", "bool_True": "True", "y": "y", "num": "123",
+            "float": "1.5", "empty": "", "null": "null", "tilde": "~", "lead": " lead",
+            "trail": "trail ", "colon": "a: b", "dash": "- x", "hash": "#x", "star": "*",
+            "apos": "it's", "quoted": "'q'", "tab": "a\tb", "octal": "0755", "eight": "08",
+            "exp": "1e3", "sexagesimal": "1:20", "ts": "2024-08-15T15:02:31Z", "date": "2024-08-15",
+            "ports": "8080:80", "url": "http://x.y/z?a=b#c", "emoji": "hi 😀", "kana": "日本語",
+            "percent": "%x", "at": "@x", "backtick": "`x`", "brace": "{x}", "docstart": "---",
+            "num_key_like": 5, "float_val": 0.5, "big": 1e21, "neg": -3, "t": true, "n": null,
+            "10": "ten", "9": "nine", "a10": 1, "a9": 2, "B": 3, "_": 4, "a_b": 5, "aB": 6
+        }"##)
+        .unwrap(),
+        expect![[r#"
+            _: 4
+            "9": nine
+            "10": ten
+            B: 3
+            a_b: 5
+            a9: 2
+            a10: 1
+            aB: 6
+            apos: it's
+            at: '@x'
+            backtick: '`x`'
+            big: 1e+21
+            bool_True: "True"
+            bool_on: "on"
+            bool_yes: "yes"
+            brace: '{x}'
+            colon: 'a: b'
+            dash: '- x'
+            date: "2024-08-15"
+            docstart: '---'
+            eight: "08"
+            emoji: "hi \U0001F600"
+            empty: ""
+            exp: "1e3"
+            float: "1.5"
+            float_val: 0.5
+            hash: '#x'
+            kana: 日本語
+            lead: ' lead'
+            "n": null
+            neg: -3
+            "null": "null"
+            num: "123"
+            num_key_like: 5
+            octal: "0755"
+            percent: '%x'
+            ports: 8080:80
+            quoted: '''q'''
+            sexagesimal: "1:20"
+            star: '*'
+            t: true
+            tab: "a\tb"
+            tilde: "~"
+            trail: 'trail '
+            ts: "2024-08-15T15:02:31Z"
+            url: http://x.y/z?a=b#c
+            "y": "y"
+        "#]],
+    );
+}
+
+#[test]
+fn emit_block_scalars() {
+    check_emit(
+        serde_json::json!({
+            "clip": "a\nb\n", "strip": "a\nb", "keep": "a\n\n", "lead_space": "  x\ny\n",
+            "space_break": "a \nb\n", "tabbed": "a\n\tb\n", "list": ["x\ny", {"k": "1\n2\n"}]
+        }),
+        expect![[r#"
+            clip: |
+              a
+              b
+            keep: |+
+              a
+
+            lead_space: |2
+                x
+              y
+            list:
+            - |-
+              x
+              y
+            - k: |
+                1
+                2
+            space_break: "a \nb\n"
+            strip: |-
+              a
+              b
+            tabbed: "a\n\tb\n"
+        "#]],
+    );
+}
+
+#[test]
+fn emit_long_strings_fold_at_80_columns() {
+    let long = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.";
+    check_emit(
+        serde_json::json!({"description": long, "quoted": format!("yes {long}"), "nested": {"deeper": {"text": long}}, "nospace": "x".repeat(100)}),
+        expect![[r#"
+            description: Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod
+              tempor incididunt ut labore et dolore magna aliqua.
+            nested:
+              deeper:
+                text: Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod
+                  tempor incididunt ut labore et dolore magna aliqua.
+            nospace: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+            quoted: yes Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod
+              tempor incididunt ut labore et dolore magna aliqua.
+        "#]],
+    );
+}
+
+#[test]
+fn emit_empty_and_nested_sequences() {
+    check_emit(
+        serde_json::json!({"a": [], "b": {}, "c": [[1, 2], [], {}], "d": [{"x": [{"y": 1}]}]}),
+        expect![[r#"
+            a: []
+            b: {}
+            c:
+            - - 1
+              - 2
+            - []
+            - {}
+            d:
+            - x:
+              - "y": 1
+        "#]],
+    );
+    check_emit(serde_json::json!("plain"), expect![[r#"
+        plain
+    "#]]);
+    check_emit(serde_json::json!([]), expect![[r#"
+        []
+    "#]]);
+}

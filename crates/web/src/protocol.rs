@@ -1,0 +1,121 @@
+//! The messages between the page and the worker, sent as JSON strings through
+//! `postMessage`. The worker answers requests in the order it receives them.
+
+use serde::{Deserialize, Serialize};
+
+/// A file's path (relative to the home directory) and its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileText {
+    pub path: String,
+    pub content: String,
+}
+
+/// One step of the command journal: what the page asked the sandbox to do, in order.
+/// Replaying a journal into a fresh sandbox with the same seed rebuilds the same state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JournalEntry {
+    /// Simulated time passed.
+    Advance { ms: u64 },
+    /// The editor saved a file.
+    Write { path: String, content: String },
+    /// A complete command line ran.
+    Run { source: String },
+}
+
+/// Page → worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    /// Let `advance_ms` pass, save `writes`, then run `source` if it is a complete
+    /// command (else answer [`Response::Incomplete`]). `open_file` names the editor's
+    /// file, whose content comes back with the output in case the command changed it.
+    Run {
+        id: u64,
+        source: String,
+        advance_ms: u64,
+        writes: Vec<FileText>,
+        open_file: Option<String>,
+    },
+    /// Real time passed in the page; the simulated clock follows it. No answer.
+    Advance { ms: u64 },
+    /// The editor saved a file. Answered with [`Response::Files`].
+    Write { path: String, content: String },
+    /// The editor wants to show a file. Answered with [`Response::File`].
+    Read { path: String },
+    /// Rebuild the state of a crashed worker. Answered with [`Response::Replayed`].
+    Replay { entries: Vec<JournalEntry>, open_file: Option<String> },
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Response {
+    /// The first message of every worker: its wasm is running and it listens.
+    Ready { prompt: String, files: Vec<String> },
+    /// A command ran.
+    Output {
+        id: u64,
+        text: String,
+        status: i32,
+        prompt: String,
+        files: Vec<String>,
+        open_file: Option<FileText>,
+        elapsed_ms: u64,
+    },
+    /// The command is not complete yet (open quote, here-document…): ask for more.
+    Incomplete { id: u64 },
+    /// The file list after a write.
+    Files { files: Vec<String> },
+    /// A file's content, `None` if it does not exist.
+    File { path: String, content: Option<String> },
+    /// The journal has been replayed.
+    Replayed {
+        prompt: String,
+        files: Vec<String>,
+        open_file: Option<FileText>,
+        elapsed_ms: u64,
+    },
+    /// The worker could not understand a request (a bug in the page).
+    Error { message: String },
+}
+
+impl Request {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("requests always serialize")
+    }
+
+    pub fn from_json(text: &str) -> Result<Request, String> {
+        serde_json::from_str(text).map_err(|e| format!("bad request: {e}"))
+    }
+}
+
+impl Response {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("responses always serialize")
+    }
+
+    pub fn from_json(text: &str) -> Result<Response, String> {
+        serde_json::from_str(text).map_err(|e| format!("bad response: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_tagged_json() {
+        let req = Request::Advance { ms: 1000 };
+        assert_eq!(req.to_json(), r#"{"type":"advance","ms":1000}"#);
+        assert_eq!(Request::from_json(&req.to_json()), Ok(req));
+        let entry = JournalEntry::Run { source: "ls".into() };
+        assert_eq!(serde_json::to_string(&entry).unwrap(), r#"{"kind":"run","source":"ls"}"#);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(Request::from_json("{").is_err());
+        assert!(Response::from_json(r#"{"type":"nope"}"#).is_err());
+    }
+}

@@ -1,0 +1,827 @@
+//! The page's state machine: events in (worker messages, keys, editor changes, clock
+//! ticks), effects out (post to the worker, write to the terminal, update the editor).
+//!
+//! It is a reducer in the Elm sense: [`Session::update`] changes the state and returns
+//! the effects for the page to perform; it does no IO itself, so every journey through
+//! it can be tested natively.
+//!
+//! Crash recovery: every request that changes the sandbox is appended to the command
+//! journal in the order it is posted (which is the order the worker handles it). When
+//! the worker dies, the entries it never finished are dropped, a fresh worker is started
+//! and the journal is replayed into it, so the learner keeps their clusters and files.
+
+use std::mem;
+
+use crate::line_editor::{Action, LineEditor};
+use crate::protocol::{FileText, JournalEntry, Request, Response};
+use crate::to_terminal;
+
+/// The file the editor shows when the page opens.
+pub const DEFAULT_FILE: &str = "pod.yaml";
+
+/// Its content: a Pod to apply, with a comment saying how.
+pub const DEFAULT_CONTENT: &str = "\
+# A Pod: one container running nginx. Apply it in the terminal with
+#   kubectl apply -f pod.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+    ports:
+    - containerPort: 80
+";
+
+/// The prompt shown while a command is not complete yet.
+pub const CONTINUATION_PROMPT: &str = "> ";
+
+/// How long a command must have run before Ctrl-C restarts the worker.
+const INTERRUPT_AFTER_MS: f64 = 1000.0;
+/// How long a worker may take to start before the learner is told.
+const SLOW_START_MS: f64 = 20_000.0;
+/// Worker failures in a row (without reaching a prompt) before giving up.
+const MAX_FAILURES: u32 = 3;
+/// Input kept while the worker is busy, in bytes; a paste larger than this is cut.
+const MAX_TYPEAHEAD: usize = 1 << 20;
+
+const BANNER: &str = "\x1b[1m箱庭 Kubeniwa\x1b[0m: a Kubernetes sandbox that runs in this page.\r\n\
+Try \x1b[1mkind create cluster\x1b[0m, then \x1b[1mkubectl get nodes\x1b[0m.\r\n\r\n";
+
+/// Something that happened, for [`Session::update`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A message from the worker.
+    Worker(Response),
+    /// The worker died (an `error` event: a panic aborts the wasm module) or could not
+    /// be started.
+    WorkerFailed(String),
+    /// Keys typed or text pasted into the terminal.
+    TerminalInput(String),
+    /// Monaco is on the page.
+    EditorLoaded,
+    /// The learner edited the editor's file.
+    EditorChanged { path: String, content: String },
+    /// The learner picked a file in the file list.
+    OpenFile(String),
+    /// The one-second clock tick.
+    Tick,
+    /// The editor has been quiet for a moment: save it.
+    SaveEditor,
+}
+
+/// Something for the page to do, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Terminate the current worker (if any) and start a new one.
+    StartWorker,
+    /// Send a request to the worker.
+    Post(Request),
+    /// Write bytes to the terminal.
+    Term(String),
+    /// Clear the terminal's screen and scrollback.
+    ClearTerminal,
+    /// The first prompt is on the screen (time it; the editor can load now).
+    FirstPrompt,
+    /// Load Monaco showing this file.
+    LoadEditor { path: String, content: String },
+    /// Show this file in the editor (replacing what it shows).
+    SetEditor { path: String, content: String },
+    /// (Re)start the timer that ends in [`Event::SaveEditor`].
+    ScheduleSave,
+}
+
+/// What the header shows about the simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Starting,
+    Ready,
+    Busy,
+    Restoring,
+    Failed,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Starting => "starting",
+            Status::Ready => "ready",
+            Status::Busy => "running",
+            Status::Restoring => "restoring",
+            Status::Failed => "stopped",
+        }
+    }
+}
+
+/// What the page renders besides the terminal and the editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    pub status: Status,
+    /// The files in the home directory, the editor's file included.
+    pub files: Vec<String>,
+    pub open_file: String,
+    pub editor_loaded: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    /// The worker's wasm is loading; `restoring` says a journal waits for it.
+    Starting { since: f64, restoring: bool },
+    /// The worker is replaying the journal.
+    Replaying,
+    /// The prompt is shown; input goes to the line editor.
+    Idle,
+    /// A command is running. `journal_at` is the index of its `Run` entry.
+    Running { id: u64, since: f64, source: String, journal_at: usize },
+    /// Too many failures; the learner has been told to reload.
+    Failed,
+}
+
+/// The file in the editor.
+#[derive(Debug, Clone)]
+struct EditorFile {
+    path: String,
+    content: String,
+    /// Changed since it was last sent to the worker.
+    dirty: bool,
+    loaded: bool,
+    /// A file asked for with [`Request::Read`], shown when it arrives.
+    opening: Option<String>,
+}
+
+/// Real time in the page, handed to the sandbox in whole milliseconds without drift.
+#[derive(Debug, Clone, Default)]
+struct Clock {
+    origin: Option<f64>,
+    given_ms: u64,
+}
+
+impl Clock {
+    fn start(&mut self, now: f64) {
+        self.origin = Some(now);
+        self.given_ms = 0;
+    }
+
+    /// Milliseconds passed since the last call.
+    fn take(&mut self, now: f64) -> u64 {
+        let Some(origin) = self.origin else { return 0 };
+        let total = (now - origin).max(0.0) as u64;
+        let ms = total.saturating_sub(self.given_ms);
+        self.given_ms += ms;
+        ms
+    }
+}
+
+/// The page's state.
+#[derive(Debug, Clone)]
+pub struct Session {
+    phase: Phase,
+    prompt: String,
+    line: LineEditor,
+    /// The lines of a command that is not complete yet.
+    continuation: Option<String>,
+    /// Input that arrived while the worker was busy.
+    typeahead: String,
+    journal: Vec<JournalEntry>,
+    files: Vec<String>,
+    editor: EditorFile,
+    clock: Clock,
+    next_id: u64,
+    shown_first_prompt: bool,
+    warned_slow_start: bool,
+    failures: u32,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session {
+            phase: Phase::Starting { since: 0.0, restoring: false },
+            prompt: "$ ".to_string(),
+            line: LineEditor::new(),
+            continuation: None,
+            typeahead: String::new(),
+            journal: Vec::new(),
+            files: Vec::new(),
+            editor: EditorFile {
+                path: DEFAULT_FILE.to_string(),
+                content: DEFAULT_CONTENT.to_string(),
+                dirty: true,
+                loaded: false,
+                opening: None,
+            },
+            clock: Clock::default(),
+            next_id: 1,
+            shown_first_prompt: false,
+            warned_slow_start: false,
+            failures: 0,
+        }
+    }
+
+    /// The effects of opening the page (`now` from `performance.now()`).
+    pub fn start(&mut self, now: f64) -> Vec<Effect> {
+        self.phase = Phase::Starting { since: now, restoring: false };
+        vec![Effect::StartWorker]
+    }
+
+    /// The command journal so far (what a new worker would replay).
+    pub fn journal(&self) -> &[JournalEntry] {
+        &self.journal
+    }
+
+    pub fn view(&self) -> View {
+        let status = match self.phase {
+            Phase::Starting { restoring: false, .. } => Status::Starting,
+            Phase::Starting { restoring: true, .. } | Phase::Replaying => Status::Restoring,
+            Phase::Idle => Status::Ready,
+            Phase::Running { .. } => Status::Busy,
+            Phase::Failed => Status::Failed,
+        };
+        let mut files = self.files.clone();
+        if !files.contains(&self.editor.path) {
+            files.push(self.editor.path.clone());
+            files.sort();
+        }
+        View {
+            status,
+            files,
+            open_file: self.editor.path.clone(),
+            editor_loaded: self.editor.loaded,
+        }
+    }
+
+    /// Handles one event at time `now` (milliseconds, `performance.now()`).
+    pub fn update(&mut self, now: f64, event: Event) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match event {
+            Event::Worker(response) => self.on_response(now, response, &mut fx),
+            Event::WorkerFailed(message) => self.on_failure(now, &message, &mut fx),
+            Event::TerminalInput(data) => self.on_input(now, data, &mut fx),
+            Event::EditorLoaded => self.editor.loaded = true,
+            Event::EditorChanged { path, content } => {
+                if path == self.editor.path && content != self.editor.content {
+                    self.editor.content = content;
+                    self.editor.dirty = true;
+                    fx.push(Effect::ScheduleSave);
+                }
+            }
+            Event::SaveEditor => self.save_editor(&mut fx),
+            Event::OpenFile(path) => {
+                if path != self.editor.path && self.worker_listens() {
+                    self.save_editor(&mut fx);
+                    self.editor.opening = Some(path.clone());
+                    fx.push(Effect::Post(Request::Read { path }));
+                }
+            }
+            Event::Tick => self.on_tick(now, &mut fx),
+        }
+        fx
+    }
+
+    fn worker_listens(&self) -> bool {
+        matches!(self.phase, Phase::Idle | Phase::Running { .. })
+    }
+
+    fn on_response(&mut self, now: f64, response: Response, fx: &mut Vec<Effect>) {
+        match response {
+            Response::Ready { prompt, files } => {
+                let Phase::Starting { restoring, .. } = self.phase else { return };
+                if restoring {
+                    self.phase = Phase::Replaying;
+                    fx.push(Effect::Post(Request::Replay {
+                        entries: self.journal.clone(),
+                        open_file: Some(self.editor.path.clone()),
+                    }));
+                    return;
+                }
+                self.prompt = prompt;
+                self.files = files;
+                self.clock.start(now);
+                self.phase = Phase::Idle;
+                self.editor.dirty = true;
+                self.save_editor(fx);
+                if !self.shown_first_prompt {
+                    fx.push(Effect::Term(BANNER.to_string()));
+                }
+                self.show_prompt(fx);
+                self.pump(now, String::new(), fx);
+            }
+            Response::Replayed { prompt, files, open_file, .. } => {
+                if self.phase != Phase::Replaying {
+                    return;
+                }
+                self.prompt = prompt;
+                self.files = files;
+                // The editor shows what the learner last typed: it wins over the replay.
+                if open_file.map(|f| f.content) != Some(self.editor.content.clone()) {
+                    self.editor.dirty = true;
+                }
+                self.phase = Phase::Idle;
+                self.save_editor(fx);
+                let runs = self.runs_in_journal();
+                fx.push(Effect::Term(notice(&format!(
+                    "Restored: {runs} command{} replayed.",
+                    if runs == 1 { "" } else { "s" }
+                ))));
+                self.show_prompt(fx);
+                self.pump(now, String::new(), fx);
+            }
+            Response::Output { id, text, prompt, files, open_file, .. } => {
+                let Phase::Running { id: running, .. } = self.phase else { return };
+                if running != id {
+                    return;
+                }
+                fx.push(Effect::Term(to_terminal(&text)));
+                self.prompt = prompt;
+                self.files = files;
+                self.sync_open_file(open_file, fx);
+                self.phase = Phase::Idle;
+                self.save_editor(fx);
+                self.show_prompt(fx);
+                self.pump(now, String::new(), fx);
+            }
+            Response::Incomplete { id } => {
+                let Phase::Running { id: running, source, journal_at, .. } =
+                    mem::replace(&mut self.phase, Phase::Idle)
+                else {
+                    return;
+                };
+                if running != id {
+                    return;
+                }
+                // It did not run: it is not part of the sandbox's history.
+                if journal_at < self.journal.len() {
+                    self.journal.remove(journal_at);
+                }
+                self.continuation = Some(source);
+                fx.push(Effect::Term(CONTINUATION_PROMPT.to_string()));
+                self.pump(now, String::new(), fx);
+            }
+            Response::Files { files } => self.files = files,
+            Response::File { path, content } => {
+                if self.editor.opening.as_deref() == Some(path.as_str()) {
+                    self.editor.opening = None;
+                    self.editor.path = path.clone();
+                    self.editor.content = content.unwrap_or_default();
+                    self.editor.dirty = false;
+                    fx.push(Effect::SetEditor { path, content: self.editor.content.clone() });
+                }
+            }
+            Response::Error { message } => {
+                fx.push(Effect::Term(error_line(&format!("internal error: {message}"))));
+            }
+        }
+    }
+
+    fn on_failure(&mut self, now: f64, message: &str, fx: &mut Vec<Effect>) {
+        if self.phase == Phase::Failed {
+            return;
+        }
+        self.failures += 1;
+        fx.push(Effect::Term(format!("\r\n{}", error_line(&format!("The simulation crashed: {message}")))));
+        let restoring = match mem::replace(&mut self.phase, Phase::Failed) {
+            Phase::Running { journal_at, .. } => {
+                self.drop_unfinished(journal_at);
+                true
+            }
+            Phase::Replaying => {
+                fx.push(Effect::Term(notice(
+                    "Replaying your commands crashed it again: starting a fresh sandbox.",
+                )));
+                self.journal.clear();
+                false
+            }
+            Phase::Starting { restoring, .. } => restoring,
+            Phase::Idle | Phase::Failed => !self.journal.is_empty(),
+        };
+        self.continuation = None;
+        self.typeahead.clear();
+        if self.failures >= MAX_FAILURES {
+            fx.push(Effect::Term(notice("It keeps failing: reload the page to start again.")));
+            return;
+        }
+        if restoring {
+            fx.push(Effect::Term(notice("Starting a new one and replaying your commands…")));
+        }
+        self.restart(now, restoring, fx);
+    }
+
+    fn restart(&mut self, now: f64, restoring: bool, fx: &mut Vec<Effect>) {
+        if !restoring {
+            self.journal.clear();
+            self.clock = Clock::default();
+        }
+        self.editor.opening = None;
+        self.warned_slow_start = false;
+        self.phase = Phase::Starting { since: now, restoring };
+        fx.push(Effect::StartWorker);
+    }
+
+    /// Drops the journal from the entry the dead worker was running: it never finished
+    /// it, nor anything posted after it. The time those entries carried did pass, so
+    /// it is kept; the editor's file is saved again after the replay.
+    fn drop_unfinished(&mut self, from: usize) {
+        if from >= self.journal.len() {
+            return;
+        }
+        let dropped: u64 = self.journal[from..]
+            .iter()
+            .map(|e| if let JournalEntry::Advance { ms } = e { *ms } else { 0 })
+            .sum();
+        self.journal.truncate(from);
+        if dropped > 0 {
+            self.record(JournalEntry::Advance { ms: dropped });
+        }
+    }
+
+    fn on_input(&mut self, now: f64, data: String, fx: &mut Vec<Effect>) {
+        match &self.phase {
+            Phase::Idle => self.pump(now, data, fx),
+            Phase::Running { since, journal_at, .. }
+                if data.contains('\x03') && now - since >= INTERRUPT_AFTER_MS =>
+            {
+                // The command does not come back: the only way to stop wasm that loops
+                // is to end its worker. Restore everything before the command.
+                let journal_at = *journal_at;
+                self.drop_unfinished(journal_at);
+                self.continuation = None;
+                self.typeahead.clear();
+                fx.push(Effect::Term("^C\r\n".to_string()));
+                fx.push(Effect::Term(notice(
+                    "Interrupted: restarting the simulation and replaying your commands…",
+                )));
+                self.restart(now, true, fx);
+            }
+            Phase::Failed => {}
+            _ => {
+                if self.typeahead.len() + data.len() <= MAX_TYPEAHEAD {
+                    self.typeahead.push_str(&data);
+                }
+            }
+        }
+    }
+
+    /// Feeds typed-ahead input, then `data`, to the line editor while the prompt is up.
+    fn pump(&mut self, now: f64, data: String, fx: &mut Vec<Effect>) {
+        let mut input = mem::take(&mut self.typeahead);
+        input.push_str(&data);
+        while self.phase == Phase::Idle && !input.is_empty() {
+            let feed = self.line.feed(&input);
+            if !feed.echo.is_empty() {
+                fx.push(Effect::Term(feed.echo));
+            }
+            match feed.action {
+                Some(Action::Submit(line)) => self.submit(now, line, fx),
+                Some(Action::Cancel) => {
+                    self.continuation = None;
+                    self.show_prompt(fx);
+                }
+                Some(Action::Clear) => {
+                    fx.push(Effect::ClearTerminal);
+                    let prompt = self.current_prompt().to_string();
+                    fx.push(Effect::Term(prompt + &self.line.redraw()));
+                }
+                None => {}
+            }
+            input = feed.rest;
+        }
+        self.typeahead = input;
+    }
+
+    fn submit(&mut self, now: f64, line: String, fx: &mut Vec<Effect>) {
+        let source = match self.continuation.take() {
+            Some(mut before) => {
+                before.push('\n');
+                before.push_str(&line);
+                before
+            }
+            None => line,
+        };
+        let advance_ms = self.clock.take(now);
+        if advance_ms > 0 {
+            self.record(JournalEntry::Advance { ms: advance_ms });
+        }
+        let mut writes = Vec::new();
+        if self.editor.dirty {
+            self.editor.dirty = false;
+            let file = FileText { path: self.editor.path.clone(), content: self.editor.content.clone() };
+            self.record(JournalEntry::Write { path: file.path.clone(), content: file.content.clone() });
+            writes.push(file);
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        let journal_at = self.journal.len();
+        self.journal.push(JournalEntry::Run { source: source.clone() });
+        fx.push(Effect::Post(Request::Run {
+            id,
+            source: source.clone(),
+            advance_ms,
+            writes,
+            open_file: Some(self.editor.path.clone()),
+        }));
+        self.phase = Phase::Running { id, since: now, source, journal_at };
+    }
+
+    fn on_tick(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        match self.phase {
+            Phase::Idle => {
+                let ms = self.clock.take(now);
+                if ms > 0 {
+                    self.record(JournalEntry::Advance { ms });
+                    fx.push(Effect::Post(Request::Advance { ms }));
+                }
+            }
+            Phase::Starting { since, .. } if now - since > SLOW_START_MS && !self.warned_slow_start => {
+                self.warned_slow_start = true;
+                fx.push(Effect::Term(notice("The simulation is slow to start; still trying…")));
+            }
+            _ => {}
+        }
+    }
+
+    /// Sends the editor's file to the worker if it changed and the worker listens.
+    fn save_editor(&mut self, fx: &mut Vec<Effect>) {
+        if !self.editor.dirty || !self.worker_listens() {
+            return;
+        }
+        self.editor.dirty = false;
+        let (path, content) = (self.editor.path.clone(), self.editor.content.clone());
+        self.record(JournalEntry::Write { path: path.clone(), content: content.clone() });
+        fx.push(Effect::Post(Request::Write { path, content }));
+    }
+
+    /// A command may have changed the editor's file (`echo … > pod.yaml`): show it,
+    /// unless the learner has typed in the editor since it was saved.
+    fn sync_open_file(&mut self, open_file: Option<FileText>, fx: &mut Vec<Effect>) {
+        let Some(file) = open_file else { return };
+        if file.path == self.editor.path && file.content != self.editor.content && !self.editor.dirty {
+            self.editor.content = file.content.clone();
+            fx.push(Effect::SetEditor { path: file.path, content: file.content });
+        }
+    }
+
+    /// Appends to the journal, merging with the last entry where that changes nothing
+    /// the sandbox can see: consecutive clock advances add up, and a save replaces the
+    /// save of the same file just before it.
+    fn record(&mut self, entry: JournalEntry) {
+        match (self.journal.last_mut(), entry) {
+            (Some(JournalEntry::Advance { ms }), JournalEntry::Advance { ms: more }) => *ms += more,
+            (Some(JournalEntry::Write { path, content }), JournalEntry::Write { path: p, content: c })
+                if *path == p =>
+            {
+                *content = c
+            }
+            (_, entry) => self.journal.push(entry),
+        }
+    }
+
+    fn runs_in_journal(&self) -> usize {
+        self.journal.iter().filter(|e| matches!(e, JournalEntry::Run { .. })).count()
+    }
+
+    fn current_prompt(&self) -> &str {
+        if self.continuation.is_some() {
+            CONTINUATION_PROMPT
+        } else {
+            &self.prompt
+        }
+    }
+
+    fn show_prompt(&mut self, fx: &mut Vec<Effect>) {
+        self.failures = 0;
+        fx.push(Effect::Term(to_terminal(self.current_prompt())));
+        if !self.shown_first_prompt {
+            self.shown_first_prompt = true;
+            fx.push(Effect::FirstPrompt);
+            fx.push(Effect::LoadEditor {
+                path: self.editor.path.clone(),
+                content: self.editor.content.clone(),
+            });
+        }
+    }
+}
+
+/// A yellow line for the learner, about the page rather than the sandbox.
+fn notice(text: &str) -> String {
+    format!("\x1b[33m{text}\x1b[0m\r\n")
+}
+
+fn error_line(text: &str) -> String {
+    format!("\x1b[1;31m{text}\x1b[0m\r\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::worker_core::WorkerCore;
+
+    /// A session wired to a real [`WorkerCore`], the way the page and the worker are,
+    /// with a crash switch. Records what the terminal shows.
+    struct Harness {
+        session: Session,
+        worker: Option<WorkerCore>,
+        now: f64,
+        screen: String,
+        editor: Option<(String, String)>,
+        starts: u32,
+    }
+
+    impl Harness {
+        fn new() -> Harness {
+            let mut h = Harness {
+                session: Session::new(),
+                worker: None,
+                now: 0.0,
+                screen: String::new(),
+                editor: None,
+                starts: 0,
+            };
+            let fx = h.session.start(0.0);
+            h.perform(fx);
+            h
+        }
+
+        fn send(&mut self, event: Event) {
+            let fx = self.session.update(self.now, event);
+            self.perform(fx);
+        }
+
+        fn perform(&mut self, fx: Vec<Effect>) {
+            let mut replies = Vec::new();
+            for effect in fx {
+                match effect {
+                    Effect::StartWorker => {
+                        self.starts += 1;
+                        let core = WorkerCore::new();
+                        replies.push(core.ready());
+                        self.worker = Some(core);
+                    }
+                    Effect::Post(request) => {
+                        let worker = self.worker.as_mut().expect("a worker");
+                        replies.extend(worker.handle(request));
+                    }
+                    Effect::Term(text) => self.screen.push_str(&text),
+                    Effect::ClearTerminal => self.screen.clear(),
+                    Effect::LoadEditor { path, content } | Effect::SetEditor { path, content } => {
+                        self.editor = Some((path, content))
+                    }
+                    Effect::FirstPrompt | Effect::ScheduleSave => {}
+                }
+            }
+            for reply in replies {
+                self.send(Event::Worker(reply));
+            }
+        }
+
+        fn type_text(&mut self, text: &str) {
+            self.send(Event::TerminalInput(text.to_string()));
+        }
+    }
+
+    #[test]
+    fn the_first_prompt_comes_after_ready_and_loads_the_editor() {
+        let h = Harness::new();
+        assert!(h.screen.ends_with("$ "), "{:?}", h.screen);
+        assert_eq!(h.editor, Some((DEFAULT_FILE.to_string(), DEFAULT_CONTENT.to_string())));
+        assert_eq!(h.session.view().status, Status::Ready);
+        assert_eq!(h.session.view().files, vec![DEFAULT_FILE.to_string()]);
+        // The default file was saved into the sandbox.
+        assert_eq!(
+            h.session.journal(),
+            &[JournalEntry::Write { path: DEFAULT_FILE.into(), content: DEFAULT_CONTENT.into() }]
+        );
+    }
+
+    #[test]
+    fn a_command_runs_and_the_prompt_returns() {
+        let mut h = Harness::new();
+        h.screen.clear();
+        h.type_text("foo\r");
+        assert_eq!(h.screen, "foo\r\nbash: foo: command not found\r\n$ ");
+    }
+
+    #[test]
+    fn input_while_a_command_runs_is_typed_ahead() {
+        let mut session = Session::new();
+        session.start(0.0);
+        session.update(0.0, Event::Worker(WorkerCore::new().ready()));
+        let fx = session.update(10.0, Event::TerminalInput("a\rb".into()));
+        assert!(fx.iter().any(|e| matches!(e, Effect::Post(Request::Run { source, .. }) if source == "a")));
+        assert_eq!(session.view().status, Status::Busy);
+        // "b" waits for the answer, then is echoed after the prompt.
+        let fx = session.update(20.0, Event::TerminalInput("c".into()));
+        assert!(fx.is_empty());
+        let fx = session.update(
+            30.0,
+            Event::Worker(Response::Output {
+                id: 1,
+                text: String::new(),
+                status: 0,
+                prompt: "$ ".into(),
+                files: vec![],
+                open_file: None,
+                elapsed_ms: 0,
+            }),
+        );
+        assert_eq!(fx, vec![Effect::Term(String::new()), Effect::Term("$ ".into()), Effect::Term("bc".into())]);
+    }
+
+    #[test]
+    fn the_clock_follows_real_time_without_drift() {
+        let mut h = Harness::new();
+        for i in 1..=3 {
+            h.now = f64::from(i) * 1000.4;
+            h.send(Event::Tick);
+        }
+        assert_eq!(h.session.clock.given_ms, 3001);
+        // Consecutive advances are one journal entry.
+        assert_eq!(h.session.journal().last(), Some(&JournalEntry::Advance { ms: 3001 }));
+    }
+
+    #[test]
+    fn editor_changes_are_saved_before_the_next_command() {
+        let mut h = Harness::new();
+        h.send(Event::EditorChanged { path: DEFAULT_FILE.into(), content: "kind: Pod\n".into() });
+        let fx = h.session.update(5.0, Event::TerminalInput("cat pod.yaml\r".into()));
+        let Some(Effect::Post(Request::Run { writes, .. })) = fx.last() else { panic!("{fx:?}") };
+        assert_eq!(writes, &[FileText { path: DEFAULT_FILE.into(), content: "kind: Pod\n".into() }]);
+    }
+
+    #[test]
+    fn a_crash_restarts_the_worker_and_replays_the_journal() {
+        let mut h = Harness::new();
+        h.now = 2000.0;
+        h.type_text("foo\r");
+        h.type_text("bar\r");
+        let journal_before = h.session.journal().to_vec();
+        // The next command kills the worker before it answers.
+        h.now = 3000.0;
+        let fx = h.session.update(h.now, Event::TerminalInput("__kubeniwa_panic\r".into()));
+        assert!(matches!(fx.last(), Some(Effect::Post(Request::Run { .. }))));
+        h.screen.clear();
+        h.send(Event::WorkerFailed("unreachable".into()));
+        assert_eq!(h.starts, 2);
+        assert!(h.screen.contains("The simulation crashed: unreachable"), "{:?}", h.screen);
+        assert!(h.screen.contains("Restored: 2 commands replayed."), "{:?}", h.screen);
+        assert!(h.screen.ends_with("$ "));
+        assert_eq!(h.session.view().status, Status::Ready);
+        // The crashing command is gone; the time it carried is kept. (The editor's file
+        // is saved again if the replayed sandbox does not hold what the editor shows.)
+        let mut expected = journal_before;
+        expected.push(JournalEntry::Advance { ms: 1000 });
+        assert!(h.session.journal().starts_with(&expected), "{:?}", h.session.journal());
+        assert!(!h.session.journal().contains(&JournalEntry::Run { source: "__kubeniwa_panic".into() }));
+        h.screen.clear();
+        h.type_text("foo\r");
+        assert_eq!(h.screen, "foo\r\nbash: foo: command not found\r\n$ ");
+    }
+
+    #[test]
+    fn repeated_failures_stop_with_a_message() {
+        let mut h = Harness::new();
+        for _ in 0..MAX_FAILURES {
+            // A worker that dies before it is ready, every time.
+            let fx = h.session.update(h.now, Event::WorkerFailed("load failed".into()));
+            h.screen.extend(fx.iter().filter_map(|e| match e {
+                Effect::Term(t) => Some(t.as_str()),
+                _ => None,
+            }));
+            if h.session.phase == Phase::Failed {
+                break;
+            }
+            h.session.phase = Phase::Starting { since: 0.0, restoring: false };
+        }
+        assert_eq!(h.session.view().status, Status::Failed);
+        assert!(h.screen.contains("reload the page"), "{:?}", h.screen);
+    }
+
+    #[test]
+    fn ctrl_c_on_a_long_command_restarts_without_it() {
+        let mut session = Session::new();
+        session.start(0.0);
+        session.update(0.0, Event::Worker(WorkerCore::new().ready()));
+        session.update(100.0, Event::TerminalInput("while true; do :; done\r".into()));
+        // Too early: typed ahead.
+        assert!(session.update(200.0, Event::TerminalInput("\x03".into())).is_empty());
+        let fx = session.update(5000.0, Event::TerminalInput("\x03".into()));
+        assert!(fx.contains(&Effect::StartWorker), "{fx:?}");
+        assert!(!session.journal().iter().any(|e| matches!(e, JournalEntry::Run { .. })));
+        assert_eq!(session.view().status, Status::Restoring);
+    }
+
+    #[test]
+    fn ctrl_l_clears_and_redraws_the_line() {
+        let mut h = Harness::new();
+        h.type_text("kub\x0c");
+        assert_eq!(h.screen, "$ kub");
+    }
+}

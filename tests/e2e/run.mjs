@@ -1,0 +1,120 @@
+// The browser journeys: a learner's paths through the page, in headless Chromium.
+// Run by `cargo xtask test` against the built site; or by hand:
+//   KUBENIWA_URL=http://127.0.0.1:8080/ node tests/e2e/run.mjs [name filter]
+import { launch, openPage, waitForPrompt, expectTerminal, typeCommand, terminalText, indent } from './lib.mjs';
+
+const POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: myapp
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+`;
+
+const journeys = {
+  async 'the page loads: prompt, header, editor, no errors'(page) {
+    await waitForPrompt(page);
+    const title = await page.locator('header h1').innerText();
+    if (!title.includes('箱庭') || !title.includes('Kubeniwa')) throw new Error(`header says ${title}`);
+    await page.waitForFunction(() => window.kubeniwa.editorLoaded, null, { timeout: 20_000 });
+    await page.locator('.editor .monaco-editor').waitFor();
+    const tab = await page.locator('.files .file.active').innerText();
+    if (tab !== 'pod.yaml') throw new Error(`the editor's tab is ${tab}`);
+    await typeCommand(page, 'cat pod.yaml');
+    await expectTerminal(page, 'kubectl apply -f pod.yaml');
+    // Let the editor's workers start, then look for CSP violations and other errors.
+    await page.waitForTimeout(500);
+    if (page.problems.length) throw new Error(page.problems.join('\n'));
+  },
+
+  async 'an unknown command says so'(page) {
+    await waitForPrompt(page);
+    await typeCommand(page, 'foo');
+    await expectTerminal(page, 'bash: foo: command not found');
+  },
+
+  async 'the line editor: history, Ctrl-C, continuation'(page) {
+    await waitForPrompt(page);
+    await typeCommand(page, 'foo');
+    await expectTerminal(page, 'bash: foo: command not found');
+    // Up arrow brings foo back; edit it into foox.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.type('x');
+    await page.keyboard.press('Enter');
+    await expectTerminal(page, 'bash: foox: command not found');
+    // Ctrl-C throws the line away.
+    await page.keyboard.type('never run');
+    await page.keyboard.press('Control+C');
+    await expectTerminal(page, 'never run^C');
+    // An open quote asks for more with "> ".
+    await typeCommand(page, "echo 'one");
+    await expectTerminal(page, /\n> $/);
+    await typeCommand(page, "two'");
+    await expectTerminal(page, /one\ntwo\n/);
+    const text = await terminalText(page);
+    if (text.includes('bash: never')) throw new Error('a cancelled line ran');
+  },
+
+  async 'kind, kubectl and a Pod from the editor'(page) {
+    await waitForPrompt(page);
+    await typeCommand(page, 'kind create cluster');
+    await expectTerminal(page, /\$ $/, { count: 2, timeout: 30_000 });
+    await typeCommand(page, 'kubectl get nodes');
+    await expectTerminal(page, 'kind-control-plane   Ready    control-plane');
+
+    // Write the manifest in the editor, as a learner would.
+    await page.waitForFunction(() => window.kubeniwa.editorLoaded, null, { timeout: 20_000 });
+    await page.locator('.editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText(POD);
+    const written = await page.evaluate(() => window.kubeniwa.editorText());
+    if (written !== POD) throw new Error(`the editor holds:\n${indent(written)}`);
+
+    await typeCommand(page, 'kubectl apply -f pod.yaml');
+    await expectTerminal(page, 'pod/myapp created');
+    await typeCommand(page, 'sleep 30');
+    await expectTerminal(page, /\$ sleep 30\n\$ $/);
+    await typeCommand(page, 'kubectl get pods');
+    await expectTerminal(page, /myapp\s+1\/1\s+Running/);
+  },
+
+  async 'the page survives a worker crash and keeps the learner\'s state'(page) {
+    await waitForPrompt(page);
+    await typeCommand(page, 'echo kept > kept.txt');
+    await typeCommand(page, '__kubeniwa_panic');
+    await expectTerminal(page, 'The simulation crashed');
+    await expectTerminal(page, 'Restored:', { timeout: 20_000 });
+    await typeCommand(page, 'foo');
+    await expectTerminal(page, 'bash: foo: command not found');
+    await typeCommand(page, 'cat kept.txt');
+    await expectTerminal(page, /\$ cat kept.txt\nkept\n/);
+  },
+};
+
+const filter = process.argv[2] ?? '';
+const browser = await launch();
+let passed = 0;
+let failed = 0;
+for (const [name, journey] of Object.entries(journeys)) {
+  if (!name.includes(filter)) continue;
+  const start = Date.now();
+  const page = await openPage(browser);
+  try {
+    await journey(page);
+    passed++;
+    console.log(`ok      ${name} (${Date.now() - start} ms)`);
+  } catch (error) {
+    failed++;
+    console.log(`FAILED  ${name} (${Date.now() - start} ms)\n${indent(String(error?.message ?? error))}`);
+    const text = await terminalText(page).catch(() => '(no terminal)');
+    console.log(`  the terminal shows:\n${indent(text)}`);
+    if (page.problems.length) console.log(`  page problems:\n${indent(page.problems.join('\n'))}`);
+  } finally {
+    await page.context().close();
+  }
+}
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,101 @@
+// The terminal glue, loaded before the Yew app (see boot.js): xterm.js on the page,
+// and the functions the app calls on `window.kubeniwaUi`. Monaco is not imported here:
+// it is ten times larger, so `loadEditor` fetches it after the first prompt.
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import '@xterm/xterm/css/xterm.css';
+
+let term = null;
+let editor = null;
+// What the editor should show once Monaco has loaded (the app may change it meanwhile).
+let editorFile = null;
+
+// A small read-only hook for the browser tests and the benchmark.
+const hook = {
+  // True once the first prompt is on the screen.
+  ready: false,
+  // performance.now() when the first prompt was written (ms since navigation).
+  firstPromptMs: null,
+  editorLoaded: false,
+  // The terminal's text, scrollback included, trailing blanks trimmed.
+  terminalText() {
+    if (!term) return '';
+    const buffer = term.buffer.active;
+    const lines = [];
+    for (let i = 0; i < buffer.length; i++) {
+      const line = buffer.getLine(i);
+      if (!line) continue;
+      const text = line.translateToString(true);
+      // A wrapped row continues the line above it.
+      if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+      else lines.push(text);
+    }
+    return lines.join('\n').replace(/\s+$/, '');
+  },
+  editorText() {
+    return editor ? editor.getValue() : null;
+  },
+};
+window.kubeniwa = hook;
+
+window.kubeniwaUi = {
+  createTerminal(element, onData) {
+    term = new Terminal({
+      cursorBlink: true,
+      fontFamily: "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace",
+      fontSize: 14,
+      lineHeight: 1.15,
+      scrollback: 5000,
+      theme: {
+        background: '#14161b',
+        foreground: '#d8dee9',
+        cursor: '#f0c674',
+        selectionBackground: '#3b4252',
+      },
+    });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(element);
+    fit.fit();
+    new ResizeObserver(() => fit.fit()).observe(element);
+    term.onData((data) => onData(data));
+    term.focus();
+  },
+
+  write(data) {
+    term.write(data);
+  },
+
+  // Screen and scrollback; the app redraws the prompt after.
+  clear() {
+    term.write('\x1b[H\x1b[2J\x1b[3J');
+  },
+
+  firstPrompt() {
+    hook.firstPromptMs = performance.now();
+    hook.ready = true;
+  },
+
+  loadEditor(element, path, content, onChange, onReady) {
+    editorFile = { path, content };
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = new URL('./editor.css', import.meta.url).href;
+    document.head.append(css);
+    import(new URL('./editor.js', import.meta.url).href)
+      .then((module) => {
+        editor = module.createEditor(element, editorFile.path, editorFile.content, onChange);
+        hook.editorLoaded = true;
+        onReady();
+      })
+      .catch((error) => {
+        console.error('the editor did not load', error);
+        element.textContent = `The editor did not load (${error}). The terminal still works.`;
+      });
+  },
+
+  setEditor(path, content) {
+    editorFile = { path, content };
+    if (editor) editor.show(path, content);
+  },
+};

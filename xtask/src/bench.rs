@@ -1,0 +1,260 @@
+//! `cargo xtask bench`: measurements, printed as a table and written as JSON to
+//! `target/bench/`. To add one, write a function returning [`Measurement`]s and list it
+//! in [`BENCHES`]; a bench that needs the built site says so and gets its URL.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::fail;
+use crate::serve;
+use crate::setup::Tools;
+use crate::site;
+use crate::util::{output, Error, Result};
+
+/// One number.
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    pub name: String,
+    pub value: f64,
+    pub unit: &'static str,
+    /// The most it should be, if there is a budget.
+    pub budget: Option<f64>,
+}
+
+impl Measurement {
+    fn new(name: impl Into<String>, value: f64, unit: &'static str) -> Measurement {
+        Measurement { name: name.into(), value, unit, budget: None }
+    }
+
+    fn budget(mut self, budget: f64) -> Measurement {
+        self.budget = Some(budget);
+        self
+    }
+}
+
+/// What a bench gets to work with.
+pub struct Context<'a> {
+    pub tools: &'a Tools,
+    /// The built site, when the bench asked for it.
+    pub dist: Option<PathBuf>,
+    /// Where the built site is served.
+    pub url: Option<String>,
+    /// How many times to repeat a timing.
+    pub runs: u32,
+}
+
+pub struct Bench {
+    pub name: &'static str,
+    pub needs_site: bool,
+    pub run: fn(&Context) -> Result<Vec<Measurement>>,
+}
+
+/// Every bench, in the order they run.
+pub const BENCHES: &[Bench] = &[
+    Bench { name: "site size", needs_site: true, run: site_size },
+    Bench { name: "time to first prompt", needs_site: true, run: time_to_prompt },
+];
+
+/// The page's budget before the first prompt.
+const FIRST_PROMPT_MS: f64 = 300.0;
+const FIRST_PROMPT_BROTLI_KB: f64 = 1000.0;
+
+/// What the browser fetches before the first prompt (relative to dist/).
+const BEFORE_PROMPT: &[&str] = &[
+    "index.html",
+    "style.css",
+    "build/terminal.css",
+    "boot.js",
+    "build/terminal.js",
+    "app.js",
+    "app_bg.wasm",
+    "worker_loader.js",
+    "worker.js",
+    "worker_bg.wasm",
+];
+
+pub fn bench(tools: &Tools, runs: u32) -> Result<()> {
+    let needs_site = BENCHES.iter().any(|b| b.needs_site);
+    let (dist, server) = if needs_site {
+        let dist = site::build(tools, Path::new("dist"))?;
+        let server = serve::start(&dist, 0, "/")?;
+        (Some(dist), Some(server))
+    } else {
+        (None, None)
+    };
+    let cx = Context { tools, dist, url: server.map(|s| s.url), runs };
+
+    let mut results: Vec<(&str, Measurement)> = Vec::new();
+    let mut failures = Vec::new();
+    for bench in BENCHES {
+        println!("bench: {}…", bench.name);
+        match (bench.run)(&cx) {
+            Ok(measurements) => results.extend(measurements.into_iter().map(|m| (bench.name, m))),
+            Err(e) => failures.push(format!("{}: {e}", bench.name)),
+        }
+    }
+
+    print_table(&results);
+    let json = to_json(&results);
+    let dir = tools.root.join("target/bench");
+    fs::create_dir_all(&dir)?;
+    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    fs::write(dir.join("latest.json"), &json)?;
+    fs::write(dir.join(format!("bench-{stamp}.json")), &json)?;
+    println!("bench: wrote target/bench/latest.json");
+    if !failures.is_empty() {
+        fail!("{}", failures.join("; "));
+    }
+    Ok(())
+}
+
+fn print_table(results: &[(&str, Measurement)]) {
+    let name_width = results.iter().map(|(_, m)| m.name.chars().count()).max().unwrap_or(10).max(11);
+    println!("\n{:<22} {:<name_width$} {:>12}  {:<6} budget", "bench", "measurement", "value", "unit");
+    for (bench, m) in results {
+        let budget = match m.budget {
+            Some(b) if m.value <= b => format!("ok (≤ {b})"),
+            Some(b) => format!("OVER (> {b})"),
+            None => String::new(),
+        };
+        println!("{bench:<22} {:<name_width$} {:>12}  {:<6} {budget}", m.name, format_value(m.value), m.unit);
+    }
+    println!();
+}
+
+fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn to_json(results: &[(&str, Measurement)]) -> String {
+    let mut s = String::from("{\n  \"measurements\": [\n");
+    for (i, (bench, m)) in results.iter().enumerate() {
+        let budget = m.budget.map(|b| b.to_string()).unwrap_or_else(|| "null".into());
+        let _ = write!(
+            s,
+            "    {{\"bench\": {}, \"name\": {}, \"value\": {}, \"unit\": {}, \"budget\": {budget}}}",
+            json_string(bench),
+            json_string(&m.name),
+            m.value,
+            json_string(m.unit)
+        );
+        s.push_str(if i + 1 < results.len() { ",\n" } else { "\n" });
+    }
+    s.push_str("  ]\n}\n");
+    s
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Bytes of each file, raw, gzip and brotli (computed with node's zlib).
+fn compressed_sizes(tools: &Tools, files: &[PathBuf]) -> Result<Vec<(u64, u64, u64)>> {
+    let text = output(
+        Command::new(&tools.node)
+            .args(["--input-type=module", "-e", include_str!("sizes.mjs"), "--"])
+            .args(files),
+    )?;
+    text.lines()
+        .map(|line| {
+            let mut nums = line.split_whitespace().map(|n| n.parse::<u64>());
+            match (nums.next(), nums.next(), nums.next()) {
+                (Some(Ok(raw)), Some(Ok(gzip)), Some(Ok(brotli))) => Ok((raw, gzip, brotli)),
+                _ => Err(Error(format!("unexpected size line: {line}"))),
+            }
+        })
+        .collect()
+}
+
+fn site_size(cx: &Context) -> Result<Vec<Measurement>> {
+    let dist = cx.dist.as_ref().expect("needs_site");
+    let mut out = Vec::new();
+    let kb = |bytes: u64| bytes as f64 / 1000.0;
+
+    for wasm in ["app_bg.wasm", "worker_bg.wasm"] {
+        let sizes = compressed_sizes(cx.tools, &[dist.join(wasm)])?;
+        let (raw, gzip, brotli) = sizes[0];
+        out.push(Measurement::new(format!("{wasm} raw"), kb(raw), "kB"));
+        out.push(Measurement::new(format!("{wasm} gzip"), kb(gzip), "kB"));
+        out.push(Measurement::new(format!("{wasm} brotli"), kb(brotli), "kB"));
+    }
+
+    let before: Vec<PathBuf> = BEFORE_PROMPT.iter().map(|f| dist.join(f)).collect();
+    let after: Vec<PathBuf> = fs::read_dir(dist.join("build"))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !before.contains(p) && !p.to_string_lossy().ends_with(".txt"))
+        .collect();
+    let js_css = |files: &[PathBuf]| -> Vec<PathBuf> {
+        files
+            .iter()
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "css")))
+            .cloned()
+            .collect()
+    };
+    let sum = |sizes: &[(u64, u64, u64)]| sizes.iter().fold((0, 0, 0), |a, s| (a.0 + s.0, a.1 + s.1, a.2 + s.2));
+
+    let (raw, _, brotli) = sum(&compressed_sizes(cx.tools, &js_css(&before))?);
+    out.push(Measurement::new("JS+CSS before the prompt raw", kb(raw), "kB"));
+    out.push(Measurement::new("JS+CSS before the prompt brotli", kb(brotli), "kB"));
+    let (raw, _, brotli) = sum(&compressed_sizes(cx.tools, &js_css(&after))?);
+    out.push(Measurement::new("JS+CSS of the editor raw", kb(raw), "kB"));
+    out.push(Measurement::new("JS+CSS of the editor brotli", kb(brotli), "kB"));
+
+    let (_, _, brotli) = sum(&compressed_sizes(cx.tools, &before)?);
+    out.push(Measurement::new("all before the prompt brotli", kb(brotli), "kB").budget(FIRST_PROMPT_BROTLI_KB));
+    let (_, _, brotli) = sum(&compressed_sizes(cx.tools, &after)?);
+    out.push(Measurement::new("all of the editor brotli", kb(brotli), "kB"));
+    Ok(out)
+}
+
+/// Navigation to the first prompt in headless Chromium, `runs` fresh page loads.
+fn time_to_prompt(cx: &Context) -> Result<Vec<Measurement>> {
+    let url = cx.url.as_ref().expect("needs_site");
+    let text = output(
+        Command::new(&cx.tools.node)
+            .arg("tests/e2e/time-to-prompt.mjs")
+            .env("KUBENIWA_URL", url)
+            .env("CHROMIUM", &cx.tools.chromium)
+            .env("RUNS", cx.runs.to_string())
+            .current_dir(&cx.tools.root),
+    )?;
+    let mut runs: Vec<f64> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("run_ms "))
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    if runs.is_empty() {
+        fail!("no timings from tests/e2e/time-to-prompt.mjs: {text}");
+    }
+    runs.sort_by(|a, b| a.total_cmp(b));
+    let median = if runs.len() % 2 == 1 {
+        runs[runs.len() / 2]
+    } else {
+        (runs[runs.len() / 2 - 1] + runs[runs.len() / 2]) / 2.0
+    };
+    Ok(vec![
+        Measurement::new(format!("median of {}", runs.len()), median.round(), "ms").budget(FIRST_PROMPT_MS),
+        Measurement::new("fastest", runs[0].round(), "ms"),
+        Measurement::new("slowest", runs[runs.len() - 1].round(), "ms"),
+    ])
+}

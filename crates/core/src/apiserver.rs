@@ -62,6 +62,7 @@ impl Cluster {
                 Ok(Response::ok(self.maybe_table(req, target.rt, vec![obj], false)))
             }
             (Method::Get, Some(name), Some("status")) => Ok(Response::ok(self.get_object(&target, name)?)),
+            (Method::Get, Some(name), Some("log")) if target.rt.kind == "Pod" => self.pod_log(req, &target, name),
             (Method::Post, None, None) => self.create(req, &target),
             (Method::Post, Some(name), Some("binding")) if target.rt.kind == "Pod" => self.bind(req, &target, name),
             (Method::Put, Some(name), None | Some("status")) => self.update(req, &target, name),
@@ -151,6 +152,55 @@ impl Cluster {
             "metadata": { "resourceVersion": self.resource_version().to_string() },
             "items": items,
         })
+    }
+
+    /// `GET /pods/NAME/log`: the container's output as text.
+    fn pod_log(&self, req: &Request, t: &Target, name: &str) -> ApiResult<Response> {
+        let pod = self.get_object(t, name)?;
+        let names: Vec<&str> = pod["spec"]["containers"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str()).collect();
+        let container = match req.query_value("container") {
+            Some(c) => c.to_string(),
+            None if names.len() == 1 => names[0].to_string(),
+            None => {
+                return Err(ApiError::bad_request(format!(
+                    "a container name must be specified for pod {name}, choose one of: [{}]",
+                    names.join(" ")
+                )))
+            }
+        };
+        if !names.contains(&container.as_str()) {
+            return Err(ApiError::bad_request(format!("container {container} is not valid for pod {name}")));
+        }
+        let previous = req.query_value("previous") == Some("true");
+        let status = pod["status"]["containerStatuses"]
+            .as_array()
+            .and_then(|s| s.iter().find(|c| c["name"] == container.as_str()))
+            .cloned()
+            .unwrap_or(Value::Null);
+        if previous && status["lastState"]["terminated"].is_null() {
+            return Err(ApiError::bad_request(format!("previous terminated container \"{container}\" in pod \"{name}\" not found")));
+        }
+        if !previous {
+            if let Some(reason) = status["state"]["waiting"]["reason"].as_str() {
+                if status["lastState"]["terminated"].is_null() {
+                    let why = match reason {
+                        "ImagePullBackOff" | "ErrImagePull" => "trying and failing to pull image",
+                        other => other,
+                    };
+                    return Err(ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is waiting to start: {why}")));
+                }
+            }
+            if status.is_null() {
+                return Err(ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating")));
+            }
+        }
+        let mut lines = crate::kubelet::container_logs(self, &pod, &container, previous).unwrap_or_default();
+        if let Some(n) = req.query_value("tailLines").and_then(|n| n.parse::<usize>().ok()) {
+            let skip = lines.len().saturating_sub(n);
+            lines.drain(..skip);
+        }
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        Ok(Response::ok(Value::String(text)))
     }
 
     fn create(&mut self, req: &Request, t: &Target) -> ApiResult<Response> {

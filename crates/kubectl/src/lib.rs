@@ -1,1 +1,294 @@
-//! See the crate description in Cargo.toml.
+//! kubectl, emulated: parses arguments as kubectl does, talks to the API server only
+//! through HTTP-shaped requests, and prints exactly what kubectl v1.35 prints.
+
+use kubeniwa_core::time::Millis;
+use kubeniwa_core::{ApiError, Request, Response};
+use kubeniwa_shell::Io;
+
+mod apply;
+mod delete;
+pub mod flags;
+mod get;
+pub mod kubeconfig;
+mod misc;
+
+use flags::{boolean, val, Parsed};
+
+/// The client version this kubectl reports.
+pub const CLIENT_VERSION: &str = "v1.35.2";
+
+/// What kubectl needs from the world around it.
+pub trait Backend {
+    /// Sends a request to the API server at `server` (`https://127.0.0.1:PORT`).
+    /// `None` when nothing listens there (connection refused).
+    fn send(&mut self, server: &str, req: &Request) -> Option<Response>;
+    /// The simulated instant (for log timestamps).
+    fn now(&self) -> Millis;
+    /// Lets simulated time pass while kubectl waits (e.g. `delete` waiting for the
+    /// object to be gone).
+    fn wait(&mut self, millis: Millis);
+}
+
+/// An error kubectl prints before exiting with status 1.
+#[derive(Debug)]
+pub(crate) enum Fail {
+    /// `error: MESSAGE` (plus an optional usage hint line).
+    Usage { message: String, command: String },
+    /// Printed as is.
+    Text(String),
+    /// Already printed; exit 1.
+    Silent,
+}
+
+pub(crate) type Outcome = Result<(), Fail>;
+
+/// One invocation's context: the chosen cluster and namespace.
+pub(crate) struct Ctx<'a, 'b> {
+    pub backend: &'a mut dyn Backend,
+    pub io: &'a mut Io<'b>,
+    pub server: Option<String>,
+    pub namespace: String,
+    /// Whether `-n` was given (apply checks manifests against it).
+    pub namespace_explicit: bool,
+    pub flags: Parsed,
+}
+
+impl Ctx<'_, '_> {
+    /// Sends a request; connection failures become kubectl's message.
+    pub fn send(&mut self, req: Request) -> Result<Response, Fail> {
+        let Some(server) = self.server.clone() else {
+            return Err(self.refused("http://localhost:8080", "localhost:8080"));
+        };
+        match self.backend.send(&server, &req) {
+            Some(r) => Ok(r),
+            None => {
+                let host = server.trim_start_matches("https://").trim_start_matches("http://").to_string();
+                Err(self.refused(&server, &host))
+            }
+        }
+    }
+
+    /// What kubectl prints when nothing listens: discovery errors, then the summary.
+    fn refused(&mut self, url: &str, host: &str) -> Fail {
+        let now = self.backend.now();
+        let port = host.rsplit(':').next().unwrap_or("8080");
+        let dial_host = if host.starts_with("localhost") { format!("127.0.0.1:{port}") } else { host.to_string() };
+        for i in 0..5u64 {
+            let line = format!(
+                "{} memcache.go:265] \"Unhandled Error\" err=\"couldn't get current server API group list: Get \\\"{url}/api?timeout=32s\\\": dial tcp {dial_host}: connect: connection refused\"\n",
+                klog_header('E', now + i * 3)
+            );
+            self.io.err(line);
+        }
+        Fail::Text(format!("The connection to the server {host} was refused - did you specify the right host or port?\n"))
+    }
+
+    /// Sends a request and turns a `Status` failure into an `ApiError`.
+    pub fn call(&mut self, req: Request) -> Result<Result<serde_json::Value, ApiError>, Fail> {
+        let r = self.send(req)?;
+        if r.is_success() {
+            Ok(Ok(r.body))
+        } else {
+            Ok(Err(ApiError::from_status(r.code, &r.body)))
+        }
+    }
+}
+
+/// klog's line header: `E1130 09:00:21.205109   12345`.
+pub(crate) fn klog_header(level: char, now: Millis) -> String {
+    let ts = kubeniwa_core::time::rfc3339(now);
+    let micros = (now % 1000) * 1000 + 123;
+    format!("{level}{}{} {}.{micros:06} {:>7}", &ts[5..7], &ts[8..10], &ts[11..19], 4242)
+}
+
+/// `Error from server (NotFound): pods "x" not found`
+pub(crate) fn server_error(e: &ApiError) -> String {
+    format!("Error from server ({}): {}\n", e.reason, e.message)
+}
+
+/// Runs `kubectl ARGS...` (without the word `kubectl`). Returns the exit status.
+pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
+    let Some(command) = args.iter().find(|a| !a.starts_with('-')).cloned() else {
+        io.out(misc::ROOT_HELP);
+        return 0;
+    };
+    let known = [
+        "get", "apply", "create", "delete", "run", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
+    ];
+    if !known.contains(&command.as_str()) {
+        let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
+        if let Some(s) = misc::suggest(&command) {
+            msg.push_str(&format!("\nDid you mean this?\n\t{s}\n"));
+        }
+        msg.push('\n');
+        msg.push_str("Run 'kubectl --help' for usage.\n");
+        io.err(msg);
+        return 1;
+    }
+    let pos = args.iter().position(|a| *a == command).unwrap_or(0);
+    let mut rest: Vec<String> = args[..pos].to_vec();
+    rest.extend_from_slice(&args[pos + 1..]);
+    let specs = command_flags(&command);
+    let parsed = match flags::parse(&rest, specs) {
+        Ok(p) => p,
+        Err(e) => {
+            io.err(format!("error: {e}\nSee 'kubectl {command} --help' for usage.\n"));
+            return 1;
+        }
+    };
+    if parsed.flag("help") {
+        io.out(misc::help(&command));
+        return 0;
+    }
+    // The kubeconfig decides where requests go.
+    let path = parsed.get("kubeconfig").map(String::from).unwrap_or_else(|| kubeconfig::path(io.env));
+    let path = io.resolve(&path);
+    let text = io.vfs.read(&path).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+    let config = match kubeconfig::KubeConfig::parse(&text, &path) {
+        Ok(c) => c,
+        Err(e) => {
+            io.err(format!("error: {e}\n"));
+            return 1;
+        }
+    };
+    let target = match config.target(parsed.get("context")) {
+        Ok(t) => t,
+        Err(e) if command != "config" => {
+            io.err(format!("error: {e}\n"));
+            return 1;
+        }
+        Err(_) => None,
+    };
+    let namespace = parsed
+        .get("namespace")
+        .map(String::from)
+        .or_else(|| target.as_ref().and_then(|t| t.namespace.clone()))
+        .unwrap_or_else(|| "default".into());
+    let mut ctx = Ctx {
+        backend,
+        io,
+        server: parsed.get("server").map(String::from).or_else(|| target.as_ref().map(|t| t.server.clone())),
+        namespace,
+        namespace_explicit: parsed.has("namespace"),
+        flags: parsed,
+    };
+    let result = match command.as_str() {
+        "get" => get::run(&mut ctx),
+        "apply" => apply::run(&mut ctx, apply::Mode::Apply),
+        "create" => apply::run(&mut ctx, apply::Mode::Create),
+        "delete" => delete::run(&mut ctx),
+        "run" => misc::run_pod(&mut ctx),
+        "logs" => misc::logs(&mut ctx),
+        "version" => misc::version(&mut ctx),
+        "cluster-info" => misc::cluster_info(&mut ctx),
+        "config" => misc::config(&mut ctx, &path, config),
+        "api-resources" => misc::api_resources(&mut ctx),
+        "api-versions" => misc::api_versions(&mut ctx),
+        _ => Ok(()),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(Fail::Usage { message, command }) => {
+            ctx.io.err(format!("error: {message}\nSee 'kubectl {command} -h' for help and examples\n"));
+            1
+        }
+        Err(Fail::Text(t)) => {
+            ctx.io.err(t);
+            1
+        }
+        Err(Fail::Silent) => 1,
+    }
+}
+
+fn command_flags(command: &str) -> &'static [flags::Flag] {
+    match command {
+        "get" => GET_FLAGS,
+        "apply" | "create" => APPLY_FLAGS,
+        "delete" => DELETE_FLAGS,
+        "run" => RUN_FLAGS,
+        "logs" => LOGS_FLAGS,
+        "version" => VERSION_FLAGS,
+        "api-resources" => API_RESOURCES_FLAGS,
+        "config" => CONFIG_FLAGS,
+        _ => &[],
+    }
+}
+
+const GET_FLAGS: &[flags::Flag] = &[
+    val("output", Some('o')),
+    val("selector", Some('l')),
+    val("field-selector", None),
+    boolean("all-namespaces", Some('A')),
+    boolean("show-labels", None),
+    val("label-columns", Some('L')),
+    boolean("no-headers", None),
+    val("sort-by", None),
+    boolean("watch", Some('w')),
+    boolean("show-kind", None),
+    val("filename", Some('f')),
+    val("chunk-size", None),
+    boolean("ignore-not-found", None),
+];
+
+const APPLY_FLAGS: &[flags::Flag] = &[
+    val("filename", Some('f')),
+    boolean("recursive", Some('R')),
+    val("output", Some('o')),
+    val("dry-run", None),
+    val("field-manager", None),
+    boolean("server-side", None),
+    val("validate", None),
+    boolean("force", None),
+    boolean("save-config", None),
+];
+
+const DELETE_FLAGS: &[flags::Flag] = &[
+    val("filename", Some('f')),
+    boolean("recursive", Some('R')),
+    val("selector", Some('l')),
+    boolean("all", None),
+    boolean("all-namespaces", Some('A')),
+    val("grace-period", None),
+    boolean("force", None),
+    boolean("now", None),
+    val("wait", None),
+    val("output", Some('o')),
+    boolean("ignore-not-found", None),
+    val("cascade", None),
+    val("field-selector", None),
+];
+
+const RUN_FLAGS: &[flags::Flag] = &[
+    val("image", None),
+    val("port", None),
+    val("labels", Some('l')),
+    val("env", None),
+    val("restart", None),
+    boolean("command", None),
+    boolean("stdin", Some('i')),
+    boolean("tty", Some('t')),
+    boolean("rm", None),
+    val("dry-run", None),
+    val("output", Some('o')),
+    val("image-pull-policy", None),
+    boolean("attach", None),
+    val("overrides", None),
+];
+
+const LOGS_FLAGS: &[flags::Flag] = &[
+    val("container", Some('c')),
+    boolean("follow", Some('f')),
+    boolean("previous", Some('p')),
+    val("tail", None),
+    boolean("timestamps", None),
+    val("selector", Some('l')),
+    boolean("all-containers", None),
+    val("since", None),
+    boolean("prefix", None),
+];
+
+const VERSION_FLAGS: &[flags::Flag] = &[boolean("client", None), val("output", Some('o'))];
+
+const API_RESOURCES_FLAGS: &[flags::Flag] = &[boolean("namespaced", None), val("output", Some('o')), boolean("no-headers", None), val("api-group", None), val("verbs", None)];
+
+const CONFIG_FLAGS: &[flags::Flag] = &[boolean("current", None), boolean("minify", None), boolean("raw", None), val("output", Some('o'))];

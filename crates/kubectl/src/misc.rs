@@ -1,0 +1,365 @@
+//! The smaller kubectl commands: run, logs, version, cluster-info, config,
+//! api-resources, api-versions, and help.
+
+use kubeniwa_core::resources::{self, RESOURCES};
+use kubeniwa_core::{Method, Request};
+use kubeniwa_format::table::Table;
+use serde_json::{json, Value};
+
+use crate::kubeconfig::KubeConfig;
+use crate::{server_error, Ctx, Fail, Outcome, CLIENT_VERSION};
+
+pub(crate) const ROOT_HELP: &str = include_str!("../data/help/kubectl.txt");
+
+/// The real help text of a command (data captured from kubectl v1.35.2).
+pub(crate) fn help(command: &str) -> &'static str {
+    match command {
+        "get" => include_str!("../data/help/get.txt"),
+        "apply" => include_str!("../data/help/apply.txt"),
+        "create" => include_str!("../data/help/create.txt"),
+        "delete" => include_str!("../data/help/delete.txt"),
+        "run" => include_str!("../data/help/run.txt"),
+        "logs" => include_str!("../data/help/logs.txt"),
+        "version" => include_str!("../data/help/version.txt"),
+        "cluster-info" => include_str!("../data/help/cluster-info.txt"),
+        "config" => include_str!("../data/help/config.txt"),
+        "api-resources" => include_str!("../data/help/api-resources.txt"),
+        "api-versions" => include_str!("../data/help/api-versions.txt"),
+        _ => ROOT_HELP,
+    }
+}
+
+/// cobra's "Did you mean this?" for a mistyped command (Levenshtein distance ≤ 2).
+pub(crate) fn suggest(word: &str) -> Option<&'static str> {
+    const COMMANDS: &[&str] = &[
+        "annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion", "config",
+        "cordon", "cp", "create", "debug", "delete", "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose", "get", "kustomize",
+        "label", "logs", "patch", "plugin", "port-forward", "proxy", "replace", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version", "wait",
+    ];
+    COMMANDS.iter().copied().find(|c| levenshtein(c, word) <= 2 || c.starts_with(word) && word.len() >= 2)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+pub(crate) fn version(ctx: &mut Ctx) -> Outcome {
+    let mut out = format!("Client Version: {CLIENT_VERSION}\nKustomize Version: v5.7.1\n");
+    if ctx.flags.flag("client") {
+        ctx.io.out(out);
+        return Ok(());
+    }
+    let r = ctx.send(Request::get("/version"));
+    match r {
+        Ok(r) => {
+            out.push_str(&format!("Server Version: {}\n", r.body["gitVersion"].as_str().unwrap_or("")));
+            ctx.io.out(out);
+            Ok(())
+        }
+        Err(e) => {
+            ctx.io.out(out);
+            Err(e)
+        }
+    }
+}
+
+pub(crate) fn cluster_info(ctx: &mut Ctx) -> Outcome {
+    let server = ctx.server.clone().unwrap_or_else(|| "http://localhost:8080".into());
+    let list = ctx.call(Request::get("/api/v1/namespaces/kube-system/services").query("labelSelector", "kubernetes.io/cluster-service=true"))?;
+    let mut out = format!("Kubernetes control plane is running at {server}\n");
+    if let Ok(list) = list {
+        for svc in list["items"].as_array().into_iter().flatten() {
+            let name = svc["metadata"]["labels"]["kubernetes.io/name"].as_str().or(svc["metadata"]["name"].as_str()).unwrap_or("");
+            let port = svc["spec"]["ports"][0]["name"].as_str().map(|p| format!(":{p}")).unwrap_or_default();
+            out.push_str(&format!("{name} is running at {server}/api/v1/namespaces/kube-system/services/{}{port}/proxy\n", svc["metadata"]["name"].as_str().unwrap_or("")));
+        }
+    }
+    out.push_str("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
+    ctx.io.out(out);
+    Ok(())
+}
+
+pub(crate) fn api_versions(ctx: &mut Ctx) -> Outcome {
+    ctx.send(Request::get("/api"))?;
+    let mut versions: Vec<String> = vec!["v1".into()];
+    for r in RESOURCES.iter().filter(|r| !r.group.is_empty()) {
+        let gv = r.api_version();
+        if !versions.contains(&gv) {
+            versions.push(gv);
+        }
+    }
+    versions.sort();
+    ctx.io.out(versions.join("\n") + "\n");
+    Ok(())
+}
+
+pub(crate) fn api_resources(ctx: &mut Ctx) -> Outcome {
+    ctx.send(Request::get("/api"))?;
+    let mut rows: Vec<_> = RESOURCES.iter().collect();
+    rows.sort_by(|a, b| (a.group, a.plural).cmp(&(b.group, b.plural)));
+    let namespaced = ctx.flags.get("namespaced").map(|v| v != "false");
+    let mut t = Table::kubectl_get();
+    if !ctx.flags.flag("no-headers") {
+        t.row(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]);
+    }
+    for r in rows {
+        if namespaced.is_some_and(|n| n != r.namespaced) {
+            continue;
+        }
+        t.row([r.plural.to_string(), r.short_names.join(","), r.api_version(), r.namespaced.to_string(), r.kind.to_string()]);
+    }
+    ctx.io.out(t.render());
+    Ok(())
+}
+
+pub(crate) fn config(ctx: &mut Ctx, path: &str, mut config: KubeConfig) -> Outcome {
+    let args = ctx.flags.args.clone();
+    let sub = args.first().map(String::as_str).unwrap_or("");
+    let save = |ctx: &mut Ctx, config: &KubeConfig| {
+        let _ = ctx.io.vfs.write_creating_dirs(path, config.to_yaml().into_bytes());
+    };
+    match sub {
+        "view" => {
+            let doc = if ctx.flags.flag("raw") { config.doc.clone() } else { config.redacted() };
+            ctx.io.out(kubeniwa_format::yaml::to_string(&doc));
+            Ok(())
+        }
+        "current-context" => match config.current_context() {
+            Some(c) => {
+                ctx.io.out(format!("{c}\n"));
+                Ok(())
+            }
+            None => Err(Fail::Text("error: current-context is not set\n".into())),
+        },
+        "get-contexts" => {
+            let mut t = Table::kubectl_get();
+            t.row(["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"]);
+            let current = config.current_context().unwrap_or("").to_string();
+            for c in config.doc["contexts"].as_array().cloned().unwrap_or_default() {
+                let name = c["name"].as_str().unwrap_or("");
+                t.row([
+                    if name == current { "*" } else { "" }.to_string(),
+                    name.to_string(),
+                    c["context"]["cluster"].as_str().unwrap_or("").to_string(),
+                    c["context"]["user"].as_str().unwrap_or("").to_string(),
+                    c["context"]["namespace"].as_str().unwrap_or("").to_string(),
+                ]);
+            }
+            ctx.io.out(t.render());
+            Ok(())
+        }
+        "use-context" | "use" => {
+            let Some(name) = args.get(1) else {
+                return Err(Fail::Text("error: Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples\n".into()));
+            };
+            if !config.set_current_context(name) {
+                return Err(Fail::Text(format!("error: no context exists with the name: \"{name}\"\n")));
+            }
+            save(ctx, &config);
+            ctx.io.out(format!("Switched to context \"{name}\".\n"));
+            Ok(())
+        }
+        "set-context" => {
+            let name = if ctx.flags.flag("current") {
+                config.current_context().map(String::from).ok_or_else(|| Fail::Text("error: no current context is set\n".into()))?
+            } else {
+                args.get(1).cloned().ok_or_else(|| Fail::Text("error: you must specify a non-empty context name or --current\n".into()))?
+            };
+            if let Some(ns) = ctx.flags.get("namespace") {
+                config.set_context_namespace(&name, ns);
+            }
+            save(ctx, &config);
+            ctx.io.out(format!("Context \"{name}\" modified.\n"));
+            Ok(())
+        }
+        "" => {
+            ctx.io.out(help("config"));
+            Ok(())
+        }
+        other => Err(Fail::Text(format!("error: unknown command \"{other}\" for \"kubectl config\"\nRun 'kubectl config --help' for usage.\n"))),
+    }
+}
+
+/// `kubectl run NAME --image=IMAGE [--port] [--env] [--labels] [--restart] [--command] -- ...`
+pub(crate) fn run_pod(ctx: &mut Ctx) -> Outcome {
+    let Some(name) = ctx.flags.args.first().cloned() else {
+        return Err(Fail::Text("error: NAME is required for run\nSee 'kubectl run -h' for help and examples\n".into()));
+    };
+    let Some(image) = ctx.flags.get("image").map(String::from) else {
+        return Err(Fail::Text("error: --image is required\nSee 'kubectl run -h' for help and examples\n".into()));
+    };
+    let mut labels = serde_json::Map::new();
+    match ctx.flags.get("labels") {
+        Some(l) => {
+            for pair in l.split(',') {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                labels.insert(k.to_string(), json!(v));
+            }
+        }
+        None => {
+            labels.insert("run".into(), json!(name));
+        }
+    }
+    let mut container = json!({"image": image, "name": name, "resources": {}});
+    if let Some(p) = ctx.flags.get("port") {
+        let port: i64 = p.parse().map_err(|_| Fail::Text(format!("error: invalid port: {p}\n")))?;
+        container["ports"] = json!([{"containerPort": port}]);
+    }
+    let env: Vec<Value> = ctx
+        .flags
+        .all("env")
+        .iter()
+        .map(|e| {
+            let (k, v) = e.split_once('=').unwrap_or((e, ""));
+            json!({"name": k, "value": v})
+        })
+        .collect();
+    if !env.is_empty() {
+        container["env"] = json!(env);
+    }
+    if let Some(extra) = ctx.flags.after_dash.clone().or_else(|| (ctx.flags.args.len() > 1).then(|| ctx.flags.args[1..].to_vec())) {
+        if ctx.flags.flag("command") {
+            container["command"] = json!(extra);
+        } else {
+            container["args"] = json!(extra);
+        }
+    }
+    if let Some(p) = ctx.flags.get("image-pull-policy") {
+        container["imagePullPolicy"] = json!(p);
+    }
+    if ctx.flags.flag("stdin") {
+        container["stdin"] = json!(true);
+        container["stdinOnce"] = json!(true);
+    }
+    if ctx.flags.flag("tty") {
+        container["tty"] = json!(true);
+    }
+    let restart = ctx.flags.get("restart").unwrap_or("Always").to_string();
+    if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
+        return Err(Fail::Text(format!("error: invalid restart policy: {restart}\n")));
+    }
+    let pod = json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"labels": labels, "name": name},
+        "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
+        "status": {},
+    });
+    match ctx.flags.get("dry-run") {
+        Some("client") => {
+            match ctx.flags.get("output") {
+                Some("yaml") => ctx.io.out(kubeniwa_format::yaml::to_string(&pod)),
+                Some("json") => ctx.io.out(kubeniwa_format::json::to_string_pretty(&pod)),
+                _ => ctx.io.out(format!("pod/{name} created (dry run)\n")),
+            }
+            return Ok(());
+        }
+        Some("server") | Some("none") | None => {}
+        Some(other) => return Err(Fail::Text(format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"))),
+    }
+    let rt = resources::lookup("pods").expect("pods are registered");
+    let mut req = Request::new(Method::Post, rt.collection_path(Some(&ctx.namespace))).body(pod).query("fieldManager", "kubectl-run");
+    if ctx.flags.get("dry-run") == Some("server") {
+        req = req.query("dryRun", "All");
+    }
+    match ctx.call(req)? {
+        Ok(created) => {
+            let attach = ctx.flags.flag("stdin") || ctx.flags.flag("attach") || ctx.flags.flag("rm");
+            if !attach {
+                match ctx.flags.get("output") {
+                    Some("yaml") => ctx.io.out(kubeniwa_format::yaml::to_string(&created)),
+                    Some("json") => ctx.io.out(kubeniwa_format::json::to_string_pretty(&created)),
+                    _ => ctx.io.out(format!("pod/{name} created\n")),
+                }
+                return Ok(());
+            }
+            attach_and_remove(ctx, &name)
+        }
+        Err(e) => Err(Fail::Text(server_error(&e))),
+    }
+}
+
+/// `run -it --rm`: waits for the container, shows its output, deletes the pod.
+fn attach_and_remove(ctx: &mut Ctx, name: &str) -> Outcome {
+    let path = format!("/api/v1/namespaces/{}/pods/{name}", ctx.namespace);
+    let mut waited = 0;
+    let mut phase = String::new();
+    while waited < 300_000 {
+        if let Ok(pod) = ctx.call(Request::get(path.clone()))? {
+            phase = pod["status"]["phase"].as_str().unwrap_or("").to_string();
+            let terminated = !pod["status"]["containerStatuses"][0]["state"]["terminated"].is_null();
+            if phase == "Succeeded" || phase == "Failed" || terminated {
+                break;
+            }
+        }
+        ctx.backend.wait(500);
+        waited += 500;
+    }
+    if let Ok(text) = ctx.call(Request::get(format!("{path}/log")))? {
+        ctx.io.out(text.as_str().unwrap_or(""));
+    }
+    if ctx.flags.flag("rm") {
+        ctx.call(Request::new(Method::Delete, path.clone()))?.ok();
+        let mut waited = 0;
+        while waited < 60_000 && matches!(ctx.call(Request::get(path.clone()))?, Ok(_)) {
+            ctx.backend.wait(250);
+            waited += 250;
+        }
+        ctx.io.out(format!("pod \"{name}\" deleted from {} namespace\n", ctx.namespace));
+    }
+    if phase == "Failed" {
+        return Err(Fail::Silent);
+    }
+    Ok(())
+}
+
+/// `kubectl logs POD [-c CONTAINER] [--previous] [--tail N]`
+pub(crate) fn logs(ctx: &mut Ctx) -> Outcome {
+    let args = ctx.flags.args.clone();
+    let Some(target) = args.first() else {
+        return Err(Fail::Text("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n".into()));
+    };
+    let name = target.strip_prefix("pod/").or(target.strip_prefix("pods/")).unwrap_or(target).to_string();
+    let path = format!("/api/v1/namespaces/{}/pods/{name}", ctx.namespace);
+    let pod = match ctx.call(Request::get(path.clone()))? {
+        Ok(p) => p,
+        Err(e) => return Err(Fail::Text(server_error(&e))),
+    };
+    let names: Vec<String> = pod["spec"]["containers"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str().map(String::from)).collect();
+    let container = match ctx.flags.get("container").map(String::from).or_else(|| args.get(1).cloned()) {
+        Some(c) => c,
+        None => {
+            if names.len() > 1 {
+                ctx.io.err(format!("Defaulted container \"{}\" out of: {}\n", names[0], names.join(", ")));
+            }
+            names.first().cloned().unwrap_or_default()
+        }
+    };
+    let mut req = Request::get(format!("{path}/log")).query("container", container);
+    if ctx.flags.flag("previous") {
+        req = req.query("previous", "true");
+    }
+    if let Some(t) = ctx.flags.get("tail") {
+        req = req.query("tailLines", t);
+    }
+    if ctx.flags.flag("timestamps") {
+        req = req.query("timestamps", "true");
+    }
+    match ctx.call(req)? {
+        Ok(text) => {
+            ctx.io.out(text.as_str().unwrap_or(""));
+            Ok(())
+        }
+        Err(e) => Err(Fail::Text(server_error(&e))),
+    }
+}

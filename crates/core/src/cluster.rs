@@ -88,6 +88,7 @@ pub struct Cluster {
     pub(crate) now: Millis,
     timers: BTreeMap<(Millis, u64), Timer>,
     timer_seq: u64,
+    event_seq: u64,
     pub(crate) watch_log: Vec<(u64, WatchEvent)>,
     pub(crate) runtime: Runtime,
     /// The host port the API server is published on (`https://127.0.0.1:PORT`).
@@ -111,6 +112,7 @@ impl Cluster {
             now,
             timers: BTreeMap::new(),
             timer_seq: 0,
+            event_seq: 0,
             watch_log: Vec::new(),
             runtime: Runtime::default(),
             api_port,
@@ -260,7 +262,11 @@ impl Cluster {
         let kind = involved["kind"].as_str().unwrap_or("Pod").to_string();
         let meta = &involved["metadata"];
         let ns = meta["namespace"].as_str().unwrap_or("default").to_string();
-        let name = format!("{}.{}", meta["name"].as_str().unwrap_or(""), self.rng.hex(8));
+        // The recorder names events `<object>.<UnixNano in hex>`; the sequence number keeps
+        // events of the same millisecond apart and in order.
+        self.event_seq += 1;
+        let nanos = self.now * 1_000_000 + self.event_seq % 1_000_000;
+        let name = format!("{}.{nanos:x}", meta["name"].as_str().unwrap_or(""));
         let ts = rfc3339(self.now);
         let mut involved_ref = json!({
             "apiVersion": involved["apiVersion"],

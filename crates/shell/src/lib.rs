@@ -10,9 +10,38 @@
 
 use std::collections::BTreeMap;
 
-mod vfs;
+mod arith;
+mod ast;
+mod builtins;
+mod glob;
+mod interp;
+mod parse;
+mod programs;
+pub mod vfs;
 
-pub use vfs::{Vfs, VfsError};
+pub use interp::{Outcome, Shell, DEFAULT_STEP_BUDGET, MAX_CALL_DEPTH};
+pub use parse::{ParseError, SyntaxError};
+pub use vfs::{Kind, Metadata, Vfs, VfsError};
+
+/// True when `source` is a whole command: no open quote, here-document or compound
+/// command, and no trailing `|`, `&&`, `||` or `\`. The terminal asks for more lines
+/// (with `> `) until it is.
+pub fn is_complete(source: &str) -> bool {
+    // A backslash at the very end continues the line.
+    let body = source.strip_suffix('\n').unwrap_or(source);
+    let trailing = body.chars().rev().take_while(|c| *c == '\\').count();
+    if trailing % 2 == 1 {
+        return false;
+    }
+    parse::is_complete(source)
+}
+
+/// Checks `source` for syntax errors without running it.
+pub fn check_syntax(source: &str) -> Result<(), ParseError> {
+    let mut parser = parse::Parser::new(source, 0);
+    while parser.next_line()?.is_some() {}
+    Ok(())
+}
 
 /// Which output stream a command writes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,4 +86,11 @@ pub trait Host {
     /// `None` when the host does not know the command (the shell then prints
     /// `bash: foo: command not found` and sets status 127).
     fn run(&mut self, argv: &[String], io: &mut Io<'_>) -> Option<i32>;
+
+    /// Whether the host provides `name` (for `type`, `which` and `command -v`).
+    /// The default knows nothing, so those report "not found" for host commands.
+    fn knows(&self, name: &str) -> bool {
+        let _ = name;
+        false
+    }
 }

@@ -1,0 +1,1034 @@
+//! Shell builtins: the commands that change or read the shell itself (`cd`, `export`,
+//! `alias`, `read`, `source`, ...) or that run other commands (`xargs`, `env`, `command`).
+
+use crate::interp::{clean, Ctl, Exec, Shell};
+use crate::parse::is_name;
+use crate::{programs, Host};
+
+/// Names `type` calls shell builtins.
+pub(crate) const BUILTINS: &[&str] = &[
+    ".", ":", "[", "alias", "bash", "break", "builtin", "cd", "command", "continue", "declare", "echo", "eval", "exec", "exit",
+    "export", "false", "hash", "help", "history", "jobs", "let", "local", "logout", "printf", "pwd", "read", "readonly",
+    "return", "set", "shift", "shopt", "source", "test", "time", "trap", "true", "type", "typeset", "umask", "unalias",
+    "unset", "wait",
+];
+
+pub(crate) const KEYWORDS: &[&str] =
+    &["!", "[[", "]]", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function", "if", "in", "then", "until", "while", "{", "}"];
+
+impl Shell {
+    /// Runs `argv` if it names a builtin.
+    pub(crate) fn builtin(&mut self, host: &mut dyn Host, argv: &[String]) -> Option<Exec> {
+        let args = &argv[1..];
+        Some(match argv[0].as_str() {
+            "cd" => Ok(self.cd(args)),
+            "pwd" => {
+                let cwd = self.cwd.clone();
+                self.print_out(&format!("{cwd}\n"));
+                Ok(0)
+            }
+            "export" => self.export(host, args),
+            "readonly" => self.declare(args, false),
+            "declare" | "typeset" => self.declare(args, true),
+            "local" => {
+                if self.locals.is_empty() {
+                    self.print_err("bash: local: can only be used in a function\n");
+                    return Some(Ok(1));
+                }
+                self.local(args)
+            }
+            "unset" => {
+                let mut status = 0;
+                let mut functions = false;
+                for a in args {
+                    match a.as_str() {
+                        "-f" => functions = true,
+                        "-v" => functions = false,
+                        name if functions => {
+                            self.functions.remove(name);
+                        }
+                        name if is_name(name) => {
+                            self.unset(name);
+                            if self.functions.contains_key(name) && !self.env.contains_key(name) {
+                                // bash unsets a function when no variable had the name.
+                            }
+                        }
+                        name => {
+                            self.print_err(&format!("bash: unset: `{}': not a valid identifier\n", clean(name)));
+                            status = 1;
+                        }
+                    }
+                }
+                Ok(status)
+            }
+            "alias" => Ok(self.alias(args)),
+            "unalias" => {
+                let mut status = 0;
+                if args.is_empty() {
+                    self.print_err("unalias: usage: unalias [-a] name [name ...]\n");
+                    return Some(Ok(2));
+                }
+                for a in args {
+                    if a == "-a" {
+                        self.aliases.clear();
+                    } else if self.aliases.remove(a.as_str()).is_none() {
+                        self.print_err(&format!("bash: unalias: {}: not found\n", clean(a)));
+                        status = 1;
+                    }
+                }
+                Ok(status)
+            }
+            "source" | "." => self.source(host, &argv[0], args),
+            "eval" => {
+                let text = args.join(" ");
+                if let Err(e) = self.enter() {
+                    return Some(Err(e));
+                }
+                let r = self.run_lines(host, &text);
+                self.depth -= 1;
+                r
+            }
+            "exit" | "logout" => {
+                let code = match args.first() {
+                    None => self.status,
+                    Some(a) => match a.parse::<i64>() {
+                        Ok(n) => (n & 0xff) as i32,
+                        Err(_) => {
+                            self.print_err(&format!("bash: exit: {}: numeric argument required\n", clean(a)));
+                            2
+                        }
+                    },
+                };
+                Err(Ctl::Exit(code))
+            }
+            "return" => {
+                if self.func_depth == 0 && self.locals.is_empty() && !self.in_source {
+                    self.print_err("bash: return: can only `return' from a function or sourced script\n");
+                    return Some(Ok(1));
+                }
+                let code = match args.first() {
+                    None => self.status,
+                    Some(a) => match a.parse::<i64>() {
+                        Ok(n) => (n & 0xff) as i32,
+                        Err(_) => {
+                            self.print_err(&format!("bash: return: {}: numeric argument required\n", clean(a)));
+                            2
+                        }
+                    },
+                };
+                Err(Ctl::Return(code))
+            }
+            "break" | "continue" => {
+                let n = match args.first().map(|a| a.parse::<u32>()) {
+                    None => 1,
+                    Some(Ok(n)) if n >= 1 => n,
+                    Some(_) => {
+                        let a = args[0].clone();
+                        self.print_err(&format!("bash: {}: {}: loop count out of range\n", argv[0], clean(&a)));
+                        return Some(Ok(1));
+                    }
+                };
+                if self.loop_depth == 0 {
+                    // bash complains but carries on with status 0.
+                    self.print_err(&format!("bash: {}: only meaningful in a `for', `while', or `until' loop\n", argv[0]));
+                    return Some(Ok(0));
+                }
+                let n = n.min(self.loop_depth);
+                Err(if argv[0] == "break" { Ctl::Break(n) } else { Ctl::Continue(n) })
+            }
+            "shift" => {
+                let n = match args.first().map(|a| a.parse::<usize>()) {
+                    None => 1,
+                    Some(Ok(n)) => n,
+                    Some(Err(_)) => {
+                        self.print_err(&format!("bash: shift: {}: numeric argument required\n", clean(&args[0])));
+                        return Some(Ok(1));
+                    }
+                };
+                if n > self.positional.len() {
+                    return Some(Ok(1));
+                }
+                self.positional.drain(..n);
+                Ok(0)
+            }
+            "set" => Ok(self.set(args)),
+            "history" => {
+                if args.first().map(String::as_str) == Some("-c") {
+                    self.history.clear();
+                    return Some(Ok(0));
+                }
+                let start = match args.first().and_then(|a| a.parse::<usize>().ok()) {
+                    Some(n) => self.history.len().saturating_sub(n),
+                    None => 0,
+                };
+                let mut out = String::new();
+                for (i, line) in self.history.iter().enumerate().skip(start) {
+                    out.push_str(&format!("{:>5}  {}\n", i + 1, line));
+                }
+                self.print_out(&out);
+                Ok(0)
+            }
+            "type" => Ok(self.type_builtin(host, args)),
+            "which" => Ok(self.which(host, args)),
+            "command" => {
+                match args.first().map(String::as_str) {
+                    Some("-v") | Some("-V") => {
+                        let verbose = args[0] == "-V";
+                        let mut status = 0;
+                        for name in &args[1..] {
+                            match self.describe(host, name) {
+                                Some((kind, text)) => {
+                                    let line = if verbose {
+                                        text
+                                    } else {
+                                        match kind {
+                                            Kind::Alias => format!("alias {name}='{}'", self.aliases.get(name.as_str()).cloned().unwrap_or_default()),
+                                            Kind::File(path) => path,
+                                            _ => name.clone(),
+                                        }
+                                    };
+                                    self.print_out(&format!("{line}\n"));
+                                }
+                                None => {
+                                    if verbose {
+                                        self.print_err(&format!("bash: command: {}: not found\n", clean(name)));
+                                    }
+                                    status = 1;
+                                }
+                            }
+                        }
+                        Ok(status)
+                    }
+                    None => Ok(0),
+                    Some(_) => self.run_argv(host, args, true),
+                }
+            }
+            "builtin" => match args.first() {
+                None => Ok(0),
+                Some(_) => match self.builtin(host, args) {
+                    Some(r) => r,
+                    None => match programs::lookup(&args[0]).filter(|_| BUILTINS.contains(&args[0].as_str())) {
+                        Some(p) => Ok(self.run_program(args, |ctx| p(ctx))),
+                        None => {
+                            self.print_err(&format!("bash: builtin: {}: not a shell builtin\n", clean(&args[0])));
+                            Ok(1)
+                        }
+                    },
+                },
+            },
+            "exec" => match args.first() {
+                None => Ok(0),
+                Some(_) => match self.run_argv(host, args, false) {
+                    Ok(r) => Err(Ctl::Exit(r)),
+                    Err(e) => Err(e),
+                },
+            },
+            "time" => {
+                let r = if args.is_empty() { Ok(0) } else { self.run_argv(host, args, false) };
+                self.print_err("\nreal\t0m0.000s\nuser\t0m0.000s\nsys\t0m0.000s\n");
+                r
+            }
+            "read" => Ok(self.read(args)),
+            "let" => {
+                let mut last = 0;
+                if args.is_empty() {
+                    self.print_err("bash: let: expression expected\n");
+                    return Some(Ok(1));
+                }
+                for a in args {
+                    last = match self.arith(a) {
+                        Ok(v) => v,
+                        Err(_) => return Some(Ok(1)),
+                    };
+                }
+                Ok((last == 0) as i32)
+            }
+            "env" | "printenv" => self.env_builtin(host, &argv[0], args),
+            "xargs" => self.xargs(host, args),
+            "bash" | "sh" => self.bash(host, args),
+            "trap" | "shopt" | "hash" | "wait" | "ulimit" | "disown" | "set-title" => Ok(0),
+            "jobs" => Ok(0),
+            "umask" => {
+                if args.is_empty() {
+                    self.print_out("0022\n");
+                }
+                Ok(0)
+            }
+            "help" => {
+                self.print_out("Kubeniwa shell: a bash-like shell running in your browser.\nType `type NAME` to learn what a command is.\n");
+                Ok(0)
+            }
+            _ => return None,
+        })
+    }
+
+    /// Runs a command line given as words (for `command`, `exec`, `env`, `xargs`).
+    pub(crate) fn run_argv(&mut self, host: &mut dyn Host, argv: &[String], skip_functions: bool) -> Exec {
+        if argv.is_empty() {
+            return Ok(0);
+        }
+        self.tick()?;
+        if skip_functions {
+            let saved = self.functions.remove(&argv[0]);
+            let r = self.dispatch(host, argv);
+            if let Some(f) = saved {
+                self.functions.insert(argv[0].clone(), f);
+            }
+            return r;
+        }
+        self.dispatch(host, argv)
+    }
+
+    fn cd(&mut self, args: &[String]) -> i32 {
+        let args: Vec<&String> = args.iter().filter(|a| !matches!(a.as_str(), "-L" | "-P" | "--")).collect();
+        if args.len() > 1 {
+            self.print_err("bash: cd: too many arguments\n");
+            return 1;
+        }
+        let (target, print) = match args.first().map(|s| s.as_str()) {
+            None | Some("~") => match self.var("HOME") {
+                Some(h) if !h.is_empty() => (h.to_string(), false),
+                _ => {
+                    self.print_err("bash: cd: HOME not set\n");
+                    return 1;
+                }
+            },
+            Some("-") => match self.var("OLDPWD") {
+                Some(o) if !o.is_empty() => (o.to_string(), true),
+                _ => {
+                    self.print_err("bash: cd: OLDPWD not set\n");
+                    return 1;
+                }
+            },
+            Some("") => return 0,
+            Some(dir) => (dir.to_string(), false),
+        };
+        let path = self.resolve(&target);
+        match self.vfs.metadata(&path) {
+            Ok(meta) if meta.is_dir() => {
+                let old = std::mem::replace(&mut self.cwd, path.clone());
+                self.set_exported_or_var("OLDPWD", old);
+                self.set_exported_or_var("PWD", path.clone());
+                if print {
+                    self.print_out(&format!("{path}\n"));
+                }
+                0
+            }
+            Ok(_) => {
+                self.print_err(&format!("bash: cd: {}: Not a directory\n", clean(&target)));
+                1
+            }
+            Err(e) => {
+                self.print_err(&format!("bash: cd: {}: {e}\n", clean(&target)));
+                1
+            }
+        }
+    }
+
+    fn set_exported_or_var(&mut self, name: &str, value: String) {
+        if name == "OLDPWD" && !self.env.contains_key(name) && !self.vars.contains_key(name) {
+            self.env.insert(name.to_string(), value);
+            return;
+        }
+        let _ = self.assign(name, value);
+    }
+
+    fn export(&mut self, _host: &mut dyn Host, args: &[String]) -> Exec {
+        let mut status = 0;
+        let mut unexport = false;
+        let names: Vec<&String> = args
+            .iter()
+            .filter(|a| match a.as_str() {
+                "-n" => {
+                    unexport = true;
+                    false
+                }
+                "-p" | "-f" | "--" => false,
+                _ => true,
+            })
+            .collect();
+        if names.is_empty() {
+            let mut out = String::new();
+            for (k, v) in &self.env {
+                out.push_str(&format!("declare -x {k}=\"{}\"\n", v.replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$")));
+            }
+            self.print_out(&out);
+            return Ok(0);
+        }
+        for a in names {
+            let (name, value) = match a.split_once('=') {
+                Some((n, v)) => (n.trim_end_matches('+'), Some((v.to_string(), n.ends_with('+')))),
+                None => (a.as_str(), None),
+            };
+            if !is_name(name) {
+                self.print_err(&format!("bash: export: `{}': not a valid identifier\n", clean(a)));
+                status = 1;
+                continue;
+            }
+            if unexport {
+                if let Some(v) = self.env.remove(name) {
+                    self.vars.insert(name.to_string(), v);
+                }
+                continue;
+            }
+            let current = self.vars.remove(name).or_else(|| self.env.get(name).cloned());
+            let value = match value {
+                Some((v, true)) => Some(format!("{}{v}", current.clone().unwrap_or_default())),
+                Some((v, false)) => Some(v),
+                None => current,
+            };
+            match value {
+                Some(v) => {
+                    self.env.insert(name.to_string(), v);
+                }
+                None => {
+                    // `export NAME` with no value marks it; bash shows it in `export -p` without a value.
+                    self.env.insert(name.to_string(), String::new());
+                }
+            }
+        }
+        Ok(status)
+    }
+
+    fn declare(&mut self, args: &[String], allow_x: bool) -> Exec {
+        let mut export = false;
+        let mut status = 0;
+        let mut names = Vec::new();
+        for a in args {
+            if let Some(flags) = a.strip_prefix('-') {
+                if flags.contains('x') && allow_x {
+                    export = true;
+                }
+                continue;
+            }
+            names.push(a.clone());
+        }
+        if names.is_empty() {
+            let mut out = String::new();
+            let mut all: Vec<(&String, &String)> = self.env.iter().chain(self.vars.iter()).collect();
+            all.sort();
+            for (k, v) in all {
+                out.push_str(&format!("{k}={}\n", programs_quote(v)));
+            }
+            self.print_out(&out);
+            return Ok(0);
+        }
+        for a in names {
+            let (name, value) = match a.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (a.clone(), None),
+            };
+            if !is_name(&name) {
+                self.print_err(&format!("bash: declare: `{}': not a valid identifier\n", clean(&a)));
+                status = 1;
+                continue;
+            }
+            if !self.locals.is_empty() && !export {
+                self.save_local(&name);
+            }
+            let v = value.or_else(|| self.var(&name).map(str::to_string)).unwrap_or_default();
+            if export {
+                self.vars.remove(&name);
+                self.env.insert(name, v);
+            } else {
+                self.assign(&name, v)?;
+            }
+        }
+        Ok(status)
+    }
+
+    fn save_local(&mut self, name: &str) {
+        let old = match (self.env.get(name), self.vars.get(name)) {
+            (Some(v), _) => Some((v.clone(), true)),
+            (None, Some(v)) => Some((v.clone(), false)),
+            _ => None,
+        };
+        if let Some(frame) = self.locals.last_mut() {
+            if !frame.iter().any(|(n, _)| n == name) {
+                frame.push((name.to_string(), old));
+            }
+        }
+    }
+
+    fn local(&mut self, args: &[String]) -> Exec {
+        let mut status = 0;
+        for a in args.iter().filter(|a| !a.starts_with('-')) {
+            let (name, value) = match a.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (a.clone(), None),
+            };
+            if !is_name(&name) {
+                self.print_err(&format!("bash: local: `{}': not a valid identifier\n", clean(a)));
+                status = 1;
+                continue;
+            }
+            self.save_local(&name);
+            let exported = self.env.contains_key(&name);
+            self.env.remove(&name);
+            self.vars.remove(&name);
+            let v = value.unwrap_or_default();
+            if exported {
+                self.env.insert(name, v);
+            } else {
+                self.vars.insert(name, v);
+            }
+        }
+        Ok(status)
+    }
+
+    fn alias(&mut self, args: &[String]) -> i32 {
+        let args: Vec<&String> = args.iter().filter(|a| a.as_str() != "-p").collect();
+        if args.is_empty() {
+            let mut out = String::new();
+            for (k, v) in &self.aliases {
+                out.push_str(&format!("alias {k}={}\n", single_quote(v)));
+            }
+            self.print_out(&out);
+            return 0;
+        }
+        let mut status = 0;
+        for a in args {
+            match a.split_once('=') {
+                Some((name, value)) => {
+                    if name.is_empty() || name.contains(['/', '$', '`', '=', ' ', '\t', '\n', '\'', '"']) {
+                        self.print_err(&format!("bash: alias: `{}': invalid alias name\n", clean(name)));
+                        status = 1;
+                        continue;
+                    }
+                    self.aliases.insert(name.to_string(), value.to_string());
+                }
+                None => match self.aliases.get(a.as_str()).cloned() {
+                    Some(v) => self.print_out(&format!("alias {a}={}\n", single_quote(&v))),
+                    None => {
+                        self.print_err(&format!("bash: alias: {}: not found\n", clean(a)));
+                        status = 1;
+                    }
+                },
+            }
+        }
+        status
+    }
+
+    fn source(&mut self, host: &mut dyn Host, name: &str, args: &[String]) -> Exec {
+        let Some(file) = args.first() else {
+            self.print_err(&format!("bash: {name}: filename argument required\n{name}: usage: {name} filename [arguments]\n"));
+            return Ok(2);
+        };
+        let path = self.resolve(file);
+        let text = match self.vfs.read(&path) {
+            Ok(d) => String::from_utf8_lossy(d).into_owned(),
+            Err(e) => {
+                self.print_err(&format!("bash: {}: {e}\n", clean(file)));
+                return Ok(1);
+            }
+        };
+        self.enter()?;
+        let saved_args = if args.len() > 1 { Some(std::mem::replace(&mut self.positional, args[1..].to_vec())) } else { None };
+        let was = std::mem::replace(&mut self.in_source, true);
+        let r = self.run_lines(host, &text);
+        self.in_source = was;
+        if let Some(a) = saved_args {
+            self.positional = a;
+        }
+        self.depth -= 1;
+        match r {
+            Err(Ctl::Return(n)) => Ok(n),
+            other => other,
+        }
+    }
+
+    fn set(&mut self, args: &[String]) -> i32 {
+        if args.is_empty() {
+            let mut all: Vec<(String, String)> = self.env.iter().chain(self.vars.iter()).map(|(k, v)| (k.clone(), v.clone())).collect();
+            all.sort();
+            let mut out = String::new();
+            for (k, v) in all {
+                out.push_str(&format!("{k}={}\n", programs_quote(&v)));
+            }
+            self.print_out(&out);
+            return 0;
+        }
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            if a == "--" {
+                self.positional = args[i + 1..].to_vec();
+                return 0;
+            }
+            let (on, flags) = match (a.strip_prefix('-'), a.strip_prefix('+')) {
+                (Some(f), _) => (true, f),
+                (_, Some(f)) => (false, f),
+                _ => {
+                    self.positional = args[i..].to_vec();
+                    return 0;
+                }
+            };
+            if flags == "o" {
+                i += 1;
+                match args.get(i).map(String::as_str) {
+                    Some("errexit") => self.errexit = on,
+                    Some("pipefail") | Some("nounset") | Some("xtrace") | Some("noclobber") => {}
+                    Some(other) => {
+                        self.print_err(&format!("bash: set: {}: invalid option name\n", clean(other)));
+                        return 1;
+                    }
+                    None => {}
+                }
+                i += 1;
+                continue;
+            }
+            for c in flags.chars() {
+                match c {
+                    'e' => self.errexit = on,
+                    'u' | 'x' | 'o' | 'v' | 'f' | 'C' | 'h' | 'B' | 'm' => {}
+                    other => {
+                        self.print_err(&format!("bash: set: -{other}: invalid option\nset: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]\n"));
+                        return 2;
+                    }
+                }
+            }
+            i += 1;
+        }
+        0
+    }
+
+    fn describe(&mut self, host: &mut dyn Host, name: &str) -> Option<(Kind, String)> {
+        if let Some(v) = self.aliases.get(name) {
+            return Some((Kind::Alias, format!("{name} is aliased to `{v}'")));
+        }
+        if KEYWORDS.contains(&name) {
+            return Some((Kind::Keyword, format!("{name} is a shell keyword")));
+        }
+        if let Some(f) = self.functions.get(name) {
+            return Some((Kind::Function, format!("{name} is a function\n{}", f.source)));
+        }
+        if BUILTINS.contains(&name) {
+            return Some((Kind::Builtin, format!("{name} is a shell builtin")));
+        }
+        self.path_of(host, name).map(|p| (Kind::File(p.clone()), format!("{name} is {p}")))
+    }
+
+    /// Where a program lives on the imaginary PATH.
+    fn path_of(&mut self, host: &mut dyn Host, name: &str) -> Option<String> {
+        if name.contains('/') {
+            let p = self.resolve(name);
+            return self.vfs.is_file(&p).then(|| name.to_string());
+        }
+        if programs::NAMES.contains(&name) || matches!(name, "env" | "printenv" | "xargs" | "bash" | "sh" | "which") {
+            let dir = if matches!(name, "bash" | "sh") { "/bin" } else { "/usr/bin" };
+            return Some(format!("{dir}/{name}"));
+        }
+        if host.knows(name) {
+            return Some(format!("/usr/local/bin/{name}"));
+        }
+        None
+    }
+
+    fn type_builtin(&mut self, host: &mut dyn Host, args: &[String]) -> i32 {
+        let mut terse = false;
+        let mut status = 0;
+        for a in args {
+            if a == "-t" {
+                terse = true;
+                continue;
+            }
+            if a.starts_with('-') {
+                continue;
+            }
+            match self.describe(host, a) {
+                Some((kind, text)) => {
+                    if terse {
+                        let t = match kind {
+                            Kind::Alias => "alias",
+                            Kind::Keyword => "keyword",
+                            Kind::Function => "function",
+                            Kind::Builtin => "builtin",
+                            Kind::File(_) => "file",
+                        };
+                        self.print_out(&format!("{t}\n"));
+                    } else {
+                        self.print_out(&format!("{text}\n"));
+                    }
+                }
+                None => {
+                    if !terse {
+                        self.print_err(&format!("bash: type: {}: not found\n", clean(a)));
+                    }
+                    status = 1;
+                }
+            }
+        }
+        status
+    }
+
+    fn which(&mut self, host: &mut dyn Host, args: &[String]) -> i32 {
+        let mut status = 0;
+        let mut any = false;
+        for a in args.iter().filter(|a| !a.starts_with('-')) {
+            any = true;
+            let found = if BUILTINS.contains(&a.as_str()) && !programs::NAMES.contains(&a.as_str()) { None } else { self.path_of(host, a) };
+            match found {
+                Some(p) => self.print_out(&format!("{p}\n")),
+                None => status = 1,
+            }
+        }
+        if !any {
+            return 1;
+        }
+        status
+    }
+
+    /// `read [-r] [-p prompt] [name...]`: one line of stdin into variables.
+    fn read(&mut self, args: &[String]) -> i32 {
+        let mut raw = false;
+        let mut names = Vec::new();
+        let mut delim = '\n';
+        let mut i = 0;
+        while i < args.len() {
+            match args[i].as_str() {
+                "-r" => raw = true,
+                "-p" | "-t" | "-n" | "-u" => i += 1,
+                "-s" | "-e" => {}
+                "-d" => {
+                    i += 1;
+                    delim = args.get(i).and_then(|d| d.chars().next()).unwrap_or('\0');
+                }
+                "-a" => {
+                    self.print_err("bash: read: -a: arrays are not supported here\n");
+                    return 2;
+                }
+                n if n.starts_with('-') => {}
+                n => {
+                    if !is_name(n) {
+                        self.print_err(&format!("bash: read: `{}': not a valid identifier\n", clean(n)));
+                        return 1;
+                    }
+                    names.push(n.to_string());
+                }
+            }
+            i += 1;
+        }
+        if names.is_empty() {
+            names.push("REPLY".to_string());
+        }
+        let data = &self.stdin.data;
+        let start = self.stdin.pos.min(data.len());
+        if start >= data.len() {
+            for n in &names {
+                let _ = self.assign(n, String::new());
+            }
+            return 1;
+        }
+        let rest = &data[start..];
+        let (line_bytes, consumed, complete) = match rest.iter().position(|b| *b as char == delim) {
+            Some(i) => (&rest[..i], i + 1, true),
+            None => (rest, rest.len(), false),
+        };
+        let mut line = String::from_utf8_lossy(line_bytes).into_owned();
+        self.stdin.pos = start + consumed;
+        if !raw {
+            let mut out = String::new();
+            let mut chars = line.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            line = out;
+        }
+        let ifs = self.var("IFS").unwrap_or(" \t\n").to_string();
+        let is_ifs = |c: char| ifs.contains(c);
+        let mut rest: &str = line.trim_start_matches(is_ifs);
+        for (k, name) in names.iter().enumerate() {
+            let value = if k + 1 == names.len() {
+                rest.trim_end_matches(|c: char| is_ifs(c) && c.is_whitespace()).to_string()
+            } else {
+                let end = rest.find(is_ifs).unwrap_or(rest.len());
+                let v = rest[..end].to_string();
+                rest = rest[end..].trim_start_matches(is_ifs);
+                v
+            };
+            let _ = self.assign(name, value);
+        }
+        if complete {
+            0
+        } else {
+            1
+        }
+    }
+
+    fn env_builtin(&mut self, host: &mut dyn Host, name: &str, args: &[String]) -> Exec {
+        if name == "printenv" {
+            let mut out = String::new();
+            let mut status = 0;
+            if args.is_empty() {
+                for (k, v) in &self.env {
+                    out.push_str(&format!("{k}={v}\n"));
+                }
+            } else {
+                for a in args {
+                    match self.env.get(a) {
+                        Some(v) => {
+                            out.push_str(v);
+                            out.push('\n');
+                        }
+                        None => status = 1,
+                    }
+                }
+            }
+            self.print_out(&out);
+            return Ok(status);
+        }
+        let mut i = 0;
+        let mut assigns = Vec::new();
+        let mut clear = false;
+        while i < args.len() {
+            let a = &args[i];
+            if a == "-i" || a == "-" {
+                clear = true;
+            } else if a == "-u" {
+                i += 1;
+            } else if let Some((k, v)) = a.split_once('=').filter(|(k, _)| is_name(k)) {
+                assigns.push((k.to_string(), v.to_string()));
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        let saved = self.env.clone();
+        if clear {
+            self.env.clear();
+        }
+        for (k, v) in assigns {
+            self.vars.remove(&k);
+            self.env.insert(k, v);
+        }
+        let r = if i >= args.len() {
+            let mut out = String::new();
+            for (k, v) in &self.env {
+                out.push_str(&format!("{k}={v}\n"));
+            }
+            self.print_out(&out);
+            Ok(0)
+        } else {
+            let cmd = &args[i..];
+            if self.builtin_names_only(&cmd[0]) {
+                self.print_err(&format!("env: '{}': No such file or directory\n", clean(&cmd[0])));
+                Ok(127)
+            } else {
+                let saved_fns = std::mem::take(&mut self.functions);
+                let r = self.run_argv(host, cmd, false);
+                self.functions = saved_fns;
+                r
+            }
+        };
+        self.env = saved;
+        r
+    }
+
+    /// Builtins that exist only inside the shell (`env cd` cannot find them).
+    fn builtin_names_only(&self, name: &str) -> bool {
+        matches!(name, "cd" | "export" | "alias" | "unalias" | "source" | "." | "set" | "unset" | "local" | "return" | "exit" | "shift" | "history" | "read" | "declare" | "eval")
+    }
+
+    fn xargs(&mut self, host: &mut dyn Host, args: &[String]) -> Exec {
+        let mut i = 0;
+        let mut max_args: Option<usize> = None;
+        let mut replace: Option<String> = None;
+        let mut null = false;
+        let mut no_run_empty = false;
+        let mut delim: Option<char> = None;
+        while i < args.len() {
+            let a = args[i].as_str();
+            match a {
+                "-n" | "-L" => {
+                    i += 1;
+                    max_args = args.get(i).and_then(|n| n.parse().ok()).filter(|n| *n > 0);
+                }
+                "-I" => {
+                    i += 1;
+                    replace = args.get(i).cloned();
+                }
+                "-0" | "--null" => null = true,
+                "-r" | "--no-run-if-empty" => no_run_empty = true,
+                "-t" | "-p" => {}
+                "-d" => {
+                    i += 1;
+                    delim = args.get(i).and_then(|d| unescape_one(d));
+                }
+                s if s.starts_with("-n") && s.len() > 2 => max_args = s[2..].parse().ok(),
+                s if s.starts_with("-I") && s.len() > 2 => replace = Some(s[2..].to_string()),
+                "-i" => replace = Some("{}".to_string()),
+                s if s.starts_with('-') && s.len() > 1 => {
+                    self.print_err(&format!("xargs: invalid option -- '{}'\n", s.chars().nth(1).unwrap_or('-')));
+                    return Ok(1);
+                }
+                _ => break,
+            }
+            i += 1;
+        }
+        let mut cmd: Vec<String> = args[i..].to_vec();
+        if cmd.is_empty() {
+            cmd.push("echo".to_string());
+        }
+        let pos = self.stdin.pos.min(self.stdin.data.len());
+        let input = String::from_utf8_lossy(&self.stdin.data[pos..]).into_owned();
+        self.stdin.pos = self.stdin.data.len();
+        let items: Vec<String> = if null {
+            input.split('\0').filter(|s| !s.is_empty()).map(str::to_string).collect()
+        } else if let Some(d) = delim {
+            input.split(d).filter(|s| !s.is_empty()).map(str::to_string).collect()
+        } else if replace.is_some() {
+            input.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
+        } else {
+            match split_xargs(&input) {
+                Ok(items) => items,
+                Err(q) => {
+                    self.print_err(&format!("xargs: unmatched {q} quote; by default quotes are special to xargs unless you use the -0 option\n"));
+                    return Ok(1);
+                }
+            }
+        };
+        let saved_stdin = std::mem::take(&mut self.stdin);
+        let mut status = 0;
+        let mut run = |sh: &mut Shell, argv: Vec<String>| -> Result<(), Ctl> {
+            let r = sh.run_argv(host, &argv, false)?;
+            if r == 127 || r == 126 {
+                status = r;
+            } else if r != 0 {
+                status = 123;
+            }
+            Ok(())
+        };
+        let r = (|| {
+            if let Some(rep) = &replace {
+                for item in &items {
+                    let argv: Vec<String> = cmd.iter().map(|c| c.replace(rep.as_str(), item)).collect();
+                    run(self, argv)?;
+                }
+            } else if items.is_empty() {
+                if !no_run_empty {
+                    run(self, cmd.clone())?;
+                }
+            } else {
+                let chunk = max_args.unwrap_or(usize::MAX);
+                for group in items.chunks(chunk.min(items.len()).max(1)) {
+                    let mut argv = cmd.clone();
+                    argv.extend(group.iter().cloned());
+                    run(self, argv)?;
+                }
+            }
+            Ok(())
+        })();
+        self.stdin = saved_stdin;
+        r?;
+        Ok(status)
+    }
+
+    /// `bash -c 'cmd' [name args...]`, `bash script.sh args`, or a script on stdin.
+    fn bash(&mut self, host: &mut dyn Host, args: &[String]) -> Exec {
+        let mut i = 0;
+        while i < args.len() && args[i].starts_with('-') && args[i] != "-c" {
+            i += 1;
+        }
+        if args.get(i).map(String::as_str) == Some("-c") {
+            let Some(cmd) = args.get(i + 1) else {
+                self.print_err("bash: -c: option requires an argument\n");
+                return Ok(2);
+            };
+            let rest = args.get(i + 3..).map(<[String]>::to_vec).unwrap_or_default();
+            return self.run_script(host, &cmd.clone(), rest);
+        }
+        match args.get(i) {
+            Some(file) => {
+                let path = self.resolve(file);
+                match self.vfs.read(&path) {
+                    Ok(d) => {
+                        let text = String::from_utf8_lossy(d).into_owned();
+                        self.run_script(host, &text, args[i + 1..].to_vec())
+                    }
+                    Err(e) => {
+                        self.print_err(&format!("bash: {}: {e}\n", clean(file)));
+                        Ok(127)
+                    }
+                }
+            }
+            None => {
+                let pos = self.stdin.pos.min(self.stdin.data.len());
+                let text = String::from_utf8_lossy(&self.stdin.data[pos..]).into_owned();
+                self.stdin.pos = self.stdin.data.len();
+                self.run_script(host, &text, Vec::new())
+            }
+        }
+    }
+}
+
+pub(crate) enum Kind {
+    Alias,
+    Keyword,
+    Function,
+    Builtin,
+    File(String),
+}
+
+fn single_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+fn programs_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:@%+,=".contains(c)) {
+        s.to_string()
+    } else {
+        single_quote(s)
+    }
+}
+
+fn unescape_one(d: &str) -> Option<char> {
+    programs::unescape(d, programs::Escapes::Printf).0.chars().next()
+}
+
+/// Splits xargs input on blanks and newlines, honouring quotes and backslashes.
+fn split_xargs(input: &str) -> Result<Vec<String>, &'static str> {
+    let mut items = Vec::new();
+    let mut cur = String::new();
+    let mut has = false;
+    let mut chars = input.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' => {
+                if has {
+                    items.push(std::mem::take(&mut cur));
+                    has = false;
+                }
+            }
+            '\'' | '"' => {
+                has = true;
+                loop {
+                    match chars.next() {
+                        Some(q) if q == c => break,
+                        Some('\n') | None => return Err(if c == '\'' { "single" } else { "double" }),
+                        Some(o) => cur.push(o),
+                    }
+                }
+            }
+            '\\' => {
+                has = true;
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            c => {
+                has = true;
+                cur.push(c);
+            }
+        }
+    }
+    if has {
+        items.push(cur);
+    }
+    Ok(items)
+}

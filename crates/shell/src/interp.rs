@@ -1,0 +1,1678 @@
+//! The interpreter: runs parsed command lines against the shell state.
+//!
+//! Every command runs to completion before the next starts (pipelines are buffered
+//! stage by stage). Output is routed through [`Outputs`]: the terminal buffer (stdout
+//! and stderr in write order), in-memory channels for pipes and command substitutions,
+//! and channels that are flushed into files when their command ends.
+//!
+//! Control flow (`break`, `return`, `exit`, budget exhaustion) travels as the error
+//! side of [`Exec`], so every loop and recursion unwinds cleanly.
+
+use crate::ast::*;
+use crate::parse::{is_name, Parser};
+use crate::{glob, programs, vfs, Host, Io, Sink, Stream, Vfs};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Steps (commands, loop rounds) one [`Shell::run`] may take by default.
+pub const DEFAULT_STEP_BUDGET: u64 = 100_000;
+/// How deep functions, subshells, substitutions, `source` and `eval` may nest.
+pub const MAX_CALL_DEPTH: u32 = 100;
+/// How much output one run may produce before it is stopped.
+pub const OUTPUT_LIMIT: usize = 32 << 20;
+/// The longest string a variable or a word may hold.
+pub const MAX_STRING: usize = 16 << 20;
+
+/// What the terminal shows for one [`Shell::run`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Standard output and standard error, interleaved in the order they were written.
+    pub text: String,
+    /// The exit status of the last command (`$?`).
+    pub status: i32,
+}
+
+/// How control leaves a command other than by finishing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ctl {
+    Break(u32),
+    Continue(u32),
+    Return(i32),
+    Exit(i32),
+    /// An expansion error: the rest of the command line is abandoned (message printed).
+    Fail(i32),
+    /// The step budget, depth or output limit ran out (message printed); stops everything.
+    Abort(i32),
+}
+
+pub(crate) type Exec = Result<i32, Ctl>;
+
+/// Where a file descriptor points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    Terminal,
+    Chan(usize),
+    Null,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fds {
+    pub out: Target,
+    pub err: Target,
+}
+
+/// All output of a run: the terminal and the open channels.
+#[derive(Debug, Default)]
+pub(crate) struct Outputs {
+    terminal: Vec<u8>,
+    chans: Vec<Vec<u8>>,
+    free: Vec<usize>,
+    total: usize,
+    pub overflow: bool,
+}
+
+impl Outputs {
+    fn open(&mut self) -> usize {
+        match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.chans.push(Vec::new());
+                self.chans.len() - 1
+            }
+        }
+    }
+    fn take(&mut self, chan: usize) -> Vec<u8> {
+        let data = self.chans.get_mut(chan).map(std::mem::take).unwrap_or_default();
+        self.total = self.total.saturating_sub(data.len());
+        self.free.push(chan);
+        data
+    }
+    fn write(&mut self, target: Target, bytes: &[u8]) {
+        if self.total + bytes.len() > OUTPUT_LIMIT {
+            self.overflow = true;
+            return;
+        }
+        match target {
+            Target::Terminal => {
+                self.total += bytes.len();
+                self.terminal.extend_from_slice(bytes)
+            }
+            Target::Chan(i) => {
+                if let Some(c) = self.chans.get_mut(i) {
+                    self.total += bytes.len();
+                    c.extend_from_slice(bytes);
+                }
+            }
+            Target::Null => {}
+        }
+    }
+}
+
+struct Router<'a> {
+    fds: Fds,
+    out: &'a mut Outputs,
+}
+
+impl Sink for Router<'_> {
+    fn write(&mut self, stream: Stream, bytes: &[u8]) {
+        let target = match stream {
+            Stream::Out => self.fds.out,
+            Stream::Err => self.fds.err,
+        };
+        self.out.write(target, bytes);
+    }
+}
+
+/// Standard input: the bytes and how far `read` has consumed them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Input {
+    pub data: Vec<u8>,
+    pub pos: usize,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Function {
+    pub body: Arc<Command>,
+    pub source: String,
+}
+
+/// The state a subshell copies and throws away.
+#[derive(Clone)]
+struct Saved {
+    cwd: String,
+    env: BTreeMap<String, String>,
+    vars: BTreeMap<String, String>,
+    functions: BTreeMap<String, Function>,
+    aliases: BTreeMap<String, String>,
+    positional: Vec<String>,
+    errexit: bool,
+    locals: Vec<Vec<(String, Option<(String, bool)>)>>,
+}
+
+/// A bash-like shell over a [`Vfs`]. Commands it does not know go to a [`Host`].
+pub struct Shell {
+    pub(crate) vfs: Vfs,
+    pub(crate) cwd: String,
+    /// Exported variables.
+    pub(crate) env: BTreeMap<String, String>,
+    /// Shell variables that are not exported.
+    pub(crate) vars: BTreeMap<String, String>,
+    pub(crate) functions: BTreeMap<String, Function>,
+    pub(crate) aliases: BTreeMap<String, String>,
+    pub(crate) history: Vec<String>,
+    pub(crate) positional: Vec<String>,
+    pub(crate) status: i32,
+    pub(crate) errexit: bool,
+    budget: u64,
+    steps: u64,
+    pub(crate) depth: u32,
+    pub(crate) func_depth: u32,
+    pub(crate) loop_depth: u32,
+    cond_depth: u32,
+    pub(crate) locals: Vec<Vec<(String, Option<(String, bool)>)>>,
+    pub(crate) stdin: Input,
+    pub(crate) out: Outputs,
+    pub(crate) fds: Fds,
+    alias_stack: Vec<String>,
+    pub(crate) subst_status: Option<i32>,
+    random: u32,
+    /// Inside `source`, where `return` is allowed outside functions.
+    pub(crate) in_source: bool,
+}
+
+impl Shell {
+    /// A shell in `home` (created if missing), with `HOME`, `USER`, `PATH`, `PWD` set.
+    pub fn new(mut vfs: Vfs, home: &str) -> Shell {
+        let home = vfs::resolve("/", "/", home);
+        let _ = vfs.create_dir_all(&home);
+        let user = match vfs::file_name(&home) {
+            "/" | "root" => "root".to_string(),
+            name => name.to_string(),
+        };
+        let mut env = BTreeMap::new();
+        env.insert("HOME".to_string(), home.clone());
+        env.insert("USER".to_string(), user.clone());
+        env.insert("LOGNAME".to_string(), user);
+        env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+        env.insert("PWD".to_string(), home.clone());
+        env.insert("SHELL".to_string(), "/bin/bash".to_string());
+        env.insert("TERM".to_string(), "xterm-256color".to_string());
+        env.insert("LANG".to_string(), "C.UTF-8".to_string());
+        env.insert("SHLVL".to_string(), "1".to_string());
+        let mut vars = BTreeMap::new();
+        vars.insert("IFS".to_string(), " \t\n".to_string());
+        vars.insert("PS1".to_string(), "\\u@\\h:\\w\\$ ".to_string());
+        vars.insert("HOSTNAME".to_string(), "kubeniwa".to_string());
+        Shell {
+            vfs,
+            cwd: home,
+            env,
+            vars,
+            functions: BTreeMap::new(),
+            aliases: BTreeMap::new(),
+            history: Vec::new(),
+            positional: Vec::new(),
+            status: 0,
+            errexit: false,
+            budget: DEFAULT_STEP_BUDGET,
+            steps: 0,
+            depth: 0,
+            func_depth: 0,
+            loop_depth: 0,
+            cond_depth: 0,
+            locals: Vec::new(),
+            stdin: Input::default(),
+            out: Outputs::default(),
+            fds: Fds { out: Target::Terminal, err: Target::Terminal },
+            alias_stack: Vec::new(),
+            subst_status: None,
+            random: 0x2545_f491,
+            in_source: false,
+        }
+    }
+
+    pub fn vfs(&self) -> &Vfs {
+        &self.vfs
+    }
+    pub fn vfs_mut(&mut self) -> &mut Vfs {
+        &mut self.vfs
+    }
+    /// The working directory (absolute).
+    pub fn cwd(&self) -> &str {
+        &self.cwd
+    }
+    /// The exported variables.
+    pub fn env(&self) -> &BTreeMap<String, String> {
+        &self.env
+    }
+    /// A variable's value, exported or not.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.env.get(name).or_else(|| self.vars.get(name)).map(String::as_str)
+    }
+    /// Sets and exports a variable (as `export NAME=value` would).
+    pub fn set_var(&mut self, name: &str, value: &str) {
+        self.vars.remove(name);
+        self.env.insert(name.to_string(), value.to_string());
+    }
+    /// The lines run so far, oldest first.
+    pub fn history(&self) -> &[String] {
+        &self.history
+    }
+    /// The status of the last command (`$?`).
+    pub fn last_status(&self) -> i32 {
+        self.status
+    }
+    /// How many steps (commands and loop rounds) one `run` may take.
+    pub fn set_step_budget(&mut self, steps: u64) {
+        self.budget = steps.max(1);
+    }
+    /// Defines an alias, as `alias name=value` would.
+    pub fn set_alias(&mut self, name: &str, value: &str) {
+        self.aliases.insert(name.to_string(), value.to_string());
+    }
+
+    /// Runs a command line (possibly several lines) and returns what the terminal shows.
+    pub fn run(&mut self, host: &mut dyn Host, source: &str) -> Outcome {
+        let line = source.trim_end_matches('\n');
+        if !line.trim().is_empty() {
+            self.history.push(line.to_string());
+        }
+        self.steps = 0;
+        self.out = Outputs::default();
+        self.fds = Fds { out: Target::Terminal, err: Target::Terminal };
+        self.stdin = Input::default();
+        self.depth = 0;
+        self.alias_stack.clear();
+        let status = self.run_source(host, source, false);
+        self.status = status;
+        let text = String::from_utf8_lossy(&self.out.terminal).into_owned();
+        self.out = Outputs::default();
+        Outcome { text, status }
+    }
+
+    /// Parses and runs `source` line by line, as bash does: an error on line 3 comes
+    /// after lines 1 and 2 have run. `Exit` ends it; the status is returned.
+    fn run_source(&mut self, host: &mut dyn Host, source: &str, nested: bool) -> i32 {
+        match self.run_lines(host, source) {
+            Ok(status) => status,
+            Err(Ctl::Exit(n)) | Err(Ctl::Fail(n)) | Err(Ctl::Abort(n)) => n,
+            Err(Ctl::Return(n)) if !nested => n,
+            Err(Ctl::Return(n)) => n,
+            Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => self.status,
+        }
+    }
+
+    pub(crate) fn run_lines(&mut self, host: &mut dyn Host, source: &str) -> Exec {
+        let mut parser = Parser::new(source, 0);
+        let mut status = self.status;
+        loop {
+            match parser.next_line() {
+                Ok(Some(list)) => {
+                    status = self.exec_list(host, &list)?;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    self.print_err(&format!("bash: {}\n", e.error));
+                    self.status = 2;
+                    return Ok(2);
+                }
+            }
+        }
+        if parser.heredoc_incomplete {
+            self.print_err("bash: warning: here-document delimited by end-of-file\n");
+        }
+        Ok(status)
+    }
+
+    pub(crate) fn print_err(&mut self, text: &str) {
+        self.out.write(self.fds.err, text.as_bytes());
+    }
+
+    pub(crate) fn print_out(&mut self, text: &str) {
+        self.out.write(self.fds.out, text.as_bytes());
+    }
+
+    /// Counts one step; stops the run when the budget is spent or output overflows.
+    pub(crate) fn tick(&mut self) -> Result<(), Ctl> {
+        self.steps += 1;
+        if self.steps > self.budget {
+            let msg = format!("bash: step budget exceeded ({} steps); command stopped\n", self.budget);
+            self.fds.err = Target::Terminal;
+            self.print_err(&msg);
+            return Err(Ctl::Abort(130));
+        }
+        if self.out.overflow {
+            self.out.overflow = false;
+            self.fds.err = Target::Terminal;
+            self.print_err(&format!("bash: output limit exceeded ({} MiB); command stopped\n", OUTPUT_LIMIT >> 20));
+            return Err(Ctl::Abort(130));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn enter(&mut self) -> Result<(), Ctl> {
+        if self.depth >= MAX_CALL_DEPTH {
+            self.fds.err = Target::Terminal;
+            self.print_err(&format!("bash: maximum nesting level exceeded ({MAX_CALL_DEPTH}); command stopped\n"));
+            return Err(Ctl::Abort(1));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    // ----- lists and pipelines -----
+
+    pub(crate) fn exec_list(&mut self, host: &mut dyn Host, list: &List) -> Exec {
+        let mut status = self.status;
+        for item in &list.items {
+            // `cmd &` runs to completion like `cmd;`: there is no job control (yet), and
+            // the simulated world only moves when commands finish anyway.
+            let _background = item.background;
+            status = self.exec_and_or(host, &item.and_or)?;
+            self.status = status;
+        }
+        Ok(status)
+    }
+
+    fn exec_and_or(&mut self, host: &mut dyn Host, and_or: &AndOr) -> Exec {
+        let has_rest = !and_or.rest.is_empty();
+        if has_rest {
+            self.cond_depth += 1;
+        }
+        let first = self.exec_pipeline(host, &and_or.first);
+        if has_rest {
+            self.cond_depth -= 1;
+        }
+        let mut status = first?;
+        let mut last_ran = !has_rest;
+        let mut negated = and_or.first.negate;
+        for (i, (connector, pipeline)) in and_or.rest.iter().enumerate() {
+            self.status = status;
+            let run = match connector {
+                Connector::And => status == 0,
+                Connector::Or => status != 0,
+            };
+            let is_last = i + 1 == and_or.rest.len();
+            if run {
+                if !is_last {
+                    self.cond_depth += 1;
+                }
+                let r = self.exec_pipeline(host, pipeline);
+                if !is_last {
+                    self.cond_depth -= 1;
+                }
+                status = r?;
+                last_ran = is_last;
+                negated = pipeline.negate;
+            }
+        }
+        if self.errexit && status != 0 && last_ran && !negated && self.cond_depth == 0 {
+            return Err(Ctl::Exit(status));
+        }
+        Ok(status)
+    }
+
+    fn exec_pipeline(&mut self, host: &mut dyn Host, pipeline: &Pipeline) -> Exec {
+        self.tick()?;
+        let status = if pipeline.commands.len() == 1 {
+            if pipeline.negate {
+                self.cond_depth += 1;
+            }
+            let r = self.exec_command(host, &pipeline.commands[0]);
+            if pipeline.negate {
+                self.cond_depth -= 1;
+            }
+            r?
+        } else {
+            let mut input: Option<Vec<u8>> = None;
+            let mut status = 0;
+            let count = pipeline.commands.len();
+            for (i, command) in pipeline.commands.iter().enumerate() {
+                let chan = if i + 1 < count { Some(self.out.open()) } else { None };
+                let saved_fds = self.fds;
+                if let Some(c) = chan {
+                    self.fds.out = Target::Chan(c);
+                }
+                let saved_stdin = input.take().map(|data| std::mem::replace(&mut self.stdin, Input { data, pos: 0 }));
+                let r = self.subshell(|sh| sh.exec_command(host, command));
+                if let Some(s) = saved_stdin {
+                    self.stdin = s;
+                }
+                self.fds = saved_fds;
+                if let Some(c) = chan {
+                    input = Some(self.out.take(c));
+                }
+                status = r?;
+            }
+            status
+        };
+        let status = if pipeline.negate { (status == 0) as i32 } else { status };
+        self.status = status;
+        Ok(status)
+    }
+
+    fn snapshot(&self) -> Saved {
+        Saved {
+            cwd: self.cwd.clone(),
+            env: self.env.clone(),
+            vars: self.vars.clone(),
+            functions: self.functions.clone(),
+            aliases: self.aliases.clone(),
+            positional: self.positional.clone(),
+            errexit: self.errexit,
+            locals: self.locals.clone(),
+        }
+    }
+
+    fn restore(&mut self, saved: Saved) {
+        self.cwd = saved.cwd;
+        self.env = saved.env;
+        self.vars = saved.vars;
+        self.functions = saved.functions;
+        self.aliases = saved.aliases;
+        self.positional = saved.positional;
+        self.errexit = saved.errexit;
+        self.locals = saved.locals;
+    }
+
+    /// Runs `f` in a copy of the shell state (the filesystem is shared, as processes
+    /// share the disk). `exit` ends only the subshell.
+    pub(crate) fn subshell(&mut self, f: impl FnOnce(&mut Shell) -> Exec) -> Exec {
+        self.enter()?;
+        let saved = self.snapshot();
+        let loop_depth = std::mem::replace(&mut self.loop_depth, 0);
+        let r = f(self);
+        self.loop_depth = loop_depth;
+        self.restore(saved);
+        self.depth -= 1;
+        match r {
+            Ok(n) | Err(Ctl::Exit(n)) | Err(Ctl::Fail(n)) | Err(Ctl::Return(n)) => Ok(n),
+            Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => Ok(self.status),
+            Err(abort @ Ctl::Abort(_)) => Err(abort),
+        }
+    }
+
+    // ----- commands -----
+
+    pub(crate) fn exec_command(&mut self, host: &mut dyn Host, command: &Command) -> Exec {
+        match command {
+            Command::Simple(simple) => self.exec_simple(host, simple),
+            Command::Compound(compound, redirects) => {
+                self.with_redirects(host, redirects, |sh, host| sh.exec_compound(host, compound))
+            }
+            Command::Function { name, body, source } => {
+                self.functions.insert(name.clone(), Function { body: body.clone(), source: source.clone() });
+                Ok(0)
+            }
+        }
+    }
+
+    fn exec_compound(&mut self, host: &mut dyn Host, compound: &Compound) -> Exec {
+        match compound {
+            Compound::Group(list) => self.exec_list(host, list),
+            Compound::Subshell(list) => self.subshell(|sh| sh.exec_list(host, list)),
+            Compound::If { branches, otherwise } => {
+                for (cond, body) in branches {
+                    if self.condition(host, cond)? == 0 {
+                        return self.exec_list(host, body);
+                    }
+                }
+                match otherwise {
+                    Some(body) => self.exec_list(host, body),
+                    None => Ok(0),
+                }
+            }
+            Compound::While { cond, body, until } => {
+                let mut status = 0;
+                self.loop_depth += 1;
+                let r = loop {
+                    if let Err(e) = self.tick() {
+                        break Err(e);
+                    }
+                    let c = match self.condition(host, cond) {
+                        Ok(c) => c,
+                        Err(Ctl::Break(n)) if n <= 1 => break Ok(status),
+                        Err(e) => break Err(e),
+                    };
+                    if (c == 0) == *until {
+                        break Ok(status);
+                    }
+                    match self.exec_list(host, body) {
+                        Ok(s) => status = s,
+                        Err(Ctl::Break(n)) if n <= 1 => break Ok(status),
+                        Err(Ctl::Break(n)) => break Err(Ctl::Break(n - 1)),
+                        Err(Ctl::Continue(n)) if n <= 1 => {}
+                        Err(Ctl::Continue(n)) => break Err(Ctl::Continue(n - 1)),
+                        Err(e) => break Err(e),
+                    }
+                };
+                self.loop_depth -= 1;
+                r
+            }
+            Compound::For { var, words, body } => {
+                let items = match words {
+                    Some(words) => self.expand_words(host, words)?,
+                    None => self.positional.clone(),
+                };
+                let mut status = 0;
+                self.loop_depth += 1;
+                let mut r = Ok(0);
+                for item in items {
+                    if let Err(e) = self.tick() {
+                        r = Err(e);
+                        break;
+                    }
+                    if let Err(e) = self.assign(var, item) {
+                        r = Err(e);
+                        break;
+                    }
+                    match self.exec_list(host, body) {
+                        Ok(s) => status = s,
+                        Err(Ctl::Break(n)) if n <= 1 => break,
+                        Err(Ctl::Break(n)) => {
+                            r = Err(Ctl::Break(n - 1));
+                            break;
+                        }
+                        Err(Ctl::Continue(n)) if n <= 1 => {}
+                        Err(Ctl::Continue(n)) => {
+                            r = Err(Ctl::Continue(n - 1));
+                            break;
+                        }
+                        Err(e) => {
+                            r = Err(e);
+                            break;
+                        }
+                    }
+                }
+                self.loop_depth -= 1;
+                r.map(|_| status)
+            }
+            Compound::ArithFor { init, cond, step, body } => {
+                self.arith_word(host, init)?;
+                let mut status = 0;
+                self.loop_depth += 1;
+                let r = loop {
+                    if let Err(e) = self.tick() {
+                        break Err(e);
+                    }
+                    let go = if cond.raw.trim().is_empty() {
+                        true
+                    } else {
+                        match self.arith_word(host, cond) {
+                            Ok(v) => v != 0,
+                            Err(e) => break Err(e),
+                        }
+                    };
+                    if !go {
+                        break Ok(status);
+                    }
+                    match self.exec_list(host, body) {
+                        Ok(s) => status = s,
+                        Err(Ctl::Break(n)) if n <= 1 => break Ok(status),
+                        Err(Ctl::Break(n)) => break Err(Ctl::Break(n - 1)),
+                        Err(Ctl::Continue(n)) if n <= 1 => {}
+                        Err(Ctl::Continue(n)) => break Err(Ctl::Continue(n - 1)),
+                        Err(e) => break Err(e),
+                    }
+                    if let Err(e) = self.arith_word(host, step) {
+                        break Err(e);
+                    }
+                };
+                self.loop_depth -= 1;
+                r
+            }
+            Compound::Case { word, arms } => {
+                let subject = self.expand_string(host, word)?;
+                for arm in arms {
+                    for pattern in &arm.patterns {
+                        let pat = self.expand_pattern(host, pattern)?;
+                        if glob::glob_match(&pat, &subject) {
+                            return self.exec_list(host, &arm.body);
+                        }
+                    }
+                }
+                Ok(0)
+            }
+            Compound::Cond(expr) => {
+                let r = self.eval_cond(host, expr)?;
+                Ok(r)
+            }
+            Compound::Arith(word) => {
+                let v = self.arith_word(host, word)?;
+                Ok((v == 0) as i32)
+            }
+        }
+    }
+
+    fn condition(&mut self, host: &mut dyn Host, list: &List) -> Exec {
+        self.cond_depth += 1;
+        let r = self.exec_list(host, list);
+        self.cond_depth -= 1;
+        r
+    }
+
+    /// Evaluates an arithmetic word; errors print bash's message and fail the line.
+    pub(crate) fn arith_word(&mut self, host: &mut dyn Host, word: &Word) -> Result<i64, Ctl> {
+        let text = self.expand_string(host, word)?;
+        self.arith(&text)
+    }
+
+    pub(crate) fn arith(&mut self, text: &str) -> Result<i64, Ctl> {
+        struct V<'a>(&'a mut Shell);
+        impl crate::arith::Vars for V<'_> {
+            fn get(&mut self, name: &str) -> Option<String> {
+                self.0.var(name).map(str::to_string)
+            }
+            fn set(&mut self, name: &str, value: i64) {
+                let _ = self.0.assign(name, value.to_string());
+            }
+        }
+        match crate::arith::eval(text, &mut V(self)) {
+            Ok(v) => Ok(v),
+            Err(msg) => {
+                self.print_err(&format!("bash: {msg}\n"));
+                Err(Ctl::Fail(1))
+            }
+        }
+    }
+
+    /// Sets a variable where it lives (exported stays exported).
+    pub(crate) fn assign(&mut self, name: &str, value: String) -> Result<(), Ctl> {
+        if value.len() > MAX_STRING {
+            self.print_err(&format!("bash: {name}: value too large ({} MiB limit)\n", MAX_STRING >> 20));
+            return Err(Ctl::Fail(1));
+        }
+        if name == "PWD" {
+            // Keep the variable in step, but the working directory is ours.
+        }
+        if let Some(v) = self.env.get_mut(name) {
+            *v = value;
+        } else {
+            self.vars.insert(name.to_string(), value);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn unset(&mut self, name: &str) {
+        self.env.remove(name);
+        self.vars.remove(name);
+    }
+
+    /// Runs a simple command: expansion, alias, redirections, then the command itself.
+    fn exec_simple(&mut self, host: &mut dyn Host, simple: &Simple) -> Exec {
+        // Aliases replace the command word before anything is expanded.
+        if let Some(first) = simple.words.first() {
+            if let Some(name) = first.literal() {
+                if let Some(value) = self.aliases.get(name).cloned() {
+                    if !self.alias_stack.iter().any(|a| a == name) {
+                        let mut text = String::new();
+                        for a in &simple.assigns {
+                            text.push_str(&format!("{}{}={} ", a.name, if a.append { "+" } else { "" }, a.value.raw));
+                        }
+                        text.push_str(&value);
+                        for w in &simple.words[1..] {
+                            text.push(' ');
+                            text.push_str(&w.raw);
+                        }
+                        self.alias_stack.push(name.to_string());
+                        let r = self.with_redirects(host, &simple.redirects, |sh, host| {
+                            sh.enter()?;
+                            let r = sh.run_lines(host, &text);
+                            sh.depth -= 1;
+                            r
+                        });
+                        self.alias_stack.pop();
+                        return r;
+                    }
+                }
+            }
+        }
+        self.subst_status = None;
+        let argv = self.expand_words(host, &simple.words)?;
+        if argv.is_empty() {
+            for assign in &simple.assigns {
+                let value = self.assign_value(host, assign)?;
+                self.assign(&assign.name, value)?;
+            }
+            let status = self.subst_status.unwrap_or(0);
+            let r = self.with_redirects(host, &simple.redirects, |_, _| Ok(status));
+            return r;
+        }
+        // Prefix assignments hold for this command only.
+        let mut restore: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+        for assign in &simple.assigns {
+            let value = self.assign_value(host, assign)?;
+            restore.push((assign.name.clone(), self.env.get(&assign.name).cloned(), self.vars.get(&assign.name).cloned()));
+            self.vars.remove(&assign.name);
+            self.env.insert(assign.name.clone(), value);
+        }
+        let r = self.with_redirects(host, &simple.redirects, |sh, host| sh.dispatch(host, &argv));
+        for (name, env, var) in restore.into_iter().rev() {
+            self.env.remove(&name);
+            self.vars.remove(&name);
+            if let Some(v) = env {
+                self.env.insert(name.clone(), v);
+            }
+            if let Some(v) = var {
+                self.vars.insert(name, v);
+            }
+        }
+        r
+    }
+
+    fn assign_value(&mut self, host: &mut dyn Host, assign: &Assign) -> Result<String, Ctl> {
+        let mut value = self.expand_assignment(host, &assign.value)?;
+        if assign.append {
+            value = format!("{}{}", self.var(&assign.name).unwrap_or(""), value);
+        }
+        Ok(value)
+    }
+
+    /// Runs a command by name: function, builtin, program, script, then the host.
+    pub(crate) fn dispatch(&mut self, host: &mut dyn Host, argv: &[String]) -> Exec {
+        let name = argv[0].as_str();
+        if let Some(function) = self.functions.get(name).cloned() {
+            return self.call_function(host, name, &function, &argv[1..]);
+        }
+        if let Some(r) = self.builtin(host, argv) {
+            return r;
+        }
+        if let Some(program) = programs::lookup(name) {
+            return Ok(self.run_program(argv, |ctx| program(ctx)));
+        }
+        if name.contains('/') {
+            return self.run_script_file(host, argv);
+        }
+        let status = self.with_io(|io, _| host.run(argv, io));
+        match status {
+            Some(status) => Ok(status),
+            None => {
+                self.print_err(&format!("bash: {}: command not found\n", clean(name)));
+                Ok(127)
+            }
+        }
+    }
+
+    /// Runs one of the programs over the filesystem with the current stdin and outputs.
+    pub(crate) fn run_program(&mut self, argv: &[String], f: impl FnOnce(&mut programs::Ctx) -> i32) -> i32 {
+        let (status, used) = self.with_io(|io, _| {
+            let mut ctx = programs::Ctx { name: &argv[0], args: &argv[1..], io, used_stdin: false };
+            let status = f(&mut ctx);
+            (status, ctx.used_stdin)
+        });
+        if used {
+            self.stdin.pos = self.stdin.data.len();
+        }
+        status
+    }
+
+    /// Lends the command an [`Io`] over the shell's state.
+    pub(crate) fn with_io<R>(&mut self, f: impl FnOnce(&mut Io<'_>, &str) -> R) -> R {
+        let pos = self.stdin.pos.min(self.stdin.data.len());
+        let mut router = Router { fds: self.fds, out: &mut self.out };
+        let mut io = Io { stdin: &self.stdin.data[pos..], vfs: &mut self.vfs, cwd: &self.cwd, env: &self.env, sink: &mut router };
+        f(&mut io, "")
+    }
+
+    fn call_function(&mut self, host: &mut dyn Host, name: &str, function: &Function, args: &[String]) -> Exec {
+        if self.func_depth >= MAX_CALL_DEPTH / 2 {
+            self.fds.err = Target::Terminal;
+            self.print_err(&format!("bash: {name}: maximum function nesting level exceeded ({})\n", MAX_CALL_DEPTH / 2));
+            return Err(Ctl::Abort(1));
+        }
+        self.enter()?;
+        self.func_depth += 1;
+        let saved_args = std::mem::replace(&mut self.positional, args.to_vec());
+        let saved_loops = std::mem::replace(&mut self.loop_depth, 0);
+        self.locals.push(Vec::new());
+        let r = self.exec_command(host, &function.body);
+        if let Some(frame) = self.locals.pop() {
+            for (var, old) in frame.into_iter().rev() {
+                self.unset(&var);
+                match old {
+                    Some((value, true)) => {
+                        self.env.insert(var, value);
+                    }
+                    Some((value, false)) => {
+                        self.vars.insert(var, value);
+                    }
+                    None => {}
+                }
+            }
+        }
+        self.loop_depth = saved_loops;
+        self.positional = saved_args;
+        self.func_depth -= 1;
+        self.depth -= 1;
+        match r {
+            Err(Ctl::Return(n)) => Ok(n),
+            Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => Ok(self.status),
+            other => other,
+        }
+    }
+
+    /// Runs a file from the filesystem as a bash script (`./deploy.sh`, `bash x.sh`).
+    pub(crate) fn run_script_file(&mut self, host: &mut dyn Host, argv: &[String]) -> Exec {
+        let name = &argv[0];
+        let path = self.resolve(name);
+        let source = match self.vfs.read(&path) {
+            Ok(data) => String::from_utf8_lossy(data).into_owned(),
+            Err(vfs::VfsError::IsADirectory) => {
+                self.print_err(&format!("bash: {}: Is a directory\n", clean(name)));
+                return Ok(126);
+            }
+            Err(e) => {
+                self.print_err(&format!("bash: {}: {e}\n", clean(name)));
+                return Ok(127);
+            }
+        };
+        let args = argv[1..].to_vec();
+        self.run_script(host, &source, args)
+    }
+
+    pub(crate) fn run_script(&mut self, host: &mut dyn Host, source: &str, args: Vec<String>) -> Exec {
+        let source = source.to_string();
+        self.subshell(move |sh| {
+            sh.positional = args;
+            sh.functions.retain(|_, _| false);
+            sh.aliases.clear();
+            sh.vars.retain(|k, _| matches!(k.as_str(), "IFS" | "HOSTNAME"));
+            sh.errexit = false;
+            let status = sh.run_lines(host, &source);
+            match status {
+                Err(Ctl::Return(n)) => Ok(n),
+                other => other,
+            }
+        })
+    }
+
+    pub(crate) fn resolve(&self, path: &str) -> String {
+        let home = self.env.get("HOME").map(String::as_str).unwrap_or("/");
+        vfs::resolve(&self.cwd, home, path)
+    }
+
+    // ----- redirections -----
+
+    /// Applies redirections around `f`, then flushes file outputs and restores the fds.
+    pub(crate) fn with_redirects(
+        &mut self,
+        host: &mut dyn Host,
+        redirects: &[Redirect],
+        f: impl FnOnce(&mut Shell, &mut dyn Host) -> Exec,
+    ) -> Exec {
+        if redirects.is_empty() {
+            return f(self, host);
+        }
+        let saved_fds = self.fds;
+        let mut saved_stdin: Option<Input> = None;
+        let mut files: Vec<(usize, String)> = Vec::new();
+        let mut result = None;
+        for r in redirects {
+            match self.apply_redirect(host, r, &mut files) {
+                Ok(Some(input)) => {
+                    let old = std::mem::replace(&mut self.stdin, input);
+                    saved_stdin.get_or_insert(old);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    result = Some(e);
+                    break;
+                }
+            }
+        }
+        let r = match result {
+            Some(Ok(status)) => Ok(status),
+            Some(Err(ctl)) => Err(ctl),
+            None => f(self, host),
+        };
+        self.fds = saved_fds;
+        if let Some(s) = saved_stdin {
+            self.stdin = s;
+        }
+        for (chan, path) in files {
+            let data = self.out.take(chan);
+            if let Err(e) = self.vfs.append(&path, &data) {
+                let msg = format!("bash: {path}: {e}\n");
+                self.print_err(&msg);
+            }
+        }
+        r
+    }
+
+    /// Applies one redirection. `Ok(Some(input))` replaces stdin; `Err(Ok(status))`
+    /// means it failed (message printed) and the command does not run.
+    fn apply_redirect(
+        &mut self,
+        host: &mut dyn Host,
+        r: &Redirect,
+        files: &mut Vec<(usize, String)>,
+    ) -> Result<Option<Input>, Exec> {
+        let fd = r.fd.unwrap_or(match r.op {
+            RedirOp::In | RedirOp::HereDoc | RedirOp::HereString | RedirOp::DupIn | RedirOp::ReadWrite => 0,
+            _ => 1,
+        });
+        match r.op {
+            RedirOp::HereDoc => {
+                let body = self.expand_string(host, &r.target).map_err(Err)?;
+                return Ok(Some(Input { data: body.into_bytes(), pos: 0 }));
+            }
+            RedirOp::HereString => {
+                let mut body = self.expand_string(host, &r.target).map_err(Err)?;
+                body.push('\n');
+                return Ok(Some(Input { data: body.into_bytes(), pos: 0 }));
+            }
+            RedirOp::DupOut | RedirOp::DupIn => {
+                let target = self.expand_string(host, &r.target).map_err(Err)?;
+                let to = match target.as_str() {
+                    "1" => Some(self.fds.out),
+                    "2" => Some(self.fds.err),
+                    "-" => Some(Target::Null),
+                    "0" => None,
+                    t if t.chars().all(|c| c.is_ascii_digit()) => {
+                        self.print_err(&format!("bash: {t}: Bad file descriptor\n"));
+                        return Err(Ok(1));
+                    }
+                    _ if r.op == RedirOp::DupOut && r.fd.is_none() => {
+                        // `>&file` is `&>file`.
+                        let fake = Redirect { fd: None, op: RedirOp::OutErr, target: r.target.clone() };
+                        return self.apply_redirect(host, &fake, files);
+                    }
+                    t => {
+                        self.print_err(&format!("bash: {t}: ambiguous redirect\n"));
+                        return Err(Ok(1));
+                    }
+                };
+                if let Some(to) = to {
+                    match fd {
+                        1 => self.fds.out = to,
+                        2 => self.fds.err = to,
+                        _ => {}
+                    }
+                }
+                return Ok(None);
+            }
+            _ => {}
+        }
+        let fields = self.expand_words(host, std::slice::from_ref(&r.target)).map_err(Err)?;
+        let [name] = fields.as_slice() else {
+            self.print_err(&format!("bash: {}: ambiguous redirect\n", r.target.raw));
+            return Err(Ok(1));
+        };
+        let path = self.resolve(name);
+        let shown = clean(name);
+        match r.op {
+            RedirOp::In | RedirOp::ReadWrite => {
+                if r.op == RedirOp::ReadWrite && !self.vfs.exists(&path) {
+                    if let Err(e) = self.vfs.write(&path, Vec::new()) {
+                        self.print_err(&format!("bash: {shown}: {e}\n"));
+                        return Err(Ok(1));
+                    }
+                }
+                match self.vfs.read(&path) {
+                    Ok(data) => {
+                        let data = data.to_vec();
+                        if fd == 0 {
+                            return Ok(Some(Input { data, pos: 0 }));
+                        }
+                        Ok(None)
+                    }
+                    Err(e) => {
+                        self.print_err(&format!("bash: {shown}: {e}\n"));
+                        Err(Ok(1))
+                    }
+                }
+            }
+            _ => {
+                let append = matches!(r.op, RedirOp::Append | RedirOp::AppendOutErr);
+                let target = if path == vfs::DEV_NULL {
+                    Target::Null
+                } else {
+                    let opened = if append { self.vfs.append(&path, &[]) } else { self.vfs.write(&path, Vec::new()) };
+                    if let Err(e) = opened {
+                        self.print_err(&format!("bash: {shown}: {e}\n"));
+                        return Err(Ok(1));
+                    }
+                    let chan = self.out.open();
+                    files.push((chan, path));
+                    Target::Chan(chan)
+                };
+                match (r.op, fd) {
+                    (RedirOp::OutErr | RedirOp::AppendOutErr, _) => {
+                        self.fds.out = target;
+                        self.fds.err = target;
+                    }
+                    (_, 1) => self.fds.out = target,
+                    (_, 2) => self.fds.err = target,
+                    _ => {}
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    // ----- expansion -----
+
+    /// Expands words into fields: parameters, substitutions, splitting, globbing.
+    pub(crate) fn expand_words(&mut self, host: &mut dyn Host, words: &[Word]) -> Result<Vec<String>, Ctl> {
+        let mut out = Vec::new();
+        for word in words {
+            let mut acc = Acc::new(Mode::Split);
+            self.expand_word_into(host, word, &mut acc, false)?;
+            for field in acc.finish() {
+                if field.glob {
+                    let matches = glob::expand(&self.vfs, &self.cwd, &field.pat);
+                    if !matches.is_empty() {
+                        out.extend(matches);
+                        continue;
+                    }
+                }
+                out.push(field.text);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Expands a word to one string without splitting or globbing (here-documents, `case`).
+    pub(crate) fn expand_string(&mut self, host: &mut dyn Host, word: &Word) -> Result<String, Ctl> {
+        let mut acc = Acc::new(Mode::Join);
+        self.expand_word_into(host, word, &mut acc, false)?;
+        Ok(acc.finish().into_iter().map(|f| f.text).collect::<Vec<_>>().join(" "))
+    }
+
+    /// Like [`Shell::expand_string`] but with tilde expansion after `=` (assignments).
+    fn expand_assignment(&mut self, host: &mut dyn Host, word: &Word) -> Result<String, Ctl> {
+        let mut acc = Acc::new(Mode::Join);
+        self.expand_word_into(host, word, &mut acc, false)?;
+        Ok(acc.finish().into_iter().map(|f| f.text).collect::<Vec<_>>().join(" "))
+    }
+
+    /// Expands a word to a glob pattern: quoted characters are escaped.
+    pub(crate) fn expand_pattern(&mut self, host: &mut dyn Host, word: &Word) -> Result<String, Ctl> {
+        let mut acc = Acc::new(Mode::Join);
+        self.expand_word_into(host, word, &mut acc, false)?;
+        Ok(acc.finish().into_iter().map(|f| f.pat).collect::<Vec<_>>().join(" "))
+    }
+
+    fn expand_word_into(&mut self, host: &mut dyn Host, word: &Word, acc: &mut Acc, quoted: bool) -> Result<(), Ctl> {
+        let mut parts: &[Part] = &word.parts;
+        // Tilde expansion: `~` or `~/...` at the start of an unquoted word.
+        if !quoted {
+            if let Some(Part::Lit(first)) = parts.first() {
+                if let Some(rest) = first.strip_prefix('~') {
+                    let (user, tail) = match rest.find('/') {
+                        Some(i) => (&rest[..i], &rest[i..]),
+                        None => (rest, ""),
+                    };
+                    let alone = tail.is_empty() && parts.len() == 1 || !tail.is_empty();
+                    let home = match user {
+                        "" => self.var("HOME").map(str::to_string),
+                        "+" => Some(self.cwd.clone()),
+                        "-" => self.var("OLDPWD").map(str::to_string),
+                        "root" => Some("/root".to_string()),
+                        u if self.var("USER") == Some(u) => self.var("HOME").map(str::to_string),
+                        _ => None,
+                    };
+                    if let (Some(home), true) = (home, alone || parts.len() == 1) {
+                        acc.push_quoted(&home);
+                        acc.push_lit(tail);
+                        parts = &parts[1..];
+                    }
+                }
+            }
+        }
+        self.expand_parts(host, parts, acc, quoted)?;
+        if acc.size > MAX_STRING {
+            self.print_err(&format!("bash: word too large ({} MiB limit)\n", MAX_STRING >> 20));
+            return Err(Ctl::Fail(1));
+        }
+        Ok(())
+    }
+
+    fn expand_parts(&mut self, host: &mut dyn Host, parts: &[Part], acc: &mut Acc, quoted: bool) -> Result<(), Ctl> {
+        for part in parts {
+            match part {
+                Part::Lit(s) => {
+                    if quoted {
+                        acc.push_quoted(s)
+                    } else {
+                        acc.push_lit(s)
+                    }
+                }
+                Part::Quoted(s) => acc.push_quoted(s),
+                Part::Double(inner) => {
+                    acc.started = true;
+                    self.expand_parts(host, inner, acc, true)?;
+                }
+                Part::Param(param) => self.expand_param(host, param, acc, quoted)?,
+                Part::Command(list) => {
+                    let text = self.command_subst(host, list)?;
+                    let ifs = self.ifs();
+                    acc.push_expansion(&text, quoted, &ifs);
+                }
+                Part::Arith(word) => {
+                    let v = self.arith_word(host, word)?;
+                    let ifs = self.ifs();
+                    acc.push_expansion(&v.to_string(), quoted, &ifs);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn ifs(&self) -> String {
+        self.var("IFS").unwrap_or(" \t\n").to_string()
+    }
+
+    /// Runs a command substitution and returns its output without trailing newlines.
+    pub(crate) fn command_subst(&mut self, host: &mut dyn Host, list: &List) -> Result<String, Ctl> {
+        let chan = self.out.open();
+        let saved_fds = self.fds;
+        self.fds.out = Target::Chan(chan);
+        let saved_stdin = std::mem::take(&mut self.stdin);
+        let r = self.subshell(|sh| sh.exec_list(host, list));
+        self.stdin = saved_stdin;
+        self.fds = saved_fds;
+        let data = self.out.take(chan);
+        let status = r?;
+        self.status = status;
+        self.subst_status = Some(status);
+        let mut text = String::from_utf8_lossy(&data).into_owned();
+        while text.ends_with('\n') {
+            text.pop();
+        }
+        Ok(text)
+    }
+
+    /// The value of a special or named parameter; `None` when unset.
+    fn param(&mut self, name: &str) -> Option<String> {
+        Some(match name {
+            "?" => self.status.to_string(),
+            "#" => self.positional.len().to_string(),
+            "@" | "*" => self.positional.join(" "),
+            "$" => "4242".to_string(),
+            "!" => return None,
+            "-" => if self.errexit { "ehB" } else { "hB" }.to_string(),
+            "0" => "bash".to_string(),
+            "RANDOM" => {
+                // Deterministic: a 15-bit LCG, so the same script gives the same output.
+                self.random = self.random.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                ((self.random >> 16) & 0x7fff).to_string()
+            }
+            "PWD" => return Some(self.cwd.clone()),
+            n if n.chars().all(|c| c.is_ascii_digit()) => {
+                let i: usize = n.parse().ok()?;
+                return self.positional.get(i.checked_sub(1)?).cloned();
+            }
+            n => return self.var(n).map(str::to_string),
+        })
+    }
+
+    fn expand_param(&mut self, host: &mut dyn Host, param: &Param, acc: &mut Acc, quoted: bool) -> Result<(), Ctl> {
+        let name = param.name.as_str();
+        let is_list = name == "@" || name == "*";
+        let value = self.param(name);
+        let ifs = self.ifs();
+        match &param.op {
+            ParamOp::Plain => {
+                if is_list {
+                    if quoted && name == "@" {
+                        acc.push_fields(&self.positional.clone());
+                    } else if quoted {
+                        let sep = ifs.chars().next().map(String::from).unwrap_or_default();
+                        acc.push_quoted(&self.positional.join(&sep));
+                    } else {
+                        for (i, arg) in self.positional.clone().iter().enumerate() {
+                            if i > 0 {
+                                acc.push_expansion(" ", false, &ifs);
+                            }
+                            acc.push_expansion(arg, false, &ifs);
+                        }
+                    }
+                } else {
+                    acc.push_expansion(&value.unwrap_or_default(), quoted, &ifs);
+                }
+            }
+            ParamOp::Length => {
+                let n = if is_list { self.positional.len() } else { value.unwrap_or_default().chars().count() };
+                acc.push_expansion(&n.to_string(), quoted, &ifs);
+            }
+            ParamOp::Default { colon, word } | ParamOp::Alt { colon, word } | ParamOp::Assign { colon, word } | ParamOp::Error { colon, word } => {
+                let set = match &value {
+                    None => false,
+                    Some(v) => !(*colon && v.is_empty()),
+                };
+                let set = if is_list { !self.positional.is_empty() } else { set };
+                match &param.op {
+                    ParamOp::Default { .. } => {
+                        if set {
+                            acc.push_expansion(&value.unwrap_or_default(), quoted, &ifs);
+                        } else {
+                            self.expand_word_into(host, word, acc, quoted)?;
+                        }
+                    }
+                    ParamOp::Alt { .. } => {
+                        if set {
+                            self.expand_word_into(host, word, acc, quoted)?;
+                        }
+                    }
+                    ParamOp::Assign { .. } => {
+                        if set {
+                            acc.push_expansion(&value.unwrap_or_default(), quoted, &ifs);
+                        } else {
+                            if !is_name(name) {
+                                self.print_err(&format!("bash: ${name}: cannot assign in this way\n"));
+                                return Err(Ctl::Fail(1));
+                            }
+                            let v = self.expand_string(host, word)?;
+                            self.assign(name, v.clone())?;
+                            acc.push_expansion(&v, quoted, &ifs);
+                        }
+                    }
+                    _ => {
+                        if set {
+                            acc.push_expansion(&value.unwrap_or_default(), quoted, &ifs);
+                        } else {
+                            let msg = self.expand_string(host, word)?;
+                            let msg = if !msg.is_empty() {
+                                msg
+                            } else if *colon {
+                                "parameter null or not set".to_string()
+                            } else {
+                                "parameter not set".to_string()
+                            };
+                            self.print_err(&format!("bash: {name}: {msg}\n"));
+                            return Err(Ctl::Fail(1));
+                        }
+                    }
+                }
+            }
+            ParamOp::Trim { suffix, longest, pattern } => {
+                let pat = self.expand_pattern(host, pattern)?;
+                let v = value.unwrap_or_default();
+                let out = trim(&v, &pat, *suffix, *longest);
+                acc.push_expansion(&out, quoted, &ifs);
+            }
+            ParamOp::Replace { all, anchor, pattern, with } => {
+                let pat = self.expand_pattern(host, pattern)?;
+                let rep = self.expand_string(host, with)?;
+                let v = value.unwrap_or_default();
+                let out = replace(&v, &pat, &rep, *all, *anchor);
+                acc.push_expansion(&out, quoted, &ifs);
+            }
+            ParamOp::Slice { offset, length } => {
+                let off = self.arith_word(host, offset)?;
+                let len = match length {
+                    Some(l) => Some(self.arith_word(host, l)?),
+                    None => None,
+                };
+                let chars: Vec<char> = if is_list { Vec::new() } else { value.unwrap_or_default().chars().collect() };
+                if is_list {
+                    // `${@:2}` and friends: slices of the arguments ($0 is index 0).
+                    let mut all = vec!["bash".to_string()];
+                    all.extend(self.positional.iter().cloned());
+                    let (s, e) = slice_bounds(all.len(), off, len);
+                    let Some((s, e)) = s.zip(e) else {
+                        self.print_err(&format!("bash: {}: substring expression < 0\n", len.unwrap_or(0)));
+                        return Err(Ctl::Fail(1));
+                    };
+                    let picked: Vec<String> = all[s..e.max(s)].to_vec();
+                    if quoted {
+                        acc.push_fields(&picked);
+                    } else {
+                        acc.push_expansion(&picked.join(" "), false, &ifs);
+                    }
+                } else {
+                    let (s, e) = slice_bounds(chars.len(), off, len);
+                    let Some((s, e)) = s.zip(e) else {
+                        self.print_err(&format!("bash: {}: substring expression < 0\n", len.unwrap_or(0)));
+                        return Err(Ctl::Fail(1));
+                    };
+                    let out: String = chars[s..e.max(s)].iter().collect();
+                    acc.push_expansion(&out, quoted, &ifs);
+                }
+            }
+            ParamOp::Case { upper, all } => {
+                let v = value.unwrap_or_default();
+                let out = match (upper, all) {
+                    (true, true) => v.to_uppercase(),
+                    (false, true) => v.to_lowercase(),
+                    (up, false) => {
+                        let mut chars = v.chars();
+                        match chars.next() {
+                            Some(c) => {
+                                let first: String = if *up { c.to_uppercase().collect() } else { c.to_lowercase().collect() };
+                                first + chars.as_str()
+                            }
+                            None => String::new(),
+                        }
+                    }
+                };
+                acc.push_expansion(&out, quoted, &ifs);
+            }
+            ParamOp::Bad(raw) => {
+                self.print_err(&format!("bash: {raw}: bad substitution\n"));
+                return Err(Ctl::Fail(1));
+            }
+        }
+        Ok(())
+    }
+
+    // ----- [[ ]] -----
+
+    fn eval_cond(&mut self, host: &mut dyn Host, expr: &CondExpr) -> Exec {
+        Ok(match expr {
+            CondExpr::Word(w) => {
+                let s = self.expand_string(host, w)?;
+                (s.is_empty()) as i32
+            }
+            CondExpr::Not(e) => {
+                let r = self.eval_cond(host, e)?;
+                if r == 2 {
+                    2
+                } else {
+                    (r == 0) as i32
+                }
+            }
+            CondExpr::And(a, b) => {
+                let r = self.eval_cond(host, a)?;
+                if r != 0 {
+                    r
+                } else {
+                    self.eval_cond(host, b)?
+                }
+            }
+            CondExpr::Or(a, b) => {
+                let r = self.eval_cond(host, a)?;
+                if r == 0 {
+                    0
+                } else {
+                    self.eval_cond(host, b)?
+                }
+            }
+            CondExpr::Unary(op, w) => {
+                let s = self.expand_string(host, w)?;
+                if op == "-v" {
+                    return Ok((self.param(&s).is_none()) as i32);
+                }
+                let ok = programs::test::unary_vfs(&self.vfs, &|p: &str| self.resolve(p), op, &s);
+                (!ok) as i32
+            }
+            CondExpr::Binary(l, op, r) => {
+                let left = self.expand_string(host, l)?;
+                match op.as_str() {
+                    "==" | "=" | "!=" => {
+                        let pat = self.expand_pattern(host, r)?;
+                        let m = glob::glob_match(&pat, &left);
+                        (m == (op == "!=")) as i32
+                    }
+                    "=~" => {
+                        let re = self.regex_text(host, r)?;
+                        match regex::Regex::new(&re) {
+                            Ok(re) => match re.captures(&left) {
+                                Some(caps) => {
+                                    let whole = caps.get(0).map(|m| m.as_str()).unwrap_or("").to_string();
+                                    let _ = self.assign("BASH_REMATCH", whole);
+                                    0
+                                }
+                                None => 1,
+                            },
+                            Err(_) => 2,
+                        }
+                    }
+                    "<" | ">" => {
+                        let right = self.expand_string(host, r)?;
+                        ((if op == "<" { left < right } else { left > right }) as i32 == 0) as i32
+                    }
+                    "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" => {
+                        let right = self.expand_string(host, r)?;
+                        let a = self.arith(&left)?;
+                        let b = self.arith(&right)?;
+                        let ok = match op.as_str() {
+                            "-eq" => a == b,
+                            "-ne" => a != b,
+                            "-lt" => a < b,
+                            "-le" => a <= b,
+                            "-gt" => a > b,
+                            _ => a >= b,
+                        };
+                        (!ok) as i32
+                    }
+                    _ => {
+                        let right = self.expand_string(host, r)?;
+                        let ok = programs::test::binary_files_vfs(&self.vfs, &|p: &str| self.resolve(p), &left, op, &right);
+                        (!ok) as i32
+                    }
+                }
+            }
+        })
+    }
+
+    /// The regex on the right of `=~`: quoted parts match literally.
+    fn regex_text(&mut self, host: &mut dyn Host, word: &Word) -> Result<String, Ctl> {
+        let mut out = String::new();
+        for part in &word.parts {
+            match part {
+                Part::Lit(s) => out.push_str(s),
+                other => {
+                    let w = Word { parts: vec![other.clone()], raw: String::new() };
+                    let s = self.expand_string(host, &w)?;
+                    if matches!(other, Part::Param(_) | Part::Command(_) | Part::Arith(_)) {
+                        out.push_str(&s);
+                    } else {
+                        out.push_str(&regex::escape(&s));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Strips control characters from a name echoed in an error message.
+pub(crate) fn clean(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control() || *c == '\t').collect()
+}
+
+fn slice_bounds(len: usize, off: i64, length: Option<i64>) -> (Option<usize>, Option<usize>) {
+    let len_i = len as i64;
+    let start = if off < 0 { (len_i + off).max(0) } else { off.min(len_i) };
+    let end = match length {
+        None => len_i,
+        Some(l) if l < 0 => {
+            let e = len_i + l;
+            if e < start {
+                return (Some(start as usize), None);
+            }
+            e
+        }
+        Some(l) => (start.saturating_add(l)).min(len_i),
+    };
+    (Some(start as usize), Some(end.max(start) as usize))
+}
+
+fn char_boundaries(s: &str) -> Vec<usize> {
+    let mut v: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+    v.push(s.len());
+    v
+}
+
+fn trim(v: &str, pat: &str, suffix: bool, longest: bool) -> String {
+    let bounds = char_boundaries(v);
+    if !suffix {
+        let iter: Box<dyn Iterator<Item = &usize>> = if longest { Box::new(bounds.iter().rev()) } else { Box::new(bounds.iter()) };
+        for &i in iter {
+            if glob::glob_match(pat, &v[..i]) {
+                return v[i..].to_string();
+            }
+        }
+    } else {
+        let iter: Box<dyn Iterator<Item = &usize>> = if longest { Box::new(bounds.iter()) } else { Box::new(bounds.iter().rev()) };
+        for &i in iter {
+            if glob::glob_match(pat, &v[i..]) {
+                return v[..i].to_string();
+            }
+        }
+    }
+    v.to_string()
+}
+
+fn replace(v: &str, pat: &str, rep: &str, all: bool, anchor: Option<bool>) -> String {
+    if pat.is_empty() {
+        return v.to_string();
+    }
+    let bounds = char_boundaries(v);
+    match anchor {
+        Some(true) => {
+            for &i in bounds.iter().rev() {
+                if glob::glob_match(pat, &v[..i]) {
+                    return format!("{rep}{}", &v[i..]);
+                }
+            }
+            v.to_string()
+        }
+        Some(false) => {
+            for &i in bounds.iter() {
+                if glob::glob_match(pat, &v[i..]) {
+                    return format!("{}{rep}", &v[..i]);
+                }
+            }
+            v.to_string()
+        }
+        None => {
+            let mut out = String::new();
+            let mut k = 0;
+            let mut replaced = false;
+            while k < bounds.len() - 1 {
+                let start = bounds[k];
+                let mut matched = None;
+                if !(replaced && !all) {
+                    for (j, &end) in bounds.iter().enumerate().skip(k + 1).rev() {
+                        if glob::glob_match(pat, &v[start..end]) {
+                            matched = Some(j);
+                            break;
+                        }
+                    }
+                }
+                match matched {
+                    Some(j) => {
+                        out.push_str(rep);
+                        k = j;
+                        replaced = true;
+                    }
+                    None => {
+                        out.push_str(&v[start..bounds[k + 1]]);
+                        k += 1;
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Unquoted expansions are split into fields.
+    Split,
+    /// Nothing is split (assignment values, here-documents, `case` words).
+    Join,
+}
+
+#[derive(Default, Debug)]
+struct Field {
+    text: String,
+    /// The field as a glob pattern (quoted characters escaped).
+    pat: String,
+    /// Has an unquoted glob character.
+    glob: bool,
+}
+
+/// Accumulates the fields of a word while it is expanded.
+struct Acc {
+    mode: Mode,
+    fields: Vec<Field>,
+    cur: Field,
+    /// The current field exists even if empty (it had quotes).
+    started: bool,
+    size: usize,
+}
+
+impl Acc {
+    fn new(mode: Mode) -> Acc {
+        Acc { mode, fields: Vec::new(), cur: Field::default(), started: false, size: 0 }
+    }
+    fn push_quoted(&mut self, s: &str) {
+        self.started = true;
+        self.size += s.len();
+        self.cur.text.push_str(s);
+        self.cur.pat.push_str(&glob::escape(s));
+    }
+    fn push_lit(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        self.started = true;
+        self.size += s.len();
+        self.cur.text.push_str(s);
+        self.cur.pat.push_str(s);
+        if glob::has_glob(s) {
+            self.cur.glob = true;
+        }
+    }
+    fn end_field(&mut self) {
+        if self.started || !self.cur.text.is_empty() {
+            self.fields.push(std::mem::take(&mut self.cur));
+        }
+        self.cur = Field::default();
+        self.started = false;
+    }
+    /// The result of an expansion: split on IFS when unquoted.
+    fn push_expansion(&mut self, s: &str, quoted: bool, ifs: &str) {
+        if quoted || self.mode == Mode::Join {
+            if quoted {
+                self.push_quoted(s);
+            } else {
+                self.push_lit(s);
+            }
+            return;
+        }
+        let mut piece = String::new();
+        for c in s.chars() {
+            if ifs.contains(c) {
+                if !piece.is_empty() {
+                    self.push_lit(&std::mem::take(&mut piece));
+                }
+                self.end_field();
+            } else {
+                piece.push(c);
+            }
+        }
+        if !piece.is_empty() {
+            self.push_lit(&piece);
+        }
+    }
+    /// `"$@"`: each argument its own field, the first and last joined to what is around.
+    fn push_fields(&mut self, items: &[String]) {
+        if self.mode == Mode::Join {
+            self.push_quoted(&items.join(" "));
+            return;
+        }
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.end_field();
+            }
+            self.push_quoted(item);
+        }
+        if items.is_empty() {
+            // `"$@"` with no arguments vanishes unless something else is in the word.
+            self.started = !self.cur.text.is_empty();
+        }
+    }
+    fn finish(mut self) -> Vec<Field> {
+        if self.mode == Mode::Join {
+            self.started = true;
+        }
+        self.end_field();
+        self.fields
+    }
+}

@@ -256,20 +256,20 @@ fn eval_array(input: Vec<Val<'_>>, params: [Param; 3]) -> Result<Vec<Val<'_>>, S
             p[0].value = 0;
         }
         if p[0].value < 0 {
-            p[0].value += len;
+            p[0].value = p[0].value.wrapping_add(len);
         }
         if !p[1].known {
             p[1].value = len;
         }
         if p[1].value < 0 || (p[1].value == 0 && p[1].derived) {
-            p[1].value += len;
+            p[1].value = p[1].value.wrapping_add(len);
         }
         if p[1].value != p[0].value {
             if p[0].value >= len || p[0].value < 0 {
                 return Err(format!("array index out of bounds: index {}, length {}", p[0].value, len));
             }
             if p[1].value > len || p[1].value < 0 {
-                return Err(format!("array index out of bounds: index {}, length {}", p[1].value - 1, len));
+                return Err(format!("array index out of bounds: index {}, length {}", p[1].value.wrapping_sub(1), len));
             }
             if p[0].value > p[1].value {
                 return Err(format!("starting index {} is greater than ending index {}", p[0].value, p[1].value));

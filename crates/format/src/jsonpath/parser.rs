@@ -287,7 +287,7 @@ impl<'a> Parser<'a> {
                 }
             } else if i == 1 {
                 params[i].known = true;
-                params[i].value = params[0].value + 1;
+                params[i].value = params[0].value.wrapping_add(1);
                 params[i].derived = true;
             } else {
                 params[i].known = false;

@@ -150,3 +150,45 @@ fn custom_columns_like_notes() {
     expect!["unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>"]
         .assert_eq(&CustomColumns::parse_spec("NAME").unwrap_err());
 }
+
+/// splitmix64, so each fuzz case replays from its seed.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const PIECES: &[&str] = &[
+    "{", "}", ".", "..", "[", "]", "*", "[*]", "[]", "[0]", "[-1]", "[1:]", "[::2]", "[0,1]", "[9223372036854775807]",
+    "[-9223372036854775808]", "['name']", "[?(@.type==\"Ready\")]", "[?(@.x>1)]", "[?(", ")", "@", "$", "\"", "'", "\\",
+    "\"\\n\"", "range ", "end", "{range .items[*]}", "{end}", "metadata", "name", "spec", "containers", "status",
+    "conditions", "type", "items", "1.5", "-", "+", "true", ",", " ", "\t", "\n", "é", "😀", "==", "!=", "<", "x",
+];
+
+#[test]
+fn fuzz_templates_never_panic() {
+    let data = pod();
+    let lst = list();
+    for seed in 0..5000u64 {
+        let mut rng = SplitMix(seed);
+        let n = 1 + rng.below(12);
+        let template: String = (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect();
+        for d in [&data, &lst] {
+            let _ = print_jsonpath(&template, d);
+            let _ = print_jsonpath_as_json(&template, d);
+            if let Ok(jp) = JsonPath::parse(&template) {
+                let _ = jp.allow_missing_keys(false).execute(d);
+            }
+        }
+        let _ = CustomColumns::parse_spec(&format!("A:{template}")).map(|c| c.render(&[data.clone()], false));
+    }
+}

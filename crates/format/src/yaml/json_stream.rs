@@ -19,13 +19,10 @@ pub(crate) fn parse_json_stream(text: &str) -> Result<Vec<Value>, YamlError> {
             Err(e) => {
                 let offset = offset_of(text, e.line(), e.column());
                 let msg = go_json_message(&e);
-                return Err(YamlError::new(
-                    YamlErrorKind::Json,
-                    Some(e.line() as u32),
-                    Some(e.column() as u32),
-                    msg.clone(),
-                    format!("json: offset {offset}: {msg}"),
-                ));
+                // Go's decoder reports a truncated value as io.ErrUnexpectedEOF, which kubectl
+                // passes on without the offset it gives syntax errors.
+                let detail = if e.is_eof() { msg.clone() } else { format!("json: offset {offset}: {msg}") };
+                return Err(YamlError::new(YamlErrorKind::Json, Some(e.line() as u32), Some(e.column() as u32), msg, detail));
             }
         }
     }

@@ -398,3 +398,183 @@ fn emit_empty_and_nested_sequences() {
         []
     "#]]);
 }
+
+fn check_parse(input: &str, expect: Expect) {
+    let got = match parse_documents(input) {
+        Ok(v) => serde_json::to_string(&v).unwrap(),
+        Err(e) => format!("error: {e}"),
+    };
+    expect.assert_eq(&got);
+}
+
+#[test]
+fn yaml11_scalars() {
+    check_parse(
+        "a: yes\nb: \"yes\"\nc: On\nd: n\ne: ~\nf: 0x1F\ng: 017\nh: 0o17\ni: 1.0\nj: 1e3\nk: 2024-08-15T15:02:31Z\nl: .inf\n",
+        expect![[r#"error: error converting YAML to JSON: json: unsupported value: +Inf"#]],
+    );
+    check_parse(
+        "a: yes\nb: \"yes\"\nc: On\nd: n\ne: ~\nf: 0x1F\ng: 017\nh: 0o17\ni: 1.0\nj: 1e3\nk: 2024-08-15T15:02:31Z\nm: 1.5\nn: 'no'\no: |\n  text\np: 9223372036854775808\nq: 08\nr: 1_000\n",
+        expect![[r#"[{"a":true,"b":"yes","c":true,"d":false,"e":null,"f":31,"false":"no","g":15,"h":15,"i":1,"j":1000,"k":"2024-08-15T15:02:31Z","m":1.5,"o":"text\n","p":9.223372036854776e+18,"q":8,"r":1000}]"#]],
+    );
+}
+
+/// go-yaml reads the keys `y` and `n` as booleans, so they become "true" and "false".
+#[test]
+fn yaml11_boolean_keys() {
+    check_parse("y: 1\nn: 2\nx: 3\n", expect![[r#"[{"false":2,"true":1,"x":3}]"#]]);
+}
+
+#[test]
+fn keys_become_strings() {
+    check_parse("1: a\ntrue: b\n1.5: c\nyes: d\n1e6: e\n", expect![[r#"[{"1":"a","1.5":"c","1e+06":"e","true":"d"}]"#]]);
+}
+
+#[test]
+fn anchors_aliases_and_merge() {
+    check_parse(
+        "base: &b\n  x: 1\n  z: 2\nother:\n  <<: *b\n  z: 3\nlist: [*b, *b]\n",
+        expect![[r#"[{"base":{"x":1,"z":2},"list":[{"x":1,"z":2},{"x":1,"z":2}],"other":{"x":1,"z":3}}]"#]],
+    );
+}
+
+#[test]
+fn multi_document_files() {
+    check_parse(
+        "# leading comment\n---\napiVersion: v1\nkind: Namespace\n---\n---\n# only a comment\n---\nkind: Pod\n...\n",
+        expect![[r#"[{"apiVersion":"v1","kind":"Namespace"},{"kind":"Pod"}]"#]],
+    );
+    check_parse("", expect!["[]"]);
+    check_parse("---\n", expect!["[]"]);
+    check_parse("null\n---\n~\n", expect!["[]"]);
+}
+
+#[test]
+fn json_manifests() {
+    check_parse("{\"kind\": \"Pod\", \"n\": 1.0, \"big\": 18446744073709551615}\n{\"kind\": \"Service\"}", expect![[r#"[{"big":1.8446744073709552e+19,"kind":"Pod","n":1.0},{"kind":"Service"}]"#]]);
+    // JSON that Go's decoder rejects but YAML accepts falls back to YAML, as kubectl does.
+    check_parse("{\"kind\": \"Pod\",}\n", expect![[r#"[{"kind":"Pod"}]"#]]);
+    check_parse("{\"kind\": \"Pod\"\n", expect!["error: unexpected EOF"]);
+}
+
+#[test]
+fn crlf_line_endings() {
+    check_parse("a: 1\r\nb:\r\n- x\r\n", expect![[r#"[{"a":1,"b":["x"]}]"#]]);
+}
+
+#[test]
+fn billion_laughs_fails_fast() {
+    let mut doc = String::from("a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        doc.push_str(&format!("a{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]\n"));
+    }
+    let err = parse_documents(&doc).unwrap_err();
+    expect!["error converting YAML to JSON: yaml: document contains excessive aliasing"].assert_eq(&err.to_string());
+}
+
+#[test]
+fn deep_nesting_fails_cleanly() {
+    let flow = format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let err = parse_documents(&flow).unwrap_err();
+    expect!["error converting YAML to JSON: yaml: line 1: exceeded max depth of 1000"].assert_eq(&err.to_string());
+    let mut block = String::new();
+    for i in 0..1_100 {
+        block.push_str(&" ".repeat(i));
+        block.push_str("a:\n");
+    }
+    let err = parse_documents(&block).unwrap_err();
+    assert!(err.to_string().contains("exceeded max depth of 1000"), "{err}");
+    let seq = format!("{}x\n", "- ".repeat(10_000));
+    let err = parse_documents(&seq).unwrap_err();
+    assert!(err.to_string().contains("exceeded max depth of 1000"), "{err}");
+}
+
+#[test]
+fn explicit_tags() {
+    check_parse("a: !!str 123\nb: !!int \"7\"\nc: !!float 1\nd: !custom x\ne: !!binary aGVsbG8=\n", expect![[r#"[{"a":"123","b":7,"c":1,"d":"x","e":"hello"}]"#]]);
+    check_parse("a: !!int abc\n", expect!["error: error converting YAML to JSON: yaml: cannot decode !!str `abc` as a !!int"]);
+}
+
+/// A small portable generator (splitmix64) so fuzz cases replay from their seed.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const FUZZ_PIECES: &[&str] = &[
+    "a", "b:", ": ", "- ", "-", "\n", "  ", "    ", "\t", "\"", "'", "[", "]", "{", "}", ",", "#", "&x ", "*x", "!!str ", "!t ",
+    "|", "|-", ">", "? ", "---\n", "...\n", "yes", "0x1F", "~", "null", "1.5", "2024-01-01", "\\", "é", "😀", "%YAML 1.1\n",
+    "<<: ", "\r\n", "\u{feff}", ":", "@", "`", "key: value\n", "list:\n- 1\n- 2\n", "\"esc\\n\\x41\\u263a\"",
+];
+
+#[test]
+fn fuzz_parse_never_panics_and_round_trips() {
+    let base = NOTES_POD;
+    for seed in 0..3000u64 {
+        let mut rng = SplitMix(seed);
+        let input = if seed % 2 == 0 {
+            // Random sequences of YAML-ish pieces.
+            let n = 1 + rng.below(40);
+            (0..n).map(|_| FUZZ_PIECES[rng.below(FUZZ_PIECES.len())]).collect::<String>()
+        } else {
+            // Mutations of a real manifest: insert, delete or replace at random places.
+            let mut s: Vec<char> = base.chars().collect();
+            for _ in 0..(1 + rng.below(6)) {
+                let at = rng.below(s.len() + 1);
+                match rng.below(3) {
+                    0 => {
+                        let piece = FUZZ_PIECES[rng.below(FUZZ_PIECES.len())];
+                        for (k, c) in piece.chars().enumerate() {
+                            s.insert(at + k, c);
+                        }
+                    }
+                    1 => {
+                        if at < s.len() {
+                            let end = (at + 1 + rng.below(8)).min(s.len());
+                            s.drain(at..end);
+                        }
+                    }
+                    _ => {
+                        if at < s.len() {
+                            s[at] = FUZZ_PIECES[rng.below(FUZZ_PIECES.len())].chars().next().unwrap_or(' ');
+                        }
+                    }
+                }
+            }
+            s.into_iter().collect()
+        };
+        if let Ok(docs) = parse_documents(&input) {
+            // Whatever parses must print and read back to the same values.
+            for d in &docs {
+                let printed = to_string(d);
+                let back = parse_documents(&printed).unwrap_or_else(|e| panic!("seed {seed}: reparse failed: {e}\n{printed}"));
+                let expected: Vec<serde_json::Value> = if d.is_null() { vec![] } else { vec![d.clone()] };
+                assert_eq!(back, expected, "seed {seed}: round trip changed the value\n{printed}");
+            }
+        }
+    }
+}
+
+#[test]
+fn emit_long_keys_use_complex_key_form() {
+    let key = "k".repeat(130);
+    check_emit(serde_json::json!({ key: "v", "multi\nline": 1 }), expect![[r#"
+        ? kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk
+        : v
+        ? |-
+          multi
+          line
+        : 1
+    "#]]);
+}

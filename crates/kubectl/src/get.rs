@@ -164,12 +164,14 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
     match output.as_str() {
         "yaml" | "json" => {
             let single = sel.groups.len() == 1 && sel.groups[0].1.len() == 1;
+            let found = !objects.is_empty();
             let doc = if single && objects.len() == 1 {
                 objects.pop().unwrap_or(Value::Null)
             } else {
                 json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}})
             };
-            if !(objects.is_empty() && !single && doc["items"].as_array().is_some_and(|i| i.is_empty()) && !errors.is_empty()) {
+            // Nothing found and something failed: only the errors are printed.
+            if found || errors.is_empty() {
                 out.push_str(&if output == "yaml" { kubeniwa_format::yaml::to_string(&doc) } else { kubeniwa_format::json::to_string_pretty(&doc) });
             }
             any = true;

@@ -4,6 +4,17 @@
 //! The web worker, the native `kubeniwa` CLI and the tests all drive a [`Sandbox`] and
 //! nothing else. Same seed + same calls = same bytes.
 
+mod kind;
+pub mod transcript;
+mod world;
+
+use kubeniwa_shell::{Shell, Vfs};
+
+pub use world::World;
+
+/// The learner's home directory; relative editor paths are under it.
+pub const HOME: &str = "/home/learner";
+
 /// What the terminal shows for one command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandOutput {
@@ -16,13 +27,17 @@ pub struct CommandOutput {
 /// A learner's sandbox.
 pub struct Sandbox {
     seed: u64,
-    now_ms: u64,
+    world: World,
+    shell: Shell,
 }
 
 impl Sandbox {
     /// A fresh sandbox: no clusters yet, an empty home directory.
     pub fn new(seed: u64) -> Sandbox {
-        Sandbox { seed, now_ms: 0 }
+        let mut vfs = Vfs::new();
+        let _ = vfs.create_dir_all(HOME);
+        let _ = vfs.create_dir_all("/tmp");
+        Sandbox { seed, world: World::new(seed), shell: Shell::new(vfs, HOME) }
     }
 
     /// The seed every random choice derives from.
@@ -38,44 +53,58 @@ impl Sandbox {
     /// True when `source` is a whole command (no open quote, here-document or `if`).
     /// The terminal asks for more lines with `> ` until it is.
     pub fn is_complete(&self, source: &str) -> bool {
-        let _ = source;
-        true
+        kubeniwa_shell::is_complete(source)
     }
 
     /// Runs one command line (possibly several lines, for here-documents).
     pub fn run_line(&mut self, line: &str) -> CommandOutput {
-        let name = line.split_whitespace().next().unwrap_or("");
-        if name.is_empty() {
-            return CommandOutput { text: String::new(), status: 0 };
-        }
-        CommandOutput { text: format!("bash: {name}: command not found\n"), status: 127 }
+        let outcome = self.shell.run(&mut self.world, line);
+        CommandOutput { text: outcome.text, status: outcome.status }
     }
 
     /// Lets simulated time pass (the page calls this with real elapsed time).
     pub fn advance(&mut self, millis: u64) {
-        self.now_ms += millis;
+        self.world.advance(millis);
     }
 
     /// Simulated milliseconds since the sandbox started.
     pub fn elapsed_ms(&self) -> u64 {
-        self.now_ms
+        self.world.now - kubeniwa_core::time::EPOCH_START
+    }
+
+    fn path(path: &str) -> String {
+        kubeniwa_shell::vfs::resolve(HOME, HOME, path)
     }
 
     /// Writes a file in the virtual filesystem (the editor saves through this).
     /// Relative paths are relative to the home directory.
     pub fn write_file(&mut self, path: &str, content: &str) -> Result<(), String> {
-        let _ = (path, content);
-        Ok(())
+        self.shell.vfs_mut().write_creating_dirs(&Self::path(path), content.as_bytes().to_vec()).map_err(|e| format!("{path}: {e}"))
     }
 
     /// Reads a file from the virtual filesystem.
     pub fn read_file(&self, path: &str) -> Option<String> {
-        let _ = path;
-        None
+        self.shell.vfs().read(&Self::path(path)).ok().map(|b| String::from_utf8_lossy(b).into_owned())
     }
 
-    /// The files under the home directory, as paths relative to it, sorted.
+    /// The files under the home directory, as paths relative to it, sorted
+    /// (hidden directories such as `.kube` included).
     pub fn list_files(&self) -> Vec<String> {
-        Vec::new()
+        let prefix = format!("{HOME}/");
+        let mut files: Vec<String> = self
+            .shell
+            .vfs()
+            .walk(HOME)
+            .into_iter()
+            .filter(|p| self.shell.vfs().is_file(p))
+            .filter_map(|p| p.strip_prefix(&prefix).map(String::from))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// The world behind the terminal (clusters and clock), for tests and checks.
+    pub fn world(&self) -> &World {
+        &self.world
     }
 }

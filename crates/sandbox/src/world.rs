@@ -1,0 +1,122 @@
+//! Everything outside the shell: the simulated clock, the kind clusters, and the
+//! programs that need them (`kubectl`, `kind`, `sleep`, `date`).
+
+use std::collections::BTreeMap;
+
+use kubeniwa_core::rng::SimRng;
+use kubeniwa_core::time::{rfc3339, Millis, EPOCH_START};
+use kubeniwa_core::{Cluster, Request, Response};
+use kubeniwa_shell::{Host, Io};
+
+/// The learner's machine: clock, clusters, and the seed they derive from.
+pub struct World {
+    pub(crate) now: Millis,
+    /// kind clusters by name.
+    pub(crate) clusters: BTreeMap<String, Cluster>,
+    pub(crate) rng: SimRng,
+}
+
+impl World {
+    pub fn new(seed: u64) -> World {
+        World { now: EPOCH_START, clusters: BTreeMap::new(), rng: SimRng::new(seed) }
+    }
+
+    /// Lets time pass everywhere.
+    pub fn advance(&mut self, millis: Millis) {
+        self.now = self.now.saturating_add(millis);
+        let now = self.now;
+        for c in self.clusters.values_mut() {
+            c.advance_to(now);
+        }
+    }
+
+    /// The cluster whose API server listens at `server`.
+    fn cluster_at(&mut self, server: &str) -> Option<&mut Cluster> {
+        let port: u16 = server.rsplit(':').next()?.trim_end_matches('/').parse().ok()?;
+        let local = server.contains("127.0.0.1") || server.contains("localhost");
+        self.clusters.values_mut().find(|c| local && c.api_port == port)
+    }
+}
+
+impl kubeniwa_kubectl::Backend for World {
+    fn send(&mut self, server: &str, req: &Request) -> Option<Response> {
+        let now = self.now;
+        let cluster = self.cluster_at(server)?;
+        cluster.advance_to(now);
+        Some(cluster.handle(req))
+    }
+
+    fn now(&self) -> Millis {
+        self.now
+    }
+
+    fn wait(&mut self, millis: Millis) {
+        self.advance(millis);
+    }
+}
+
+impl Host for World {
+    fn run(&mut self, argv: &[String], io: &mut Io<'_>) -> Option<i32> {
+        let args = &argv[1..];
+        Some(match argv[0].as_str() {
+            "kubectl" => kubeniwa_kubectl::run(args, self, io),
+            "kind" => crate::kind::run(args, self, io),
+            "sleep" => sleep(self, args, io),
+            "date" => {
+                io.out(format!("{}\n", gnu_date(self.now)));
+                0
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// `sleep N[smhd]...`: advances the simulated clock.
+fn sleep(world: &mut World, args: &[String], io: &mut Io<'_>) -> i32 {
+    if args.is_empty() {
+        io.err("sleep: missing operand\nTry 'sleep --help' for more information.\n");
+        return 1;
+    }
+    let mut total: f64 = 0.0;
+    for a in args {
+        let (num, unit) = match a.chars().last() {
+            Some(c @ ('s' | 'm' | 'h' | 'd')) => (&a[..a.len() - 1], c),
+            _ => (a.as_str(), 's'),
+        };
+        let value = if num == "infinity" || num == "inf" { Some(f64::INFINITY) } else { num.parse::<f64>().ok().filter(|v| *v >= 0.0) };
+        let Some(v) = value else {
+            io.err(format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n"));
+            return 1;
+        };
+        let factor = match unit {
+            'm' => 60.0,
+            'h' => 3600.0,
+            'd' => 86_400.0,
+            _ => 1.0,
+        };
+        total += v * factor;
+    }
+    // An endless sleep would freeze the learner's terminal: cap it at a day.
+    let millis = (total.min(86_400.0) * 1000.0).round() as Millis;
+    world.advance(millis);
+    0
+}
+
+/// `date` as GNU date prints it in the UTC zone: `Mon Nov 30 09:00:21 UTC 2026`.
+pub fn gnu_date(t: Millis) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let s = rfc3339(t);
+    let day_index = (t / 86_400_000) % 7;
+    let month: usize = s[5..7].parse().unwrap_or(1);
+    let day: u32 = s[8..10].parse().unwrap_or(1);
+    format!("{} {} {day:>2} {} UTC {}", DAYS[day_index as usize], MONTHS[month - 1], &s[11..19], &s[0..4])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn date_prints_like_gnu() {
+        assert_eq!(super::gnu_date(kubeniwa_core::time::EPOCH_START), "Mon Nov 30 09:00:00 UTC 2026");
+    }
+}

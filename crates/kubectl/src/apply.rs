@@ -208,7 +208,7 @@ fn create(ctx: &mut Ctx, rt: &ResourceType, ns: Option<&str>, body: Value, dry_r
     }
     match ctx.call(req) {
         Ok(Ok(o)) => Ok(o),
-        Ok(Err(e)) => Err(format!("Error from server ({}): error when creating \"{source}\": {}\n", e.reason, e.message)),
+        Ok(Err(e)) => Err(crate::server_error_in(&e, Some(&format!("error when creating \"{source}\"")))),
         Err(Fail::Text(t)) => Err(t),
         Err(_) => Err(String::new()),
     }

@@ -101,9 +101,40 @@ pub(crate) fn klog_header(level: char, now: Millis) -> String {
     format!("{level}{}{} {}.{micros:06} {:>7}", &ts[5..7], &ts[8..10], &ts[11..19], 4242)
 }
 
-/// `Error from server (NotFound): pods "x" not found`
+/// `Error from server (NotFound): pods "x" not found`, or for `Invalid` errors the
+/// form kubectl's `CheckErr` gives them: `The Pod "x" is invalid: ...`, one cause per
+/// line when there are several.
 pub(crate) fn server_error(e: &ApiError) -> String {
-    format!("Error from server ({}): {}\n", e.reason, e.message)
+    server_error_in(e, None)
+}
+
+/// As [`server_error`], with kubectl's `error when creating "FILE": ` context.
+pub(crate) fn server_error_in(e: &ApiError, context: Option<&str>) -> String {
+    if e.reason == "Invalid" {
+        if let Some(d) = &e.details {
+            let kind = d["kind"].as_str().unwrap_or("");
+            let name = d["name"].as_str().unwrap_or("");
+            let head = format!("The {kind} {name:?} is invalid");
+            let causes: Vec<String> = d["causes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| match c["field"].as_str() {
+                    Some(f) if !f.is_empty() => format!("{f}: {}", c["message"].as_str().unwrap_or("")),
+                    _ => c["message"].as_str().unwrap_or("").to_string(),
+                })
+                .collect();
+            return match causes.len() {
+                0 => format!("{head}\n"),
+                1 => format!("{head}: {}\n", causes[0]),
+                _ => format!("{head}: \n{}\n", causes.iter().map(|c| format!("* {c}")).collect::<Vec<_>>().join("\n")),
+            };
+        }
+    }
+    match context {
+        Some(ctx) => format!("Error from server ({}): {ctx}: {}\n", e.reason, e.message),
+        None => format!("Error from server ({}): {}\n", e.reason, e.message),
+    }
 }
 
 /// Runs `kubectl ARGS...` (without the word `kubectl`). Returns the exit status.

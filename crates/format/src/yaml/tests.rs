@@ -578,3 +578,124 @@ fn emit_long_keys_use_complex_key_form() {
         : 1
     "#]]);
 }
+
+/// Cases from go-yaml v2's decode_test.go (untyped targets), as JSON after sigs.k8s.io/yaml.
+#[test]
+fn go_yaml_decode_cases() {
+    let cases: &[(&str, &str)] = &[
+        ("v: 0b10", r#"{"v":2}"#),
+        ("v: 0xA", r#"{"v":10}"#),
+        ("v: .1", r#"{"v":0.1}"#),
+        ("v: -.1", r#"{"v":-0.1}"#),
+        ("canonical: 6.8523e+5", r#"{"canonical":685230}"#),
+        ("expo: 685.230_15e+03", r#"{"expo":685230.15}"#),
+        ("fixed: 685_230.15", r#"{"fixed":685230.15}"#),
+        ("canonical: y", r#"{"canonical":true}"#),
+        ("answer: NO", r#"{"answer":false}"#),
+        ("logical: True", r#"{"logical":true}"#),
+        ("option: on", r#"{"option":true}"#),
+        ("decimal: +685_230", r#"{"decimal":685230}"#),
+        ("octal: 02472256", r#"{"octal":685230}"#),
+        ("hexa: 0x_0A_74_AE", r#"{"hexa":685230}"#),
+        ("bin: 0b1010_0111_0100_1010_1110", r#"{"bin":685230}"#),
+        ("bin: -0b101010", r#"{"bin":-42}"#),
+        ("bin: -0b1000000000000000000000000000000000000000000000000000000000000000", r#"{"bin":-9223372036854775808}"#),
+        ("empty:", r#"{"empty":null}"#),
+        ("seq: [A,1,C]", r#"{"seq":["A",1,"C"]}"#),
+        ("seq:\n - A\n - 1\n - C", r#"{"seq":["A",1,"C"]}"#),
+        ("'1': '\"2\"'", r#"{"1":"\"2\""}"#),
+        ("v: !!float '1.1'", r#"{"v":1.1}"#),
+        ("v: !!float -1", r#"{"v":-1}"#),
+        ("v: !!null ''", r#"{"v":null}"#),
+        ("v: ! test", r#"{"v":"test"}"#),
+        ("a: -b_c", r#"{"a":"-b_c"}"#),
+        ("a: +b_c", r#"{"a":"+b_c"}"#),
+        ("a: 50cent_of_dollar", r#"{"a":"50cent_of_dollar"}"#),
+        ("a: {b: https://github.com/go-yaml/yaml}", r#"{"a":{"b":"https://github.com/go-yaml/yaml"}}"#),
+        ("a: [https://github.com/go-yaml/yaml]", r#"{"a":["https://github.com/go-yaml/yaml"]}"#),
+        (
+            "First occurrence: &anchor Foo\nSecond occurrence: *anchor\nOverride anchor: &anchor Bar\nReuse anchor: *anchor\n",
+            r#"{"First occurrence":"Foo","Override anchor":"Bar","Reuse anchor":"Bar","Second occurrence":"Foo"}"#,
+        ),
+    ];
+    for (input, want) in cases {
+        let got = parse_documents(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+        assert_eq!(serde_json::to_string(&got[0]).unwrap(), *want, "{input:?}");
+    }
+}
+
+/// Cases from go-yaml v2's encode_test.go that can come out of JSON.
+#[test]
+fn go_yaml_encode_cases() {
+    let cases: &[(serde_json::Value, &str)] = &[
+        (serde_json::json!({"v": "hi"}), "v: hi\n"),
+        (serde_json::json!({"v": "true"}), "v: \"true\"\n"),
+        (serde_json::json!({"v": "false"}), "v: \"false\"\n"),
+        (serde_json::json!({"v": true}), "v: true\n"),
+        (serde_json::json!({"v": 10}), "v: 10\n"),
+        (serde_json::json!({"v": -10}), "v: -10\n"),
+        (serde_json::json!({"v": 4294967296i64}), "v: 4294967296\n"),
+        (serde_json::json!({"v": "10"}), "v: \"10\"\n"),
+        (serde_json::json!({"v": 0.1}), "v: 0.1\n"),
+        (serde_json::json!({"v": -0.1}), "v: -0.1\n"),
+        (serde_json::json!({"v": null}), "v: null\n"),
+        (serde_json::json!({"v": ""}), "v: \"\"\n"),
+        (serde_json::json!({"a": {"b": "c"}}), "a:\n  b: c\n"),
+        (serde_json::json!({"a": "-"}), "a: '-'\n"),
+        (serde_json::json!({"a": "<foo>"}), "a: <foo>\n"),
+        (serde_json::json!({"a": "1:1"}), "a: \"1:1\"\n"),
+        (serde_json::json!({"a": "\u{0}"}), "a: \"\\0\"\n"),
+        (serde_json::json!({"a": "你好"}), "a: 你好\n"),
+        (serde_json::json!({"a": "2015-02-24T18:19:39Z"}), "a: \"2015-02-24T18:19:39Z\"\n"),
+        (serde_json::json!({"a": "b: c"}), "a: 'b: c'\n"),
+        (serde_json::json!({"a": "Hello #comment"}), "a: 'Hello #comment'\n"),
+        (serde_json::json!({"a": "你好 #comment"}), "a: '你好 #comment'\n"),
+        (serde_json::json!(null), "null\n"),
+        (serde_json::json!({}), "{}\n"),
+    ];
+    for (value, want) in cases {
+        assert_eq!(to_string(value), *want, "{value}");
+    }
+}
+
+/// sigs.k8s.io/yaml's TestYAMLToJSON cases: YAML → JSON, and the JSON printed back as YAML.
+#[test]
+fn sigs_yaml_to_json_cases() {
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        ("t: a\n", r#"{"t":"a"}"#, None),
+        ("t: null\n", r#"{"t":null}"#, None),
+        ("t: True\n", r#"{"t":true}"#, Some("t: true\n")),
+        ("t: no\n", r#"{"t":false}"#, Some("t: false\n")),
+        ("t: 9007199254740993\n", r#"{"t":9007199254740993}"#, Some("t: 9007199254740993\n")),
+        ("t: 1000000000000000000000000000000000000\n", r#"{"t":1e+36}"#, Some("t: 1e+36\n")),
+        (
+            "t: this is very long line with spaces and it must be longer than 80 so we will repeat\n  that it must be longer that 80\n",
+            r#"{"t":"this is very long line with spaces and it must be longer than 80 so we will repeat that it must be longer that 80"}"#,
+            None,
+        ),
+        ("t: ", r#"{"t":null}"#, Some("t: null\n")),
+        ("True: a", r#"{"true":"a"}"#, Some("\"true\": a\n")),
+        ("no: a", r#"{"false":"a"}"#, Some("\"false\": a\n")),
+        ("1: a", r#"{"1":"a"}"#, Some("\"1\": a\n")),
+        ("1.2: a", r#"{"1.2":"a"}"#, Some("\"1.2\": a\n")),
+        ("1000000000000000000000000000000000000: a", r#"{"1e+36":"a"}"#, Some("\"1e+36\": a\n")),
+        ("1e+36: a", r#"{"1e+36":"a"}"#, Some("\"1e+36\": a\n")),
+        ("\"1e+36\": a\n", r#"{"1e+36":"a"}"#, None),
+        ("\"1.2\": a\n", r#"{"1.2":"a"}"#, None),
+        ("- t: a\n", r#"[{"t":"a"}]"#, None),
+        ("- t: a\n- t:\n    b: 1\n    c: 2\n", r#"[{"t":"a"},{"t":{"b":1,"c":2}}]"#, None),
+        ("[{t: a}, {t: {b: 1, c: 2}}]", r#"[{"t":"a"},{"t":{"b":1,"c":2}}]"#, Some("- t: a\n- t:\n    b: 1\n    c: 2\n")),
+        ("- t: ", r#"[{"t":null}]"#, Some("- t: null\n")),
+        ("- t: null\n", r#"[{"t":null}]"#, None),
+        ("a: !!binary gIGC", "{\"a\":\"\u{fffd}\u{fffd}\u{fffd}\"}", Some("a: \u{fffd}\u{fffd}\u{fffd}\n")),
+    ];
+    for (yaml, json, reverse) in cases {
+        let got = parse_documents(yaml).unwrap_or_else(|e| panic!("{yaml:?}: {e}"));
+        assert_eq!(got.len(), 1, "{yaml:?}");
+        assert_eq!(crate::json::to_string_compact(&got[0]), *json, "{yaml:?}");
+        assert_eq!(to_string(&got[0]), reverse.unwrap_or(yaml), "{yaml:?}");
+    }
+    for bad in ["~: a", "null: a"] {
+        assert!(parse_documents(bad).is_err(), "{bad:?} must fail");
+    }
+}

@@ -7,6 +7,7 @@ use kubeniwa_shell::Io;
 
 mod apply;
 mod delete;
+mod describe;
 pub mod flags;
 mod get;
 pub mod kubeconfig;
@@ -144,7 +145,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         return 0;
     };
     let known = [
-        "get", "apply", "create", "delete", "run", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
+        "get", "describe", "apply", "create", "delete", "run", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -205,6 +206,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let result = match command.as_str() {
         "get" => get::run(&mut ctx),
+        "describe" => describe::run(&mut ctx),
         "apply" => apply::run(&mut ctx, apply::Mode::Apply),
         "create" => apply::run(&mut ctx, apply::Mode::Create),
         "delete" => delete::run(&mut ctx),
@@ -238,6 +240,7 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "delete" => DELETE_FLAGS,
         "run" => RUN_FLAGS,
         "logs" => LOGS_FLAGS,
+        "describe" => DESCRIBE_FLAGS,
         "version" => VERSION_FLAGS,
         "api-resources" => API_RESOURCES_FLAGS,
         "config" => CONFIG_FLAGS,
@@ -323,3 +326,11 @@ const VERSION_FLAGS: &[flags::Flag] = &[boolean("client", None), val("output", S
 const API_RESOURCES_FLAGS: &[flags::Flag] = &[boolean("namespaced", None), val("output", Some('o')), boolean("no-headers", None), val("api-group", None), val("verbs", None)];
 
 const CONFIG_FLAGS: &[flags::Flag] = &[boolean("current", None), boolean("minify", None), boolean("raw", None), val("output", Some('o'))];
+const DESCRIBE_FLAGS: &[flags::Flag] = &[
+    val("filename", Some('f')),
+    val("selector", Some('l')),
+    boolean("all-namespaces", Some('A')),
+    val("show-events", None),
+    val("chunk-size", None),
+    boolean("recursive", Some('R')),
+];

@@ -15,6 +15,7 @@ pub(crate) const ROOT_HELP: &str = include_str!("../data/help/kubectl.txt");
 pub(crate) fn help(command: &str) -> &'static str {
     match command {
         "get" => include_str!("../data/help/get.txt"),
+        "describe" => include_str!("../data/help/describe.txt"),
         "apply" => include_str!("../data/help/apply.txt"),
         "create" => include_str!("../data/help/create.txt"),
         "delete" => include_str!("../data/help/delete.txt"),

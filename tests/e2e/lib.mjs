@@ -65,7 +65,7 @@ export async function expectTerminal(page, expected, { timeout = 10_000, count =
 
 // Types a command into the terminal the way a learner does, and presses Enter.
 export async function typeCommand(page, line) {
-  await page.locator('.terminal').click();
+  await page.locator('.terminal-host').click();
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
 }

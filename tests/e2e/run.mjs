@@ -22,10 +22,12 @@ const journeys = {
     await page.locator('.editor .monaco-editor').waitFor();
     const tab = await page.locator('.files .file.active').innerText();
     if (tab !== 'pod.yaml') throw new Error(`the editor's tab is ${tab}`);
-    await typeCommand(page, 'cat pod.yaml');
-    await expectTerminal(page, 'kubectl apply -f pod.yaml');
-    // Let the editor's workers start, then look for CSP violations and other errors.
-    await page.waitForTimeout(500);
+    // Type in the editor so that its workers (YAML validation) start too.
+    await page.locator('.editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('\n# a comment\n');
+    await page.waitForTimeout(1500);
+    // CSP violations and script errors show up as console errors.
     if (page.problems.length) throw new Error(page.problems.join('\n'));
   },
 
@@ -35,26 +37,60 @@ const journeys = {
     await expectTerminal(page, 'bash: foo: command not found');
   },
 
-  async 'the line editor: history, Ctrl-C, continuation'(page) {
+  async 'the line editor: editing, history, Ctrl-C, Ctrl-L'(page) {
     await waitForPrompt(page);
     await typeCommand(page, 'foo');
     await expectTerminal(page, 'bash: foo: command not found');
-    // Up arrow brings foo back; edit it into foox.
+    // Up brings foo back; Home, then type in front of it.
     await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Home');
     await page.keyboard.type('x');
     await page.keyboard.press('Enter');
-    await expectTerminal(page, 'bash: foox: command not found');
+    await expectTerminal(page, 'bash: xfoo: command not found');
+    // Backspace in the middle of a line.
+    await page.keyboard.type('bazr');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Enter');
+    await expectTerminal(page, 'bash: bar: command not found');
     // Ctrl-C throws the line away.
     await page.keyboard.type('never run');
     await page.keyboard.press('Control+C');
     await expectTerminal(page, 'never run^C');
-    // An open quote asks for more with "> ".
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(200);
+    const text = await terminalText(page);
+    if (text.includes('bash: never')) throw new Error('a cancelled line ran');
+    // Ctrl-L clears the screen and keeps the line being typed.
+    await page.keyboard.type('kept');
+    await page.keyboard.press('Control+L');
+    await page.waitForTimeout(200);
+    const cleared = await terminalText(page);
+    if (cleared !== '$ kept') throw new Error(`after Ctrl-L the terminal shows:\n${indent(cleared)}`);
+  },
+
+  async 'an open quote asks for more with > '(page) {
+    await waitForPrompt(page);
     await typeCommand(page, "echo 'one");
     await expectTerminal(page, /\n> $/);
     await typeCommand(page, "two'");
-    await expectTerminal(page, /one\ntwo\n/);
-    const text = await terminalText(page);
-    if (text.includes('bash: never')) throw new Error('a cancelled line ran');
+    await expectTerminal(page, /> two'\none\ntwo\n\$ $/);
+  },
+
+  async 'the editor and the shell share files'(page) {
+    await waitForPrompt(page);
+    await typeCommand(page, 'cat pod.yaml');
+    await expectTerminal(page, 'kubectl apply -f pod.yaml');
+    await page.waitForFunction(() => window.kubeniwa.editorLoaded, null, { timeout: 20_000 });
+    await page.locator('.editor .monaco-editor .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText('edited: yes\n');
+    await typeCommand(page, 'cat pod.yaml');
+    await expectTerminal(page, /\$ cat pod.yaml\nedited: yes\n\$ $/);
+    // A file the shell writes shows up in the file list, and opens in the editor.
+    await typeCommand(page, 'echo hello > notes.txt');
+    await page.locator('.files .file', { hasText: 'notes.txt' }).click();
+    await page.waitForFunction(() => window.kubeniwa.editorText() === 'hello\n', null, { timeout: 5_000 });
   },
 
   async 'kind, kubectl and a Pod from the editor'(page) {
@@ -80,14 +116,22 @@ const journeys = {
     await expectTerminal(page, /myapp\s+1\/1\s+Running/);
   },
 
-  async 'the page survives a worker crash and keeps the learner\'s state'(page) {
+  async 'the page survives a worker crash'(page) {
     await waitForPrompt(page);
-    await typeCommand(page, 'echo kept > kept.txt');
     await typeCommand(page, '__kubeniwa_panic');
     await expectTerminal(page, 'The simulation crashed');
     await expectTerminal(page, 'Restored:', { timeout: 20_000 });
     await typeCommand(page, 'foo');
     await expectTerminal(page, 'bash: foo: command not found');
+    const status = await page.locator('header .status').innerText();
+    if (status !== 'ready') throw new Error(`the header says ${status}`);
+  },
+
+  async 'a crash keeps the learner\'s files and commands'(page) {
+    await waitForPrompt(page);
+    await typeCommand(page, 'echo kept > kept.txt');
+    await typeCommand(page, '__kubeniwa_panic');
+    await expectTerminal(page, 'Restored:', { timeout: 20_000 });
     await typeCommand(page, 'cat kept.txt');
     await expectTerminal(page, /\$ cat kept.txt\nkept\n/);
   },

@@ -24,13 +24,29 @@ import 'monaco-editor/features/wordOperations/register.js';
 import { configureMonacoYaml } from 'monaco-yaml';
 
 self.MonacoEnvironment = {
-  getWorker(_moduleId, label) {
-    const file = label === 'yaml' ? './yaml.worker.js' : './editor.worker.js';
-    return new Worker(new URL(file, import.meta.url));
+  getWorker() {
+    return new Worker(new URL('./editor.worker.js', import.meta.url));
   },
 };
 
-configureMonacoYaml(monaco, {
+// monaco-yaml 5.5 asks Monaco for its worker with `{ label, moduleId, createData }`;
+// Monaco 0.57 wants the Worker itself. Its worker (monaco-worker-manager) starts on a
+// first message and reads createData from the second, so we send both before Monaco
+// sends anything.
+const monacoForYaml = {
+  ...monaco,
+  editor: {
+    ...monaco.editor,
+    createWebWorker({ createData, host, keepIdleModels }) {
+      const worker = new Worker(new URL('./yaml.worker.js', import.meta.url));
+      worker.postMessage('start');
+      worker.postMessage(createData);
+      return monaco.editor.createWebWorker({ worker, host, keepIdleModels });
+    },
+  },
+};
+
+configureMonacoYaml(monacoForYaml, {
   enableSchemaRequest: false,
   validate: true,
   format: true,
@@ -61,7 +77,6 @@ export function createEditor(element, path, content, onChange) {
     detectIndentation: false,
     minimap: { enabled: false },
     scrollBeyondLastLine: false,
-    renderWhitespace: 'boundary',
     quickSuggestions: false,
   });
   editor.onDidChangeModelContent(() => {

@@ -377,7 +377,7 @@ impl Session {
                 }
             }
             Response::Error { message } => {
-                fx.push(Effect::Term(error_line(&format!("internal error: {message}"))));
+                fx.push(Effect::Term(error_line(&format!("internal error: {}", message.trim_end()))));
             }
         }
     }
@@ -616,7 +616,7 @@ fn notice(text: &str) -> String {
 }
 
 fn error_line(text: &str) -> String {
-    format!("\x1b[1;31m{text}\x1b[0m\r\n")
+    format!("\x1b[1;31m{}\x1b[0m\r\n", to_terminal(text))
 }
 
 #[cfg(test)]

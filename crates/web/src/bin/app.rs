@@ -113,7 +113,7 @@ mod web {
                 </header>
                 <main class="panes">
                     <section class="pane terminal-pane" aria-label="Terminal">
-                        <div class="terminal" ref={terminal_ref}></div>
+                        <div class="terminal-host" ref={terminal_ref}></div>
                     </section>
                     <section class="pane editor-pane" aria-label="Editor">
                         <nav class="files" aria-label="Files">

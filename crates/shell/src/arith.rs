@@ -17,6 +17,7 @@ pub(crate) fn eval(expr: &str, vars: &mut dyn Vars) -> Result<i64, String> {
 }
 
 fn eval_depth(expr: &str, vars: &mut dyn Vars, depth: u32) -> Result<i64, String> {
+    let expr = expr.trim();
     let toks = lex(expr)?;
     if toks.is_empty() {
         return Ok(0);
@@ -200,7 +201,7 @@ impl P<'_> {
                 continue;
             }
             let Some((bp, right_assoc)) = infix(op) else { break };
-            if bp < min || (bp == min && !right_assoc) {
+            if bp < min {
                 break;
             }
             self.pos += 1;

@@ -940,8 +940,9 @@ impl Shell {
                 self.print_err("bash: -c: option requires an argument\n");
                 return Ok(2);
             };
+            let name = args.get(i + 2).cloned().unwrap_or_else(|| "bash".to_string());
             let rest = args.get(i + 3..).map(<[String]>::to_vec).unwrap_or_default();
-            return self.run_script(host, &cmd.clone(), rest);
+            return self.run_script(host, &cmd.clone(), &name, rest);
         }
         match args.get(i) {
             Some(file) => {
@@ -949,7 +950,7 @@ impl Shell {
                 match self.vfs.read(&path) {
                     Ok(d) => {
                         let text = String::from_utf8_lossy(d).into_owned();
-                        self.run_script(host, &text, args[i + 1..].to_vec())
+                        self.run_script(host, &text, file, args[i + 1..].to_vec())
                     }
                     Err(e) => {
                         self.print_err(&format!("bash: {}: {e}\n", clean(file)));
@@ -961,7 +962,7 @@ impl Shell {
                 let pos = self.stdin.pos.min(self.stdin.data.len());
                 let text = String::from_utf8_lossy(&self.stdin.data[pos..]).into_owned();
                 self.stdin.pos = self.stdin.data.len();
-                self.run_script(host, &text, Vec::new())
+                self.run_script(host, &text, "bash", Vec::new())
             }
         }
     }

@@ -145,6 +145,7 @@ struct Saved {
     functions: BTreeMap<String, Function>,
     aliases: BTreeMap<String, String>,
     positional: Vec<String>,
+    arg0: String,
     errexit: bool,
     locals: Vec<Vec<(String, Option<(String, bool)>)>>,
 }
@@ -176,6 +177,8 @@ pub struct Shell {
     alias_stack: Vec<String>,
     pub(crate) subst_status: Option<i32>,
     random: u32,
+    /// `$0`: `bash`, or the script's name.
+    pub(crate) arg0: String,
     /// Inside `source`, where `return` is allowed outside functions.
     pub(crate) in_source: bool,
 }
@@ -228,6 +231,7 @@ impl Shell {
             subst_status: None,
             random: 0x2545_f491,
             in_source: false,
+            arg0: "bash".to_string(),
         }
     }
 
@@ -459,6 +463,7 @@ impl Shell {
             functions: self.functions.clone(),
             aliases: self.aliases.clone(),
             positional: self.positional.clone(),
+            arg0: self.arg0.clone(),
             errexit: self.errexit,
             locals: self.locals.clone(),
         }
@@ -471,6 +476,7 @@ impl Shell {
         self.functions = saved.functions;
         self.aliases = saved.aliases;
         self.positional = saved.positional;
+        self.arg0 = saved.arg0;
         self.errexit = saved.errexit;
         self.locals = saved.locals;
     }
@@ -855,6 +861,12 @@ impl Shell {
     pub(crate) fn run_script_file(&mut self, host: &mut dyn Host, argv: &[String]) -> Exec {
         let name = &argv[0];
         let path = self.resolve(name);
+        if let Ok(meta) = self.vfs.metadata(&path) {
+            if meta.is_file() && meta.mode & 0o111 == 0 {
+                self.print_err(&format!("bash: {}: Permission denied\n", clean(name)));
+                return Ok(126);
+            }
+        }
         let source = match self.vfs.read(&path) {
             Ok(data) => String::from_utf8_lossy(data).into_owned(),
             Err(vfs::VfsError::IsADirectory) => {
@@ -867,13 +879,15 @@ impl Shell {
             }
         };
         let args = argv[1..].to_vec();
-        self.run_script(host, &source, args)
+        self.run_script(host, &source, name, args)
     }
 
-    pub(crate) fn run_script(&mut self, host: &mut dyn Host, source: &str, args: Vec<String>) -> Exec {
+    pub(crate) fn run_script(&mut self, host: &mut dyn Host, source: &str, arg0: &str, args: Vec<String>) -> Exec {
         let source = source.to_string();
+        let arg0 = arg0.to_string();
         self.subshell(move |sh| {
             sh.positional = args;
+            sh.arg0 = arg0;
             sh.functions.retain(|_, _| false);
             sh.aliases.clear();
             sh.vars.retain(|k, _| matches!(k.as_str(), "IFS" | "HOSTNAME"));
@@ -1192,7 +1206,7 @@ impl Shell {
             "$" => "4242".to_string(),
             "!" => return None,
             "-" => if self.errexit { "ehB" } else { "hB" }.to_string(),
-            "0" => "bash".to_string(),
+            "0" => self.arg0.clone(),
             "RANDOM" => {
                 // Deterministic: a 15-bit LCG, so the same script gives the same output.
                 self.random = self.random.wrapping_mul(1_103_515_245).wrapping_add(12345);
@@ -1308,7 +1322,7 @@ impl Shell {
                 let chars: Vec<char> = if is_list { Vec::new() } else { value.unwrap_or_default().chars().collect() };
                 if is_list {
                     // `${@:2}` and friends: slices of the arguments ($0 is index 0).
-                    let mut all = vec!["bash".to_string()];
+                    let mut all = vec![self.arg0.clone()];
                     all.extend(self.positional.iter().cloned());
                     let (s, e) = slice_bounds(all.len(), off, len);
                     let Some((s, e)) = s.zip(e) else {

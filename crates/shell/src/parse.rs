@@ -79,6 +79,10 @@ pub(crate) struct Parser {
     chars: Vec<char>,
     pos: usize,
     peeked: Option<Tok>,
+    /// Where the peeked token starts.
+    peek_start: usize,
+    /// Where the last taken token ended.
+    last_end: usize,
     depth: u32,
     /// A here-document ran to the end of the input without its delimiter.
     pub heredoc_incomplete: bool,
@@ -101,7 +105,7 @@ pub fn is_complete(source: &str) -> bool {
 
 impl Parser {
     pub fn new(source: &str, depth: u32) -> Parser {
-        Parser { chars: source.chars().collect(), pos: 0, peeked: None, depth, heredoc_incomplete: false }
+        Parser { chars: source.chars().collect(), pos: 0, peeked: None, peek_start: 0, last_end: 0, depth, heredoc_incomplete: false }
     }
 
     /// Parses the next complete command line; `None` at the end of the input.
@@ -129,7 +133,7 @@ impl Parser {
             let and_or = self.parse_and_or()?;
             match self.peek()? {
                 Tok::Op(";") | Tok::Op("&") => {
-                    let background = matches!(self.bump(), Tok::Op("&"));
+                    let background = matches!(self.next_tok()?, Tok::Op("&"));
                     list.items.push(Item { and_or, background });
                     if matches!(self.peek()?, Tok::Newline | Tok::Eof) {
                         break;
@@ -161,14 +165,30 @@ impl Parser {
 
     fn peek(&mut self) -> PResult<&Tok> {
         if self.peeked.is_none() {
+            self.skip_blanks();
+            let start = self.pos;
             let tok = self.lex()?;
+            self.peek_start = start;
             self.peeked = Some(tok);
         }
         Ok(self.peeked.as_ref().expect("just filled"))
     }
 
+    /// Takes the peeked token (callers peek first).
     fn bump(&mut self) -> Tok {
-        self.peeked.take().unwrap_or(Tok::Eof)
+        match self.peeked.take() {
+            Some(tok) => {
+                self.last_end = self.pos;
+                tok
+            }
+            None => Tok::Eof,
+        }
+    }
+
+    /// The next token, lexing it if nothing was peeked.
+    fn next_tok(&mut self) -> PResult<Tok> {
+        self.peek()?;
+        Ok(self.bump())
     }
 
     fn ch(&self, offset: usize) -> Option<char> {
@@ -503,7 +523,7 @@ impl Parser {
                 return Err(e);
             }
         };
-        let result = match self.bump() {
+        let result = match self.next_tok()? {
             Tok::Op(")") => Ok(Part::Command(Box::new(list))),
             Tok::Eof => Err(SyntaxError::Unmatched(')')),
             other => Err(SyntaxError::Unexpected(other.text())),
@@ -848,7 +868,7 @@ impl Parser {
                     if self.at_ender(enders)? {
                         break;
                     }
-                    let tok = self.bump();
+                    let tok = self.next_tok()?;
                     return Err(SyntaxError::Unexpected(tok.text()));
                 }
             }
@@ -861,7 +881,7 @@ impl Parser {
     /// Parses a non-empty list and the reserved word that must end it.
     fn parse_body(&mut self, words: &[&str]) -> PResult<(List, &'static str)> {
         let list = self.parse_list(Enders { words, ..Enders::default() })?;
-        let tok = self.bump();
+        let tok = self.next_tok()?;
         match Parser::reserved(&tok) {
             Some(r) if words.contains(&r) => {
                 if list.items.is_empty() {
@@ -934,7 +954,7 @@ impl Parser {
                     Some(c) => c?,
                     None => {
                         let list = self.parse_list(Enders { paren: true, ..Enders::default() })?;
-                        match self.bump() {
+                        match self.next_tok()? {
                             Tok::Op(")") if !list.items.is_empty() => {}
                             Tok::Eof => return Err(SyntaxError::Eof),
                             other => return Err(SyntaxError::Unexpected(other.text())),
@@ -1044,7 +1064,7 @@ impl Parser {
             let body = self.parse_loop_body()?;
             return Ok(Compound::ArithFor { init, cond, step, body });
         }
-        let var = match self.bump() {
+        let var = match self.next_tok()? {
             Tok::Word(w) => {
                 let name = w.literal().unwrap_or(&w.raw).to_string();
                 if !is_name(&name) {
@@ -1062,7 +1082,7 @@ impl Parser {
                 self.bump();
                 let mut list = Vec::new();
                 loop {
-                    match self.bump() {
+                    match self.next_tok()? {
                         Tok::Word(w) => list.push(w),
                         Tok::Op(";") | Tok::Newline => break,
                         Tok::Eof => return Err(SyntaxError::Eof),
@@ -1080,7 +1100,7 @@ impl Parser {
     }
 
     fn parse_loop_body(&mut self) -> PResult<List> {
-        match self.bump() {
+        match self.next_tok()? {
             t if Parser::reserved(&t) == Some("do") => Ok(self.parse_body(&["done"])?.0),
             t if Parser::reserved(&t) == Some("{") => Ok(self.parse_body(&["}"])?.0),
             Tok::Eof => Err(SyntaxError::Eof),
@@ -1089,13 +1109,13 @@ impl Parser {
     }
 
     fn parse_case(&mut self) -> PResult<Compound> {
-        let word = match self.bump() {
+        let word = match self.next_tok()? {
             Tok::Word(w) => w,
             Tok::Eof => return Err(SyntaxError::Eof),
             other => return Err(SyntaxError::Unexpected(other.text())),
         };
         self.skip_newlines()?;
-        match self.bump() {
+        match self.next_tok()? {
             Tok::Word(w) if w.literal() == Some("in") => {}
             Tok::Eof => return Err(SyntaxError::Eof),
             other => return Err(SyntaxError::Unexpected(other.text())),
@@ -1112,12 +1132,12 @@ impl Parser {
             }
             let mut patterns = Vec::new();
             loop {
-                match self.bump() {
+                match self.next_tok()? {
                     Tok::Word(w) => patterns.push(w),
                     Tok::Eof => return Err(SyntaxError::Eof),
                     other => return Err(SyntaxError::Unexpected(other.text())),
                 }
-                match self.bump() {
+                match self.next_tok()? {
                     Tok::Op("|") => continue,
                     Tok::Op(")") => break,
                     Tok::Eof => return Err(SyntaxError::Eof),
@@ -1126,7 +1146,7 @@ impl Parser {
             }
             let body = self.parse_list(Enders { words: &["esac"], case_arm: true, paren: false })?;
             arms.push(CaseArm { patterns, body });
-            match self.bump() {
+            match self.next_tok()? {
                 Tok::Op(_) => {}
                 t if Parser::reserved(&t) == Some("esac") => break,
                 Tok::Eof => return Err(SyntaxError::Eof),
@@ -1138,14 +1158,14 @@ impl Parser {
 
     fn parse_function_keyword(&mut self) -> PResult<Command> {
         let start = self.pos;
-        let name = match self.bump() {
+        let name = match self.next_tok()? {
             Tok::Word(w) => w.raw,
             Tok::Eof => return Err(SyntaxError::Eof),
             other => return Err(SyntaxError::Unexpected(other.text())),
         };
         if matches!(self.peek()?, Tok::Op("(")) {
             self.bump();
-            match self.bump() {
+            match self.next_tok()? {
                 Tok::Op(")") => {}
                 Tok::Eof => return Err(SyntaxError::Eof),
                 other => return Err(SyntaxError::Unexpected(other.text())),
@@ -1154,8 +1174,10 @@ impl Parser {
         self.function_body(name, start)
     }
 
-    fn function_body(&mut self, name: String, start: usize) -> PResult<Command> {
+    fn function_body(&mut self, name: String, _start: usize) -> PResult<Command> {
         self.skip_newlines()?;
+        self.peek()?;
+        let start = self.peek_start;
         let body = match self.peek()? {
             Tok::Eof => return Err(SyntaxError::Eof),
             t if Parser::reserved(t).is_some_and(|r| matches!(r, "{" | "if" | "while" | "until" | "for" | "case" | "[[")) => {
@@ -1164,9 +1186,10 @@ impl Parser {
             Tok::Op("(") => self.parse_command()?,
             other => return Err(SyntaxError::Unexpected(other.text())),
         };
-        let end = self.pos.min(self.chars.len());
-        let source: String = self.chars[start.min(end)..end].iter().collect();
-        Ok(Command::Function { name, body: Arc::new(body), source: source.trim().to_string() })
+        let end = self.last_end.min(self.chars.len());
+        let body_text: String = self.chars[start.min(end)..end].iter().collect();
+        let source = format!("{name} () \n{}", body_text.trim());
+        Ok(Command::Function { name, body: Arc::new(body), source })
     }
 
     fn parse_simple(&mut self) -> PResult<Command> {
@@ -1175,7 +1198,7 @@ impl Parser {
         loop {
             match self.peek()? {
                 Tok::Word(_) => {
-                    let Tok::Word(word) = self.bump() else { unreachable!() };
+                    let Tok::Word(word) = self.next_tok()? else { unreachable!() };
                     if simple.words.is_empty() {
                         if let Some(assign) = as_assignment(&word) {
                             simple.assigns.push(assign);
@@ -1186,7 +1209,7 @@ impl Parser {
                     if simple.words.len() == 1 && simple.assigns.is_empty() && simple.redirects.is_empty() {
                         if let Tok::Op("(") = self.peek()? {
                             self.bump();
-                            match self.bump() {
+                            match self.next_tok()? {
                                 Tok::Op(")") => {}
                                 Tok::Eof => return Err(SyntaxError::Eof),
                                 other => return Err(SyntaxError::Unexpected(other.text())),
@@ -1208,7 +1231,7 @@ impl Parser {
             }
         }
         if simple.words.is_empty() && simple.assigns.is_empty() && simple.redirects.is_empty() {
-            let tok = self.bump();
+            let tok = self.next_tok()?;
             return Err(match tok {
                 Tok::Eof => SyntaxError::Eof,
                 other => SyntaxError::Unexpected(other.text()),
@@ -1218,8 +1241,8 @@ impl Parser {
     }
 
     fn parse_redirect(&mut self) -> PResult<Redirect> {
-        let Tok::Redir(fd, op, text) = self.bump() else { return Err(SyntaxError::Eof) };
-        let target = match self.bump() {
+        let Tok::Redir(fd, op, text) = self.next_tok()? else { return Err(SyntaxError::Eof) };
+        let target = match self.next_tok()? {
             Tok::Word(w) => w,
             Tok::Eof | Tok::Newline => return Err(SyntaxError::Unexpected("newline".into())),
             other => return Err(SyntaxError::Unexpected(other.text())),
@@ -1238,7 +1261,7 @@ impl Parser {
     fn parse_cond(&mut self) -> PResult<CondExpr> {
         let mut toks: Vec<CTok> = Vec::new();
         loop {
-            let tok = self.bump();
+            let tok = self.next_tok()?;
             match tok {
                 Tok::Word(w) if w.literal() == Some("]]") => break,
                 Tok::Word(w) => {

@@ -1,0 +1,777 @@
+//! Transcript tests: each block is what a learner types and what the terminal shows,
+//! checked against bash's and GNU coreutils' behaviour. `UPDATE_EXPECT=1` rewrites them.
+
+mod common;
+
+use common::check;
+use expect_test::expect;
+
+#[test]
+fn words_and_quotes() {
+    check(
+        r#"
+$ echo hello   world
+$ echo 'single  $HOME' "double  $HOME" \$HOME a\ b
+$ echo "a"'b'c"$(echo d)"
+$ echo "tab:\t" 'x\ny'
+$ echo $'ansi\tC\x41'
+$ hello "one two" three '' ""
+$ echo \"quoted\" \\ end
+$ echo "nested \"quotes\" and \\ backslash"
+$ # a comment
+$ echo not#comment # but this is
+"#,
+        expect![[r#"
+            $ echo hello   world
+            hello world
+            $ echo 'single  $HOME' "double  $HOME" \$HOME a\ b
+            single  $HOME double  /home/learner $HOME a b
+            $ echo "a"'b'c"$(echo d)"
+            abcd
+            $ echo "tab:\t" 'x\ny'
+            tab:\t x\ny
+            $ echo $'ansi\tC\x41'
+            ansi	CA
+            $ hello "one two" three '' ""
+            hello [one two] [three] [] []
+            $ echo \"quoted\" \\ end
+            "quoted" \ end
+            $ echo "nested \"quotes\" and \\ backslash"
+            nested "quotes" and \ backslash
+            $ # a comment
+            $ echo not#comment # but this is
+            not#comment
+        "#]],
+    );
+}
+
+#[test]
+fn parameters() {
+    check(
+        r#"
+$ NAME=world; echo "hello $NAME" ${NAME} "${NAME}s"
+$ echo ${UNSET:-default} ${UNSET-dash} "${EMPTY:-empty}" ${NAME:+set}
+$ echo ${NEW:=assigned} $NEW
+$ X=abc.tar.gz; echo ${#X} ${X%.*} ${X%%.*} ${X#*.} ${X##*.}
+$ X=hello; echo ${X/l/L} ${X//l/L} ${X^^} ${X^} ${X:1:3} ${X: -2}
+$ echo ${UNSET:?is required}
+$ echo after
+$ echo ${X!}
+$ set -- a "b c" d; echo $# "$1" "$2"; for a in "$@"; do echo "[$a]"; done
+$ set -- a "b c" d; for a in $@; do echo "[$a]"; done; echo "$*"
+$ false; echo $?; true; echo $?
+$ echo $0 $$
+"#,
+        expect![[r#"
+            $ NAME=world; echo "hello $NAME" ${NAME} "${NAME}s"
+            hello world world worlds
+            $ echo ${UNSET:-default} ${UNSET-dash} "${EMPTY:-empty}" ${NAME:+set}
+            default dash empty set
+            $ echo ${NEW:=assigned} $NEW
+            assigned assigned
+            $ X=abc.tar.gz; echo ${#X} ${X%.*} ${X%%.*} ${X#*.} ${X##*.}
+            10 abc.tar abc tar.gz gz
+            $ X=hello; echo ${X/l/L} ${X//l/L} ${X^^} ${X^} ${X:1:3} ${X: -2}
+            heLlo heLLo HELLO Hello ell lo
+            $ echo ${UNSET:?is required}
+            bash: UNSET: is required
+            [exit 1]
+            $ echo after
+            after
+            $ echo ${X!}
+            bash: ${X!}: bad substitution
+            [exit 1]
+            $ set -- a "b c" d; echo $# "$1" "$2"; for a in "$@"; do echo "[$a]"; done
+            3 a b c
+            [a]
+            [b c]
+            [d]
+            $ set -- a "b c" d; for a in $@; do echo "[$a]"; done; echo "$*"
+            [a]
+            [b]
+            [c]
+            [d]
+            a b c d
+            $ false; echo $?; true; echo $?
+            1
+            0
+            $ echo $0 $$
+            bash 4242
+        "#]],
+    );
+}
+
+#[test]
+fn substitution_and_arithmetic() {
+    check(
+        r#"
+$ echo "files: $(echo a; echo b)" `echo back`
+$ x=$(printf 'a\n\n\n'); echo "[$x]"
+$ echo $(( 1 + 2 * 3 )) $((10 / 3)) $((10 % 3)) $((2 ** 8)) $(( (1+2) * 3 ))
+$ i=5; echo $((i + 1)) $((i++)) $i $((++i)) $((i > 3 ? 100 : 200))
+$ echo $((1/0))
+$ echo $(( 1 + ))
+$ n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n
+$ (( 5 > 3 )) && echo yes; (( 0 )) || echo zero-is-false
+$ echo $(echo $(echo nested))
+$ x=$(false); echo $?
+"#,
+        expect![[r#"
+            $ echo "files: $(echo a; echo b)" `echo back`
+            files: a
+            b back
+            $ x=$(printf 'a\n\n\n'); echo "[$x]"
+            [a]
+            $ echo $(( 1 + 2 * 3 )) $((10 / 3)) $((10 % 3)) $((2 ** 8)) $(( (1+2) * 3 ))
+            7 3 1 256 9
+            $ i=5; echo $((i + 1)) $((i++)) $i $((++i)) $((i > 3 ? 100 : 200))
+            6 5 6 7 100
+            $ echo $((1/0))
+            bash: 1/0: division by 0 (error token is "0")
+            [exit 1]
+            $ echo $(( 1 + ))
+            bash: 1 +: syntax error: operand expected (error token is "+")
+            [exit 1]
+            $ n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n
+            3
+            $ (( 5 > 3 )) && echo yes; (( 0 )) || echo zero-is-false
+            yes
+            zero-is-false
+            $ echo $(echo $(echo nested))
+            nested
+            $ x=$(false); echo $?
+            1
+        "#]],
+    );
+}
+
+#[test]
+fn globbing_and_tilde() {
+    check(
+        r#"
+$ mkdir -p app/sub && touch app/a.yaml app/b.yaml app/c.txt app/.hidden
+$ echo app/*.yaml
+$ echo app/?.txt app/*
+$ echo app/*.json
+$ echo "app/*.yaml" 'app/*'
+$ cd app; echo *; echo [ab].yaml; cd ..
+$ echo ~ ~/x "~" ~root
+$ ls app/*.yaml
+"#,
+        expect![[r#"
+            $ mkdir -p app/sub && touch app/a.yaml app/b.yaml app/c.txt app/.hidden
+            $ echo app/*.yaml
+            app/a.yaml app/b.yaml
+            $ echo app/?.txt app/*
+            app/c.txt app/a.yaml app/b.yaml app/c.txt app/sub
+            $ echo app/*.json
+            app/*.json
+            $ echo "app/*.yaml" 'app/*'
+            app/*.yaml app/*
+            $ cd app; echo *; echo [ab].yaml; cd ..
+            a.yaml b.yaml c.txt sub
+            a.yaml b.yaml
+            $ echo ~ ~/x "~" ~root
+            /home/learner /home/learner/x ~ /root
+            $ ls app/*.yaml
+            app/a.yaml  app/b.yaml
+        "#]],
+    );
+}
+
+#[test]
+fn pipes_and_redirects() {
+    check(
+        r#"
+$ echo hello | upper
+$ printf 'b\na\nc\n' | sort | head -n 2
+$ echo one > f.txt; echo two >> f.txt; cat f.txt
+$ cat < f.txt | wc -l
+$ oops
+$ oops 2>/dev/null
+$ oops > out.txt; cat out.txt
+$ oops 2> err.txt; cat err.txt
+$ oops > all.txt 2>&1; cat all.txt
+$ oops &> both.txt; cat both.txt
+$ oops 2>&1 | upper
+$ oops |& upper
+$ echo to-stderr >&2
+$ echo x > /dev/null; cat /dev/null
+$ cat nofile
+$ cat < nofile
+$ echo hi > nodir/file
+$ echo hi > app
+$ mkdir app; echo hi > app
+$ cat <<EOF
+> Hello $USER
+> sum: $((1+1))
+> EOF
+$ cat <<'EOF'
+> literal $USER
+> EOF
+$ cat <<-EOF
+> 	tabs stripped
+> 	EOF
+$ upper <<< "here string"
+$ cat <<A; cat <<B
+> first
+> A
+> second
+> B
+"#,
+        expect![[r#"
+            $ echo hello | upper
+            HELLO
+            $ printf 'b\na\nc\n' | sort | head -n 2
+            a
+            b
+            $ echo one > f.txt; echo two >> f.txt; cat f.txt
+            one
+            two
+            $ cat < f.txt | wc -l
+            2
+            $ oops
+            out
+            oops: something went wrong
+            [exit 3]
+            $ oops 2>/dev/null
+            out
+            [exit 3]
+            $ oops > out.txt; cat out.txt
+            oops: something went wrong
+            out
+            $ oops 2> err.txt; cat err.txt
+            out
+            oops: something went wrong
+            $ oops > all.txt 2>&1; cat all.txt
+            out
+            oops: something went wrong
+            $ oops &> both.txt; cat both.txt
+            out
+            oops: something went wrong
+            $ oops 2>&1 | upper
+            OUT
+            OOPS: SOMETHING WENT WRONG
+            $ oops |& upper
+            OUT
+            OOPS: SOMETHING WENT WRONG
+            $ echo to-stderr >&2
+            to-stderr
+            $ echo x > /dev/null; cat /dev/null
+            $ cat nofile
+            cat: nofile: No such file or directory
+            [exit 1]
+            $ cat < nofile
+            bash: nofile: No such file or directory
+            [exit 1]
+            $ echo hi > nodir/file
+            bash: nodir/file: No such file or directory
+            [exit 1]
+            $ echo hi > app
+            $ mkdir app; echo hi > app
+            mkdir: cannot create directory ‘app’: File exists
+            $ cat <<EOF
+            > Hello $USER
+            > sum: $((1+1))
+            > EOF
+            Hello learner
+            sum: 2
+            $ cat <<'EOF'
+            > literal $USER
+            > EOF
+            literal $USER
+            $ cat <<-EOF
+            > 	tabs stripped
+            > 	EOF
+            tabs stripped
+            $ upper <<< "here string"
+            HERE STRING
+            $ cat <<A; cat <<B
+            > first
+            > A
+            > second
+            > B
+            first
+            second
+        "#]],
+    );
+}
+
+#[test]
+fn lists_and_control_flow() {
+    check(
+        r#"
+$ true && echo and-ran; false && echo not-ran; false || echo or-ran
+$ ! false && echo negated
+$ { echo a; echo b; } | wc -l
+$ (cd /tmp; pwd); pwd
+$ if [ -d /tmp ]; then echo dir; elif true; then echo no; else echo never; fi
+$ if false; then echo 1; elif false; then echo 2; else echo 3; fi
+$ for i in 1 2 3; do echo "n=$i"; done
+$ for f in a b c; do if [ $f = b ]; then continue; fi; echo $f; done
+$ for i in 1 2 3 4; do [ $i = 3 ] && break; echo $i; done
+$ i=0; until [ $i -ge 2 ]; do echo $i; i=$((i+1)); done
+$ for ((i=0; i<3; i++)); do echo c$i; done
+$ case "pod.yaml" in *.json) echo json;; *.yaml|*.yml) echo yaml;; *) echo other;; esac
+$ case x in a) echo a;; esac; echo status $?
+$ for x in a b; do
+>   for y in 1 2; do
+>     [ $y = 2 ] && continue 2
+>     echo $x$y
+>   done
+> done
+$ echo one & echo two
+$ break
+"#,
+        expect![[r#"
+            $ true && echo and-ran; false && echo not-ran; false || echo or-ran
+            and-ran
+            or-ran
+            $ ! false && echo negated
+            negated
+            $ { echo a; echo b; } | wc -l
+            2
+            $ (cd /tmp; pwd); pwd
+            /tmp
+            /home/learner
+            $ if [ -d /tmp ]; then echo dir; elif true; then echo no; else echo never; fi
+            dir
+            $ if false; then echo 1; elif false; then echo 2; else echo 3; fi
+            3
+            $ for i in 1 2 3; do echo "n=$i"; done
+            n=1
+            n=2
+            n=3
+            $ for f in a b c; do if [ $f = b ]; then continue; fi; echo $f; done
+            a
+            c
+            $ for i in 1 2 3 4; do [ $i = 3 ] && break; echo $i; done
+            1
+            2
+            $ i=0; until [ $i -ge 2 ]; do echo $i; i=$((i+1)); done
+            0
+            1
+            $ for ((i=0; i<3; i++)); do echo c$i; done
+            c0
+            c1
+            c2
+            $ case "pod.yaml" in *.json) echo json;; *.yaml|*.yml) echo yaml;; *) echo other;; esac
+            yaml
+            $ case x in a) echo a;; esac; echo status $?
+            status 0
+            $ for x in a b; do
+            >   for y in 1 2; do
+            >     [ $y = 2 ] && continue 2
+            >     echo $x$y
+            >   done
+            > done
+            a1
+            b1
+            $ echo one & echo two
+            one
+            two
+            $ break
+            bash: break: only meaningful in a `for', `while', or `until' loop
+        "#]],
+    );
+}
+
+#[test]
+fn functions() {
+    check(
+        r#"
+$ greet() { echo "hello $1 ($#)"; }; greet world x
+$ f() { local v=inner; echo $v; return 3; }; v=outer; f; echo "$? $v"
+$ function g { echo "g called"; }; g
+$ fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(( $1 - 1 ))) )); fi; }; fact 5
+$ loop() { loop; }; loop
+$ echo survived
+$ return
+$ type greet
+"#,
+        expect![[r#"
+            $ greet() { echo "hello $1 ($#)"; }; greet world x
+            hello world (2)
+            $ f() { local v=inner; echo $v; return 3; }; v=outer; f; echo "$? $v"
+            inner
+            3 outer
+            $ function g { echo "g called"; }; g
+            g called
+            $ fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(( $1 - 1 ))) )); fi; }; fact 5
+            120
+            $ loop() { loop; }; loop
+            bash: loop: maximum function nesting level exceeded (50)
+            [exit 1]
+            $ echo survived
+            survived
+            $ return
+            bash: return: can only `return' from a function or sourced script
+            [exit 1]
+            $ type greet
+            greet is a function
+            greet () 
+            { echo "hello $1 ($#)"; }
+        "#]],
+    );
+}
+
+#[test]
+fn tests_and_conditions() {
+    check(
+        r#"
+$ touch f; mkdir d
+$ [ -f f ] && echo file; [ -d d ] && echo dir; [ -e nope ] || echo missing
+$ [ -z "" ] && echo empty; [ -n "x" ] && echo nonempty
+$ [ a = a ] && echo eq; [ a != b ] && echo ne; [ 2 -lt 10 ] && echo lt; [ 10 -ge 10 ] && echo ge
+$ test 3 -eq 3 && echo test-works
+$ [ abc -eq 1 ]
+$ [ a = a
+$ [ a b c ]
+$ [ ! -f nope -a -d d ] && echo combined
+$ [[ foo == f* ]] && echo glob; [[ "a b" == "a b" ]] && echo spaces
+$ [[ -f f && ! -d f ]] && echo and-not
+$ [[ abc123 =~ ^[a-z]+([0-9]+)$ ]] && echo "regex $BASH_REMATCH"
+$ [[ 10 -gt 9 ]] && echo numeric
+$ [[ b > a ]] && echo string-order
+$ x=""; [ -z $x ] && echo unquoted-empty
+"#,
+        expect![[r#"
+            $ touch f; mkdir d
+            $ [ -f f ] && echo file; [ -d d ] && echo dir; [ -e nope ] || echo missing
+            file
+            dir
+            missing
+            $ [ -z "" ] && echo empty; [ -n "x" ] && echo nonempty
+            empty
+            nonempty
+            $ [ a = a ] && echo eq; [ a != b ] && echo ne; [ 2 -lt 10 ] && echo lt; [ 10 -ge 10 ] && echo ge
+            eq
+            ne
+            lt
+            ge
+            $ test 3 -eq 3 && echo test-works
+            test-works
+            $ [ abc -eq 1 ]
+            bash: [: abc: integer expression expected
+            [exit 2]
+            $ [ a = a
+            bash: [: missing `]'
+            [exit 2]
+            $ [ a b c ]
+            bash: [: b: binary operator expected
+            [exit 2]
+            $ [ ! -f nope -a -d d ] && echo combined
+            combined
+            $ [[ foo == f* ]] && echo glob; [[ "a b" == "a b" ]] && echo spaces
+            glob
+            spaces
+            $ [[ -f f && ! -d f ]] && echo and-not
+            and-not
+            $ [[ abc123 =~ ^[a-z]+([0-9]+)$ ]] && echo "regex $BASH_REMATCH"
+            regex abc123
+            $ [[ 10 -gt 9 ]] && echo numeric
+            numeric
+            $ [[ b > a ]] && echo string-order
+            string-order
+            $ x=""; [ -z $x ] && echo unquoted-empty
+            unquoted-empty
+        "#]],
+    );
+}
+
+#[test]
+fn variables_aliases_and_environment() {
+    check(
+        r#"
+$ export KUBECONFIG=/tmp/config; showenv KUBECONFIG
+$ LOCAL=1; showenv LOCAL
+$ TEMP=yes showenv TEMP; echo "after: ${TEMP:-unset}"
+$ alias k=kubectl
+$ k get pods -n kube-system
+$ alias kgp='kubectl get pods'; kgp -A
+$ alias
+$ alias nope
+$ unalias k; k get pods
+$ unalias k
+$ unset LOCAL; echo "[${LOCAL}]"
+$ export 1bad=x
+$ env | grep KUBECONFIG
+$ env FOO=bar showenv FOO
+$ cd /tmp; showenv PWD
+$ cd -
+$ cd /nonexistent
+$ cd /etc/hosts/x
+$ cd a b
+$ pwd
+"#,
+        expect![[r#"
+            $ export KUBECONFIG=/tmp/config; showenv KUBECONFIG
+            KUBECONFIG=/tmp/config cwd=/home/learner
+            $ LOCAL=1; showenv LOCAL
+            LOCAL=<unset> cwd=/home/learner
+            $ TEMP=yes showenv TEMP; echo "after: ${TEMP:-unset}"
+            TEMP=yes cwd=/home/learner
+            after: unset
+            $ alias k=kubectl
+            $ k get pods -n kube-system
+            kubectl [get] [pods] [-n] [kube-system]
+            $ alias kgp='kubectl get pods'; kgp -A
+            kubectl [get] [pods] [-A]
+            $ alias
+            alias k='kubectl'
+            alias kgp='kubectl get pods'
+            $ alias nope
+            bash: alias: nope: not found
+            [exit 1]
+            $ unalias k; k get pods
+            bash: k: command not found
+            [exit 127]
+            $ unalias k
+            bash: unalias: k: not found
+            [exit 1]
+            $ unset LOCAL; echo "[${LOCAL}]"
+            []
+            $ export 1bad=x
+            bash: export: `1bad=x': not a valid identifier
+            [exit 1]
+            $ env | grep KUBECONFIG
+            KUBECONFIG=/tmp/config
+            $ env FOO=bar showenv FOO
+            FOO=bar cwd=/home/learner
+            $ cd /tmp; showenv PWD
+            PWD=/tmp cwd=/tmp
+            $ cd -
+            /home/learner
+            $ cd /nonexistent
+            bash: cd: /nonexistent: No such file or directory
+            [exit 1]
+            $ cd /etc/hosts/x
+            bash: cd: /etc/hosts/x: No such file or directory
+            [exit 1]
+            $ cd a b
+            bash: cd: too many arguments
+            [exit 1]
+            $ pwd
+            /home/learner
+        "#]],
+    );
+}
+
+#[test]
+fn syntax_errors() {
+    check(
+        r#"
+$ fi
+$ echo a; done
+$ if true; then fi
+$ echo )
+$ echo >
+$ { }
+$ for 1x in a; do echo; done
+$ echo a | | b
+$ ;;
+$ case x in
+> a) echo a
+"#,
+        expect![[r#"
+            $ fi
+            bash: syntax error near unexpected token `fi'
+            [exit 2]
+            $ echo a; done
+            bash: syntax error near unexpected token `done'
+            [exit 2]
+            $ if true; then fi
+            bash: syntax error near unexpected token `fi'
+            [exit 2]
+            $ echo )
+            bash: syntax error near unexpected token `)'
+            [exit 2]
+            $ echo >
+            bash: syntax error near unexpected token `newline'
+            [exit 2]
+            $ { }
+            bash: syntax error near unexpected token `}'
+            [exit 2]
+            $ for 1x in a; do echo; done
+            bash: `1x': not a valid identifier
+            [exit 2]
+            $ echo a | | b
+            bash: syntax error near unexpected token `|'
+            [exit 2]
+            $ ;;
+            bash: syntax error near unexpected token `;;'
+            [exit 2]
+            $ case x in
+            > a) echo a
+            bash: syntax error: unexpected end of file
+            [exit 2]
+        "#]],
+    );
+}
+
+#[test]
+fn command_lookup() {
+    check(
+        r#"
+$ nosuchcmd --flag
+$ type cd ls if kubectl nosuch
+$ type -t cd
+$ which ls kubectl
+$ which cd
+$ command -v kubectl ls
+$ hello from host
+$ exit 3
+$ history
+"#,
+        expect![[r#"
+            $ nosuchcmd --flag
+            bash: nosuchcmd: command not found
+            [exit 127]
+            $ type cd ls if kubectl nosuch
+            cd is a shell builtin
+            ls is /usr/bin/ls
+            if is a shell keyword
+            kubectl is /usr/local/bin/kubectl
+            bash: type: nosuch: not found
+            [exit 1]
+            $ type -t cd
+            builtin
+            $ which ls kubectl
+            /usr/bin/ls
+            /usr/local/bin/kubectl
+            $ which cd
+            [exit 1]
+            $ command -v kubectl ls
+            /usr/local/bin/kubectl
+            /usr/bin/ls
+            $ hello from host
+            hello [from] [host]
+            $ exit 3
+            [exit 3]
+            $ history
+                1  nosuchcmd --flag
+                2  type cd ls if kubectl nosuch
+                3  type -t cd
+                4  which ls kubectl
+                5  which cd
+                6  command -v kubectl ls
+                7  hello from host
+                8  exit 3
+                9  history
+        "#]],
+    );
+}
+
+#[test]
+fn scripts_source_and_eval() {
+    check(
+        r#"
+$ cat > deploy.sh <<'EOF'
+> #!/bin/bash
+> echo "deploying $1 with $# args"
+> NAME=$1
+> exit 4
+> EOF
+$ bash deploy.sh web x; echo "status $? NAME=[$NAME]"
+$ ./deploy.sh web
+$ chmod +x deploy.sh; ./deploy.sh api
+$ echo 'GREETING=hi; alias ll="ls -l"' > env.sh; source env.sh; echo $GREETING; type ll
+$ . ./missing.sh
+$ eval 'echo evaluated; X=1'; echo $X
+$ bash -c 'echo in child $0 $1' name arg
+$ echo 'echo from stdin' | bash
+$ set -e; false; echo not reached
+$ echo next line runs
+"#,
+        expect![[r#"
+            $ cat > deploy.sh <<'EOF'
+            > #!/bin/bash
+            > echo "deploying $1 with $# args"
+            > NAME=$1
+            > exit 4
+            > EOF
+            $ bash deploy.sh web x; echo "status $? NAME=[$NAME]"
+            deploying web with 2 args
+            status 4 NAME=[]
+            $ ./deploy.sh web
+            bash: ./deploy.sh: Permission denied
+            [exit 126]
+            $ chmod +x deploy.sh; ./deploy.sh api
+            deploying api with 1 args
+            [exit 4]
+            $ echo 'GREETING=hi; alias ll="ls -l"' > env.sh; source env.sh; echo $GREETING; type ll
+            hi
+            ll is aliased to `ls -l'
+            $ . ./missing.sh
+            bash: ./missing.sh: No such file or directory
+            [exit 1]
+            $ eval 'echo evaluated; X=1'; echo $X
+            evaluated
+            1
+            $ bash -c 'echo in child $0 $1' name arg
+            in child name arg
+            $ echo 'echo from stdin' | bash
+            from stdin
+            $ set -e; false; echo not reached
+            [exit 1]
+            $ echo next line runs
+            next line runs
+        "#]],
+    );
+}
+
+#[test]
+fn read_loops() {
+    check(
+        r#"
+$ printf 'a 1\nb 2\nc 3\n' > data.txt
+$ while read name num; do echo "$num:$name"; done < data.txt
+$ cat data.txt | while read line; do echo "<$line>"; done
+$ read x <<< "from here string"; echo $x
+$ IFS=: read a b <<< "left:right"; echo "$a / $b"
+$ n=0; while read l; do n=$((n+1)); done < data.txt; echo $n
+"#,
+        expect![[r#"
+            $ printf 'a 1\nb 2\nc 3\n' > data.txt
+            $ while read name num; do echo "$num:$name"; done < data.txt
+            1:a
+            2:b
+            3:c
+            $ cat data.txt | while read line; do echo "<$line>"; done
+            <a 1>
+            <b 2>
+            <c 3>
+            $ read x <<< "from here string"; echo $x
+            from here string
+            $ IFS=: read a b <<< "left:right"; echo "$a / $b"
+            left / right
+            $ n=0; while read l; do n=$((n+1)); done < data.txt; echo $n
+            3
+        "#]],
+    );
+}
+
+#[test]
+fn budget_and_limits() {
+    check(
+        r#"
+$ while true; do :; done
+$ echo still here
+$ x=a; while true; do x=$x$x; done
+$ f() { echo $(f); }; f
+"#,
+        expect![[r#"
+            $ while true; do :; done
+            bash: step budget exceeded (100000 steps); command stopped
+            [exit 130]
+            $ echo still here
+            still here
+            $ x=a; while true; do x=$x$x; done
+            bash: word too large (16 MiB limit)
+            [exit 1]
+            $ f() { echo $(f); }; f
+            bash: f: maximum function nesting level exceeded (50)
+            [exit 1]
+        "#]],
+    );
+}

@@ -137,4 +137,65 @@ mod tests {
             assert_eq!(short_human_duration(d), want, "{d}");
         }
     }
+
+    /// apimachinery's TestHumanDurationBoundaries and TestShortHumanDurationBoundaries, in ms.
+    #[test]
+    fn upstream_boundaries() {
+        assert_eq!(human_duration_signed(-2000), "<invalid>", "-2000");
+        assert_eq!(human_duration_signed(-1999), "0s", "-1999");
+        assert_eq!(human_duration_signed(0), "0s", "0");
+        assert_eq!(human_duration_signed(999), "0s", "999");
+        assert_eq!(human_duration_signed(119999), "119s", "119999");
+        assert_eq!(human_duration_signed(120000), "2m", "120000");
+        assert_eq!(human_duration_signed(121000), "2m1s", "121000");
+        assert_eq!(human_duration_signed(599999), "9m59s", "599999");
+        assert_eq!(human_duration_signed(600000), "10m", "600000");
+        assert_eq!(human_duration_signed(601000), "10m", "601000");
+        assert_eq!(human_duration_signed(10799999), "179m", "10799999");
+        assert_eq!(human_duration_signed(10800000), "3h", "10800000");
+        assert_eq!(human_duration_signed(10860000), "3h1m", "10860000");
+        assert_eq!(human_duration_signed(28799999), "7h59m", "28799999");
+        assert_eq!(human_duration_signed(28800000), "8h", "28800000");
+        assert_eq!(human_duration_signed(32340000), "8h", "32340000");
+        assert_eq!(human_duration_signed(172799999), "47h", "172799999");
+        assert_eq!(human_duration_signed(172800000), "2d", "172800000");
+        assert_eq!(human_duration_signed(176400000), "2d1h", "176400000");
+        assert_eq!(human_duration_signed(691199999), "7d23h", "691199999");
+        assert_eq!(human_duration_signed(691200000), "8d", "691200000");
+        assert_eq!(human_duration_signed(774000000), "8d", "774000000");
+        assert_eq!(human_duration_signed(63071999999), "729d", "63071999999");
+        assert_eq!(human_duration_signed(63072000000), "2y", "63072000000");
+        assert_eq!(human_duration_signed(63154800000), "2y", "63154800000");
+        assert_eq!(human_duration_signed(63158340000), "2y", "63158340000");
+        assert_eq!(human_duration_signed(63158399999), "2y", "63158399999");
+        assert_eq!(human_duration_signed(63158400000), "2y1d", "63158400000");
+        assert_eq!(human_duration_signed(94608000000), "3y", "94608000000");
+        assert_eq!(human_duration_signed(126144000000), "4y", "126144000000");
+        assert_eq!(human_duration_signed(157680000000), "5y", "157680000000");
+        assert_eq!(human_duration_signed(189216000000), "6y", "189216000000");
+        assert_eq!(human_duration_signed(220752000000), "7y", "220752000000");
+        assert_eq!(human_duration_signed(252287999999), "7y364d", "252287999999");
+        assert_eq!(human_duration_signed(252288000000), "8y", "252288000000");
+        assert_eq!(human_duration_signed(283737600000), "8y", "283737600000");
+        assert_eq!(human_duration_signed(283824000000), "9y", "283824000000");
+        assert_eq!(short_human_duration_signed(-2000), "<invalid>", "-2000");
+        assert_eq!(short_human_duration_signed(-1999), "0s", "-1999");
+        assert_eq!(short_human_duration_signed(0), "0s", "0");
+        assert_eq!(short_human_duration_signed(999), "0s", "999");
+        assert_eq!(short_human_duration_signed(1000), "1s", "1000");
+        assert_eq!(short_human_duration_signed(1999), "1s", "1999");
+        assert_eq!(short_human_duration_signed(59999), "59s", "59999");
+        assert_eq!(short_human_duration_signed(60000), "1m", "60000");
+        assert_eq!(short_human_duration_signed(119999), "1m", "119999");
+        assert_eq!(short_human_duration_signed(3599999), "59m", "3599999");
+        assert_eq!(short_human_duration_signed(3600000), "1h", "3600000");
+        assert_eq!(short_human_duration_signed(7199999), "1h", "7199999");
+        assert_eq!(short_human_duration_signed(86399999), "23h", "86399999");
+        assert_eq!(short_human_duration_signed(86400000), "1d", "86400000");
+        assert_eq!(short_human_duration_signed(172799999), "1d", "172799999");
+        assert_eq!(short_human_duration_signed(31535999999), "364d", "31535999999");
+        assert_eq!(short_human_duration_signed(31536000000), "1y", "31536000000");
+        assert_eq!(short_human_duration_signed(63071999999), "1y", "63071999999");
+        assert_eq!(short_human_duration_signed(63072000000), "2y", "63072000000");
+    }
 }

@@ -408,3 +408,21 @@ fn upstream_types_input() {
         false,
     );
 }
+
+/// kubectl customcolumn_test.go: TestMassageJSONPath and TestColumnPrint.
+#[test]
+fn upstream_custom_columns() {
+    for (input, want) in [("foo.bar", "{.foo.bar}"), ("{foo.bar}", "{.foo.bar}"), (".foo.bar", "{.foo.bar}"), ("{.foo.bar}", "{.foo.bar}"), ("", "")] {
+        assert_eq!(relaxed_json_path_expression(input).unwrap(), want, "{input}");
+    }
+    for bad in ["{foo.bar", "foo.bar}", "{foo.bar}}", "{{foo.bar}"] {
+        assert!(relaxed_json_path_expression(bad).is_err(), "{bad}");
+    }
+    let pod = json!({"apiVersion": "baz", "metadata": {"name": "foo"}});
+    let cc = CustomColumns::parse_spec("NAME:.metadata.name,API_VERSION:.apiVersion,NOT_FOUND:.notFound").unwrap();
+    assert_eq!(cc.render(&[pod], false).unwrap(), "NAME   API_VERSION   NOT_FOUND\nfoo    baz           <none>\n");
+    let cc = CustomColumns::parse_spec("NAME:.metadata.name").unwrap();
+    let items = [json!({"metadata": {"name": "foo"}}), json!({"metadata": {"name": "bar"}})];
+    assert_eq!(cc.render(&items, false).unwrap(), "NAME\nfoo\nbar\n");
+    assert_eq!(cc.render(&[json!({"metadata": {"name": "\u{1b} \r"}})], false).unwrap(), "NAME\n^[ \\r\n");
+}

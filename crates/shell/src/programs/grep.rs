@@ -72,7 +72,8 @@ pub(crate) fn grep(ctx: &mut Ctx) -> i32 {
         }
     };
     let recursive = opts.has('r') || opts.has('R');
-    if operands.is_empty() && recursive {
+    let implicit_dot = operands.is_empty() && recursive;
+    if implicit_dot {
         operands.push(".".to_string());
     }
     let mut files: Vec<(String, Option<String>)> = Vec::new(); // (shown name, path or None for stdin)
@@ -91,7 +92,7 @@ pub(crate) fn grep(ctx: &mut Ctx) -> i32 {
                 for p in ctx.io.vfs.walk(&path) {
                     if ctx.io.vfs.is_file(&p) {
                         let rel = &p[path.len()..];
-                        let shown = if op == "." && rel.starts_with('/') { rel[1..].to_string() } else { format!("{}{rel}", op.trim_end_matches('/')) };
+                        let shown = if implicit_dot { rel.trim_start_matches('/').to_string() } else { format!("{}{rel}", op.trim_end_matches('/')) };
                         files.push((shown, Some(p)));
                     }
                 }
@@ -110,6 +111,9 @@ pub(crate) fn grep(ctx: &mut Ctx) -> i32 {
     let mut any = false;
     let mut out = String::new();
     for (shown, path) in files {
+        if !out.is_empty() {
+            ctx.out(std::mem::take(&mut out));
+        }
         let data = match &path {
             None => ctx.stdin(),
             Some(p) => match ctx.io.vfs.read(p) {

@@ -92,7 +92,7 @@ pub(crate) fn parse_spec(chars: &[char], mut i: usize, star: &mut dyn FnMut() ->
         }
     }
     // Length modifiers mean nothing here.
-    while matches!(chars.get(i), Some('l') | Some('h') | Some('j') | Some('z') | Some('q') | Some('L')) {
+    while matches!(chars.get(i), Some('l') | Some('h') | Some('j') | Some('z') | Some('t') | Some('L')) {
         i += 1;
     }
     spec.conv = chars.get(i).copied().unwrap_or('\0');
@@ -526,7 +526,7 @@ fn head_tail(ctx: &mut Ctx, tail: bool) -> i32 {
         Ok(n) => n.min(usize::MAX as u64) as usize,
         Err(_) => {
             let what = if bytes_mode { "number of bytes" } else { "number of lines" };
-            ctx.err(&format!("invalid {what}: '{spec}'"));
+            ctx.err(&format!("invalid {what}: \u{2018}{spec}\u{2019}"));
             return 1;
         }
     };
@@ -808,7 +808,11 @@ pub(crate) fn sort(ctx: &mut Ctx) -> i32 {
         match parse_key(k) {
             Some(key) => keys.push(key),
             None => {
-                ctx.err(&format!("invalid number at field start: invalid count at start of '{k}'"));
+                if k.starts_with('0') {
+                    ctx.err(&format!("field number is zero: invalid field specification \u{2018}{k}\u{2019}"));
+                } else {
+                    ctx.err(&format!("invalid number at field start: invalid count at start of \u{2018}{k}\u{2019}"));
+                }
                 return 2;
             }
         }
@@ -964,7 +968,13 @@ pub(crate) fn cut(ctx: &mut Ctx) -> i32 {
         }
     };
     let Some(ranges) = parse_ranges(&spec) else {
-        ctx.err(if spec.contains('0') { "fields and positions are numbered from 1" } else { "invalid field range" });
+        let zero = spec.split([',', '-']).any(|n| n == "0");
+        ctx.err(match (zero, mode) {
+            (true, 'f') => "fields are numbered from 1",
+            (true, _) => "byte/character positions are numbered from 1",
+            (false, 'f') => "invalid field range",
+            _ => "invalid byte or character range",
+        });
         ctx.err_try_public();
         return 1;
     };
@@ -1213,9 +1223,6 @@ pub(crate) fn base64(ctx: &mut Ctx) -> i32 {
         let mut out = String::new();
         if wrap == 0 {
             out.push_str(&encoded);
-            if !encoded.is_empty() {
-                out.push('\n');
-            }
         } else {
             let bytes = encoded.as_bytes();
             for chunk in bytes.chunks(wrap) {
@@ -1269,7 +1276,7 @@ pub(crate) fn seq(ctx: &mut Ctx) -> i32 {
     }
     let parsed: Vec<Option<f64>> = nums.iter().map(|n| n.parse::<f64>().ok().filter(|x| x.is_finite())).collect();
     if let Some(k) = parsed.iter().position(Option::is_none) {
-        ctx.err(&format!("invalid floating point argument: '{}'", nums[k]));
+        ctx.err(&format!("invalid floating point argument: \u{2018}{}\u{2019}", nums[k]));
         ctx.err_try_public();
         return 1;
     }

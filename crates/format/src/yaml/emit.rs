@@ -24,6 +24,22 @@ pub fn to_string(value: &Value) -> String {
     e.out
 }
 
+/// Several objects as kubectl's YAML printer prints them one after another: `---` before
+/// every object but the first.
+pub fn to_string_multi<'a, I>(values: I) -> String
+where
+    I: IntoIterator<Item = &'a Value>,
+{
+    let mut out = String::new();
+    for (i, v) in values.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&to_string(v));
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Style {
     Plain,

@@ -84,7 +84,8 @@ enum Origin {
 /// `text` is the document chunk, `first_line` its first line in the whole input.
 pub(crate) fn classify_scan_error(err: &ScanError, text: &str, first_line: u32, max_depth: u32) -> YamlError {
     let mark = err.marker();
-    let mut line0 = mark.line().saturating_sub(1) as u32; // 0-based within the chunk
+    let editor_line0 = mark.line().saturating_sub(1) as u32;
+    let mut line0 = editor_line0; // 0-based within the chunk, as go-yaml counts it
     let col = mark.col() as u32;
     // 0-based line of the end of the chunk, where go-yaml's scanner stops on an unclosed quote
     // and its parser sees STREAM-END for an unclosed flow collection.
@@ -127,9 +128,16 @@ pub(crate) fn classify_scan_error(err: &ScanError, text: &str, first_line: u32, 
             reported_line0 = Some(eof_line0);
             ("did not find expected ',' or '}'".into(), Origin::Parser)
         }
-        ErrorKind::MisplacedFlowCollectionEnd | ErrorKind::MismatchedFlowCollectionEnd { .. } => {
-            ("did not find expected node content".into(), Origin::Parser)
+        // A stray ']' or '}' becomes a token the enclosing block mapping does not expect.
+        ErrorKind::MisplacedFlowCollectionEnd => ("did not find expected key".into(), Origin::Parser),
+        ErrorKind::MismatchedFlowCollectionEnd { open, .. } => {
+            if *open == '[' {
+                ("did not find expected ',' or ']'".into(), Origin::Parser)
+            } else {
+                ("did not find expected ',' or '}'".into(), Origin::Parser)
+            }
         }
+        ErrorKind::UnclosedVerbatimTag => ("did not find the expected '>'".into(), Origin::Scanner),
         ErrorKind::UnclosedFlowCollection { open } => {
             reported_line0 = Some(eof_line0);
             if *open == '[' {
@@ -166,7 +174,15 @@ pub(crate) fn classify_scan_error(err: &ScanError, text: &str, first_line: u32, 
             ("did not find expected node content".into(), Origin::Parser)
         }
         ErrorKind::InvalidIndentation => ("did not find expected key".into(), Origin::Parser),
-        other => (other.to_string(), Origin::Scanner),
+        // go-yaml prints only the problem, not the "while scanning ..." context.
+        other => {
+            let text = other.to_string();
+            let problem = match text.split_once(", ") {
+                Some((ctx, rest)) if ctx.starts_with("while ") => rest.to_string(),
+                _ => text,
+            };
+            (problem, Origin::Scanner)
+        }
     };
     if let Some(l) = reported_line0 {
         line0 = l;
@@ -176,9 +192,11 @@ pub(crate) fn classify_scan_error(err: &ScanError, text: &str, first_line: u32, 
         Origin::Parser => line0,
     };
     let where_ = if reported != 0 { format!("line {reported}: ") } else { String::new() };
+    // The editor points at the problem itself (the start of an unclosed quote, the key that
+    // lacks its ':'), which is more useful there than the line go-yaml names.
     YamlError::new(
         YamlErrorKind::Syntax,
-        Some(first_line + line0),
+        Some(first_line + editor_line0),
         Some(col + 1),
         problem.clone(),
         format!("error converting YAML to JSON: yaml: {where_}{problem}"),

@@ -10,7 +10,7 @@ mod json_stream;
 mod parse;
 mod resolve;
 
-pub use emit::to_string;
+pub use emit::{to_string, to_string_multi};
 pub use error::{YamlError, YamlErrorKind};
 pub use parse::{parse_documents, parse_documents_with, ParseLimits};
 

@@ -168,7 +168,7 @@ fn error_tab() {
 }
 #[test]
 fn error_unclosed_quote() {
-    check_err("a: \"abc\nb: c\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 3: found unexpected end of stream (at line Some(3))"]);
+    check_err("a: \"abc\nb: c\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 3: found unexpected end of stream (at line Some(1))"]);
 }
 #[test]
 fn error_expected_key() {
@@ -176,7 +176,7 @@ fn error_expected_key() {
 }
 #[test]
 fn error_expected_colon() {
-    check_err("a: 1\nb\nc: 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 3: could not find expected ':' (at line Some(3))"]);
+    check_err("a: 1\nb\nc: 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 3: could not find expected ':' (at line Some(2))"]);
 }
 #[test]
 fn error_list_indent() {
@@ -188,7 +188,7 @@ fn error_expected_dash() {
 }
 #[test]
 fn error_single_quote() {
-    check_err("a: 'abc\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: found unexpected end of stream (at line Some(2))"]);
+    check_err("a: 'abc\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 2: found unexpected end of stream (at line Some(1))"]);
 }
 #[test]
 fn error_flow() {
@@ -196,7 +196,7 @@ fn error_flow() {
 }
 #[test]
 fn error_flow_map() {
-    check_err("a: {b: 1\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 1: did not find expected ',' or '}' (at line Some(2))"]);
+    check_err("a: {b: 1\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 1: did not find expected ',' or '}' (at line Some(1))"]);
 }
 #[test]
 fn error_second_doc_line() {
@@ -220,11 +220,11 @@ fn error_seq_in_map() {
 }
 #[test]
 fn error_flow_unclosed_seq() {
-    check_err("a: [1, 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']' (at line Some(2))"]);
+    check_err("a: [1, 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']' (at line Some(1))"]);
 }
 #[test]
 fn error_colon_multiline_key() {
-    check_err("a: 1\nb\n\n# c\n  \nc: 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 6: could not find expected ':' (at line Some(6))"]);
+    check_err("a: 1\nb\n\n# c\n  \nc: 2\n", expect!["error parsing f.yaml: error converting YAML to JSON: yaml: line 6: could not find expected ':' (at line Some(2))"]);
 }
 #[test]
 fn error_tab_after_dash() {
@@ -698,4 +698,52 @@ fn sigs_yaml_to_json_cases() {
     for bad in ["~: a", "null: a"] {
         assert!(parse_documents(bad).is_err(), "{bad:?} must fail");
     }
+}
+
+#[test]
+fn learner_mistakes() {
+    let cases = [
+        "spec:\n  containers:\n    - name: a\n     image: b\n",
+        "metadata:\n  name: x\ncommand: echo hello: world\n",
+        "a: 1\nb: 'it's'\n",
+        "a: 1\nb: \"x\" y\n",
+        "a:\n  - b\n  -c\n d: 1\n",
+        "kind: Pod\n metadata:\n  name: x\n",
+        "a: [1, 2]]\n",
+        "a: {b: 1}}\n",
+        "a: b: c\n",
+        "- a\nb: 1\n",
+        "a: &\n",
+        "a: !<x\n",
+        "a: |\n  x\n y\n",
+        "a: \"\\q\"\n",
+        "a:\n\t- b\n",
+        "key: value\n  other: x\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n    ports:\n    - containerPort: 80\n   resources: {}\n",
+    ];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|c| match parse_documents(c) {
+            Ok(v) => format!("ok {}", serde_json::to_string(&v).unwrap()),
+            Err(e) => format!("{e} [editor line {:?}]", e.line()),
+        })
+        .collect();
+    expect![[r#"
+        error converting YAML to JSON: yaml: line 3: did not find expected '-' indicator [editor line Some(4)]
+        error converting YAML to JSON: yaml: line 3: mapping values are not allowed in this context [editor line Some(3)]
+        error converting YAML to JSON: yaml: line 1: did not find expected key [editor line Some(2)]
+        error converting YAML to JSON: yaml: line 1: did not find expected key [editor line Some(2)]
+        error converting YAML to JSON: yaml: line 4: could not find expected ':' [editor line Some(3)]
+        error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context [editor line Some(2)]
+        error converting YAML to JSON: yaml: did not find expected key [editor line Some(1)]
+        error converting YAML to JSON: yaml: did not find expected key [editor line Some(1)]
+        error converting YAML to JSON: yaml: line 1: mapping values are not allowed in this context [editor line Some(1)]
+        error converting YAML to JSON: yaml: line 1: did not find expected '-' indicator [editor line Some(2)]
+        error converting YAML to JSON: yaml: line 1: did not find expected alphabetic or numeric character [editor line Some(1)]
+        error converting YAML to JSON: yaml: line 1: did not find the expected '>' [editor line Some(1)]
+        error converting YAML to JSON: yaml: line 2: did not find expected key [editor line Some(3)]
+        error converting YAML to JSON: yaml: line 1: found unknown escape character [editor line Some(1)]
+        error converting YAML to JSON: yaml: line 2: found character that cannot start any token [editor line Some(2)]
+        error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context [editor line Some(2)]
+        error converting YAML to JSON: yaml: line 10: did not find expected key [editor line Some(11)]"#]].assert_eq(&out.join("\n"));
 }

@@ -65,9 +65,6 @@ pub fn default_object(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value)
                 set_if_null(&mut spec["strategy"]["rollingUpdate"], "maxUnavailable", json!("25%"));
             }
             default_pod_spec(&mut spec["template"]["spec"]);
-            if spec["template"]["metadata"]["creationTimestamp"].is_null() {
-                spec["template"]["metadata"]["creationTimestamp"] = Value::Null;
-            }
         }
         "ReplicaSet" | "DaemonSet" | "Job" => {
             if rt.kind == "ReplicaSet" {

@@ -57,6 +57,9 @@ pub enum Timer {
     /// The kubelet's next step for a pod (identified by uid, so a re-created pod of
     /// the same name is not confused with the old one).
     Kubelet { pod: ObjKey, uid: String },
+    /// Nothing to do but run the controllers again (e.g. a pod becomes available
+    /// after `minReadySeconds`).
+    Resync,
 }
 
 /// How a cluster was made (`kind create cluster` options).
@@ -241,6 +244,7 @@ impl Cluster {
     fn fire(&mut self, timer: Timer) {
         match timer {
             Timer::Kubelet { pod, uid } => crate::kubelet::step(self, &pod, &uid),
+            Timer::Resync => {}
         }
     }
 
@@ -248,6 +252,7 @@ impl Cluster {
     pub(crate) fn reconcile(&mut self) {
         for _ in 0..64 {
             let before = self.resource_version;
+            crate::controllers::sync_all(self);
             crate::scheduler::schedule_pending(self);
             crate::kubelet::sync_all(self);
             if self.resource_version == before {

@@ -10,6 +10,7 @@ pub mod api;
 pub mod apiserver;
 pub mod bootstrap;
 pub mod cluster;
+pub mod controllers;
 pub mod images;
 pub mod kubelet;
 pub mod network;

@@ -455,6 +455,13 @@ fn json_manifests() {
     // JSON that Go's decoder rejects but YAML accepts falls back to YAML, as kubectl does.
     check_parse("{\"kind\": \"Pod\",}\n", expect![[r#"[{"kind":"Pod"}]"#]]);
     check_parse("{\"kind\": \"Pod\"\n", expect!["error: unexpected EOF"]);
+    check_parse("{\"kind\": \"Pod\" \"x\": 1}\n: :", expect![[r#"error: json: offset 16: invalid character '"' after object key:value pair"#]]);
+    check_parse("{\"kind\": Pod}\n- [", expect![[r#"[{"kind":"Pod"}]"#]]);
+    check_parse("{\"a\": [1, 2 3]}\n- [", expect![[r#"[{"a":[1,"2 3"]}]"#]]);
+    check_parse("{\"a\": tru}\n- [", expect![[r#"[{"a":"tru"}]"#]]);
+    check_parse("{\"a\": 1.}\n- [", expect![[r#"[{"a":1}]"#]]);
+    check_parse("{\"a\": 1} x\n- [", expect![[r#"[{"a":1}]"#]]);
+    check_parse("{'a': 1}\n- [", expect![[r#"[{"a":1}]"#]]);
 }
 
 #[test]
@@ -746,4 +753,11 @@ fn learner_mistakes() {
         error converting YAML to JSON: yaml: line 2: found character that cannot start any token [editor line Some(2)]
         error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context [editor line Some(2)]
         error converting YAML to JSON: yaml: line 10: did not find expected key [editor line Some(11)]"#]].assert_eq(&out.join("\n"));
+}
+
+#[test]
+fn directives_lose_their_document_marker() {
+    // kubectl's splitter removes the `---` line, so a directive is left without a document.
+    check_parse("%YAML 1.1\n---\na: 1\n", expect!["error: error converting YAML to JSON: yaml: line 1: did not find expected <document start>"]);
+    check_parse("a: 1\n...\n", expect![[r#"[{"a":1}]"#]]);
 }

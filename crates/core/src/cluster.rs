@@ -92,6 +92,8 @@ pub struct Cluster {
     timers: BTreeMap<(Millis, u64), Timer>,
     timer_seq: u64,
     event_seq: u64,
+    /// Event identity → the event object, for the correlator.
+    event_index: BTreeMap<String, ObjKey>,
     pub(crate) watch_log: Vec<(u64, WatchEvent)>,
     pub(crate) runtime: Runtime,
     /// The host port the API server is published on (`https://127.0.0.1:PORT`).
@@ -116,6 +118,7 @@ impl Cluster {
             timers: BTreeMap::new(),
             timer_seq: 0,
             event_seq: 0,
+            event_index: BTreeMap::new(),
             watch_log: Vec::new(),
             runtime: Runtime::default(),
             api_port,
@@ -267,6 +270,19 @@ impl Cluster {
         let kind = involved["kind"].as_str().unwrap_or("Pod").to_string();
         let meta = &involved["metadata"];
         let ns = meta["namespace"].as_str().unwrap_or("default").to_string();
+        // The event correlator: an identical event (same object, reason, message,
+        // source) updates the existing one's count and lastTimestamp.
+        let identity = format!("{}\u{0}{type_}\u{0}{reason}\u{0}{source}\u{0}{message}\u{0}{}", meta["uid"].as_str().unwrap_or(""), field_path.unwrap_or(""));
+        if let Some(existing) = self.event_index.get(&identity).cloned() {
+            let ts = rfc3339(self.now);
+            if self.modify(&existing, |e| {
+                let count = e["count"].as_i64().unwrap_or(1) + 1;
+                e["count"] = json!(count);
+                e["lastTimestamp"] = json!(ts);
+            }) {
+                return;
+            }
+        }
         // The recorder names events `<object>.<UnixNano in hex>`; the sequence number keeps
         // events of the same millisecond apart and in order.
         self.event_seq += 1;
@@ -309,6 +325,7 @@ impl Cluster {
             "reportingInstance": host.map(Value::from).unwrap_or(json!("")),
         });
         let key = ObjKey { resource: "events".into(), namespace: ns, name };
+        self.event_index.insert(identity, key.clone());
         self.insert(key, event);
     }
 }

@@ -871,7 +871,7 @@ impl Shell {
             }
             i += 1;
         }
-        let mut cmd: Vec<String> = args[i..].to_vec();
+        let mut cmd: Vec<String> = args.get(i..).map(<[String]>::to_vec).unwrap_or_default();
         if cmd.is_empty() {
             cmd.push("echo".to_string());
         }

@@ -23,6 +23,27 @@ pub const OUTPUT_LIMIT: usize = 32 << 20;
 /// The longest string a variable or a word may hold.
 pub const MAX_STRING: usize = 16 << 20;
 
+/// How much stack the interpreter may use below [`Shell::run`]. Depth counters bound
+/// recursion by count, but frame sizes differ between debug and release builds and
+/// between targets, and the browser's wasm stack is only 1 MiB; so nesting is also
+/// bounded by the stack actually used, measured from the address of a local.
+pub const STACK_BUDGET: usize = 384 << 10;
+
+/// The address of a local: where the stack is now.
+#[inline(never)]
+pub(crate) fn stack_position() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// Stack used since `base` (0 means unknown: nothing used).
+pub(crate) fn stack_used(base: usize) -> usize {
+    if base == 0 {
+        return 0;
+    }
+    base.abs_diff(stack_position())
+}
+
 /// What the terminal shows for one [`Shell::run`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -177,6 +198,8 @@ pub struct Shell {
     alias_stack: Vec<String>,
     pub(crate) subst_status: Option<i32>,
     random: u32,
+    /// Where the stack was when `run` started (see [`STACK_BUDGET`]).
+    stack_base: usize,
     /// `$0`: `bash`, or the script's name.
     pub(crate) arg0: String,
     /// Inside `source`, where `return` is allowed outside functions.
@@ -232,6 +255,7 @@ impl Shell {
             random: 0x2545_f491,
             in_source: false,
             arg0: "bash".to_string(),
+            stack_base: 0,
         }
     }
 
@@ -286,6 +310,7 @@ impl Shell {
         self.fds = Fds { out: Target::Terminal, err: Target::Terminal };
         self.stdin = Input::default();
         self.depth = 0;
+        self.stack_base = stack_position();
         self.alias_stack.clear();
         let status = self.run_source(host, source, false);
         self.status = status;
@@ -355,7 +380,7 @@ impl Shell {
     }
 
     pub(crate) fn enter(&mut self) -> Result<(), Ctl> {
-        if self.depth >= MAX_CALL_DEPTH {
+        if self.depth >= MAX_CALL_DEPTH || stack_used(self.stack_base) > STACK_BUDGET {
             self.fds.err = Target::Terminal;
             self.print_err(&format!("bash: maximum nesting level exceeded ({MAX_CALL_DEPTH}); command stopped\n"));
             return Err(Ctl::Abort(1));
@@ -514,6 +539,13 @@ impl Shell {
     }
 
     fn exec_compound(&mut self, host: &mut dyn Host, compound: &Compound) -> Exec {
+        self.enter()?;
+        let r = self.exec_compound_inner(host, compound);
+        self.depth -= 1;
+        r
+    }
+
+    fn exec_compound_inner(&mut self, host: &mut dyn Host, compound: &Compound) -> Exec {
         match compound {
             Compound::Group(list) => self.exec_list(host, list),
             Compound::Subshell(list) => self.subshell(|sh| sh.exec_list(host, list)),

@@ -11,6 +11,9 @@ use std::sync::Arc;
 /// How deep compound commands, substitutions and `[[ ]]` groups may nest.
 pub(crate) const MAX_DEPTH: u32 = 64;
 
+/// How much stack one parse may use (see `interp::STACK_BUDGET`).
+const PARSE_STACK_BUDGET: usize = 256 << 10;
+
 /// A syntax error, worded as bash words it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SyntaxError {
@@ -79,6 +82,8 @@ pub(crate) struct Parser {
     chars: Vec<char>,
     pos: usize,
     peeked: Option<Tok>,
+    /// Where the stack was when parsing started.
+    stack_base: usize,
     /// Where the peeked token starts.
     peek_start: usize,
     /// Where the last taken token ended.
@@ -105,7 +110,7 @@ pub fn is_complete(source: &str) -> bool {
 
 impl Parser {
     pub fn new(source: &str, depth: u32) -> Parser {
-        Parser { chars: source.chars().collect(), pos: 0, peeked: None, peek_start: 0, last_end: 0, depth, heredoc_incomplete: false }
+        Parser { chars: source.chars().collect(), pos: 0, peeked: None, stack_base: crate::interp::stack_position(), peek_start: 0, last_end: 0, depth, heredoc_incomplete: false }
     }
 
     /// Parses the next complete command line; `None` at the end of the input.
@@ -388,7 +393,7 @@ impl Parser {
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || crate::interp::stack_used(self.stack_base) > PARSE_STACK_BUDGET {
             return Err(SyntaxError::TooDeep);
         }
         Ok(())

@@ -10,7 +10,7 @@ use super::{compile_regex, ere_fixup, unescape, Ctx, Escapes};
 use std::collections::BTreeMap;
 
 const MAX_STEPS: u64 = 5_000_000;
-const MAX_DEPTH: u32 = 100;
+const MAX_DEPTH: u32 = 40;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {

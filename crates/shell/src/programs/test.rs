@@ -98,7 +98,7 @@ impl Parser<'_> {
         if self.a.get(self.pos) == Some(&"!") {
             self.pos += 1;
             self.depth += 1;
-            if self.depth > 200 {
+            if self.depth > 64 {
                 return Err(E::Syntax("expression too deep".into()));
             }
             return self.not().map(|b| !b);
@@ -111,7 +111,7 @@ impl Parser<'_> {
         if x == "(" {
             self.pos += 1;
             self.depth += 1;
-            if self.depth > 200 {
+            if self.depth > 64 {
                 return Err(E::Syntax("expression too deep".into()));
             }
             let v = self.or()?;

@@ -171,7 +171,24 @@ fn short_tag(tag: &str) -> String {
 /// Parses one document chunk into the untyped value go-yaml v2 would produce, converted to JSON.
 /// `Ok(None)` means the chunk held no document at all.
 pub(crate) fn parse_chunk(text: &str, first_line: u32, limits: &ParseLimits) -> Result<Option<Value>, YamlError> {
-    let (nodes, root) = build_nodes(text, first_line, limits)?;
+    // go-yaml accepts `\'` in double-quoted scalars, which YAML 1.2 (and so the parser used
+    // here) does not: such escapes are rewritten to the equivalent `\x27` and parsed again.
+    let mut patched: Option<String> = None;
+    let mut attempts = 0;
+    let (nodes, root) = loop {
+        let current = patched.as_deref().unwrap_or(text);
+        match build_nodes(current, first_line, limits) {
+            Ok(built) => break built,
+            Err(Built::Retry(next)) if attempts < 64 => {
+                attempts += 1;
+                patched = Some(next);
+            }
+            Err(Built::Retry(_)) => {
+                return Err(YamlError::simple(YamlErrorKind::Limit, "too many escapes to rewrite".into()));
+            }
+            Err(Built::Failed(e)) => return Err(e),
+        }
+    };
     let Some(root) = root else { return Ok(None) };
     let mut d = Decoder { nodes: &nodes, limits, decode_count: 0, alias_count: 0, alias_depth: 0, active_aliases: Vec::new(), first_line };
     // go-yaml counts the document node as one decode operation.
@@ -186,7 +203,42 @@ fn scan_error(err: &ScanError, text: &str, first_line: u32, limits: &ParseLimits
 
 /// Builds the node tree of the first document of the chunk (go-yaml's `yaml.Unmarshal` reads
 /// only the first document), without recursion.
-fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec<Node>, Option<usize>), YamlError> {
+/// Why [`build_nodes`] stopped.
+enum Built {
+    Failed(YamlError),
+    /// The text with one YAML 1.1-only escape rewritten; parse it again.
+    Retry(String),
+}
+
+impl From<YamlError> for Built {
+    fn from(e: YamlError) -> Self {
+        Built::Failed(e)
+    }
+}
+
+/// The first escape of the double-quoted scalar starting at byte `start` that YAML 1.2 does
+/// not know. Returns its byte offset and whether it is go-yaml's `\'`.
+fn first_unknown_escape(text: &str, start: usize) -> Option<(usize, bool)> {
+    let src = text.get(start..)?;
+    let mut chars = src.char_indices();
+    chars.next(); // the opening quote
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' => {
+                let (_, e) = chars.next()?;
+                let known = matches!(e, '0' | 'a' | 'b' | 't' | '\t' | 'n' | 'v' | 'f' | 'r' | 'e' | ' ' | '"' | '/' | '\\' | 'N' | '_' | 'L' | 'P' | 'x' | 'u' | 'U' | '\n' | '\r');
+                if !known {
+                    return Some((start + i, e == '\''));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec<Node>, Option<usize>), Built> {
     let mut options = granit_parser::Options::default();
     let depth = limits.max_depth as usize;
     options.block_nesting_limit = depth;
@@ -216,10 +268,31 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
                 if check_tabs {
                     let limit = e.marker().byte_offset().unwrap_or(text.len());
                     if let Some(err) = tab_check(text, &consumed, limit, first_line) {
-                        return Err(err);
+                        return Err(err.into());
                     }
                 }
-                return Err(scan_error(&e, text, first_line, limits));
+                if matches!(e.kind(), granit_parser::ErrorKind::UnknownQuotedScalarEscape) {
+                    if let Some((at, is_quote)) = e.marker().byte_offset().and_then(|s| first_unknown_escape(text, s)) {
+                        if is_quote {
+                            let mut next = String::with_capacity(text.len() + 2);
+                            next.push_str(&text[..at]);
+                            next.push_str("\\x27");
+                            next.push_str(&text[at + 2..]);
+                            return Err(Built::Retry(next));
+                        }
+                        // go-yaml reports the line of the escape, not of the scalar.
+                        let line0 = text[..at].matches('\n').count() as u32;
+                        let problem = "found unknown escape character".to_string();
+                        return Err(Built::Failed(YamlError::new(
+                            YamlErrorKind::Syntax,
+                            Some(first_line + line0),
+                            None,
+                            problem.clone(),
+                            format!("error converting YAML to JSON: yaml: line {}: {problem}", line0 + 1),
+                        )));
+                    }
+                }
+                return Err(scan_error(&e, text, first_line, limits).into());
             }
         };
         if check_tabs {
@@ -263,21 +336,26 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
             }
             Event::Alias(id) => {
                 let Some(&target) = anchors.get(&id) else {
-                    return Err(YamlError::simple(YamlErrorKind::Syntax, "unknown anchor referenced".into()));
+                    return Err(YamlError::simple(YamlErrorKind::Syntax, "unknown anchor referenced".into()).into());
                 };
                 nodes.push(Node { kind: NodeKind::Alias(target), line, anchor: None });
                 new_node = Some((nodes.len() - 1, 0));
             }
             Event::UnresolvedAlias(name) => {
-                return Err(YamlError::new(
+                return Err(Built::Failed(YamlError::new(
                     YamlErrorKind::Syntax,
                     Some(first_line + line.saturating_sub(1)),
                     Some(span.start.col() as u32 + 1),
                     format!("unknown anchor '{name}' referenced"),
                     format!("error converting YAML to JSON: yaml: unknown anchor '{name}' referenced"),
-                ));
+                )));
             }
             Event::Scalar(value, style, anchor_id, tag) => {
+                if style == ScalarStyle::DoubleQuoted {
+                    if let Some(err) = yaml11_escape_check(text, span.byte_range(), first_line) {
+                        return Err(err.into());
+                    }
+                }
                 let tag = tag.map(|t| long_tag(&t));
                 nodes.push(Node {
                     kind: NodeKind::Scalar { value: value.into_owned(), tag, plain: style == ScalarStyle::Plain },
@@ -322,10 +400,36 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
     }
     if check_tabs {
         if let Some(err) = tab_check(text, &consumed, text.len(), first_line) {
-            return Err(err);
+            return Err(err.into());
         }
     }
     Ok((nodes, root))
+}
+
+/// YAML 1.2 added the `\/` escape; go-yaml (YAML 1.1) rejects it with "found unknown escape
+/// character" at the escape.
+fn yaml11_escape_check(text: &str, range: Option<std::ops::Range<usize>>, first_line: u32) -> Option<YamlError> {
+    let range = range?;
+    let src = text.get(range.clone())?;
+    let mut chars = src.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        if let Some((_, '/')) = chars.next() {
+            let at = range.start + i;
+            let line0 = text[..at].matches('\n').count() as u32;
+            let problem = "found unknown escape character".to_string();
+            return Some(YamlError::new(
+                YamlErrorKind::Syntax,
+                Some(first_line + line0),
+                Some((at - text[..at].rfind('\n').map_or(0, |p| p + 1)) as u32 + 1),
+                problem.clone(),
+                format!("error converting YAML to JSON: yaml: line {}: {problem}", line0 + 1),
+            ));
+        }
+    }
+    None
 }
 
 /// go-yaml's scanner skips tabs only in flow context or where a simple key is not allowed; in

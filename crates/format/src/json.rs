@@ -71,7 +71,7 @@ fn write_value(out: &mut String, value: &Value, indent: Option<&str>, depth: usi
                 return;
             }
             out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
+            for (i, (k, v)) in sorted_entries(map).into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -87,6 +87,16 @@ fn write_value(out: &mut String, value: &Value, indent: Option<&str>, depth: usi
             out.push('}');
         }
     }
+}
+
+/// Object entries in Go's order (bytewise by key). `serde_json`'s map is already sorted unless
+/// some crate turns on its `preserve_order` feature, so this only sorts when needed.
+pub(crate) fn sorted_entries(map: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    if !entries.windows(2).all(|w| w[0].0 <= w[1].0) {
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+    }
+    entries
 }
 
 /// A JSON number as Go prints an int64, uint64 or float64.

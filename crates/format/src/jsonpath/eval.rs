@@ -296,7 +296,7 @@ fn eval_array(input: Vec<Val<'_>>, params: [Param; 3]) -> Result<Vec<Val<'_>>, S
 /// random, so any fixed order is one kubectl could print).
 fn children<'a>(v: &Val<'a>) -> Vec<Val<'a>> {
     match v {
-        Val::Ref(Value::Object(m)) => m.values().map(Val::Ref).collect(),
+        Val::Ref(Value::Object(m)) => crate::json::sorted_entries(m).into_iter().map(|(_, v)| Val::Ref(v)).collect(),
         Val::Ref(Value::Array(items)) => items.iter().map(Val::Ref).collect(),
         Val::Ref(Value::String(s)) => s.bytes().map(Val::Byte).collect(),
         Val::Text(s) => s.bytes().map(Val::Byte).collect(),

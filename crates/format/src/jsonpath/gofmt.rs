@@ -43,7 +43,7 @@ fn write_v(out: &mut String, v: &Value, depth: u32) {
         }
         Value::Object(m) => {
             out.push_str("map[");
-            for (i, (k, item)) in m.iter().enumerate() {
+            for (i, (k, item)) in crate::json::sorted_entries(m).into_iter().enumerate() {
                 if i > 0 {
                     out.push(' ');
                 }
@@ -85,7 +85,7 @@ fn write_sharp_v(out: &mut String, v: &Value, depth: u32) {
         }
         Value::Object(m) => {
             out.push_str("map[string]interface {}{");
-            for (i, (k, item)) in m.iter().enumerate() {
+            for (i, (k, item)) in crate::json::sorted_entries(m).into_iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }

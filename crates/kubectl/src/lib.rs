@@ -12,6 +12,7 @@ pub mod flags;
 mod get;
 pub mod kubeconfig;
 mod misc;
+mod mutate;
 
 use flags::{boolean, val, Parsed};
 
@@ -145,7 +146,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         return 0;
     };
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -208,7 +209,15 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "get" => get::run(&mut ctx),
         "describe" => describe::run(&mut ctx),
         "apply" => apply::run(&mut ctx, apply::Mode::Apply),
+        "create" if ctx.flags.all("filename").is_empty() && !ctx.flags.args.is_empty() => mutate::create_generator(&mut ctx),
         "create" => apply::run(&mut ctx, apply::Mode::Create),
+        "scale" => mutate::scale(&mut ctx),
+        "rollout" => mutate::rollout(&mut ctx),
+        "label" => mutate::label(&mut ctx, "labels"),
+        "annotate" => mutate::label(&mut ctx, "annotations"),
+        "set" => mutate::set(&mut ctx),
+        "patch" => mutate::patch(&mut ctx),
+        "expose" => mutate::expose(&mut ctx),
         "delete" => delete::run(&mut ctx),
         "run" => misc::run_pod(&mut ctx),
         "logs" => misc::logs(&mut ctx),
@@ -236,11 +245,18 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
 fn command_flags(command: &str) -> &'static [flags::Flag] {
     match command {
         "get" => GET_FLAGS,
-        "apply" | "create" => APPLY_FLAGS,
+        "apply" => APPLY_FLAGS,
+        "create" => CREATE_FLAGS,
         "delete" => DELETE_FLAGS,
         "run" => RUN_FLAGS,
         "logs" => LOGS_FLAGS,
         "describe" => DESCRIBE_FLAGS,
+        "scale" => SCALE_FLAGS,
+        "rollout" => ROLLOUT_FLAGS,
+        "label" | "annotate" => LABEL_FLAGS,
+        "set" => SET_FLAGS,
+        "patch" => PATCH_FLAGS,
+        "expose" => EXPOSE_FLAGS,
         "version" => VERSION_FLAGS,
         "api-resources" => API_RESOURCES_FLAGS,
         "config" => CONFIG_FLAGS,
@@ -333,4 +349,25 @@ const DESCRIBE_FLAGS: &[flags::Flag] = &[
     val("show-events", None),
     val("chunk-size", None),
     boolean("recursive", Some('R')),
+];
+const SCALE_FLAGS: &[flags::Flag] = &[val("replicas", None), val("current-replicas", None), val("filename", Some('f')), val("selector", Some('l')), boolean("all", None)];
+const ROLLOUT_FLAGS: &[flags::Flag] = &[val("to-revision", None), val("revision", None), val("watch", Some('w')), val("timeout", None), val("output", Some('o'))];
+const LABEL_FLAGS: &[flags::Flag] = &[boolean("overwrite", None), boolean("all", None), val("selector", Some('l')), val("filename", Some('f')), val("output", Some('o'))];
+const SET_FLAGS: &[flags::Flag] = &[boolean("all", None), val("selector", Some('l')), val("filename", Some('f'))];
+const PATCH_FLAGS: &[flags::Flag] = &[val("patch", Some('p')), val("type", None), val("filename", Some('f')), val("output", Some('o'))];
+const EXPOSE_FLAGS: &[flags::Flag] = &[val("port", None), val("target-port", None), val("type", None), val("name", None), val("protocol", None), val("selector", None), val("dry-run", None), val("output", Some('o'))];
+const CREATE_FLAGS: &[flags::Flag] = &[
+    val("filename", Some('f')),
+    boolean("recursive", Some('R')),
+    val("output", Some('o')),
+    val("dry-run", None),
+    val("field-manager", None),
+    val("validate", None),
+    boolean("save-config", None),
+    val("image", None),
+    val("replicas", Some('r')),
+    val("port", None),
+    val("from-literal", None),
+    val("from-file", None),
+    val("type", None),
 ];

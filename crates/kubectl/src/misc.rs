@@ -16,6 +16,13 @@ pub(crate) fn help(command: &str) -> &'static str {
     match command {
         "get" => include_str!("../data/help/get.txt"),
         "describe" => include_str!("../data/help/describe.txt"),
+        "scale" => include_str!("../data/help/scale.txt"),
+        "rollout" => include_str!("../data/help/rollout.txt"),
+        "label" => include_str!("../data/help/label.txt"),
+        "annotate" => include_str!("../data/help/annotate.txt"),
+        "set" => include_str!("../data/help/set.txt"),
+        "patch" => include_str!("../data/help/patch.txt"),
+        "expose" => include_str!("../data/help/expose.txt"),
         "apply" => include_str!("../data/help/apply.txt"),
         "create" => include_str!("../data/help/create.txt"),
         "delete" => include_str!("../data/help/delete.txt"),

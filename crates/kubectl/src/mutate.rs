@@ -1,0 +1,479 @@
+//! Commands that change objects in place: scale, rollout, label, annotate, set image,
+//! patch, expose, and the `create` generators.
+
+use kubeniwa_core::resources::{self, ResourceType};
+use kubeniwa_core::{Method, Request};
+use serde_json::{json, Map, Value};
+
+use crate::get::select;
+use crate::{server_error, Ctx, Fail, Outcome};
+
+/// The objects named by `TYPE NAME...` or `TYPE/NAME...`.
+fn targets(words: &[String], command: &str) -> Result<Vec<(&'static ResourceType, String)>, Fail> {
+    if words.is_empty() {
+        return Err(Fail::Text("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into()));
+    }
+    let sel = select(words, command)?;
+    let mut out = Vec::new();
+    for (rt, names) in sel.groups {
+        if names.is_empty() {
+            return Err(Fail::Text("error: resource(s) were provided, but no name was specified\n".into()));
+        }
+        for n in names {
+            out.push((rt, n));
+        }
+    }
+    Ok(out)
+}
+
+fn ns_for(ctx: &Ctx, rt: &ResourceType) -> Option<String> {
+    rt.namespaced.then(|| ctx.namespace.clone())
+}
+
+fn get_obj(ctx: &mut Ctx, rt: &ResourceType, name: &str) -> Result<Value, Fail> {
+    match ctx.call(Request::get(rt.object_path(ns_for(ctx, rt).as_deref(), name)))? {
+        Ok(v) => Ok(v),
+        Err(e) => Err(Fail::Text(server_error(&e))),
+    }
+}
+
+fn patch_obj(ctx: &mut Ctx, rt: &ResourceType, name: &str, kind: &str, patch: Value) -> Result<Value, Fail> {
+    let req = Request::new(Method::Patch, rt.object_path(ns_for(ctx, rt).as_deref(), name)).content_type(kind).body(patch);
+    match ctx.call(req)? {
+        Ok(v) => Ok(v),
+        Err(e) => Err(Fail::Text(server_error(&e))),
+    }
+}
+
+/// `kubectl scale deployment/x --replicas=N`
+pub(crate) fn scale(ctx: &mut Ctx) -> Outcome {
+    let Some(replicas) = ctx.flags.get("replicas").map(String::from) else {
+        return Err(Fail::Text("error: required flag(s) \"replicas\" not set\n".into()));
+    };
+    let n: i64 = replicas.parse().ok().filter(|n: &i64| *n >= 0).ok_or_else(|| Fail::Text("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n".into()))?;
+    let words = ctx.flags.args.clone();
+    for (rt, name) in targets(&words, "scale")? {
+        if !matches!(rt.kind, "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController") {
+            return Err(Fail::Text(format!("error: cannot use scale on *v1.{}\n", rt.kind)));
+        }
+        patch_obj(ctx, rt, &name, "application/merge-patch+json", json!({"spec": {"replicas": n}}))?;
+        ctx.io.out(format!("{}/{name} scaled\n", rt.kind_group()));
+    }
+    Ok(())
+}
+
+/// `kubectl label TYPE NAME k=v k-` and `kubectl annotate` (same shape).
+pub(crate) fn label(ctx: &mut Ctx, field: &str) -> Outcome {
+    let command = if field == "labels" { "label" } else { "annotate" };
+    let words = ctx.flags.args.clone();
+    let (changes, objects): (Vec<String>, Vec<String>) = words.into_iter().partition(|w| w.contains('=') || w.ends_with('-') && !w.contains('/'));
+    if changes.is_empty() {
+        return Err(Fail::Text(format!("error: at least one {} update is required\nSee 'kubectl {command} -h' for help and examples\n", if field == "labels" { "label" } else { "annotation" })));
+    }
+    let overwrite = ctx.flags.flag("overwrite");
+    for (rt, name) in targets(&objects, command)? {
+        let current = get_obj(ctx, rt, &name)?;
+        let mut set = Map::new();
+        for ch in &changes {
+            if let Some(k) = ch.strip_suffix('-') {
+                set.insert(k.to_string(), Value::Null);
+                continue;
+            }
+            let (k, v) = ch.split_once('=').unwrap_or((ch, ""));
+            if let Some(old) = current["metadata"][field].get(k).and_then(Value::as_str) {
+                if !overwrite && old != v {
+                    return Err(Fail::Text(format!("error: '{k}' already has a value ({old}), and --overwrite is false\n")));
+                }
+            }
+            set.insert(k.to_string(), json!(v));
+        }
+        let after = patch_obj(ctx, rt, &name, "application/merge-patch+json", json!({"metadata": {field: set}}))?;
+        let verb = if command == "label" { "labeled" } else { "annotated" };
+        let unchanged = after["metadata"][field] == current["metadata"][field];
+        let verb = if unchanged && command == "label" { "not labeled" } else { verb };
+        ctx.io.out(format!("{}/{name} {verb}\n", rt.kind_group()));
+    }
+    Ok(())
+}
+
+/// `kubectl set image deployment/x CONTAINER=IMAGE`
+pub(crate) fn set(ctx: &mut Ctx) -> Outcome {
+    let words = ctx.flags.args.clone();
+    match words.first().map(String::as_str) {
+        Some("image") => {}
+        Some(other) => return Err(Fail::Text(format!("error: unknown command \"{other}\" for \"kubectl set\"\n"))),
+        None => return Err(Fail::Text("error: Required resource not specified.\n".into())),
+    }
+    let (changes, objects): (Vec<String>, Vec<String>) = words[1..].iter().cloned().partition(|w| w.contains('='));
+    for (rt, name) in targets(&objects, "set image")? {
+        let current = get_obj(ctx, rt, &name)?;
+        let spec_path: &[&str] = if rt.kind == "Pod" { &["spec"] } else if rt.kind == "CronJob" { &["spec", "jobTemplate", "spec", "template", "spec"] } else { &["spec", "template", "spec"] };
+        let mut spec = &current;
+        for p in spec_path {
+            spec = &spec[*p];
+        }
+        let containers = spec["containers"].as_array().cloned().unwrap_or_default();
+        let mut patched = Vec::new();
+        for ch in &changes {
+            let (c, image) = ch.split_once('=').unwrap_or((ch, ""));
+            let hits: Vec<&Value> = containers.iter().filter(|x| c == "*" || x["name"] == c).collect();
+            if hits.is_empty() {
+                return Err(Fail::Text(format!("error: unable to find container named \"{c}\"\n")));
+            }
+            for h in hits {
+                patched.push(json!({"name": h["name"], "image": image}));
+            }
+        }
+        let mut patch = json!({"containers": patched});
+        for p in spec_path.iter().rev() {
+            patch = json!({ *p: patch });
+        }
+        patch_obj(ctx, rt, &name, "application/strategic-merge-patch+json", patch)?;
+        ctx.io.out(format!("{}/{name} image updated\n", rt.kind_group()));
+    }
+    Ok(())
+}
+
+/// `kubectl patch TYPE NAME -p '{...}' [--type strategic|merge|json]`
+pub(crate) fn patch(ctx: &mut Ctx) -> Outcome {
+    let Some(text) = ctx.flags.get("patch").map(String::from) else {
+        return Err(Fail::Text("error: must specify -p to patch\nSee 'kubectl patch -h' for help and examples\n".into()));
+    };
+    let body: Value = match kubeniwa_format::yaml::parse_documents(&text) {
+        Ok(mut docs) if !docs.is_empty() => docs.remove(0),
+        _ => return Err(Fail::Text(format!("error: unable to parse \"{text}\": yaml: did not find expected node content\n"))),
+    };
+    let kind = match ctx.flags.get("type").unwrap_or("strategic") {
+        "strategic" => "application/strategic-merge-patch+json",
+        "merge" => "application/merge-patch+json",
+        "json" => "application/json-patch+json",
+        other => return Err(Fail::Text(format!("error: --type must be one of [json merge strategic], not \"{other}\"\n"))),
+    };
+    let words = ctx.flags.args.clone();
+    for (rt, name) in targets(&words, "patch")? {
+        let before = get_obj(ctx, rt, &name)?;
+        let after = patch_obj(ctx, rt, &name, kind, body.clone())?;
+        let same = before["metadata"]["resourceVersion"] == after["metadata"]["resourceVersion"];
+        ctx.io.out(format!("{}/{name} patched{}\n", rt.kind_group(), if same { " (no change)" } else { "" }));
+    }
+    Ok(())
+}
+
+/// `kubectl rollout status|restart|history|undo|pause|resume deployment/x`
+pub(crate) fn rollout(ctx: &mut Ctx) -> Outcome {
+    let words = ctx.flags.args.clone();
+    let Some(sub) = words.first().cloned() else {
+        return Err(Fail::Text(crate::misc::help("rollout").to_string()));
+    };
+    let objs = targets(&words[1..], &format!("rollout {sub}"))?;
+    for (rt, name) in objs {
+        if !matches!(rt.kind, "Deployment" | "DaemonSet" | "StatefulSet") {
+            return Err(Fail::Text(format!("error: no {sub} for {}\n", rt.kind)));
+        }
+        let prefix = format!("{}/{name}", rt.kind_group());
+        match sub.as_str() {
+            "restart" => {
+                let now = kubeniwa_core::time::rfc3339(ctx.backend.now());
+                patch_obj(ctx, rt, &name, "application/strategic-merge-patch+json", json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": now}}}}}))?;
+                ctx.io.out(format!("{prefix} restarted\n"));
+            }
+            "pause" | "resume" => {
+                let paused = sub == "pause";
+                let current = get_obj(ctx, rt, &name)?;
+                if (current["spec"]["paused"] == true) == paused {
+                    return Err(Fail::Text(format!("error: {prefix} is {}\n", if paused { "already paused" } else { "not paused" })));
+                }
+                patch_obj(ctx, rt, &name, "application/merge-patch+json", json!({"spec": {"paused": if paused { json!(true) } else { Value::Null }}}))?;
+                ctx.io.out(format!("{prefix} {}\n", if paused { "paused" } else { "resumed" }));
+            }
+            "status" => rollout_status(ctx, rt, &name)?,
+            "history" => {
+                let rss = owned_replicasets(ctx, rt, &name)?;
+                let mut revs: Vec<(i64, String)> = rss
+                    .iter()
+                    .filter_map(|r| {
+                        let rev = r["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str()?.parse().ok()?;
+                        let cause = r["metadata"]["annotations"]["kubernetes.io/change-cause"].as_str().unwrap_or("<none>").to_string();
+                        Some((rev, cause))
+                    })
+                    .collect();
+                revs.sort();
+                if revs.is_empty() {
+                    ctx.io.out(format!("{prefix} No rollout history found.\n"));
+                    continue;
+                }
+                let mut w = kubeniwa_format::table::TabWriter::kubectl_describe();
+                w.write("REVISION\tCHANGE-CAUSE\n");
+                for (r, c) in revs {
+                    w.write(&format!("{r}\t{c}\n"));
+                }
+                ctx.io.out(format!("{prefix} \n{}\n", w.finish()));
+            }
+            "undo" => {
+                let rss = owned_replicasets(ctx, rt, &name)?;
+                let current = get_obj(ctx, rt, &name)?;
+                let cur_rev: i64 = current["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str().and_then(|r| r.parse().ok()).unwrap_or(0);
+                let wanted: Option<i64> = ctx.flags.get("to-revision").and_then(|r| r.parse().ok()).filter(|r| *r > 0);
+                let mut candidates: Vec<(i64, &Value)> = rss
+                    .iter()
+                    .filter_map(|r| Some((r["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str()?.parse::<i64>().ok()?, r)))
+                    .filter(|(rev, _)| *rev != cur_rev)
+                    .collect();
+                candidates.sort_by_key(|(rev, _)| *rev);
+                let target = match wanted {
+                    Some(w) => candidates.iter().find(|(r, _)| *r == w).map(|(_, v)| *v),
+                    None => candidates.last().map(|(_, v)| *v),
+                };
+                let Some(target) = target else {
+                    return Err(Fail::Text(match wanted {
+                        Some(w) => format!("error: unable to find specified revision {w} in history\n"),
+                        None => "error: no rollout history found for deployment \"".to_string() + &name + "\"\n",
+                    }));
+                };
+                let mut template = target["spec"]["template"].clone();
+                if let Some(l) = template["metadata"]["labels"].as_object_mut() {
+                    l.remove("pod-template-hash");
+                }
+                patch_obj(ctx, rt, &name, "application/json-patch+json", json!([{"op": "replace", "path": "/spec/template", "value": template}]))?;
+                ctx.io.out(format!("{prefix} rolled back\n"));
+            }
+            other => return Err(Fail::Text(format!("error: unknown command \"{other}\" for \"kubectl rollout\"\n"))),
+        }
+    }
+    Ok(())
+}
+
+fn owned_replicasets(ctx: &mut Ctx, rt: &ResourceType, name: &str) -> Result<Vec<Value>, Fail> {
+    let d = get_obj(ctx, rt, name)?;
+    let uid = d["metadata"]["uid"].clone();
+    let rs_rt = resources::lookup("replicasets").expect("registered");
+    let list = match ctx.call(Request::get(rs_rt.collection_path(Some(&ctx.namespace.clone()))))? {
+        Ok(l) => l,
+        Err(e) => return Err(Fail::Text(server_error(&e))),
+    };
+    Ok(list["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r["metadata"]["ownerReferences"].as_array().is_some_and(|o| o.iter().any(|o| o["uid"] == uid)))
+        .collect())
+}
+
+/// `kubectl rollout status`: prints each new waiting message until the rollout is done.
+fn rollout_status(ctx: &mut Ctx, rt: &ResourceType, name: &str) -> Outcome {
+    let timeout_ms: u64 = 600_000;
+    let mut waited = 0;
+    let mut last = String::new();
+    loop {
+        let d = get_obj(ctx, rt, name)?;
+        let (msg, done) = deployment_status_message(&d, name);
+        if let Some(err) = msg.strip_prefix("error: ") {
+            return Err(Fail::Text(format!("error: {err}")));
+        }
+        if msg != last {
+            ctx.io.out(msg.clone());
+            last = msg;
+        }
+        if done || ctx.flags.get("watch") == Some("false") {
+            return Ok(());
+        }
+        if waited >= timeout_ms {
+            return Err(Fail::Text("error: timed out waiting for the condition\n".into()));
+        }
+        ctx.backend.wait(500);
+        waited += 500;
+    }
+}
+
+/// `DeploymentStatusViewer.Status`
+fn deployment_status_message(d: &Value, name: &str) -> (String, bool) {
+    let int = |v: &Value| v.as_i64().unwrap_or(0);
+    let st = &d["status"];
+    if int(&d["metadata"]["generation"]) > int(&st["observedGeneration"]) {
+        return ("Waiting for deployment spec update to be observed...\n".into(), false);
+    }
+    let timed_out = st["conditions"].as_array().is_some_and(|cs| cs.iter().any(|c| c["type"] == "Progressing" && c["reason"] == "ProgressDeadlineExceeded"));
+    if timed_out {
+        return (format!("error: deployment \"{name}\" exceeded its progress deadline\n"), true);
+    }
+    let replicas = int(&d["spec"]["replicas"]);
+    let updated = int(&st["updatedReplicas"]);
+    if updated < replicas {
+        return (format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {replicas} new replicas have been updated...\n"), false);
+    }
+    if int(&st["replicas"]) > updated {
+        return (format!("Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...\n", int(&st["replicas"]) - updated), false);
+    }
+    if int(&st["availableReplicas"]) < updated {
+        return (format!("Waiting for deployment \"{name}\" rollout to finish: {} of {updated} updated replicas are available...\n", int(&st["availableReplicas"])), false);
+    }
+    (format!("deployment \"{name}\" successfully rolled out\n"), true)
+}
+
+/// `kubectl expose deployment x --port=80 [--target-port] [--type] [--name]`
+pub(crate) fn expose(ctx: &mut Ctx) -> Outcome {
+    let words = ctx.flags.args.clone();
+    let objs = targets(&words, "expose")?;
+    for (rt, name) in objs {
+        let obj = get_obj(ctx, rt, &name)?;
+        let selector: Value = match rt.kind {
+            "Pod" => obj["metadata"]["labels"].clone(),
+            "Service" => obj["spec"]["selector"].clone(),
+            _ => obj["spec"]["selector"]["matchLabels"].clone(),
+        };
+        if !selector.as_object().is_some_and(|m| !m.is_empty()) {
+            return Err(Fail::Text(format!("error: couldn't retrieve selectors via --selector flag or introspection: the {} has no labels\n", rt.kind.to_ascii_lowercase())));
+        }
+        let port = match ctx.flags.get("port") {
+            Some(p) => p.parse::<i64>().map_err(|_| Fail::Text(format!("error: invalid port: {p}\n")))?,
+            None => {
+                let spec = if rt.kind == "Pod" { &obj["spec"] } else { &obj["spec"]["template"]["spec"] };
+                match spec["containers"][0]["ports"][0]["containerPort"].as_i64() {
+                    Some(p) => p,
+                    None => return Err(Fail::Text("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples\n".into())),
+                }
+            }
+        };
+        let mut p = json!({"port": port, "protocol": ctx.flags.get("protocol").unwrap_or("TCP")});
+        match ctx.flags.get("target-port") {
+            Some(t) => p["targetPort"] = t.parse::<i64>().map(Value::from).unwrap_or(json!(t)),
+            None => p["targetPort"] = json!(port),
+        }
+        let svc_name = ctx.flags.get("name").map(String::from).unwrap_or_else(|| name.clone());
+        let mut svc = json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": svc_name, "labels": obj["metadata"]["labels"].clone()},
+            "spec": {"ports": [p], "selector": selector},
+        });
+        if svc["metadata"]["labels"].is_null() {
+            svc["metadata"].as_object_mut().map(|m| m.remove("labels"));
+        }
+        if let Some(t) = ctx.flags.get("type") {
+            svc["spec"]["type"] = json!(t);
+        }
+        let svc_rt = resources::lookup("services").expect("registered");
+        let ns = ctx.namespace.clone();
+        match ctx.call(Request::new(Method::Post, svc_rt.collection_path(Some(&ns))).body(svc))? {
+            Ok(_) => ctx.io.out(format!("service/{svc_name} exposed\n")),
+            Err(e) => return Err(Fail::Text(server_error(&e))),
+        }
+    }
+    Ok(())
+}
+
+/// `kubectl create deployment|namespace|configmap|secret generic|service ...`
+pub(crate) fn create_generator(ctx: &mut Ctx) -> Outcome {
+    let words = ctx.flags.args.clone();
+    let kind = words.first().cloned().unwrap_or_default();
+    let (rt_name, body, name) = match kind.as_str() {
+        "deployment" | "deploy" => {
+            let name = words.get(1).cloned().ok_or_else(|| Fail::Text("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples\n".into()))?;
+            let images = ctx.flags.all("image");
+            if images.is_empty() {
+                return Err(Fail::Text("error: required flag(s) \"image\" not set\n".into()));
+            }
+            let replicas: i64 = ctx.flags.get("replicas").and_then(|r| r.parse().ok()).unwrap_or(1);
+            let containers: Vec<Value> = images
+                .iter()
+                .map(|img| {
+                    let base = img.rsplit('/').next().unwrap_or(img).split([':', '@']).next().unwrap_or(img).to_string();
+                    let mut c = json!({"image": img, "name": base, "resources": {}});
+                    if let Some(p) = ctx.flags.get("port").and_then(|p| p.parse::<i64>().ok()) {
+                        c["ports"] = json!([{"containerPort": p}]);
+                    }
+                    c
+                })
+                .collect();
+            let body = json!({
+                "apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"labels": {"app": name}, "name": name},
+                "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}}, "strategy": {},
+                         "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": containers}}},
+                "status": {},
+            });
+            ("deployments", body, name)
+        }
+        "namespace" | "ns" => {
+            let name = words.get(1).cloned().ok_or_else(|| Fail::Text("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples\n".into()))?;
+            ("namespaces", json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}}), name)
+        }
+        "configmap" | "cm" | "secret" => {
+            let is_secret = kind == "secret";
+            let rest: Vec<String> = if is_secret {
+                match words.get(1).map(String::as_str) {
+                    Some("generic") => words[2..].to_vec(),
+                    Some(other) => return Err(Fail::Text(format!("error: unknown command \"{other}\" for \"kubectl create secret\"\n"))),
+                    None => return Err(Fail::Text("error: Required resource not specified.\n".into())),
+                }
+            } else {
+                words[1..].to_vec()
+            };
+            let name = rest.first().cloned().ok_or_else(|| Fail::Text(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {kind} -h' for help and examples\n")))?;
+            let mut data = Map::new();
+            for lit in ctx.flags.all("from-literal") {
+                let Some((k, v)) = lit.split_once('=') else {
+                    return Err(Fail::Text(format!("error: invalid literal source {lit}, expected key=value\n")));
+                };
+                data.insert(k.to_string(), json!(v));
+            }
+            for f in ctx.flags.all("from-file") {
+                let (key, path) = match f.split_once('=') {
+                    Some((k, p)) => (k.to_string(), p.to_string()),
+                    None => (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()),
+                };
+                let full = ctx.io.resolve(&path);
+                let bytes = ctx.io.vfs.read(&full).map_err(|_| Fail::Text(format!("error: error reading {path}: no such file or directory\n")))?;
+                data.insert(key, json!(String::from_utf8_lossy(bytes).into_owned()));
+            }
+            if is_secret {
+                let encoded: Map<String, Value> = data.into_iter().map(|(k, v)| (k, json!(base64(v.as_str().unwrap_or("").as_bytes())))).collect();
+                ("secrets", json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name}, "data": encoded, "type": ctx.flags.get("type").unwrap_or("Opaque")}), name)
+            } else {
+                ("configmaps", json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": data}), name)
+            }
+        }
+        other => {
+            return Err(Fail::Text(format!("error: unknown command \"{other}\" for \"kubectl create\"\nRun 'kubectl create --help' for usage.\n")));
+        }
+    };
+    let rt = resources::lookup(rt_name).expect("registered");
+    if ctx.flags.get("dry-run") == Some("client") {
+        match ctx.flags.get("output") {
+            Some("yaml") => ctx.io.out(kubeniwa_format::yaml::to_string(&body)),
+            Some("json") => ctx.io.out(kubeniwa_format::json::to_string_pretty(&body)),
+            _ => ctx.io.out(format!("{}/{name} created (dry run)\n", rt.kind_group())),
+        }
+        return Ok(());
+    }
+    let ns = ns_for(ctx, rt);
+    match ctx.call(Request::new(Method::Post, rt.collection_path(ns.as_deref())).body(body))? {
+        Ok(created) => {
+            match ctx.flags.get("output") {
+                Some("yaml") => ctx.io.out(kubeniwa_format::yaml::to_string(&created)),
+                Some("json") => ctx.io.out(kubeniwa_format::json::to_string_pretty(&created)),
+                _ => ctx.io.out(format!("{}/{name} created\n", rt.kind_group())),
+            }
+            Ok(())
+        }
+        Err(e) => Err(Fail::Text(server_error(&e))),
+    }
+}
+
+/// Standard base64 with padding.
+pub(crate) fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}

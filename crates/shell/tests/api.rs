@@ -1,0 +1,109 @@
+//! The public API the sandbox and the terminal use.
+
+mod common;
+
+use kubeniwa_shell::{is_complete, Shell, Vfs};
+
+#[test]
+fn completeness_decides_when_the_terminal_asks_for_more() {
+    let complete = [
+        "echo hi",
+        "",
+        "echo 'a' \"b\"",
+        "if true; then echo; fi",
+        "cat <<EOF\nbody\nEOF",
+        "for i in 1 2; do echo $i; done",
+        "f() { echo; }",
+        "echo $(echo x)",
+        "echo $((1+2))",
+        "case x in a) ;; esac",
+        "fi",
+        "echo )",
+        "echo \\\\",
+        "[[ a == b ]]",
+        "# just a comment",
+    ];
+    let incomplete = [
+        "echo 'open",
+        "echo \"open",
+        "cat <<EOF\nbody",
+        "cat <<EOF",
+        "if true; then echo",
+        "if true",
+        "for i in 1 2; do",
+        "while true; do echo",
+        "echo a |",
+        "echo a &&",
+        "echo a ||",
+        "echo a \\",
+        "f() {",
+        "{ echo",
+        "( echo",
+        "echo $(echo",
+        "echo `echo",
+        "echo ${x",
+        "case x in",
+        "case x in a)",
+        "[[ a ==",
+    ];
+    for s in complete {
+        assert!(is_complete(s), "should be complete: {s:?}");
+    }
+    for s in incomplete {
+        assert!(!is_complete(s), "should be incomplete: {s:?}");
+    }
+}
+
+#[test]
+fn a_new_shell_is_at_home_with_a_sane_environment() {
+    let shell = Shell::new(Vfs::new(), "/home/learner");
+    assert_eq!(shell.cwd(), "/home/learner");
+    assert!(shell.vfs().is_dir("/home/learner"));
+    let env = shell.env();
+    assert_eq!(env.get("HOME").map(String::as_str), Some("/home/learner"));
+    assert_eq!(env.get("USER").map(String::as_str), Some("learner"));
+    assert_eq!(env.get("PWD").map(String::as_str), Some("/home/learner"));
+    assert!(env.get("PATH").is_some_and(|p| p.contains("/usr/bin")));
+}
+
+#[test]
+fn stdout_and_stderr_interleave_in_write_order() {
+    let mut shell = common::new_shell();
+    let out = shell.run(&mut common::TestHost, "echo 1; ls nope; echo 2 >&2; echo 3");
+    assert_eq!(out.text, "1\nls: cannot access 'nope': No such file or directory\n2\n3\n");
+    assert_eq!(out.status, 0);
+}
+
+#[test]
+fn state_persists_between_runs_and_the_sandbox_can_set_it() {
+    let mut shell = common::new_shell();
+    let mut host = common::TestHost;
+    shell.set_var("KUBECONFIG", "/home/learner/.kube/config");
+    shell.vfs_mut().write_creating_dirs("/home/learner/notes/pod.yaml", b"kind: Pod\n".to_vec()).unwrap();
+    shell.run(&mut host, "cd notes; X=1; alias k=kubectl");
+    assert_eq!(shell.cwd(), "/home/learner/notes");
+    let out = shell.run(&mut host, "cat pod.yaml; echo $X; k get -f pod.yaml; showenv KUBECONFIG");
+    assert_eq!(
+        out.text,
+        "kind: Pod\n1\nkubectl [get] [-f] [pod.yaml]\nKUBECONFIG=/home/learner/.kube/config cwd=/home/learner/notes\n"
+    );
+    assert_eq!(shell.history(), ["cd notes; X=1; alias k=kubectl", "cat pod.yaml; echo $X; k get -f pod.yaml; showenv KUBECONFIG"]);
+}
+
+#[test]
+fn the_step_budget_is_configurable() {
+    let mut shell = common::new_shell();
+    shell.set_step_budget(50);
+    let out = shell.run(&mut common::TestHost, "for i in $(seq 100); do :; done; echo unreachable");
+    assert_eq!(out.text, "bash: step budget exceeded (50 steps); command stopped\n");
+    assert_eq!(out.status, 130);
+    // The budget is per run: the next command starts afresh.
+    let out = shell.run(&mut common::TestHost, "echo fine");
+    assert_eq!(out.text, "fine\n");
+}
+
+#[test]
+fn clear_emits_the_terminal_escape() {
+    let mut shell = common::new_shell();
+    assert_eq!(shell.run(&mut common::TestHost, "clear").text, "\x1b[H\x1b[2J");
+}

@@ -823,3 +823,44 @@ fn go_yaml_accepts() {
 fn compact_sequence_after_key_differs() {
     check_parse("a: - b\n", expect!["error: error converting YAML to JSON: yaml: line 1: block sequence entries are not allowed in this context"]);
 }
+
+#[test]
+fn flow_collections_ignore_indentation_like_libyaml() {
+    let cases = [
+        "args: [\n  \"--foo\",\n]\n",
+        "a: [1,\n2]\n",
+        "a:\n  b: {x: 1,\ny: 2}\n",
+        "command: [\"sh\", \"-c\",\n  \"echo hi\"]\n",
+        "a: &x.y 1\n",
+        "a: @x\n",
+        "a: `x`\n",
+    ];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|c| match parse_documents(c) {
+            Ok(v) => serde_json::to_string(&v).unwrap(),
+            Err(e) => format!("ERR {e}"),
+        })
+        .collect();
+    expect![[r#"
+        [{"args":["--foo"]}]
+        [{"a":[1,2]}]
+        [{"a":{"b":{"true":2,"x":1}}}]
+        [{"command":["sh","-c","echo hi"]}]
+        [{"a":1}]
+        ERR error converting YAML to JSON: yaml: line 1: found character that cannot start any token
+        ERR error converting YAML to JSON: yaml: line 1: found character that cannot start any token"#]].assert_eq(&out.join("\n"));
+}
+
+#[test]
+fn nesting_just_under_the_limit_works_everywhere() {
+    let depth = ParseLimits::default().max_depth as usize - 1;
+    let text = format!("{}1{}\n", "[".repeat(depth), "]".repeat(depth));
+    let docs = parse_documents(&text).unwrap();
+    let yaml = to_string(&docs[0]);
+    assert_eq!(parse_documents(&yaml).unwrap(), docs);
+    let json = crate::json::to_string_pretty(&docs[0]);
+    assert!(json.ends_with("]\n"));
+    let jp = crate::jsonpath::print_jsonpath("{..[0]}", &docs[0]);
+    assert!(jp.is_ok());
+}

@@ -17,12 +17,13 @@ pub(crate) fn eval(expr: &str, vars: &mut dyn Vars) -> Result<i64, String> {
 }
 
 fn eval_depth(expr: &str, vars: &mut dyn Vars, depth: u32) -> Result<i64, String> {
-    let expr = expr.trim();
+    // bash trims the front of the expression but shows the rest as written.
+    let expr = expr.trim_start();
     let toks = lex(expr)?;
     if toks.is_empty() {
         return Ok(0);
     }
-    let mut p = P { toks, pos: 0, vars, skip: 0, depth, expr: expr.trim().to_string() };
+    let mut p = P { toks, pos: 0, vars, skip: 0, depth, expr: expr.to_string() };
     let v = p.expr_bp(0, 0)?;
     if p.pos < p.toks.len() {
         return Err(p.syntax("syntax error in expression"));
@@ -60,7 +61,7 @@ fn lex(s: &str) -> Result<Vec<(T, usize)>, String> {
             let text: String = chars[start..i].iter().collect();
             let n = parse_number(&text).ok_or_else(|| {
                 let rest: String = chars[start..].iter().collect();
-                format!("{}: value too great for base (error token is \"{}\")", s.trim(), rest.trim())
+                format!("{s}: value too great for base (error token is \"{rest}\")")
             })?;
             out.push((T::Num(n), start));
             continue;
@@ -81,7 +82,7 @@ fn lex(s: &str) -> Result<Vec<(T, usize)>, String> {
             }
         }
         let rest: String = chars[i..].iter().collect();
-        return Err(format!("{}: syntax error: invalid arithmetic operator (error token is \"{}\")", s.trim(), rest.trim()));
+        return Err(format!("{s}: syntax error: invalid arithmetic operator (error token is \"{rest}\")"));
     }
     Ok(out)
 }
@@ -167,7 +168,7 @@ impl P<'_> {
 
     fn error_token(&self) -> String {
         match self.toks.get(self.pos) {
-            Some((_, at)) => self.expr.chars().skip(*at).collect::<String>().trim().to_string(),
+            Some((_, at)) => self.expr.chars().skip(*at).collect::<String>(),
             None => String::new(),
         }
     }
@@ -306,7 +307,7 @@ impl P<'_> {
 
     fn last_token_text(&self) -> String {
         match self.toks.get(self.pos.saturating_sub(1)) {
-            Some((_, at)) => self.expr.chars().skip(*at).collect::<String>().trim().to_string(),
+            Some((_, at)) => self.expr.chars().skip(*at).collect::<String>(),
             None => String::new(),
         }
     }

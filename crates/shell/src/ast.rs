@@ -138,6 +138,8 @@ pub(crate) enum Part {
     Param(Box<Param>),
     Command(Box<List>),
     Arith(Box<Word>),
+    /// `<(list)`: the list's output, readable as a file.
+    ProcSubst(Box<List>),
 }
 
 #[derive(Debug, Clone)]

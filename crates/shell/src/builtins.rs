@@ -7,7 +7,7 @@ use crate::{programs, Host};
 
 /// Names `type` calls shell builtins.
 pub(crate) const BUILTINS: &[&str] = &[
-    ".", ":", "[", "alias", "bash", "break", "builtin", "cd", "command", "continue", "declare", "echo", "eval", "exec", "exit",
+    ".", ":", "[", "alias", "bash", "break", "builtin", "cd", "command", "compgen", "complete", "continue", "declare", "echo", "eval", "exec", "exit",
     "export", "false", "hash", "help", "history", "jobs", "let", "local", "logout", "printf", "pwd", "read", "readonly",
     "return", "set", "shift", "shopt", "source", "test", "time", "trap", "true", "type", "typeset", "umask", "unalias",
     "unset", "wait",
@@ -246,7 +246,23 @@ impl Shell {
             "env" | "printenv" => self.env_builtin(host, &argv[0], args),
             "xargs" => self.xargs(host, args),
             "bash" | "sh" => self.bash(host, args),
-            "trap" | "shopt" | "hash" | "wait" | "ulimit" | "disown" | "set-title" => Ok(0),
+            // Accepted and ignored: no signals, jobs, completion or limits in this shell.
+            "trap" | "shopt" | "hash" | "wait" | "ulimit" | "disown" | "complete" | "compgen" | "compopt" => Ok(0),
+            // The learner is the only user; `sudo cmd` runs `cmd`.
+            "sudo" => {
+                let rest: Vec<String> = args.iter().skip_while(|a| a.starts_with('-')).cloned().collect();
+                if rest.is_empty() {
+                    self.print_err("usage: sudo command\n");
+                    return Some(Ok(1));
+                }
+                let user = self.env.insert("USER".to_string(), "root".to_string());
+                let r = self.run_argv(host, &rest, false);
+                match user {
+                    Some(u) => self.env.insert("USER".to_string(), u),
+                    None => self.env.remove("USER"),
+                };
+                r
+            }
             "jobs" => Ok(0),
             "umask" => {
                 if args.is_empty() {
@@ -614,7 +630,7 @@ impl Shell {
             let p = self.resolve(name);
             return self.vfs.is_file(&p).then(|| name.to_string());
         }
-        if programs::NAMES.contains(&name) || matches!(name, "env" | "printenv" | "xargs" | "bash" | "sh" | "which") {
+        if programs::NAMES.contains(&name) || matches!(name, "env" | "printenv" | "xargs" | "bash" | "sh" | "which" | "sudo") {
             let dir = if matches!(name, "bash" | "sh") { "/bin" } else { "/usr/bin" };
             return Some(format!("{dir}/{name}"));
         }

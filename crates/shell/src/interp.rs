@@ -200,6 +200,8 @@ pub struct Shell {
     random: u32,
     /// Where the stack was when `run` started (see [`STACK_BUDGET`]).
     stack_base: usize,
+    /// Files made for `<(...)` during this run.
+    proc_files: Vec<String>,
     /// `$0`: `bash`, or the script's name.
     pub(crate) arg0: String,
     /// Inside `source`, where `return` is allowed outside functions.
@@ -256,6 +258,7 @@ impl Shell {
             in_source: false,
             arg0: "bash".to_string(),
             stack_base: 0,
+            proc_files: Vec::new(),
         }
     }
 
@@ -314,6 +317,10 @@ impl Shell {
         self.alias_stack.clear();
         let status = self.run_source(host, source, false);
         self.status = status;
+        for path in std::mem::take(&mut self.proc_files) {
+            let _ = self.vfs.remove(&path);
+        }
+        let _ = self.vfs.remove("/dev/fd");
         let text = String::from_utf8_lossy(&self.out.terminal).into_owned();
         self.out = Outputs::default();
         Outcome { text, status }
@@ -1195,6 +1202,10 @@ impl Shell {
                     let ifs = self.ifs();
                     acc.push_expansion(&text, quoted, &ifs);
                 }
+                Part::ProcSubst(list) => {
+                    let path = self.proc_subst(host, list)?;
+                    acc.push_quoted(&path);
+                }
                 Part::Arith(word) => {
                     let v = self.arith_word(host, word)?;
                     let ifs = self.ifs();
@@ -1227,6 +1238,25 @@ impl Shell {
             text.pop();
         }
         Ok(text)
+    }
+
+    /// Runs `<(list)` and returns a path under `/dev/fd` holding its output; the files
+    /// are removed when the run ends.
+    fn proc_subst(&mut self, host: &mut dyn Host, list: &List) -> Result<String, Ctl> {
+        let chan = self.out.open();
+        let saved_fds = self.fds;
+        self.fds.out = Target::Chan(chan);
+        let saved_stdin = std::mem::take(&mut self.stdin);
+        let r = self.subshell(|sh| sh.exec_list(host, list));
+        self.stdin = saved_stdin;
+        self.fds = saved_fds;
+        let data = self.out.take(chan);
+        r?;
+        let path = format!("/dev/fd/{}", 63 - self.proc_files.len().min(50));
+        let _ = self.vfs.create_dir_all("/dev/fd");
+        let _ = self.vfs.write(&path, data);
+        self.proc_files.push(path.clone());
+        Ok(path)
     }
 
     /// The value of a special or named parameter; `None` when unset.
@@ -1502,7 +1532,7 @@ impl Shell {
                 other => {
                     let w = Word { parts: vec![other.clone()], raw: String::new() };
                     let s = self.expand_string(host, &w)?;
-                    if matches!(other, Part::Param(_) | Part::Command(_) | Part::Arith(_)) {
+                    if matches!(other, Part::Param(_) | Part::Command(_) | Part::Arith(_) | Part::ProcSubst(_)) {
                         out.push_str(&s);
                     } else {
                         out.push_str(&regex::escape(&s));

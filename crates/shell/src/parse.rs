@@ -273,6 +273,9 @@ impl Parser {
                 }
             }
         }
+        if self.at_proc_subst() {
+            return Ok(Tok::Word(self.read_word()?));
+        }
         for (text, op) in OPS {
             if self.starts_with(text) {
                 self.pos += text.chars().count();
@@ -285,13 +288,17 @@ impl Parser {
         Ok(Tok::Word(self.read_word()?))
     }
 
+    fn at_proc_subst(&self) -> bool {
+        self.ch(0) == Some('<') && self.ch(1) == Some('(')
+    }
+
     fn is_meta(c: char) -> bool {
         matches!(c, ' ' | '\t' | '\r' | '\n' | ';' | '&' | '|' | '(' | ')' | '<' | '>')
     }
 
     fn read_word(&mut self) -> PResult<Word> {
         let start = self.pos;
-        let parts = self.read_parts(Mode::Unquoted, &|p: &Parser| p.ch(0).is_none_or(Parser::is_meta))?;
+        let parts = self.read_parts(Mode::Unquoted, &|p: &Parser| p.ch(0).is_none_or(Parser::is_meta) && !p.at_proc_subst())?;
         let raw: String = self.chars[start..self.pos].iter().collect();
         Ok(Word { parts, raw })
     }
@@ -380,6 +387,17 @@ impl Parser {
                 '`' => {
                     flush(&mut parts, &mut lit);
                     parts.push(self.read_backquote()?);
+                }
+                '<' if mode == Mode::Unquoted && self.at_proc_subst() => {
+                    flush(&mut parts, &mut lit);
+                    self.pos += 2;
+                    self.enter()?;
+                    let part = self.read_command_subst();
+                    self.depth -= 1;
+                    match part? {
+                        Part::Command(list) => parts.push(Part::ProcSubst(list)),
+                        other => parts.push(other),
+                    }
                 }
                 c => {
                     lit.push(c);

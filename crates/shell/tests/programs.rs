@@ -760,3 +760,66 @@ $ env -i A=1 env
         "#]],
     );
 }
+#[test]
+fn grep_context() {
+    check(
+        r#"
+$ printf 'a\nb\nmatch1\nc\nd\ne\nf\nmatch2\ng\n' > ctx.txt
+$ grep -A1 match ctx.txt
+$ grep -B2 -n match ctx.txt
+$ grep -C1 match ctx.txt
+"#,
+        expect![[r#"
+            $ printf 'a\nb\nmatch1\nc\nd\ne\nf\nmatch2\ng\n' > ctx.txt
+            $ grep -A1 match ctx.txt
+            match1
+            c
+            --
+            match2
+            g
+            $ grep -B2 -n match ctx.txt
+            1-a
+            2-b
+            3:match1
+            --
+            6-e
+            7-f
+            8:match2
+            $ grep -C1 match ctx.txt
+            b
+            match1
+            c
+            --
+            f
+            match2
+            g
+        "#]],
+    );
+}
+
+#[test]
+fn system_information() {
+    check(
+        r#"
+$ whoami
+$ hostname
+$ uname; uname -a; uname -sm
+$ sudo whoami
+$ type sudo
+"#,
+        expect![[r#"
+            $ whoami
+            learner
+            $ hostname
+            kubeniwa
+            $ uname; uname -a; uname -sm
+            Linux
+            Linux kubeniwa 6.8.0-kubeniwa #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux
+            Linux x86_64
+            $ sudo whoami
+            root
+            $ type sudo
+            sudo is /usr/bin/sudo
+        "#]],
+    );
+}

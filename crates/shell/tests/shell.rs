@@ -130,7 +130,7 @@ $ x=$(false); echo $?
             bash: 1/0: division by 0 (error token is "0")
             [exit 1]
             $ echo $(( 1 + ))
-            bash: 1 +: syntax error: operand expected (error token is "+")
+            bash: 1 + : syntax error: operand expected (error token is "+ ")
             [exit 1]
             $ n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n
             3
@@ -400,7 +400,7 @@ $ type greet
             $ fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(( $1 - 1 ))) )); fi; }; fact 5
             120
             $ loop() { loop; }; loop
-            bash: loop: maximum function nesting level exceeded (50)
+            bash: maximum nesting level exceeded (100); command stopped
             [exit 1]
             $ echo survived
             survived
@@ -770,8 +770,299 @@ $ f() { echo $(f); }; f
             bash: word too large (16 MiB limit)
             [exit 1]
             $ f() { echo $(f); }; f
-            bash: f: maximum function nesting level exceeded (50)
+            bash: maximum nesting level exceeded (100); command stopped
             [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn process_substitution_and_completion_setup() {
+    check(
+        r#"
+$ cat <(echo from a subshell)
+$ wc -l <(printf 'a\nb\n')
+$ source <(echo 'COMPLETED=yes; complete -o default -F __start_kubectl k')
+$ echo $COMPLETED
+$ ls /dev
+"#,
+        expect![[r#"
+            $ cat <(echo from a subshell)
+            from a subshell
+            $ wc -l <(printf 'a\nb\n')
+            2 /dev/fd/63
+            $ source <(echo 'COMPLETED=yes; complete -o default -F __start_kubectl k')
+            $ echo $COMPLETED
+            yes
+            $ ls /dev
+            null
+        "#]],
+    );
+}
+
+/// Cases compared line by line with GNU bash 5 (only the home directory differs).
+#[test]
+fn bash_compatibility() {
+    check(
+        r#"
+$ x="a  b   c"; echo $x; echo "$x"
+$ x="  lead trail  "; for w in $x; do echo "[$w]"; done
+$ set -- "a b" c; echo "$@"; echo "$*"; echo $#; f() { echo $#; }; f "$@"; f $@; f "$*"
+$ empty=""; f() { echo $#; }; f $empty; f "$empty"; f $empty x
+$ echo "${#}" "${1}" "${@:2}"
+$ a=1; a+=2; echo $a
+$ echo ${x:-"quoted default"} "${x:-also}"
+$ unset u; echo ${u:-$HOME} ${u:+alt} "${u-}"
+$ s="path/to/file.tar.gz"; echo ${s##*/} ${s%/*} ${s#*/} ${s%%/*} ${s/to/TO} ${s//t/T}
+$ v=abcdef; echo ${v:2} ${v:2:2} ${v: -3} ${v:1:-1} ${#v}
+$ echo $((3 + 4 * 2)) $((-5 / 2)) $((7 % -3)) $((1 << 4)) $((0xff)) $((010)) $((2#101))
+$ x=5; ((x += 3)); echo $x; ((x++)); echo $x; echo $((x--)) $x
+$ echo $(( 3 > 2 && 2 > 1 )) $(( 1 || 0 )) $(( !0 )) $(( ~0 ))
+$ case abc in a*) echo starts-a;; esac; case "x y" in "x y") echo quoted;; esac; case 5 in [0-9]) echo digit;; esac
+$ case foo in bar|foo) echo alt;; *) echo default;; esac
+$ for x in 1 2 3; do echo -n "$x "; done; echo
+$ for f in; do echo never; done; echo empty-list
+$ i=0; while (( i < 3 )); do echo $i; ((i++)); done
+$ f() { local x=1; g; echo "f:$x"; }; g() { x=2; }; x=0; f; echo "global:$x"
+$ f() { echo "args: $*"; shift; echo "after shift: $*"; }; f a b c
+$ f() { return 7; }; f; echo $?
+$ out=$(echo hi; echo there); echo "$out"
+$ echo "$(echo "inner \"quoted\"")"
+$ echo `echo \`echo deep\``
+$ echo $(echo a b) "$(echo a b)"
+$ cat <<EOF | tr a-z A-Z
+> piped $((1+1))
+> EOF
+$ cat <<"END"
+> $not expanded `nor this`
+> END
+$ x=1; cat <<EOF
+> \$x is $x and \\ stays
+> EOF
+$ echo a; echo b >&2; echo c
+$ { echo out; echo err >&2; } 2>/dev/null
+$ { echo out; echo err >&2; } > /dev/null
+$ echo hello > f1; cat f1 f1 > f2; wc -l < f2
+$ echo first > f3; echo second >> f3; cat f3
+$ (echo sub; exit 3); echo "status $?"
+$ false || { echo recovered; }
+$ true && false || echo chain
+$ ! true; echo $?
+$ echo $?; false; echo $?
+$ [ -n "$HOME" ] && [ -d "$HOME" ] && echo home-ok
+$ [ 1 -eq 1 -a 2 -eq 2 ] && echo both
+$ [ "" ] || echo empty-false; [ x ] && echo x-true
+$ test -z "" && echo z
+$ [ 5 -gt 3 ]; echo $?; [ 3 -gt 5 ]; echo $?
+$ [[ abc == a?c ]] && echo q; [[ abc == "a?c" ]] || echo literal
+$ [[ -n $unset_var ]] || echo unset-empty
+$ [[ x =~ ^[xy]$ ]] && echo re
+$ printf '%s\n' "${PWD##*/}"
+$ echo ~/.kube
+$ cd /tmp && pwd && cd - >/dev/null && pwd
+$ cd; pwd
+$ mkdir -p d/e; cd d/e; pwd; cd ../..; pwd
+$ read -r line <<< 'a\b c'; echo "$line"
+$ read line <<< 'a\b c'; echo "$line"
+$ printf 'x y z\n' | { read a b; echo "a=$a b=$b"; }
+$ echo one two | { read first rest; echo "$rest"; }
+$ IFS=, ; set -- $(echo "a,b,c"); echo $#; IFS=' '
+$ x=$(printf 'no-newline'); echo "[$x]"
+$ echo -e "a\nb" | while read l; do echo "line:$l"; done
+$ seq 1 3 | tr '\n' ' '; echo
+$ echo abc | sed 's/b/[&]/'
+$ echo 'key=value' | cut -d= -f2
+$ printf '%s\n' c a b | sort | tr '\n' ,; echo
+$ echo "a b c" | awk '{print $NF, NF}'
+$ type echo printf
+$ f() { echo in-f; }; type -t f; unset -f f; type f
+$ alias ll='ls -l'; alias ll; unalias ll
+$ echo $(( 10 / 0 )) ; echo after
+$ echo ${x:?}
+$ a=(1 2 3)
+$ echo done
+"#,
+        expect![[r#"
+            $ x="a  b   c"; echo $x; echo "$x"
+            a b c
+            a  b   c
+            $ x="  lead trail  "; for w in $x; do echo "[$w]"; done
+            [lead]
+            [trail]
+            $ set -- "a b" c; echo "$@"; echo "$*"; echo $#; f() { echo $#; }; f "$@"; f $@; f "$*"
+            a b c
+            a b c
+            2
+            2
+            3
+            1
+            $ empty=""; f() { echo $#; }; f $empty; f "$empty"; f $empty x
+            0
+            1
+            1
+            $ echo "${#}" "${1}" "${@:2}"
+            2 a b c
+            $ a=1; a+=2; echo $a
+            12
+            $ echo ${x:-"quoted default"} "${x:-also}"
+            lead trail   lead trail  
+            $ unset u; echo ${u:-$HOME} ${u:+alt} "${u-}"
+            /home/learner 
+            $ s="path/to/file.tar.gz"; echo ${s##*/} ${s%/*} ${s#*/} ${s%%/*} ${s/to/TO} ${s//t/T}
+            file.tar.gz path/to to/file.tar.gz path path/TO/file.tar.gz paTh/To/file.Tar.gz
+            $ v=abcdef; echo ${v:2} ${v:2:2} ${v: -3} ${v:1:-1} ${#v}
+            cdef cd def bcde 6
+            $ echo $((3 + 4 * 2)) $((-5 / 2)) $((7 % -3)) $((1 << 4)) $((0xff)) $((010)) $((2#101))
+            11 -2 1 16 255 8 5
+            $ x=5; ((x += 3)); echo $x; ((x++)); echo $x; echo $((x--)) $x
+            8
+            9
+            9 8
+            $ echo $(( 3 > 2 && 2 > 1 )) $(( 1 || 0 )) $(( !0 )) $(( ~0 ))
+            1 1 1 -1
+            $ case abc in a*) echo starts-a;; esac; case "x y" in "x y") echo quoted;; esac; case 5 in [0-9]) echo digit;; esac
+            starts-a
+            quoted
+            digit
+            $ case foo in bar|foo) echo alt;; *) echo default;; esac
+            alt
+            $ for x in 1 2 3; do echo -n "$x "; done; echo
+            1 2 3 
+            $ for f in; do echo never; done; echo empty-list
+            empty-list
+            $ i=0; while (( i < 3 )); do echo $i; ((i++)); done
+            0
+            1
+            2
+            $ f() { local x=1; g; echo "f:$x"; }; g() { x=2; }; x=0; f; echo "global:$x"
+            f:2
+            global:0
+            $ f() { echo "args: $*"; shift; echo "after shift: $*"; }; f a b c
+            args: a b c
+            after shift: b c
+            $ f() { return 7; }; f; echo $?
+            7
+            $ out=$(echo hi; echo there); echo "$out"
+            hi
+            there
+            $ echo "$(echo "inner \"quoted\"")"
+            inner "quoted"
+            $ echo `echo \`echo deep\``
+            deep
+            $ echo $(echo a b) "$(echo a b)"
+            a b a b
+            $ cat <<EOF | tr a-z A-Z
+            > piped $((1+1))
+            > EOF
+            PIPED 2
+            $ cat <<"END"
+            > $not expanded `nor this`
+            > END
+            $not expanded `nor this`
+            $ x=1; cat <<EOF
+            > \$x is $x and \\ stays
+            > EOF
+            $x is 1 and \ stays
+            $ echo a; echo b >&2; echo c
+            a
+            b
+            c
+            $ { echo out; echo err >&2; } 2>/dev/null
+            out
+            $ { echo out; echo err >&2; } > /dev/null
+            err
+            $ echo hello > f1; cat f1 f1 > f2; wc -l < f2
+            2
+            $ echo first > f3; echo second >> f3; cat f3
+            first
+            second
+            $ (echo sub; exit 3); echo "status $?"
+            sub
+            status 3
+            $ false || { echo recovered; }
+            recovered
+            $ true && false || echo chain
+            chain
+            $ ! true; echo $?
+            1
+            $ echo $?; false; echo $?
+            0
+            1
+            $ [ -n "$HOME" ] && [ -d "$HOME" ] && echo home-ok
+            home-ok
+            $ [ 1 -eq 1 -a 2 -eq 2 ] && echo both
+            both
+            $ [ "" ] || echo empty-false; [ x ] && echo x-true
+            empty-false
+            x-true
+            $ test -z "" && echo z
+            z
+            $ [ 5 -gt 3 ]; echo $?; [ 3 -gt 5 ]; echo $?
+            0
+            1
+            $ [[ abc == a?c ]] && echo q; [[ abc == "a?c" ]] || echo literal
+            q
+            literal
+            $ [[ -n $unset_var ]] || echo unset-empty
+            unset-empty
+            $ [[ x =~ ^[xy]$ ]] && echo re
+            re
+            $ printf '%s\n' "${PWD##*/}"
+            learner
+            $ echo ~/.kube
+            /home/learner/.kube
+            $ cd /tmp && pwd && cd - >/dev/null && pwd
+            /tmp
+            /home/learner
+            $ cd; pwd
+            /home/learner
+            $ mkdir -p d/e; cd d/e; pwd; cd ../..; pwd
+            /home/learner/d/e
+            /home/learner
+            $ read -r line <<< 'a\b c'; echo "$line"
+            a\b c
+            $ read line <<< 'a\b c'; echo "$line"
+            ab c
+            $ printf 'x y z\n' | { read a b; echo "a=$a b=$b"; }
+            a=x b=y z
+            $ echo one two | { read first rest; echo "$rest"; }
+            two
+            $ IFS=, ; set -- $(echo "a,b,c"); echo $#; IFS=' '
+            3
+            $ x=$(printf 'no-newline'); echo "[$x]"
+            [no-newline]
+            $ echo -e "a\nb" | while read l; do echo "line:$l"; done
+            line:a
+            line:b
+            $ seq 1 3 | tr '\n' ' '; echo
+            1 2 3 
+            $ echo abc | sed 's/b/[&]/'
+            a[b]c
+            $ echo 'key=value' | cut -d= -f2
+            value
+            $ printf '%s\n' c a b | sort | tr '\n' ,; echo
+            a,b,c,
+            $ echo "a b c" | awk '{print $NF, NF}'
+            c 3
+            $ type echo printf
+            echo is a shell builtin
+            printf is a shell builtin
+            $ f() { echo in-f; }; type -t f; unset -f f; type f
+            function
+            bash: type: f: not found
+            [exit 1]
+            $ alias ll='ls -l'; alias ll; unalias ll
+            alias ll='ls -l'
+            $ echo $(( 10 / 0 )) ; echo after
+            bash: 10 / 0 : division by 0 (error token is "0 ")
+            [exit 1]
+            $ echo ${x:?}
+            no-newline
+            $ a=(1 2 3)
+            bash: syntax error near unexpected token `('
+            [exit 2]
+            $ echo done
+            done
         "#]],
     );
 }

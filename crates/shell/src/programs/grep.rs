@@ -129,18 +129,26 @@ pub(crate) fn grep(ctx: &mut Ctx) -> i32 {
         };
         let text = String::from_utf8_lossy(&data);
         let mut count = 0usize;
-        let prefix = |n: usize| -> String {
+        let prefix_sep = |n: usize, sep: char| -> String {
             let mut p = String::new();
             if show_names {
                 p.push_str(&shown);
-                p.push(':');
+                p.push(sep);
             }
             if opts.has('n') {
                 p.push_str(&n.to_string());
-                p.push(':');
+                p.push(sep);
             }
             p
         };
+        let prefix = |n: usize| prefix_sep(n, ':');
+        let context = !(opts.has('o') || opts.has('c') || opts.has('l') || opts.has('L'));
+        let after = if context { opts.value('A').or(opts.value('C')).and_then(|n| n.parse::<usize>().ok()).unwrap_or(0) } else { 0 };
+        let before = if context { opts.value('B').or(opts.value('C')).and_then(|n| n.parse::<usize>().ok()).unwrap_or(0) } else { 0 };
+        let mut next_unprinted = 0usize;
+        let mut printed_any = false;
+
+        let mut after_left = 0usize;
         let all_lines: Vec<&str> = {
             let mut v: Vec<&str> = text.split('\n').collect();
             if v.last() == Some(&"") {
@@ -149,12 +157,34 @@ pub(crate) fn grep(ctx: &mut Ctx) -> i32 {
             v
         };
         for (i, line) in all_lines.iter().enumerate() {
-            if max.is_some_and(|m| count >= m) {
+            if max.is_some_and(|m| count >= m) && after_left == 0 {
                 break;
             }
-            let matched = re.is_match(line) != opts.has('v');
+            let matched = re.is_match(line) != opts.has('v') && !max.is_some_and(|m| count >= m);
             if !matched {
+                if after_left > 0 {
+                    after_left -= 1;
+                    out.push_str(&prefix_sep(i + 1, '-'));
+                    out.push_str(line);
+                    out.push('\n');
+                    next_unprinted = i + 1;
+                }
                 continue;
+            }
+            if after > 0 || before > 0 {
+                let from = i.saturating_sub(before).max(next_unprinted);
+                // A `--` line separates groups of context that are not adjacent.
+                if printed_any && from > next_unprinted {
+                    out.push_str("--\n");
+                }
+                for (k, l) in all_lines.iter().enumerate().take(i).skip(from) {
+                    out.push_str(&prefix_sep(k + 1, '-'));
+                    out.push_str(l);
+                    out.push('\n');
+                }
+                next_unprinted = i + 1;
+                after_left = after;
+                printed_any = true;
             }
             count += 1;
             any = true;

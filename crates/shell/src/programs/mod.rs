@@ -46,6 +46,9 @@ pub(crate) fn lookup(name: &str) -> Option<Program> {
         "true" | ":" => |_| 0,
         "false" => |_| 1,
         "clear" => text::clear,
+        "whoami" => text::whoami,
+        "hostname" => text::hostname,
+        "uname" => text::uname,
         "basename" => fs::basename,
         "dirname" => fs::dirname,
         "ls" => fs::ls,
@@ -70,7 +73,7 @@ pub(crate) fn lookup(name: &str) -> Option<Program> {
 pub(crate) const NAMES: &[&str] = &[
     "awk", "base64", "basename", "cat", "chmod", "clear", "cp", "cut", "dirname", "echo", "egrep", "false", "fgrep", "find",
     "gawk", "grep", "head", "less", "ls", "mawk", "mkdir", "more", "mv", "printf", "realpath", "rev", "rm", "rmdir", "sed",
-    "seq", "sort", "tac", "tail", "tee", "test", "touch", "tr", "true", "uniq", "wc",
+    "seq", "sort", "tac", "tail", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "whoami", "hostname",
 ];
 
 impl Ctx<'_, '_> {

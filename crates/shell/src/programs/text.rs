@@ -1331,3 +1331,38 @@ pub(crate) fn clear(ctx: &mut Ctx) -> i32 {
     ctx.out("\x1b[H\x1b[2J");
     0
 }
+
+pub(crate) fn whoami(ctx: &mut Ctx) -> i32 {
+    let user = ctx.io.env.get("USER").cloned().unwrap_or_else(|| "root".to_string());
+    ctx.out(format!("{user}\n"));
+    0
+}
+
+pub(crate) fn hostname(ctx: &mut Ctx) -> i32 {
+    let host = ctx.io.env.get("HOSTNAME").cloned().unwrap_or_else(|| "kubeniwa".to_string());
+    ctx.out(format!("{host}\n"));
+    0
+}
+
+/// A plausible Linux `uname`: the sandbox looks like an x86_64 Ubuntu machine.
+pub(crate) fn uname(ctx: &mut Ctx) -> i32 {
+    let host = ctx.io.env.get("HOSTNAME").cloned().unwrap_or_else(|| "kubeniwa".to_string());
+    let flags: String = ctx.args.iter().filter_map(|a| a.strip_prefix('-')).collect();
+    let fields = [
+        ('s', "Linux".to_string()),
+        ('n', host),
+        ('r', "6.8.0-kubeniwa".to_string()),
+        ('v', "#1 SMP PREEMPT_DYNAMIC".to_string()),
+        ('m', "x86_64".to_string()),
+        ('o', "GNU/Linux".to_string()),
+    ];
+    let picked: Vec<String> = if flags.contains('a') {
+        fields.iter().map(|(_, v)| v.clone()).collect()
+    } else if flags.is_empty() {
+        vec!["Linux".to_string()]
+    } else {
+        fields.iter().filter(|(c, _)| flags.contains(*c)).map(|(_, v)| v.clone()).collect()
+    };
+    ctx.out(format!("{}\n", picked.join(" ")));
+    0
+}

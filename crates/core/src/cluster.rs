@@ -143,16 +143,21 @@ impl Cluster {
     }
 
     /// Objects of one resource (`pods`), in one namespace or all (`None`), by key order.
+    /// Keys sort by (resource, namespace, name), so this is a range scan.
     pub fn list(&self, resource: &str, namespace: Option<&str>) -> Vec<&Value> {
-        self.objects
-            .iter()
-            .filter(|(k, _)| k.resource == resource && namespace.is_none_or(|ns| k.namespace == ns))
-            .map(|(_, v)| v)
-            .collect()
+        self.range(resource, namespace).map(|(_, v)| v).collect()
     }
 
     pub(crate) fn list_keys(&self, resource: &str) -> Vec<ObjKey> {
-        self.objects.keys().filter(|k| k.resource == resource).cloned().collect()
+        self.range(resource, None).map(|(k, _)| k.clone()).collect()
+    }
+
+    fn range(&self, resource: &str, namespace: Option<&str>) -> impl Iterator<Item = (&ObjKey, &Value)> + '_ {
+        let start = ObjKey { resource: resource.to_string(), namespace: namespace.unwrap_or("").to_string(), name: String::new() };
+        let (resource, namespace) = (resource.to_string(), namespace.map(String::from));
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.resource == resource && namespace.as_ref().is_none_or(|ns| k.namespace == *ns))
     }
 
     /// Stores a new object: assigns uid, resourceVersion and creationTimestamp.
@@ -210,6 +215,11 @@ impl Cluster {
             let drop = self.watch_log.len() - WATCH_LOG_LIMIT;
             self.watch_log.drain(..drop);
         }
+    }
+
+    /// Every stored object with its key, in key order.
+    pub fn objects(&self) -> impl Iterator<Item = (&ObjKey, &Value)> {
+        self.objects.iter()
     }
 
     /// Watch events after `resource_version`, in order.

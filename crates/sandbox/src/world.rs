@@ -30,6 +30,16 @@ impl World {
         }
     }
 
+    /// A kind cluster by name.
+    pub fn cluster(&self, name: &str) -> Option<&Cluster> {
+        self.clusters.get(name)
+    }
+
+    /// The simulated instant.
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
     /// The cluster whose API server listens at `server`.
     fn cluster_at(&mut self, server: &str) -> Option<&mut Cluster> {
         let port: u16 = server.rsplit(':').next()?.trim_end_matches('/').parse().ok()?;

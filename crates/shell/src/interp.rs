@@ -1108,7 +1108,8 @@ impl Shell {
     /// Expands words into fields: parameters, substitutions, splitting, globbing.
     pub(crate) fn expand_words(&mut self, host: &mut dyn Host, words: &[Word]) -> Result<Vec<String>, Ctl> {
         let mut out = Vec::new();
-        for word in words {
+        let braced: Vec<Word> = words.iter().flat_map(crate::brace::expand).collect();
+        for word in &braced {
             let mut acc = Acc::new(Mode::Split);
             self.expand_word_into(host, word, &mut acc, false)?;
             for field in acc.finish() {

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 mod arith;
 mod ast;
+mod brace;
 mod builtins;
 mod glob;
 mod interp;

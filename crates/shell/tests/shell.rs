@@ -1066,3 +1066,106 @@ $ echo done
         "#]],
     );
 }
+
+#[test]
+fn brace_expansion() {
+    check(
+        r#"
+$ echo {1..5} {a..c} {01..03} {5..1..2}
+$ echo file{1,2}.txt pre-{x,y{1,2}}-post
+$ mkdir -p app/{base,overlays/{dev,prod}}; ls app app/overlays
+$ for i in {1..3}; do echo "pod-$i"; done
+$ echo "{1..3}" '{a,b}' {single} {} a{b
+$ x=1; echo {$x,2}
+"#,
+        // FIXME: bash prints `1 2` for `{$x,2}`: braces that span an expansion are not
+        // expanded yet (only braces inside one piece of literal text are).
+        expect![[r#"
+            $ echo {1..5} {a..c} {01..03} {5..1..2}
+            1 2 3 4 5 a b c 01 02 03 5 3 1
+            $ echo file{1,2}.txt pre-{x,y{1,2}}-post
+            file1.txt file2.txt pre-x-post pre-y1-post pre-y2-post
+            $ mkdir -p app/{base,overlays/{dev,prod}}; ls app app/overlays
+            app:
+            base  overlays
+
+            app/overlays:
+            dev  prod
+            $ for i in {1..3}; do echo "pod-$i"; done
+            pod-1
+            pod-2
+            pod-3
+            $ echo "{1..3}" '{a,b}' {single} {} a{b
+            {1..3} {a,b} {single} {} a{b
+            $ x=1; echo {$x,2}
+            {1,2}
+        "#]],
+    );
+}
+
+#[test]
+fn kubernetes_note_idioms() {
+    check(
+        r#"
+$ cat <<EOF > pod.yaml
+> apiVersion: v1
+> kind: Pod
+> metadata:
+>   name: $USER-pod
+> EOF
+$ cat pod.yaml
+$ upper <<EOF | grep KIND
+> kind: Deployment
+> EOF
+$ echo "$(cat <<EOF
+> inside substitution
+> EOF
+> )"
+$ kubectl get pods -o jsonpath='{.items[*].metadata.name}'
+$ kubectl get pods -o custom-columns=NAME:.metadata.name,IP:.status.podIP --no-headers
+$ for ns in default kube-system; do kubectl get pods -n $ns; done
+$ export KUBECONFIG=$HOME/.kube/config:$HOME/other; echo $KUBECONFIG
+$ echo -n admin | base64; echo YWRtaW4= | base64 -d; echo
+$ kubectl get pods --selector=app=web,tier!=db
+$ k=kubectl; $k version --client
+"#,
+        expect![[r#"
+            $ cat <<EOF > pod.yaml
+            > apiVersion: v1
+            > kind: Pod
+            > metadata:
+            >   name: $USER-pod
+            > EOF
+            $ cat pod.yaml
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: learner-pod
+            $ upper <<EOF | grep KIND
+            > kind: Deployment
+            > EOF
+            KIND: DEPLOYMENT
+            $ echo "$(cat <<EOF
+            > inside substitution
+            > EOF
+            > )"
+            inside substitution
+            $ kubectl get pods -o jsonpath='{.items[*].metadata.name}'
+            kubectl [get] [pods] [-o] [jsonpath={.items[*].metadata.name}]
+            $ kubectl get pods -o custom-columns=NAME:.metadata.name,IP:.status.podIP --no-headers
+            kubectl [get] [pods] [-o] [custom-columns=NAME:.metadata.name,IP:.status.podIP] [--no-headers]
+            $ for ns in default kube-system; do kubectl get pods -n $ns; done
+            kubectl [get] [pods] [-n] [default]
+            kubectl [get] [pods] [-n] [kube-system]
+            $ export KUBECONFIG=$HOME/.kube/config:$HOME/other; echo $KUBECONFIG
+            /home/learner/.kube/config:/home/learner/other
+            $ echo -n admin | base64; echo YWRtaW4= | base64 -d; echo
+            YWRtaW4=
+            admin
+            $ kubectl get pods --selector=app=web,tier!=db
+            kubectl [get] [pods] [--selector=app=web,tier!=db]
+            $ k=kubectl; $k version --client
+            kubectl [version] [--client]
+        "#]],
+    );
+}

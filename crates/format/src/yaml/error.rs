@@ -112,9 +112,11 @@ pub(crate) fn classify_scan_error(err: &ScanError, text: &str, first_line: u32, 
             reported_line0 = Some(next_token_line0(text, line0).unwrap_or(eof_line0));
             ("could not find expected ':'".into(), Origin::Scanner)
         }
-        ErrorKind::BlockSequenceEntryNotAllowed | ErrorKind::BlockEntryInFlowCollection => {
+        ErrorKind::BlockSequenceEntryNotAllowed => {
             ("block sequence entries are not allowed in this context".into(), Origin::Scanner)
         }
+        // libyaml lets the parser find a '-' entry inside a flow collection.
+        ErrorKind::BlockEntryInFlowCollection => ("did not find expected node content".into(), Origin::Parser),
         ErrorKind::ExpectedBlockMappingKey => ("did not find expected key".into(), Origin::Parser),
         ErrorKind::ExpectedBlockSequenceEntry => ("did not find expected '-' indicator".into(), Origin::Parser),
         ErrorKind::ExpectedNodeContent => ("did not find expected node content".into(), Origin::Parser),

@@ -271,6 +271,17 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
                         return Err(err.into());
                     }
                 }
+                // libyaml starts a comment at any '#' between tokens, even right after a
+                // quoted scalar or a bracket; make room for it and parse again.
+                if matches!(e.kind(), granit_parser::ErrorKind::CommentNotSeparated) {
+                    if let Some(at) = e.marker().byte_offset().and_then(|p| text[p..].find('#').map(|k| p + k)) {
+                        let mut next = String::with_capacity(text.len() + 1);
+                        next.push_str(&text[..at]);
+                        next.push(' ');
+                        next.push_str(&text[at..]);
+                        return Err(Built::Retry(next));
+                    }
+                }
                 if matches!(e.kind(), granit_parser::ErrorKind::UnknownQuotedScalarEscape) {
                     if let Some((at, is_quote)) = e.marker().byte_offset().and_then(|s| first_unknown_escape(text, s)) {
                         if is_quote {
@@ -406,28 +417,38 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
     Ok((nodes, root))
 }
 
-/// YAML 1.2 added the `\/` escape; go-yaml (YAML 1.1) rejects it with "found unknown escape
-/// character" at the escape.
+/// Escapes go-yaml (YAML 1.1) rejects in a double-quoted scalar that YAML 1.2 accepts: `\/`
+/// ("found unknown escape character") and UTF-16 surrogates in `\u` escapes ("found invalid
+/// Unicode character escape code"), reported on the escape's line.
 fn yaml11_escape_check(text: &str, range: Option<std::ops::Range<usize>>, first_line: u32) -> Option<YamlError> {
     let range = range?;
     let src = text.get(range.clone())?;
-    let mut chars = src.char_indices();
+    let mut chars = src.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if c != '\\' {
             continue;
         }
-        if let Some((_, '/')) = chars.next() {
-            let at = range.start + i;
-            let line0 = text[..at].matches('\n').count() as u32;
-            let problem = "found unknown escape character".to_string();
-            return Some(YamlError::new(
-                YamlErrorKind::Syntax,
-                Some(first_line + line0),
-                Some((at - text[..at].rfind('\n').map_or(0, |p| p + 1)) as u32 + 1),
-                problem.clone(),
-                format!("error converting YAML to JSON: yaml: line {}: {problem}", line0 + 1),
-            ));
-        }
+        let problem = match chars.next() {
+            Some((_, '/')) => "found unknown escape character",
+            Some((j, 'u')) => {
+                let hex = src.get(j + 1..j + 5).unwrap_or("");
+                match u32::from_str_radix(hex, 16) {
+                    Ok(v) if (0xD800..=0xDFFF).contains(&v) => "found invalid Unicode character escape code",
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
+        let at = range.start + i;
+        let line0 = text[..at].matches('\n').count() as u32;
+        let problem = problem.to_string();
+        return Some(YamlError::new(
+            YamlErrorKind::Syntax,
+            Some(first_line + line0),
+            Some((at - text[..at].rfind('\n').map_or(0, |p| p + 1)) as u32 + 1),
+            problem.clone(),
+            format!("error converting YAML to JSON: yaml: line {}: {problem}", line0 + 1),
+        ));
     }
     None
 }

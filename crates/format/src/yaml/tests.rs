@@ -864,3 +864,29 @@ fn nesting_just_under_the_limit_works_everywhere() {
     let jp = crate::jsonpath::print_jsonpath("{..[0]}", &docs[0]);
     assert!(jp.is_ok());
 }
+
+#[test]
+fn libyaml_leniencies() {
+    let cases = [
+        "a: 'x'#c\nb: 1\n",
+        "a: \"x\"#c\n",
+        "a: \"foo\nbar\"\n",
+        "a:\n  b: 'one\n two\n\n three'\n",
+        "a: [- b]\n",
+        "a: \"\\uD83D\\uDE00\"\n",
+    ];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|c| match parse_documents(c) {
+            Ok(v) => serde_json::to_string(&v).unwrap(),
+            Err(e) => format!("ERR {e} {:?} {:?}", e.line(), e.column()),
+        })
+        .collect();
+    expect![[r#"
+        [{"a":"x","b":1}]
+        [{"a":"x"}]
+        [{"a":"foo bar"}]
+        [{"a":{"b":"one two\nthree"}}]
+        ERR error converting YAML to JSON: yaml: did not find expected node content Some(1) Some(5)
+        ERR error converting YAML to JSON: yaml: line 1: found invalid Unicode character escape code Some(1) Some(5)"#]].assert_eq(&out.join("\n"));
+}

@@ -12,7 +12,7 @@ mod resolve;
 
 pub use emit::{to_string, to_string_multi};
 pub use error::{YamlError, YamlErrorKind};
-pub use parse::{parse_documents, parse_documents_with, ParseLimits};
+pub use parse::{parse_documents, parse_documents_with, parse_documents_with_positions, Document, ParseLimits, Position};
 
 #[cfg(test)]
 mod tests;

@@ -87,6 +87,77 @@ fn parse_yaml_stream(text: &str, limits: &ParseLimits) -> Result<Vec<Value>, Yam
     Ok(out)
 }
 
+/// Where something is in the input: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// 1-based line in the whole input.
+    pub line: u32,
+    /// 1-based column (in characters).
+    pub column: u32,
+}
+
+/// A parsed document with the source positions of its parts, for pointing an editor at a
+/// field that later fails validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The document as JSON.
+    pub value: Value,
+    /// 1-based line where the document's text starts.
+    pub first_line: u32,
+    /// Positions by JSON pointer (`/spec/containers/0/image`): for a map entry the position of
+    /// its key, for a sequence item the position of the item. Parts that come from an alias
+    /// expansion point at the anchored text. JSON manifests have no positions.
+    pub positions: BTreeMap<String, Position>,
+}
+
+impl Document {
+    /// The position of the part at `pointer`, or of its nearest ancestor that has one.
+    pub fn position_of(&self, pointer: &str) -> Option<Position> {
+        let mut p = pointer;
+        loop {
+            if let Some(pos) = self.positions.get(p) {
+                return Some(*pos);
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return None,
+            }
+        }
+    }
+}
+
+/// [`parse_documents`] that also records where each field and item is, so errors found later
+/// (an unknown field, a bad value) can point at the line in the editor.
+pub fn parse_documents_with_positions(text: &str, limits: &ParseLimits) -> Result<Vec<Document>, YamlError> {
+    if text.len() > limits.max_input_bytes {
+        return parse_documents_with(text, limits).map(|_| Vec::new());
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_start().starts_with('{') {
+        if let Ok(values) = super::json_stream::parse_json_stream(text) {
+            return Ok(values.into_iter().map(|value| Document { value, first_line: 1, positions: BTreeMap::new() }).collect());
+        }
+    }
+    let mut out = Vec::new();
+    for chunk in split_documents(text)? {
+        let mut positions = BTreeMap::new();
+        match parse_chunk_inner(&chunk.text, chunk.first_line, limits, Some(&mut positions)) {
+            Ok(Some(v)) if !v.is_null() => out.push(Document { value: v, first_line: chunk.first_line, positions }),
+            Ok(_) => {}
+            Err(e) => {
+                // Report exactly what parse_documents reports (a JSON error may take precedence).
+                return Err(parse_documents_with(text, limits).err().unwrap_or(e));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Escapes one JSON pointer segment (`~` → `~0`, `/` → `~1`).
+fn pointer_segment(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
 /// One document as apimachinery's `YAMLReader` hands it to the YAML decoder.
 pub(crate) struct Chunk {
     pub text: String,
@@ -152,6 +223,8 @@ struct Node {
     kind: NodeKind,
     /// 1-based line within the chunk.
     line: u32,
+    /// 1-based column.
+    col: u32,
     anchor: Option<String>,
 }
 
@@ -171,6 +244,15 @@ fn short_tag(tag: &str) -> String {
 /// Parses one document chunk into the untyped value go-yaml v2 would produce, converted to JSON.
 /// `Ok(None)` means the chunk held no document at all.
 pub(crate) fn parse_chunk(text: &str, first_line: u32, limits: &ParseLimits) -> Result<Option<Value>, YamlError> {
+    parse_chunk_inner(text, first_line, limits, None)
+}
+
+fn parse_chunk_inner(
+    text: &str,
+    first_line: u32,
+    limits: &ParseLimits,
+    positions: Option<&mut BTreeMap<String, Position>>,
+) -> Result<Option<Value>, YamlError> {
     // go-yaml accepts `\'` in double-quoted scalars, which YAML 1.2 (and so the parser used
     // here) does not: such escapes are rewritten to the equivalent `\x27` and parsed again.
     let mut patched: Option<String> = None;
@@ -190,7 +272,17 @@ pub(crate) fn parse_chunk(text: &str, first_line: u32, limits: &ParseLimits) -> 
         }
     };
     let Some(root) = root else { return Ok(None) };
-    let mut d = Decoder { nodes: &nodes, limits, decode_count: 0, alias_count: 0, alias_depth: 0, active_aliases: Vec::new(), first_line };
+    let mut d = Decoder {
+        nodes: &nodes,
+        limits,
+        decode_count: 0,
+        alias_count: 0,
+        alias_depth: 0,
+        active_aliases: Vec::new(),
+        first_line,
+        path: positions.is_some().then(String::new),
+        positions,
+    };
     // go-yaml counts the document node as one decode operation.
     d.decode_count += 1;
     let v = d.value(root, 0)?;
@@ -327,6 +419,7 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
             }
         }
         let line = span.start.line() as u32;
+        let col = span.start.col() as u32 + 1;
         let mut new_node: Option<(usize, usize)> = None; // (index, anchor id)
         match event {
             Event::DocumentStart(..) => {
@@ -349,7 +442,7 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
                 let Some(&target) = anchors.get(&id) else {
                     return Err(YamlError::simple(YamlErrorKind::Syntax, "unknown anchor referenced".into()).into());
                 };
-                nodes.push(Node { kind: NodeKind::Alias(target), line, anchor: None });
+                nodes.push(Node { kind: NodeKind::Alias(target), line, col, anchor: None });
                 new_node = Some((nodes.len() - 1, 0));
             }
             Event::UnresolvedAlias(name) => {
@@ -371,16 +464,17 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
                 nodes.push(Node {
                     kind: NodeKind::Scalar { value: value.into_owned(), tag, plain: style == ScalarStyle::Plain },
                     line,
+                    col,
                     anchor: None,
                 });
                 new_node = Some((nodes.len() - 1, anchor_id));
             }
             Event::SequenceStart(_, anchor_id, _) => {
-                nodes.push(Node { kind: NodeKind::Seq(Vec::new()), line, anchor: None });
+                nodes.push(Node { kind: NodeKind::Seq(Vec::new()), line, col, anchor: None });
                 new_node = Some((nodes.len() - 1, anchor_id));
             }
             Event::MappingStart(_, anchor_id, _) => {
-                nodes.push(Node { kind: NodeKind::Map(Vec::new()), line, anchor: None });
+                nodes.push(Node { kind: NodeKind::Map(Vec::new()), line, col, anchor: None });
                 new_node = Some((nodes.len() - 1, anchor_id));
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -516,7 +610,7 @@ fn tab_check(text: &str, consumed: &[(usize, usize)], limit: usize, first_line: 
     None
 }
 
-struct Decoder<'a> {
+struct Decoder<'a, 'b> {
     nodes: &'a [Node],
     limits: &'a ParseLimits,
     decode_count: u64,
@@ -525,6 +619,9 @@ struct Decoder<'a> {
     /// Alias nodes being expanded, to catch an anchor that contains itself.
     active_aliases: Vec<usize>,
     first_line: u32,
+    /// The JSON pointer of the value being decoded, when positions are recorded.
+    path: Option<String>,
+    positions: Option<&'b mut BTreeMap<String, Position>>,
 }
 
 /// go-yaml v2 `allowedAliasRatio`.
@@ -550,7 +647,29 @@ enum Scalar {
     Str(String),
 }
 
-impl<'a> Decoder<'a> {
+impl<'a, 'b> Decoder<'a, 'b> {
+    /// Records the position of node `idx` under the current path extended by `segment`, and
+    /// extends the path; returns the path length to truncate back to.
+    fn enter(&mut self, segment: &str, idx: usize) -> usize {
+        let Some(path) = self.path.as_mut() else { return 0 };
+        let back = path.len();
+        path.push('/');
+        path.push_str(&pointer_segment(segment));
+        if let Some(positions) = self.positions.as_mut() {
+            let node = &self.nodes[idx];
+            positions
+                .entry(path.clone())
+                .or_insert(Position { line: self.first_line + node.line - 1, column: node.col });
+        }
+        back
+    }
+
+    fn leave(&mut self, back: usize) {
+        if let Some(path) = self.path.as_mut() {
+            path.truncate(back);
+        }
+    }
+
     fn err(&self, message: String, line: Option<u32>) -> YamlError {
         YamlError::new(
             YamlErrorKind::Conversion,
@@ -591,8 +710,10 @@ impl<'a> Decoder<'a> {
                     return Err(self.depth_error(node.line));
                 }
                 let mut out = Vec::with_capacity(children.len());
-                for &c in children {
+                for (i, &c) in children.iter().enumerate() {
+                    let back = self.enter(&i.to_string(), c);
                     out.push(self.value(c, depth + 1)?);
+                    self.leave(back);
                 }
                 Ok(Value::Array(out))
             }
@@ -660,7 +781,9 @@ impl<'a> Decoder<'a> {
             }
             self.count()?;
             let key = self.key_string(k, v)?;
+            let back = self.enter(&key, k);
             let value = self.value(v, depth + 1)?;
+            self.leave(back);
             out.insert(key, value);
         }
         Ok(())

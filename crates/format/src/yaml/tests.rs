@@ -890,3 +890,15 @@ fn libyaml_leniencies() {
         ERR error converting YAML to JSON: yaml: did not find expected node content Some(1) Some(5)
         ERR error converting YAML to JSON: yaml: line 1: found invalid Unicode character escape code Some(1) Some(5)"#]].assert_eq(&out.join("\n"));
 }
+
+#[test]
+fn positions_point_at_keys_and_items() {
+    let text = "# a pod\n---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: web\n    imagee: nginx\n";
+    let docs = parse_documents_with_positions(text, &ParseLimits::default()).unwrap();
+    assert_eq!(docs.len(), 1);
+    let d = &docs[0];
+    expect![[r#"{"/apiVersion": Position { line: 3, column: 1 }, "/kind": Position { line: 4, column: 1 }, "/spec": Position { line: 5, column: 1 }, "/spec/containers": Position { line: 6, column: 3 }, "/spec/containers/0": Position { line: 7, column: 5 }, "/spec/containers/0/imagee": Position { line: 8, column: 5 }, "/spec/containers/0/name": Position { line: 7, column: 5 }}"#]].assert_eq(&format!("{:?}", d.positions));
+    assert_eq!(d.position_of("/spec/containers/0/imagee"), Some(Position { line: 8, column: 5 }));
+    assert_eq!(d.position_of("/spec/containers/0/imagee/deeper"), Some(Position { line: 8, column: 5 }));
+    assert_eq!(d.position_of("/nope"), None);
+}

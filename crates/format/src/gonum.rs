@@ -112,7 +112,7 @@ pub fn format_g(f: f64, bits32: bool) -> String {
     let nd = d.digits.len() as i32;
     let exp = d.dp - 1;
     // Shortest mode decides between %e and %f with precision 6.
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         return fmt_e(&d, nd - 1);
     }
     fmt_f(&d, (nd - d.dp).max(0))

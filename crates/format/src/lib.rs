@@ -12,8 +12,14 @@
 //! output; user input never panics and never recurses without a depth bound.
 
 pub mod duration;
-pub(crate) mod gonum;
+mod gonum;
 pub mod json;
 pub mod jsonpath;
 pub mod table;
 pub mod yaml;
+
+/// Go's number and string formatting, for messages that must read like kubectl's.
+pub mod go {
+    pub use crate::gonum::{format_e, format_f, format_g, format_json_float, parse_float_decimal, parse_int_base0};
+    pub use crate::jsonpath::{go_quote as quote, go_sharp_v as sharp_v, go_v as v};
+}

@@ -335,6 +335,11 @@ impl Table {
         Table { config: TabWriterConfig::KUBECTL_GET, rows: Vec::new() }
     }
 
+    /// An empty table with `kubectl describe`'s alignment.
+    pub fn kubectl_describe() -> Self {
+        Table { config: TabWriterConfig::KUBECTL_DESCRIBE, rows: Vec::new() }
+    }
+
     /// An empty table with the given alignment.
     pub fn with_config(config: TabWriterConfig) -> Self {
         Table { config, rows: Vec::new() }

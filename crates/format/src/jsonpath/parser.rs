@@ -318,11 +318,10 @@ impl<'a> Parser<'a> {
                         end = true;
                     }
                 }
-                ')' => {
-                    if begin == end {
+                ')'
+                    if begin == end => {
                         break;
                     }
-                }
                 _ => {}
             }
         }

@@ -752,9 +752,7 @@ impl<'a> Emitter<'a> {
             let last = chars.len() - 1;
             if !is_break(Some(chars[last])) {
                 Some('-')
-            } else if last == 0 {
-                Some('+')
-            } else if is_break(Some(chars[last - 1])) {
+            } else if last == 0 || is_break(Some(chars[last - 1])) {
                 Some('+')
             } else {
                 None
@@ -837,12 +835,11 @@ fn analyze_scalar(value: &str) -> ScalarAnalysis {
                         block_indicators = true;
                     }
                 }
-                '-' => {
-                    if followed_by_whitespace {
+                '-'
+                    if followed_by_whitespace => {
                         flow_indicators = true;
                         block_indicators = true;
                     }
-                }
                 _ => {}
             }
         } else {
@@ -854,12 +851,11 @@ fn analyze_scalar(value: &str) -> ScalarAnalysis {
                         block_indicators = true;
                     }
                 }
-                '#' => {
-                    if preceded_by_whitespace {
+                '#'
+                    if preceded_by_whitespace => {
                         flow_indicators = true;
                         block_indicators = true;
                     }
-                }
                 _ => {}
             }
         }

@@ -351,8 +351,7 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
     let mut flow_starts: Vec<Option<usize>> = Vec::new();
     let check_tabs = text.contains('\t');
 
-    loop {
-        let Some(next) = parser.next_event() else { break };
+    while let Some(next) = parser.next_event() {
         let (event, span) = match next {
             Ok(ev) => ev,
             Err(e) => {
@@ -425,13 +424,12 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
             Event::DocumentStart(..) => {
                 docs_seen += 1;
             }
-            Event::DocumentEnd => {
-                if docs_seen >= 1 && root.is_some() {
+            Event::DocumentEnd
+                if docs_seen >= 1 && root.is_some() => {
                     // Keep scanning for syntax errors is what go-yaml does not do: it stops
                     // after the first document. Stop here as well.
                     break;
                 }
-            }
             Event::Anchor(id, name) => {
                 if let Some(idx) = last_node {
                     nodes[idx].anchor = Some(name.to_string());

@@ -902,3 +902,51 @@ fn positions_point_at_keys_and_items() {
     assert_eq!(d.position_of("/spec/containers/0/imagee/deeper"), Some(Position { line: 8, column: 5 }));
     assert_eq!(d.position_of("/nope"), None);
 }
+
+/// kubectl edit's own syntax-error cases report the line of the ':' that ends a key running
+/// over two lines ("spec" missing its colon, followed by an indented field). This file is
+/// written for this test after that pattern.
+#[test]
+fn missing_colon_after_a_section_name() {
+    let text = "# header comment\n#\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec\n  type: ClusterIP\n  ports:\n    port: 80\n";
+    let e = parse_documents(text).unwrap_err();
+    expect!["error parsing edited-file: error converting YAML to JSON: yaml: line 8: could not find expected ':'"].assert_eq(&e.kubectl_message("edited-file"));
+}
+
+/// The shape of what `kubectl edit` shows (a Service with quoted numeric port names, an empty
+/// map, a timestamp), which must print back unchanged.
+#[test]
+fn service_as_kubectl_prints_it_round_trips() {
+    let text = r#"apiVersion: v1
+kind: Service
+metadata:
+  creationTimestamp: "2025-01-02T03:04:05Z"
+  labels:
+    app: web
+  name: web
+  namespace: default
+  resourceVersion: "1234"
+  uid: 0b6a3c44-1d1e-4a8e-9f0b-6f1f3b1c2d3e
+spec:
+  clusterIP: 10.96.12.34
+  clusterIPs:
+  - 10.96.12.34
+  internalTrafficPolicy: Cluster
+  ipFamilies:
+  - IPv4
+  ipFamilyPolicy: SingleStack
+  ports:
+  - name: "80"
+    port: 80
+    protocol: TCP
+    targetPort: 8080
+  selector:
+    app: web
+  sessionAffinity: None
+  type: ClusterIP
+status:
+  loadBalancer: {}
+"#;
+    let docs = parse_documents(text).unwrap();
+    assert_eq!(to_string(&docs[0]), text);
+}

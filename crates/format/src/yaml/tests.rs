@@ -950,3 +950,11 @@ status:
     let docs = parse_documents(text).unwrap();
     assert_eq!(to_string(&docs[0]), text);
 }
+
+/// A key without ':' on the last line: go-yaml reports the line after it, as a public test of
+/// a YAML-accepting web hook pins (`a:\nb` → line 3).
+#[test]
+fn missing_colon_on_the_last_line() {
+    check_parse("a:\nb", expect!["error: error converting YAML to JSON: yaml: line 3: could not find expected ':'"]);
+    check_parse("a:\nb\n", expect!["error: error converting YAML to JSON: yaml: line 3: could not find expected ':'"]);
+}

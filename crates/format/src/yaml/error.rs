@@ -41,6 +41,33 @@ impl YamlError {
         YamlError { kind, line: None, column: None, problem, detail }
     }
 
+    /// Maps the lines of a parse of a rewritten text back to the original text; `map` takes
+    /// and returns 0-based lines within the document chunk starting at `first_line`.
+    pub(crate) fn remap_lines(&mut self, first_line: u32, map: impl Fn(u32) -> u32) {
+        if let Some(l) = self.line {
+            if l >= first_line {
+                self.line = Some(first_line + map(l - first_line));
+            }
+        }
+        // Parser errors name a 0-based line, scanner errors a 1-based one (see `Origin`).
+        const PARSER_PROBLEMS: &[&str] = &[
+            "did not find expected key",
+            "did not find expected '-' indicator",
+            "did not find expected node content",
+            "did not find expected ',' or ']'",
+            "did not find expected ',' or '}'",
+            "did not find expected <document start>",
+            "found undefined tag handle",
+        ];
+        const MARK: &str = "yaml: line ";
+        let Some(start) = self.detail.find(MARK) else { return };
+        let num_start = start + MARK.len();
+        let Some(len) = self.detail[num_start..].find(':') else { return };
+        let Ok(n) = self.detail[num_start..num_start + len].parse::<u32>() else { return };
+        let mapped = if PARSER_PROBLEMS.contains(&self.problem.as_str()) { map(n) } else { map(n.saturating_sub(1)) + 1 };
+        self.detail.replace_range(num_start..num_start + len, &mapped.to_string());
+    }
+
     /// The broad kind of failure.
     pub fn kind(&self) -> YamlErrorKind {
         self.kind

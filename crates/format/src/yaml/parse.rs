@@ -257,20 +257,36 @@ fn parse_chunk_inner(
     // here) does not: such escapes are rewritten to the equivalent `\x27` and parsed again.
     let mut patched: Option<String> = None;
     let mut attempts = 0;
-    let (nodes, root) = loop {
+    // Lines inserted by rewrites, as 0-based line indices in the rewritten text, in order.
+    let mut inserted: Vec<u32> = Vec::new();
+    let to_original = |inserted: &[u32], line0: u32| -> u32 {
+        inserted.iter().rev().fold(line0, |p, &ins| if p >= ins { p - 1 } else { p })
+    };
+    let (mut nodes, root) = loop {
         let current = patched.as_deref().unwrap_or(text);
         match build_nodes(current, first_line, limits) {
             Ok(built) => break built,
-            Err(Built::Retry(next)) if attempts < 64 => {
+            Err(Built::Retry(next, new_line)) if attempts < 64 => {
                 attempts += 1;
                 patched = Some(next);
+                inserted.extend(new_line);
             }
-            Err(Built::Retry(_)) => {
-                return Err(YamlError::simple(YamlErrorKind::Limit, "too many escapes to rewrite".into()));
+            Err(Built::Retry(..)) => {
+                return Err(YamlError::simple(YamlErrorKind::Limit, "too many constructs to rewrite".into()));
             }
-            Err(Built::Failed(e)) => return Err(e),
+            Err(Built::Failed(mut e)) => {
+                if !inserted.is_empty() {
+                    e.remap_lines(first_line, |l| to_original(&inserted, l));
+                }
+                return Err(e);
+            }
         }
     };
+    if !inserted.is_empty() {
+        for node in &mut nodes {
+            node.line = to_original(&inserted, node.line - 1) + 1;
+        }
+    }
     let Some(root) = root else { return Ok(None) };
     let mut d = Decoder {
         nodes: &nodes,
@@ -298,8 +314,9 @@ fn scan_error(err: &ScanError, text: &str, first_line: u32, limits: &ParseLimits
 /// Why [`build_nodes`] stopped.
 enum Built {
     Failed(YamlError),
-    /// The text with one YAML 1.1-only escape rewritten; parse it again.
-    Retry(String),
+    /// The text with one construct that only libyaml accepts rewritten; parse it again. The
+    /// second field is the 0-based index of a line the rewrite inserted, if it did.
+    Retry(String, Option<u32>),
 }
 
 impl From<YamlError> for Built {
@@ -362,6 +379,25 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
                         return Err(err.into());
                     }
                 }
+                // libyaml lets a block sequence start on its key's line (`key: - item`): move
+                // the `-` to a line of its own at the same column and parse again.
+                if matches!(e.kind(), granit_parser::ErrorKind::BlockSequenceEntryNotAllowed) {
+                    if let Some(at) = e.marker().byte_offset().filter(|&a| text.as_bytes().get(a) == Some(&b'-')) {
+                        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                        let before = &text[line_start..at];
+                        let key_end = before.trim_end_matches(' ');
+                        if key_end.len() < before.len() && key_end.ends_with(':') && key_end.len() > 1 {
+                            let column = before.chars().count();
+                            let line0 = text[..at].matches('\n').count() as u32;
+                            let mut next = String::with_capacity(text.len() + column + 1);
+                            next.push_str(&text[..line_start + key_end.len()]);
+                            next.push('\n');
+                            next.extend(std::iter::repeat_n(' ', column));
+                            next.push_str(&text[at..]);
+                            return Err(Built::Retry(next, Some(line0 + 1)));
+                        }
+                    }
+                }
                 // libyaml starts a comment at any '#' between tokens, even right after a
                 // quoted scalar or a bracket; make room for it and parse again.
                 if matches!(e.kind(), granit_parser::ErrorKind::CommentNotSeparated) {
@@ -370,7 +406,7 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
                         next.push_str(&text[..at]);
                         next.push(' ');
                         next.push_str(&text[at..]);
-                        return Err(Built::Retry(next));
+                        return Err(Built::Retry(next, None));
                     }
                 }
                 if matches!(e.kind(), granit_parser::ErrorKind::UnknownQuotedScalarEscape) {
@@ -380,7 +416,7 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
                             next.push_str(&text[..at]);
                             next.push_str("\\x27");
                             next.push_str(&text[at + 2..]);
-                            return Err(Built::Retry(next));
+                            return Err(Built::Retry(next, None));
                         }
                         // go-yaml reports the line of the escape, not of the scalar.
                         let line0 = text[..at].matches('\n').count() as u32;

@@ -811,17 +811,21 @@ fn go_yaml_accepts() {
         [{"k":"v"}]
         [{"list":[{"a":1,"b":2}]}]
         [{"a":""}]
-        ERR error converting YAML to JSON: yaml: line 1: block sequence entries are not allowed in this context
+        [{"a":[null]}]
         [{"a":"-"}]
         [{"emptymap":{},"emptyseq":[]}]"#]].assert_eq(&out.join("\n"));
 }
 
-/// libyaml lets a block sequence start on the line of its mapping key (`key: - item`); the
-/// YAML 1.2 parser used here does not.
-// FIXME: go-yaml reads this as {"a": ["b"]}.
+/// libyaml lets a block sequence start on the line of its mapping key (`key: - item`), and
+/// lines after it keep their numbers in errors.
 #[test]
-fn compact_sequence_after_key_differs() {
-    check_parse("a: - b\n", expect!["error: error converting YAML to JSON: yaml: line 1: block sequence entries are not allowed in this context"]);
+fn compact_sequence_after_key_like_libyaml() {
+    check_parse("a: - b\n", expect![[r#"[{"a":["b"]}]"#]]);
+    check_parse("a: - b\n   - c\nd: 1\n", expect![[r#"[{"a":["b","c"],"d":1}]"#]]);
+    check_parse("x:\n  a:   - b\n        - c\n  e: [1\n", expect!["error: error converting YAML to JSON: yaml: line 4: did not find expected ',' or ']'"]);
+    check_parse("a: - b\nc: d: e\n", expect!["error: error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context"]);
+    let docs = parse_documents_with_positions("a: - b\nc: 1\n", &ParseLimits::default()).unwrap();
+    assert_eq!(docs[0].position_of("/c"), Some(Position { line: 2, column: 1 }));
 }
 
 #[test]

@@ -366,6 +366,15 @@ impl Table {
     }
 }
 
+/// How kubectl v1.35's table printer (`printTable` in cli-runtime) writes a string cell: cut at
+/// the first `\n`, `\r` or `\f` with `...` appended, and ESC shown as `^[`.
+pub fn table_cell(s: &str) -> String {
+    match s.find(['\u{0c}', '\n', '\r']) {
+        Some(i) => format!("{}...", escape_terminal(&s[..i])),
+        None => escape_terminal(s),
+    }
+}
+
 /// cli-runtime `printers.EscapeTerminal`: makes ESC and CR visible (`^[`, `\r`) so names
 /// cannot drive the learner's terminal.
 pub fn escape_terminal(s: &str) -> String {
@@ -431,6 +440,13 @@ mod tests {
             svc                    ClusterIP
         "#]]
         .assert_eq(w.output());
+    }
+
+    #[test]
+    fn cells_are_cut_at_line_breaks() {
+        assert_eq!(table_cell("line one\nline two"), "line one...");
+        assert_eq!(table_cell("a\u{1b}[31mred"), "a^[[31mred");
+        assert_eq!(table_cell("plain"), "plain");
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub struct Outcome {
     pub text: String,
     /// The exit status of the last command (`$?`).
     pub status: i32,
+    /// The shell ran `exit` (an interactive session ends).
+    pub exited: bool,
 }
 
 /// How control leaves a command other than by finishing.
@@ -206,6 +208,8 @@ pub struct Shell {
     pub(crate) arg0: String,
     /// Inside `source`, where `return` is allowed outside functions.
     pub(crate) in_source: bool,
+    /// Set by `exit` at the top level during one `run`.
+    exited: bool,
 }
 
 impl Shell {
@@ -259,7 +263,14 @@ impl Shell {
             arg0: "bash".to_string(),
             stack_base: 0,
             proc_files: Vec::new(),
+            exited: false,
         }
+    }
+
+    /// Makes this shell an `sh` (BusyBox ash) rather than bash: `$0` and the wording
+    /// of "not found" change, as in a container image.
+    pub fn set_program_name(&mut self, name: &str) {
+        self.arg0 = name.to_string();
     }
 
     pub fn vfs(&self) -> &Vfs {
@@ -315,6 +326,7 @@ impl Shell {
         self.depth = 0;
         self.stack_base = stack_position();
         self.alias_stack.clear();
+        self.exited = false;
         let status = self.run_source(host, source, false);
         self.status = status;
         for path in std::mem::take(&mut self.proc_files) {
@@ -323,7 +335,7 @@ impl Shell {
         let _ = self.vfs.remove("/dev/fd");
         let text = String::from_utf8_lossy(&self.out.terminal).into_owned();
         self.out = Outputs::default();
-        Outcome { text, status }
+        Outcome { text, status, exited: std::mem::take(&mut self.exited) }
     }
 
     /// Parses and runs `source` line by line, as bash does: an error on line 3 comes
@@ -331,7 +343,13 @@ impl Shell {
     fn run_source(&mut self, host: &mut dyn Host, source: &str, nested: bool) -> i32 {
         match self.run_lines(host, source) {
             Ok(status) => status,
-            Err(Ctl::Exit(n)) | Err(Ctl::Fail(n)) | Err(Ctl::Abort(n)) => n,
+            Err(Ctl::Exit(n)) => {
+                if !nested {
+                    self.exited = true;
+                }
+                n
+            }
+            Err(Ctl::Fail(n)) | Err(Ctl::Abort(n)) => n,
             Err(Ctl::Return(n)) if !nested => n,
             Err(Ctl::Return(n)) => n,
             Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => self.status,
@@ -832,7 +850,11 @@ impl Shell {
         match status {
             Some(status) => Ok(status),
             None => {
-                self.print_err(&format!("bash: {}: command not found\n", clean(name)));
+                if self.arg0 == "sh" {
+                    self.print_err(&format!("sh: {}: not found\n", clean(name)));
+                } else {
+                    self.print_err(&format!("bash: {}: command not found\n", clean(name)));
+                }
                 Ok(127)
             }
         }

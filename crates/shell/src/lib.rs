@@ -6,7 +6,42 @@
 //! (later) commands inside containers.
 //!
 //! Architecture invariant: no IO, no clock, no randomness. Everything a command sees
-//! comes through [`Io`].
+//! comes through [`Io`]. Maps that reach output are `BTreeMap`s; the crate builds for
+//! `wasm32-unknown-unknown`.
+//!
+//! ```
+//! use kubeniwa_shell::{Host, Io, Shell, Vfs};
+//!
+//! struct NoHost;
+//! impl Host for NoHost {
+//!     fn run(&mut self, _argv: &[String], _io: &mut Io<'_>) -> Option<i32> {
+//!         None
+//!     }
+//! }
+//!
+//! let mut shell = Shell::new(Vfs::new(), "/home/learner");
+//! let out = shell.run(&mut NoHost, "echo hi > f; cat f; kubectl get pods");
+//! assert_eq!(out.text, "hi\nbash: kubectl: command not found\n");
+//! assert_eq!(out.status, 127);
+//! ```
+//!
+//! # Code map
+//!
+//! - `parse`, `ast`: source text to a syntax tree, one complete command line at a
+//!   time, with bash's syntax errors. Bounded nesting; never panics.
+//! - `interp`: the [`Shell`]: expansion (parameters, `$(...)`, `$((...))`, braces,
+//!   splitting, globbing), redirections, pipelines, control flow, the step budget.
+//! - `builtins`: commands that read or change the shell (`cd`, `export`, `alias`,
+//!   `read`, `source`, ...) or run other commands (`xargs`, `env`, `sudo`).
+//! - `programs`: coreutils, grep, sed and awk over the [`Vfs`], in GNU's words.
+//! - `arith`, `glob`, `brace`: shell arithmetic, glob patterns, brace expansion.
+//! - `vfs`: the in-memory filesystem.
+//!
+//! # Not (yet) supported
+//!
+//! Arrays, job control (`cmd &` runs to completion), `>(...)`, `getopts`, `trap`
+//! (accepted, ignored), `set -u`/`-x`/`pipefail` (accepted, ignored), awk user
+//! functions and `getline`, sed branches (`b`, `t`).
 
 use std::collections::BTreeMap;
 

@@ -107,3 +107,15 @@ fn clear_emits_the_terminal_escape() {
     let mut shell = common::new_shell();
     assert_eq!(shell.run(&mut common::TestHost, "clear").text, "\x1b[H\x1b[2J");
 }
+
+#[test]
+fn exit_is_reported_and_the_shell_is_send() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Shell>();
+    let mut shell = common::new_shell();
+    let out = shell.run(&mut common::TestHost, "echo bye; exit 4; echo never");
+    assert_eq!((out.text.as_str(), out.status, out.exited), ("bye\n", 4, true));
+    assert!(!shell.run(&mut common::TestHost, "true").exited);
+    // `exit` in a subshell or a script ends only that.
+    assert!(!shell.run(&mut common::TestHost, "(exit 2); bash -c 'exit 3'").exited);
+}

@@ -296,6 +296,40 @@ impl Shell {
         self.vars.remove(name);
         self.env.insert(name.to_string(), value.to_string());
     }
+    /// The prompt from `PS1` (`\u@\h:\w\$ ` by default: `learner@kubeniwa:~$ `).
+    pub fn prompt(&self) -> String {
+        let ps1 = self.var("PS1").unwrap_or("\\$ ").to_string();
+        let home = self.var("HOME").unwrap_or("/");
+        let short = match self.cwd.strip_prefix(home) {
+            Some(rest) if home != "/" && (rest.is_empty() || rest.starts_with('/')) => format!("~{rest}"),
+            _ => self.cwd.clone(),
+        };
+        let user = self.var("USER").unwrap_or("root");
+        let mut out = String::new();
+        let mut chars = ps1.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('u') => out.push_str(user),
+                Some('h') | Some('H') => out.push_str(self.var("HOSTNAME").unwrap_or("kubeniwa")),
+                Some('w') => out.push_str(&short),
+                Some('W') => out.push_str(if short == "~" { "~" } else { vfs::file_name(&self.cwd) }),
+                Some('$') => out.push(if user == "root" { '#' } else { '$' }),
+                Some('n') => out.push('\n'),
+                Some('\\') => out.push('\\'),
+                Some('[') | Some(']') => {}
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            }
+        }
+        crate::interp::clean(&out)
+    }
     /// The lines run so far, oldest first.
     pub fn history(&self) -> &[String] {
         &self.history

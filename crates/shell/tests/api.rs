@@ -119,3 +119,13 @@ fn exit_is_reported_and_the_shell_is_send() {
     // `exit` in a subshell or a script ends only that.
     assert!(!shell.run(&mut common::TestHost, "(exit 2); bash -c 'exit 3'").exited);
 }
+
+#[test]
+fn the_prompt_follows_ps1_and_the_working_directory() {
+    let mut shell = common::new_shell();
+    assert_eq!(shell.prompt(), "learner@kubeniwa:~$ ");
+    shell.run(&mut common::TestHost, "mkdir -p app/base; cd app/base");
+    assert_eq!(shell.prompt(), "learner@kubeniwa:~/app/base$ ");
+    shell.run(&mut common::TestHost, "cd /tmp; PS1='[\\W]\\$ '");
+    assert_eq!(shell.prompt(), "[tmp]$ ");
+}

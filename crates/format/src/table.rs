@@ -323,6 +323,10 @@ impl TabWriter {
 
 /// A table of cells rendered through a [`TabWriter`]: each row becomes its cells joined by
 /// `\t` and ended by `\n`, as kubectl's printers write them.
+///
+/// One `Table` is one flush of a fresh writer. When one command prints several tables
+/// (`kubectl get pods,services`), write them all through one [`TabWriter`] instead, with the
+/// blank line between them, so the remembered widths carry over as they do in kubectl.
 #[derive(Debug, Clone)]
 pub struct Table {
     config: TabWriterConfig,

@@ -962,3 +962,21 @@ fn missing_colon_on_the_last_line() {
     check_parse("a:\nb", expect!["error: error converting YAML to JSON: yaml: line 3: could not find expected ':'"]);
     check_parse("a:\nb\n", expect!["error: error converting YAML to JSON: yaml: line 3: could not find expected ':'"]);
 }
+
+#[test]
+fn emit_multiline_command_in_sequence() {
+    check_emit(
+        serde_json::json!({"spec": {"containers": [{"command": ["sh", "-c", "echo hello\nsleep 3600"], "name": "c"}]}}),
+        expect![[r#"
+            spec:
+              containers:
+              - command:
+                - sh
+                - -c
+                - |-
+                  echo hello
+                  sleep 3600
+                name: c
+        "#]],
+    );
+}

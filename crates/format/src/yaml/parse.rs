@@ -814,7 +814,7 @@ impl<'a, 'b> Decoder<'a, 'b> {
                 continue;
             }
             self.count()?;
-            let key = self.key_string(k, v)?;
+            let key = self.key_string(k, v, depth)?;
             let back = self.enter(&key, k);
             let value = self.value(v, depth + 1)?;
             self.leave(back);
@@ -893,11 +893,11 @@ impl<'a, 'b> Decoder<'a, 'b> {
             return Ok(Scalar::Str(value.clone()));
         }
         let tag = tag.as_deref().unwrap_or("");
-        resolve_tagged(tag, value, *plain).map_err(|m| self.err(m, Some(self.nodes[idx].line)))
+        resolve_tagged(tag, value).map_err(|m| self.err(m, Some(self.nodes[idx].line)))
     }
 
     /// The JSON object key sigs.k8s.io/yaml makes of a YAML map key.
-    fn key_string(&mut self, k: usize, v: usize) -> Result<String, YamlError> {
+    fn key_string(&mut self, k: usize, v: usize, depth: u32) -> Result<String, YamlError> {
         let mut idx = k;
         // A key may be an alias to a scalar.
         for _ in 0..64 {
@@ -912,10 +912,11 @@ impl<'a, 'b> Decoder<'a, 'b> {
         match &self.nodes[idx].kind {
             NodeKind::Scalar { .. } => {}
             NodeKind::Seq(_) | NodeKind::Map(_) => {
-                return Err(self.err("yaml: invalid map key: []interface {}{}".replace(
-                    "[]interface {}{}",
-                    if matches!(self.nodes[idx].kind, NodeKind::Seq(_)) { "[]interface {}{...}" } else { "map[interface {}]interface {}{...}" },
-                ), Some(self.nodes[idx].line)));
+                // go-yaml: failf("invalid map key: %#v", key) with the key decoded as YAML values.
+                let line = self.nodes[idx].line;
+                let key = self.value(idx, depth + 1)?;
+                let shown = crate::jsonpath::go_sharp_v(&key).replace("map[string]interface {}", "map[interface {}]interface {}");
+                return Err(self.err(format!("yaml: invalid map key: {shown}"), Some(line)));
             }
             NodeKind::Alias(_) => return Err(self.err("yaml: alias chain too long".into(), None)),
         }
@@ -944,8 +945,7 @@ impl<'a, 'b> Decoder<'a, 'b> {
 }
 
 /// go-yaml `resolve(tag, value)` followed by `d.scalar`'s handling for an `interface{}` target.
-fn resolve_tagged(tag: &str, value: &str, plain: bool) -> Result<Scalar, String> {
-    let _ = plain;
+fn resolve_tagged(tag: &str, value: &str) -> Result<Scalar, String> {
     const STR: &str = "tag:yaml.org,2002:str";
     const BINARY: &str = "tag:yaml.org,2002:binary";
     let resolvable = matches!(

@@ -980,3 +980,9 @@ fn emit_multiline_command_in_sequence() {
         "#]],
     );
 }
+
+#[test]
+fn collection_keys_are_rejected_like_go_yaml() {
+    check_parse("? [a, 1]\n: x\n", expect![[r#"error: error converting YAML to JSON: yaml: invalid map key: []interface {}{"a", 1}"#]]);
+    check_parse("? {b: 2}\n: x\n", expect![[r#"error: error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{"b":2}"#]]);
+}

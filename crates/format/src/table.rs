@@ -469,8 +469,10 @@ mod tests {
     /// filtering, which kubectl does not use), written in one go and flushed.
     #[test]
     fn go_tabwriter_cases() {
+        /// (name, minwidth, tabwidth, padding, padchar, flags, input, expected)
+        type Case<'a> = (&'a str, usize, usize, usize, char, &'a [&'a str], &'a str, &'a str);
         #[rustfmt::skip]
-        let cases: &[(&str, usize, usize, usize, char, &[&str], &str, &str)] = &[
+        let cases: &[Case] = &[
         ("1a", 8, 0, 1, '.', &[], "", ""),
         ("1a debug", 8, 0, 1, '.', &["Debug"], "", ""),
         ("2", 8, 0, 1, '.', &[], "\n\n\n", "\n\n\n"),

@@ -56,6 +56,10 @@ pub(crate) struct Assign {
     pub name: String,
     pub value: Word,
     pub append: bool,
+    /// `name[index]=value`
+    pub index: Option<Word>,
+    /// `name=(a b c)`
+    pub array: Option<Vec<Word>>,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +150,8 @@ pub(crate) enum Part {
 pub(crate) struct Param {
     pub name: String,
     pub op: ParamOp,
+    /// `${name[index]}`; `@` and `*` are literal words.
+    pub index: Option<Word>,
 }
 
 #[derive(Debug, Clone)]

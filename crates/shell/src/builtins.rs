@@ -53,6 +53,16 @@ impl Shell {
                                 // bash unsets a function when no variable had the name.
                             }
                         }
+                        element if element.ends_with(']') && element.contains('[') => {
+                            let (array, index) = element[..element.len() - 1].split_once('[').unwrap_or((element, "0"));
+                            let i = match self.arith(index) {
+                                Ok(i) => i,
+                                Err(_) => return Some(Ok(1)),
+                            };
+                            if let Some(a) = self.arrays.get_mut(array) {
+                                a.remove(&(i.max(0) as u64));
+                            }
+                        }
                         name => {
                             self.print_err(&format!("bash: unset: `{}': not a valid identifier\n", clean(name)));
                             status = 1;
@@ -698,6 +708,7 @@ impl Shell {
     fn read(&mut self, args: &[String]) -> i32 {
         let mut raw = false;
         let mut names = Vec::new();
+        let mut array: Option<String> = None;
         let mut delim = '\n';
         let mut i = 0;
         while i < args.len() {
@@ -710,8 +721,14 @@ impl Shell {
                     delim = args.get(i).and_then(|d| d.chars().next()).unwrap_or('\0');
                 }
                 "-a" => {
-                    self.print_err("bash: read: -a: arrays are not supported here\n");
-                    return 2;
+                    i += 1;
+                    match args.get(i) {
+                        Some(n) if is_name(n) => array = Some(n.clone()),
+                        _ => {
+                            self.print_err("bash: read: -a: option requires an argument\n");
+                            return 2;
+                        }
+                    }
                 }
                 n if n.starts_with('-') => {}
                 n => {
@@ -758,6 +775,13 @@ impl Shell {
         }
         let ifs = self.var("IFS").unwrap_or(" \t\n").to_string();
         let is_ifs = |c: char| ifs.contains(c);
+        if let Some(name) = array {
+            let items: std::collections::BTreeMap<u64, String> =
+                line.split(is_ifs).filter(|w| !w.is_empty()).enumerate().map(|(k, w)| (k as u64, w.to_string())).collect();
+            self.unset(&name);
+            self.arrays.insert(name, items);
+            return if complete { 0 } else { 1 };
+        }
         let mut rest: &str = line.trim_start_matches(is_ifs);
         for (k, name) in names.iter().enumerate() {
             let value = if k + 1 == names.len() {

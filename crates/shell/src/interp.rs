@@ -166,6 +166,7 @@ struct Saved {
     env: BTreeMap<String, String>,
     vars: BTreeMap<String, String>,
     functions: BTreeMap<String, Function>,
+    arrays: BTreeMap<String, BTreeMap<u64, String>>,
     aliases: BTreeMap<String, String>,
     positional: Vec<String>,
     arg0: String,
@@ -182,6 +183,8 @@ pub struct Shell {
     /// Shell variables that are not exported.
     pub(crate) vars: BTreeMap<String, String>,
     pub(crate) functions: BTreeMap<String, Function>,
+    /// Indexed arrays: `a=(x y)`, `a[3]=z`.
+    pub(crate) arrays: BTreeMap<String, BTreeMap<u64, String>>,
     pub(crate) aliases: BTreeMap<String, String>,
     pub(crate) history: Vec<String>,
     pub(crate) positional: Vec<String>,
@@ -241,6 +244,7 @@ impl Shell {
             env,
             vars,
             functions: BTreeMap::new(),
+            arrays: BTreeMap::new(),
             aliases: BTreeMap::new(),
             history: Vec::new(),
             positional: Vec::new(),
@@ -289,7 +293,11 @@ impl Shell {
     }
     /// A variable's value, exported or not.
     pub fn var(&self, name: &str) -> Option<&str> {
-        self.env.get(name).or_else(|| self.vars.get(name)).map(String::as_str)
+        self.env
+            .get(name)
+            .or_else(|| self.vars.get(name))
+            .or_else(|| self.arrays.get(name).and_then(|a| a.get(&0)))
+            .map(String::as_str)
     }
     /// Sets and exports a variable (as `export NAME=value` would).
     pub fn set_var(&mut self, name: &str, value: &str) {
@@ -545,6 +553,7 @@ impl Shell {
             env: self.env.clone(),
             vars: self.vars.clone(),
             functions: self.functions.clone(),
+            arrays: self.arrays.clone(),
             aliases: self.aliases.clone(),
             positional: self.positional.clone(),
             arg0: self.arg0.clone(),
@@ -558,6 +567,7 @@ impl Shell {
         self.env = saved.env;
         self.vars = saved.vars;
         self.functions = saved.functions;
+        self.arrays = saved.arrays;
         self.aliases = saved.aliases;
         self.positional = saved.positional;
         self.arg0 = saved.arg0;
@@ -784,6 +794,8 @@ impl Shell {
         }
         if let Some(v) = self.env.get_mut(name) {
             *v = value;
+        } else if let Some(array) = self.arrays.get_mut(name) {
+            array.insert(0, value);
         } else {
             self.vars.insert(name.to_string(), value);
         }
@@ -793,6 +805,57 @@ impl Shell {
     pub(crate) fn unset(&mut self, name: &str) {
         self.env.remove(name);
         self.vars.remove(name);
+        self.arrays.remove(name);
+    }
+
+    /// An array's elements in index order; a scalar is element 0.
+    pub(crate) fn array_values(&self, name: &str) -> Vec<(u64, String)> {
+        match self.arrays.get(name) {
+            Some(a) => a.iter().map(|(k, v)| (*k, v.clone())).collect(),
+            None => self.var(name).map(|v| vec![(0, v.to_string())]).unwrap_or_default(),
+        }
+    }
+
+    /// Runs an assignment word: scalar, `a[i]=v` or `a=(...)`.
+    fn run_assign(&mut self, host: &mut dyn Host, assign: &Assign) -> Result<(), Ctl> {
+        if let Some(items) = &assign.array {
+            let values = self.expand_words(host, items)?;
+            let mut array = if assign.append { self.arrays.get(&assign.name).cloned().unwrap_or_default() } else { BTreeMap::new() };
+            if !self.arrays.contains_key(&assign.name) {
+                if let (true, Some(old)) = (assign.append, self.var(&assign.name)) {
+                    array.insert(0, old.to_string());
+                }
+            }
+            let mut next = array.keys().next_back().map(|k| k + 1).unwrap_or(0);
+            for v in values {
+                array.insert(next, v);
+                next += 1;
+            }
+            self.env.remove(&assign.name);
+            self.vars.remove(&assign.name);
+            self.arrays.insert(assign.name.clone(), array);
+            return Ok(());
+        }
+        if let Some(index) = &assign.index {
+            let i = self.arith_word(host, index)?;
+            let value = self.expand_assignment(host, &assign.value)?;
+            let mut array = self.arrays.remove(&assign.name).unwrap_or_default();
+            if let Some(old) = self.env.remove(&assign.name).or_else(|| self.vars.remove(&assign.name)) {
+                array.insert(0, old);
+            }
+            let i = if i < 0 { array.keys().next_back().map(|k| *k as i64 + 1 + i).unwrap_or(i) } else { i };
+            if i < 0 {
+                self.arrays.insert(assign.name.clone(), array);
+                self.print_err(&format!("bash: {}[{}]: bad array subscript\n", assign.name, index.raw));
+                return Err(Ctl::Fail(1));
+            }
+            let value = if assign.append { format!("{}{value}", array.get(&(i as u64)).cloned().unwrap_or_default()) } else { value };
+            array.insert(i as u64, value);
+            self.arrays.insert(assign.name.clone(), array);
+            return Ok(());
+        }
+        let value = self.assign_value(host, assign)?;
+        self.assign(&assign.name, value)
     }
 
     /// Runs a simple command: expansion, alias, redirections, then the command itself.
@@ -828,8 +891,7 @@ impl Shell {
         let argv = self.expand_words(host, &simple.words)?;
         if argv.is_empty() {
             for assign in &simple.assigns {
-                let value = self.assign_value(host, assign)?;
-                self.assign(&assign.name, value)?;
+                self.run_assign(host, assign)?;
             }
             let status = self.subst_status.unwrap_or(0);
             let r = self.with_redirects(host, &simple.redirects, |_, _| Ok(status));
@@ -1342,19 +1404,41 @@ impl Shell {
 
     fn expand_param(&mut self, host: &mut dyn Host, param: &Param, acc: &mut Acc, quoted: bool) -> Result<(), Ctl> {
         let name = param.name.as_str();
-        let is_list = name == "@" || name == "*";
-        let value = self.param(name);
+        // `$@`, `$*`, `${a[@]}`, `${a[*]}` expand to lists; `${a[i]}` to one element.
+        let (is_list, star, list, value) = match &param.index {
+            Some(index) => {
+                let values = self.array_values(name);
+                match index.literal() {
+                    Some(s @ ("@" | "*")) => {
+                        let list: Vec<String> = values.into_iter().map(|(_, v)| v).collect();
+                        let joined = list.join(" ");
+                        (true, s == "*", list, Some(joined))
+                    }
+                    _ => {
+                        let i = self.arith_word(host, index)?;
+                        let i = if i < 0 { values.last().map(|(k, _)| *k as i64 + 1 + i).unwrap_or(-1) } else { i };
+                        let v = values.into_iter().find(|(k, _)| *k as i64 == i).map(|(_, v)| v);
+                        (false, false, Vec::new(), v)
+                    }
+                }
+            }
+            None => {
+                let is_list = name == "@" || name == "*";
+                let list = if is_list { self.positional.clone() } else { Vec::new() };
+                (is_list, name == "*", list, self.param(name))
+            }
+        };
         let ifs = self.ifs();
         match &param.op {
             ParamOp::Plain => {
                 if is_list {
-                    if quoted && name == "@" {
-                        acc.push_fields(&self.positional.clone());
+                    if quoted && !star {
+                        acc.push_fields(&list);
                     } else if quoted {
                         let sep = ifs.chars().next().map(String::from).unwrap_or_default();
-                        acc.push_quoted(&self.positional.join(&sep));
+                        acc.push_quoted(&list.join(&sep));
                     } else {
-                        for (i, arg) in self.positional.clone().iter().enumerate() {
+                        for (i, arg) in list.iter().enumerate() {
                             if i > 0 {
                                 acc.push_expansion(" ", false, &ifs);
                             }
@@ -1366,7 +1450,7 @@ impl Shell {
                 }
             }
             ParamOp::Length => {
-                let n = if is_list { self.positional.len() } else { value.unwrap_or_default().chars().count() };
+                let n = if is_list { list.len() } else { value.unwrap_or_default().chars().count() };
                 acc.push_expansion(&n.to_string(), quoted, &ifs);
             }
             ParamOp::Default { colon, word } | ParamOp::Alt { colon, word } | ParamOp::Assign { colon, word } | ParamOp::Error { colon, word } => {
@@ -1374,7 +1458,7 @@ impl Shell {
                     None => false,
                     Some(v) => !(*colon && v.is_empty()),
                 };
-                let set = if is_list { !self.positional.is_empty() } else { set };
+                let set = if is_list { !list.is_empty() } else { set };
                 match &param.op {
                     ParamOp::Default { .. } => {
                         if set {
@@ -1441,8 +1525,13 @@ impl Shell {
                 let chars: Vec<char> = if is_list { Vec::new() } else { value.unwrap_or_default().chars().collect() };
                 if is_list {
                     // `${@:2}` and friends: slices of the arguments ($0 is index 0).
-                    let mut all = vec![self.arg0.clone()];
-                    all.extend(self.positional.iter().cloned());
+                    let all = if param.index.is_some() {
+                        list.clone()
+                    } else {
+                        let mut all = vec![self.arg0.clone()];
+                        all.extend(list.iter().cloned());
+                        all
+                    };
                     let (s, e) = slice_bounds(all.len(), off, len);
                     let Some((s, e)) = s.zip(e) else {
                         self.print_err(&format!("bash: {}: substring expression < 0\n", len.unwrap_or(0)));

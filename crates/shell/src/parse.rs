@@ -472,11 +472,11 @@ impl Parser {
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 self.pos += 1;
                 let name = self.read_name();
-                Ok(Some(Part::Param(Box::new(Param { name, op: ParamOp::Plain }))))
+                Ok(Some(Part::Param(Box::new(Param { name, op: ParamOp::Plain, index: None }))))
             }
             Some(c) if c.is_ascii_digit() || matches!(c, '?' | '#' | '@' | '*' | '$' | '!' | '-') => {
                 self.pos += 2;
-                Ok(Some(Part::Param(Box::new(Param { name: c.to_string(), op: ParamOp::Plain }))))
+                Ok(Some(Part::Param(Box::new(Param { name: c.to_string(), op: ParamOp::Plain, index: None }))))
             }
             _ => Ok(None),
         }
@@ -580,14 +580,14 @@ impl Parser {
 
     fn read_brace_param(&mut self) -> PResult<Part> {
         let start = self.pos;
-        let param = |name: String, op: ParamOp| Ok(Part::Param(Box::new(Param { name, op })));
         // `${#name}` is a length, `${#}` the number of arguments.
         if self.ch(0) == Some('#') && self.ch(1) != Some('}') {
             self.pos += 1;
             let name = self.read_param_name();
+            let index = if is_name(&name) { self.read_subscript()? } else { None };
             if !name.is_empty() && self.ch(0) == Some('}') {
                 self.pos += 1;
-                return param(name, ParamOp::Length);
+                return Ok(Part::Param(Box::new(Param { name, op: ParamOp::Length, index })));
             }
             return self.bad_substitution(start);
         }
@@ -595,6 +595,8 @@ impl Parser {
         if name.is_empty() {
             return self.bad_substitution(start);
         }
+        let index = if is_name(&name) { self.read_subscript()? } else { None };
+        let param = |name: String, op: ParamOp| Ok(Part::Param(Box::new(Param { name, op, index: index.clone() })));
         let stop_brace = |p: &Parser| p.ch(0).is_none_or(|c| c == '}');
         let op = match self.ch(0) {
             Some('}') => {
@@ -680,6 +682,36 @@ impl Parser {
         }
     }
 
+    /// `[index]` after a parameter name: `@` and `*` stay literal, anything else is an
+    /// arithmetic word.
+    fn read_subscript(&mut self) -> PResult<Option<Word>> {
+        if self.ch(0) != Some('[') {
+            return Ok(None);
+        }
+        let mut depth = 0;
+        let mut i = self.pos;
+        loop {
+            match self.chars.get(i) {
+                None => return Err(SyntaxError::Unmatched('}')),
+                Some('[') => depth += 1,
+                Some(']') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let text: String = self.chars[self.pos + 1..i].iter().collect();
+        self.pos = i + 1;
+        if text == "@" || text == "*" {
+            return Ok(Some(Word { parts: vec![Part::Lit(text.clone())], raw: text }));
+        }
+        Ok(Some(self.sub_word(&text, Mode::HereDoc)?))
+    }
+
     fn read_param_name(&mut self) -> String {
         match self.ch(0) {
             Some(c) if c.is_ascii_alphabetic() || c == '_' => self.read_name(),
@@ -714,7 +746,7 @@ impl Parser {
         }
         let inner: String = self.chars[start..self.pos].iter().collect();
         self.pos += 1;
-        Ok(Part::Param(Box::new(Param { name: String::new(), op: ParamOp::Bad(format!("${{{inner}}}")) })))
+        Ok(Part::Param(Box::new(Param { name: String::new(), op: ParamOp::Bad(format!("${{{inner}}}")), index: None })))
     }
 
     fn brace_word(&mut self, stop: &dyn Fn(&Parser) -> bool) -> PResult<Word> {
@@ -1223,7 +1255,23 @@ impl Parser {
                 Tok::Word(_) => {
                     let Tok::Word(word) = self.next_tok()? else { unreachable!() };
                     if simple.words.is_empty() {
-                        if let Some(assign) = as_assignment(&word) {
+                        if let Some(mut assign) = self.as_assignment(&word)? {
+                            let word_end = self.last_end;
+                            let bare = assign.value.parts.is_empty() && assign.index.is_none();
+                            if bare && matches!(self.peek()?, Tok::Op("(")) && self.peek_start == word_end {
+                                self.bump();
+                                let mut items = Vec::new();
+                                loop {
+                                    match self.next_tok()? {
+                                        Tok::Word(w) => items.push(w),
+                                        Tok::Newline => {}
+                                        Tok::Op(")") => break,
+                                        Tok::Eof => return Err(SyntaxError::Eof),
+                                        other => return Err(SyntaxError::Unexpected(other.text())),
+                                    }
+                                }
+                                assign.array = Some(items);
+                            }
                             simple.assigns.push(assign);
                             continue;
                         }
@@ -1431,6 +1479,28 @@ fn unquoted_text(parts: &[Part]) -> String {
     out
 }
 
+impl Parser {
+    /// `NAME=value`, `NAME+=value` or `NAME[index]=value` at the start of a command.
+    fn as_assignment(&self, word: &Word) -> PResult<Option<Assign>> {
+        if let Some(a) = as_assignment(word) {
+            return Ok(Some(a));
+        }
+        // `name[index]=value`: re-read the pieces from the source text.
+        let raw = &word.raw;
+        let Some(open) = raw.find('[') else { return Ok(None) };
+        if !is_name(&raw[..open]) || !matches!(word.parts.first(), Some(Part::Lit(l)) if l.starts_with(&raw[..=open])) {
+            return Ok(None);
+        }
+        let Some(close) = raw[open..].find("]=").or_else(|| raw[open..].find("]+=")).map(|i| open + i) else { return Ok(None) };
+        let append = raw[close..].starts_with("]+=");
+        let value_raw = &raw[close + if append { 3 } else { 2 }..];
+        let index = self.sub_word(&raw[open + 1..close], Mode::HereDoc)?;
+        let mut sub = Parser::new(value_raw, self.depth + 1);
+        let value = if value_raw.is_empty() { Word::default() } else { sub.read_word()? };
+        Ok(Some(Assign { name: raw[..open].to_string(), value, append, index: Some(index), array: None }))
+    }
+}
+
 /// `NAME=value` or `NAME+=value` at the start of a simple command.
 fn as_assignment(word: &Word) -> Option<Assign> {
     let Some(Part::Lit(first)) = word.parts.first() else { return None };
@@ -1450,5 +1520,5 @@ fn as_assignment(word: &Word) -> Option<Assign> {
         parts[0] = Part::Lit(rest);
     }
     let raw = word.raw.get(word.raw.find('=').map(|i| i + 1).unwrap_or(0)..).unwrap_or("").to_string();
-    Some(Assign { name: name.to_string(), value: Word { parts, raw }, append })
+    Some(Assign { name: name.to_string(), value: Word { parts, raw }, append, index: None, array: None })
 }

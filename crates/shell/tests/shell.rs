@@ -1059,8 +1059,6 @@ $ echo done
             $ echo ${x:?}
             no-newline
             $ a=(1 2 3)
-            bash: syntax error near unexpected token `('
-            [exit 2]
             $ echo done
             done
         "#]],
@@ -1166,6 +1164,52 @@ $ k=kubectl; $k version --client
             kubectl [get] [pods] [--selector=app=web,tier!=db]
             $ k=kubectl; $k version --client
             kubectl [version] [--client]
+        "#]],
+    );
+}
+
+#[test]
+fn arrays() {
+    check(
+        r#"
+$ pods=(web-1 web-2 "db 1"); echo ${pods[0]} ${pods[2]} ${#pods[@]} $pods
+$ for p in "${pods[@]}"; do echo "[$p]"; done
+$ echo "${pods[*]}"; echo ${pods[-1]}
+$ pods+=(cache); pods[5]=sparse; echo ${#pods[@]} "${pods[@]}"
+$ unset 'pods[1]'; echo "${pods[@]}"
+$ read -a words <<< "one two three"; echo ${words[1]} ${#words[@]}
+$ nums=($(seq 3)); echo $(( ${nums[0]} + ${nums[2]} ))
+$ echo "${pods[@]:1:2}"
+$ x=scalar; x[1]=second; echo ${x[0]} ${x[1]}
+$ empty=(); echo "${#empty[@]}"
+$ (arr=(in subshell)); echo "[${arr[@]}]"
+"#,
+        expect![[r#"
+            $ pods=(web-1 web-2 "db 1"); echo ${pods[0]} ${pods[2]} ${#pods[@]} $pods
+            web-1 db 1 3 web-1
+            $ for p in "${pods[@]}"; do echo "[$p]"; done
+            [web-1]
+            [web-2]
+            [db 1]
+            $ echo "${pods[*]}"; echo ${pods[-1]}
+            web-1 web-2 db 1
+            db 1
+            $ pods+=(cache); pods[5]=sparse; echo ${#pods[@]} "${pods[@]}"
+            5 web-1 web-2 db 1 cache sparse
+            $ unset 'pods[1]'; echo "${pods[@]}"
+            web-1 db 1 cache sparse
+            $ read -a words <<< "one two three"; echo ${words[1]} ${#words[@]}
+            two 3
+            $ nums=($(seq 3)); echo $(( ${nums[0]} + ${nums[2]} ))
+            4
+            $ echo "${pods[@]:1:2}"
+            db 1 cache
+            $ x=scalar; x[1]=second; echo ${x[0]} ${x[1]}
+            scalar second
+            $ empty=(); echo "${#empty[@]}"
+            0
+            $ (arr=(in subshell)); echo "[${arr[@]}]"
+            []
         "#]],
     );
 }

@@ -589,24 +589,26 @@ impl Shell {
                     return 0;
                 }
             };
-            if flags == "o" {
-                i += 1;
-                match args.get(i).map(String::as_str) {
-                    Some("errexit") => self.errexit = on,
-                    Some("pipefail") | Some("nounset") | Some("xtrace") | Some("noclobber") => {}
-                    Some(other) => {
-                        self.print_err(&format!("bash: set: {}: invalid option name\n", clean(other)));
-                        return 1;
-                    }
-                    None => {}
-                }
-                i += 1;
-                continue;
-            }
             for c in flags.chars() {
                 match c {
                     'e' => self.errexit = on,
-                    'u' | 'x' | 'o' | 'v' | 'f' | 'C' | 'h' | 'B' | 'm' => {}
+                    'u' => self.nounset = on,
+                    'o' => {
+                        // `set -o name`, also inside a cluster: `set -euo pipefail`.
+                        i += 1;
+                        match args.get(i).map(String::as_str) {
+                            Some("errexit") => self.errexit = on,
+                            Some("nounset") => self.nounset = on,
+                            Some("pipefail") => self.pipefail = on,
+                            Some("xtrace") | Some("noclobber") | Some("vi") | Some("emacs") | Some("noglob") | Some("verbose") => {}
+                            Some(other) => {
+                                self.print_err(&format!("bash: set: {}: invalid option name\n", clean(other)));
+                                return 1;
+                            }
+                            None => {}
+                        }
+                    }
+                    'x' | 'v' | 'f' | 'C' | 'h' | 'B' | 'm' => {}
                     other => {
                         self.print_err(&format!("bash: set: -{other}: invalid option\nset: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]\n"));
                         return 2;

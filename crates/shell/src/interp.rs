@@ -171,6 +171,8 @@ struct Saved {
     positional: Vec<String>,
     arg0: String,
     errexit: bool,
+    pipefail: bool,
+    nounset: bool,
     locals: Vec<Vec<(String, Option<(String, bool)>)>>,
 }
 
@@ -190,6 +192,10 @@ pub struct Shell {
     pub(crate) positional: Vec<String>,
     pub(crate) status: i32,
     pub(crate) errexit: bool,
+    /// `set -o pipefail`: a pipeline fails when any stage fails.
+    pub(crate) pipefail: bool,
+    /// `set -u`: expanding an unset variable is an error.
+    pub(crate) nounset: bool,
     budget: u64,
     steps: u64,
     pub(crate) depth: u32,
@@ -250,6 +256,8 @@ impl Shell {
             positional: Vec::new(),
             status: 0,
             errexit: false,
+            pipefail: false,
+            nounset: false,
             budget: DEFAULT_STEP_BUDGET,
             steps: 0,
             depth: 0,
@@ -522,6 +530,8 @@ impl Shell {
         } else {
             let mut input: Option<Vec<u8>> = None;
             let mut status = 0;
+            // The rightmost failing stage, for pipefail.
+            let mut failed: Option<i32> = None;
             let count = pipeline.commands.len();
             for (i, command) in pipeline.commands.iter().enumerate() {
                 let chan = if i + 1 < count { Some(self.out.open()) } else { None };
@@ -538,7 +548,11 @@ impl Shell {
                 if let Some(c) = chan {
                     input = Some(self.out.take(c));
                 }
-                status = r?;
+                let stage = r?;
+                status = if self.pipefail && stage == 0 && i + 1 == count { failed.unwrap_or(0) } else { stage };
+                if stage != 0 {
+                    failed = Some(stage);
+                }
             }
             status
         };
@@ -558,6 +572,8 @@ impl Shell {
             positional: self.positional.clone(),
             arg0: self.arg0.clone(),
             errexit: self.errexit,
+            pipefail: self.pipefail,
+            nounset: self.nounset,
             locals: self.locals.clone(),
         }
     }
@@ -572,6 +588,8 @@ impl Shell {
         self.positional = saved.positional;
         self.arg0 = saved.arg0;
         self.errexit = saved.errexit;
+        self.pipefail = saved.pipefail;
+        self.nounset = saved.nounset;
         self.locals = saved.locals;
     }
 
@@ -1386,7 +1404,7 @@ impl Shell {
             "@" | "*" => self.positional.join(" "),
             "$" => "4242".to_string(),
             "!" => return None,
-            "-" => if self.errexit { "ehB" } else { "hB" }.to_string(),
+            "-" => format!("{}h{}B", if self.errexit { "e" } else { "" }, if self.nounset { "u" } else { "" }),
             "0" => self.arg0.clone(),
             "RANDOM" => {
                 // Deterministic: a 15-bit LCG, so the same script gives the same output.
@@ -1446,6 +1464,10 @@ impl Shell {
                         }
                     }
                 } else {
+                    if value.is_none() && self.nounset && (is_name(name) || name.chars().all(|c| c.is_ascii_digit())) {
+                        self.print_err(&format!("bash: {name}: unbound variable\n"));
+                        return Err(Ctl::Fail(1));
+                    }
                     acc.push_expansion(&value.unwrap_or_default(), quoted, &ifs);
                 }
             }

@@ -39,7 +39,7 @@
 //!
 //! # Not (yet) supported
 //!
-//! Arrays, job control (`cmd &` runs to completion), `>(...)`, `getopts`, `trap`
+//! Associative arrays, job control (`cmd &` runs to completion), `>(...)`, `getopts`, `trap`
 //! (accepted, ignored), `set -u`/`-x`/`pipefail` (accepted, ignored), awk user
 //! functions and `getline`, sed branches (`b`, `t`).
 

@@ -1213,3 +1213,31 @@ $ (arr=(in subshell)); echo "[${arr[@]}]"
         "#]],
     );
 }
+
+#[test]
+fn shell_options() {
+    check(
+        r#"
+$ false | true; echo $?
+$ set -o pipefail; false | true; echo $?; true | true; echo $?; set +o pipefail
+$ set -euo pipefail; echo $-; echo ${NOPE:-default}
+$ echo $NOPE
+$ set +eu; echo "[$NOPE]" $-
+"#,
+        expect![[r#"
+            $ false | true; echo $?
+            0
+            $ set -o pipefail; false | true; echo $?; true | true; echo $?; set +o pipefail
+            1
+            0
+            $ set -euo pipefail; echo $-; echo ${NOPE:-default}
+            ehuB
+            default
+            $ echo $NOPE
+            bash: NOPE: unbound variable
+            [exit 1]
+            $ set +eu; echo "[$NOPE]" $-
+            [] hB
+        "#]],
+    );
+}

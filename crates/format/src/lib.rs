@@ -11,6 +11,7 @@
 //!   configure it.
 //! - [`duration`]: apimachinery's `HumanDuration` and `ShortHumanDuration` for AGE columns.
 //! - [`jsonpath`]: `-o jsonpath=`, `-o jsonpath-as-json=` and `-o custom-columns=`.
+//! - [`kyaml`]: `-o kyaml` (sigs.k8s.io/yaml's KYAML encoder, on by default in v1.35).
 //! - [`go`]: Go's number and string formatting for messages.
 //!
 //! How exactness is kept: each module is a port of the Go code kubectl runs (named in its
@@ -25,6 +26,7 @@ pub mod duration;
 mod gonum;
 pub mod json;
 pub mod jsonpath;
+pub mod kyaml;
 pub mod table;
 pub mod yaml;
 

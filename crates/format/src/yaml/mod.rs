@@ -11,6 +11,7 @@ mod parse;
 mod resolve;
 
 pub use emit::{to_string, to_string_multi};
+pub(crate) use resolve::is_timestamp;
 pub use error::{YamlError, YamlErrorKind};
 pub use parse::{parse_documents, parse_documents_with, parse_documents_with_positions, Document, ParseLimits, Position};
 

@@ -56,7 +56,7 @@ fn find_brace(text: &str) -> Option<(usize, usize, Vec<String>)> {
                 _ => {}
             }
         }
-        let Some(end) = end else { return None };
+        let end = end?;
         let inner = &text[start + 1..end];
         if let Some(items) = sequence(inner) {
             return Some((start, end, items));

@@ -218,7 +218,7 @@ impl Shell {
                 Some(_) => match self.builtin(host, args) {
                     Some(r) => r,
                     None => match programs::lookup(&args[0]).filter(|_| BUILTINS.contains(&args[0].as_str())) {
-                        Some(p) => Ok(self.run_program(args, |ctx| p(ctx))),
+                        Some(p) => Ok(self.run_program(args, p)),
                         None => {
                             self.print_err(&format!("bash: builtin: {}: not a shell builtin\n", clean(&args[0])));
                             Ok(1)

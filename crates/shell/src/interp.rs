@@ -55,6 +55,10 @@ pub struct Outcome {
     pub exited: bool,
 }
 
+/// The variables a function made `local`, with the values to restore (and whether
+/// they were exported) when it returns.
+pub(crate) type LocalFrame = Vec<(String, Option<(String, bool)>)>;
+
 /// How control leaves a command other than by finishing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ctl {
@@ -173,7 +177,7 @@ struct Saved {
     errexit: bool,
     pipefail: bool,
     nounset: bool,
-    locals: Vec<Vec<(String, Option<(String, bool)>)>>,
+    locals: Vec<LocalFrame>,
 }
 
 /// A bash-like shell over a [`Vfs`]. Commands it does not know go to a [`Host`].
@@ -202,7 +206,7 @@ pub struct Shell {
     pub(crate) func_depth: u32,
     pub(crate) loop_depth: u32,
     cond_depth: u32,
-    pub(crate) locals: Vec<Vec<(String, Option<(String, bool)>)>>,
+    pub(crate) locals: Vec<LocalFrame>,
     pub(crate) stdin: Input,
     pub(crate) out: Outputs,
     pub(crate) fds: Fds,
@@ -844,10 +848,9 @@ impl Shell {
                     array.insert(0, old.to_string());
                 }
             }
-            let mut next = array.keys().next_back().map(|k| k + 1).unwrap_or(0);
-            for v in values {
-                array.insert(next, v);
-                next += 1;
+            let next = array.keys().next_back().map(|k| k + 1).unwrap_or(0);
+            for (k, v) in (next..).zip(values) {
+                array.insert(k, v);
             }
             self.env.remove(&assign.name);
             self.vars.remove(&assign.name);
@@ -955,7 +958,7 @@ impl Shell {
             return r;
         }
         if let Some(program) = programs::lookup(name) {
-            return Ok(self.run_program(argv, |ctx| program(ctx)));
+            return Ok(self.run_program(argv, program));
         }
         if name.contains('/') {
             return self.run_script_file(host, argv);
@@ -1789,7 +1792,7 @@ fn replace(v: &str, pat: &str, rep: &str, all: bool, anchor: Option<bool>) -> St
             while k < bounds.len() - 1 {
                 let start = bounds[k];
                 let mut matched = None;
-                if !(replaced && !all) {
+                if all || !replaced {
                     for (j, &end) in bounds.iter().enumerate().skip(k + 1).rev() {
                         if glob::glob_match(pat, &v[start..end]) {
                             matched = Some(j);

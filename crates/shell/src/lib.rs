@@ -40,7 +40,7 @@
 //! # Not (yet) supported
 //!
 //! Associative arrays, job control (`cmd &` runs to completion), `>(...)`, `getopts`, `trap`
-//! (accepted, ignored), `set -u`/`-x`/`pipefail` (accepted, ignored), awk user
+//! (accepted, ignored), `set -x` (accepted, ignored), awk user
 //! functions and `getline`, sed branches (`b`, `t`).
 
 use std::collections::BTreeMap;

@@ -765,8 +765,7 @@ impl Parser {
         let mut parts = Vec::new();
         let mut lit = String::new();
         let mut depth = 0;
-        loop {
-            let Some(c) = self.ch(0) else { break };
+        while let Some(c) = self.ch(0) {
             if depth == 0 && matches!(c, ' ' | '\t' | '\n') {
                 break;
             }

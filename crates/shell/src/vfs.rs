@@ -288,11 +288,10 @@ impl Vfs {
         match (&node, self.nodes.get(to)) {
             (Node::File { .. }, Some(Node::Dir { .. })) => return Err(VfsError::IsADirectory),
             (Node::Dir { .. }, Some(Node::File { .. })) => return Err(VfsError::NotADirectory),
-            (Node::Dir { .. }, Some(Node::Dir { .. })) => {
-                if !self.list_dir(to)?.is_empty() {
+            (Node::Dir { .. }, Some(Node::Dir { .. }))
+                if !self.list_dir(to)?.is_empty() => {
                     return Err(VfsError::NotEmpty);
                 }
-            }
             _ => {}
         }
         let prefix = format!("{from}/");

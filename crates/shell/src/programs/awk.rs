@@ -641,11 +641,8 @@ impl P {
 
     fn additive(&mut self) -> R<Expr> {
         let mut l = self.multiplicative()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Op(op @ ("+" | "-")) => *op,
-                _ => break,
-            };
+        while let Tok::Op(op @ ("+" | "-")) = self.peek() {
+            let op = *op;
             self.pos += 1;
             let r = self.multiplicative()?;
             l = Expr::Bin(op, Box::new(l), Box::new(r));
@@ -655,11 +652,8 @@ impl P {
 
     fn multiplicative(&mut self) -> R<Expr> {
         let mut l = self.unary()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Op(op @ ("*" | "/" | "%")) => *op,
-                _ => break,
-            };
+        while let Tok::Op(op @ ("*" | "/" | "%")) = self.peek() {
+            let op = *op;
             self.pos += 1;
             let r = self.unary()?;
             l = Expr::Bin(op, Box::new(l), Box::new(r));
@@ -986,11 +980,10 @@ impl Interp<'_, '_, '_> {
         if text.is_empty() {
             return Vec::new();
         }
-        if fs.chars().count() == 1 && fs != "\\" {
-            if fs == "\t" || !".[]()*+?^$|\\{}".contains(fs) {
+        if fs.chars().count() == 1 && fs != "\\"
+            && (fs == "\t" || !".[]()*+?^$|\\{}".contains(fs)) {
                 return text.split(fs).map(str::to_string).collect();
             }
-        }
         match self.regex(fs) {
             Ok(re) => re.split(text).map(str::to_string).collect(),
             Err(_) => vec![text.to_string()],
@@ -1091,10 +1084,6 @@ impl Interp<'_, '_, '_> {
                 } else {
                     let old = self.eval(target)?.num();
                     Val::Num(arith(&op[..1], old, v.num()).map_err(Flow::Error)?)
-                };
-                let v = match v {
-                    Val::StrNum(s) => Val::StrNum(s),
-                    other => other,
                 };
                 self.assign_to(target, v.clone())?;
                 v
@@ -1751,10 +1740,7 @@ pub(crate) fn awk(ctx: &mut Ctx) -> i32 {
     }
     let _ = exited;
     if error.is_none() {
-        match it.exec_block(&prog.end) {
-            Err(Flow::Error(m)) => error = Some(m),
-            _ => {}
-        }
+        if let Err(Flow::Error(m)) = it.exec_block(&prog.end) { error = Some(m) }
     }
     it.flush();
     for (path, text) in std::mem::take(&mut it.files) {

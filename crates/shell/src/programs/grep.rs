@@ -160,7 +160,7 @@ pub(crate) fn grep(ctx: &mut Ctx) -> i32 {
             if max.is_some_and(|m| count >= m) && after_left == 0 {
                 break;
             }
-            let matched = re.is_match(line) != opts.has('v') && !max.is_some_and(|m| count >= m);
+            let matched = re.is_match(line) != opts.has('v') && max.is_none_or(|m| count < m);
             if !matched {
                 if after_left > 0 {
                     after_left -= 1;

@@ -85,11 +85,10 @@ impl ScriptParser<'_> {
                 }
                 continue;
             }
-            if what != "`s' command" || !in_class {
-                if c == delim {
+            if (what != "`s' command" || !in_class)
+                && c == delim {
                     return Ok(out);
                 }
-            }
             if c == '[' && what != "`y' command" {
                 in_class = true;
             } else if c == ']' {

@@ -229,8 +229,7 @@ pub(crate) fn shell_quote(s: &str) -> String {
             c,
             ' ' | '\'' | '"' | '\\' | '$' | '`' | '!' | '&' | '|' | ';' | '(' | ')' | '<' | '>' | '*' | '?' | '[' | ']' | '{'
                 | '}' | '#' | ','
-        ) || (c == '~' && i == 0)
-            || (c == '=' && false);
+        ) || (c == '~' && i == 0);
         if special {
             out.push('\\');
         }
@@ -451,7 +450,7 @@ pub(crate) fn cat(ctx: &mut Ctx) -> i32 {
 }
 
 pub(crate) fn tac(ctx: &mut Ctx) -> i32 {
-    let (inputs, ok) = ctx.inputs(&ctx.args.to_vec());
+    let (inputs, ok) = ctx.inputs(ctx.args);
     for (_, data) in inputs {
         let mut ls = lines(&data);
         ls.reverse();
@@ -470,7 +469,7 @@ pub(crate) fn tac(ctx: &mut Ctx) -> i32 {
 }
 
 pub(crate) fn rev(ctx: &mut Ctx) -> i32 {
-    let (inputs, ok) = ctx.inputs(&ctx.args.to_vec());
+    let (inputs, ok) = ctx.inputs(ctx.args);
     for (_, data) in inputs {
         let mut out = String::new();
         for l in lines(&data) {
@@ -537,8 +536,7 @@ fn head_tail(ctx: &mut Ctx, tail: bool) -> i32 {
     for (k, f) in list.iter().enumerate() {
         let path = ctx.resolve(f);
         if f != "-" && ctx.io.vfs.is_dir(&path) {
-            let verb = if tail { "reading" } else { "reading" };
-            ctx.err(&format!("error {verb} '{f}': Is a directory"));
+            ctx.err(&format!("error reading '{f}': Is a directory"));
             status = 1;
             continue;
         }
@@ -547,8 +545,7 @@ fn head_tail(ctx: &mut Ctx, tail: bool) -> i32 {
             _ => match ctx.io.vfs.read(&path) {
                 Ok(d) => d.to_vec(),
                 Err(e) => {
-                    let verb = if tail { "cannot open" } else { "cannot open" };
-                    ctx.err(&format!("{verb} '{f}' for reading: {e}"));
+                    ctx.err(&format!("cannot open '{f}' for reading: {e}"));
                     status = 1;
                     continue;
                 }
@@ -796,7 +793,7 @@ pub(crate) fn sort(ctx: &mut Ctx) -> i32 {
     };
     let sep = match opts.value('t') {
         Some(t) if t.chars().count() == 1 => t.chars().next(),
-        Some(t) if t == "\\t" => Some('\t'),
+        Some("\\t") => Some('\t'),
         Some(t) => {
             ctx.err(&format!("multi-character tab '{t}'"));
             return 2;

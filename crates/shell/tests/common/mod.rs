@@ -1,4 +1,5 @@
 //! A test host and transcript runner shared by the shell's tests.
+#![allow(dead_code)] // Each test binary uses a different part of it.
 
 use kubeniwa_shell::{Host, Io, Shell, Vfs};
 

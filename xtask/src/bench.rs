@@ -65,6 +65,7 @@ const FIRST_PROMPT_BROTLI_KB: f64 = 1000.0;
 /// What the browser fetches before the first prompt (relative to dist/).
 const BEFORE_PROMPT: &[&str] = &[
     "index.html",
+    "start-worker.js",
     "style.css",
     "build/terminal.css",
     "boot.js",

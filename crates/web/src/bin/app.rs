@@ -57,6 +57,8 @@ mod web {
         );
         #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = setEditor)]
         fn set_editor(path: &str, content: &str);
+        #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = takeEarlyWorker)]
+        fn take_early_worker() -> Option<Worker>;
     }
 
     pub fn main() {
@@ -210,6 +212,7 @@ mod web {
 
             let effects = driver.session.borrow_mut().start(now());
             driver.perform_all(effects);
+            driver.drain();
             Some(driver)
         }
 
@@ -227,6 +230,11 @@ mod web {
 
         fn dispatch(&self, event: Event) {
             self.queue.borrow_mut().push_back(event);
+            self.drain();
+        }
+
+        /// Handles queued events, unless that is already happening further up the stack.
+        fn drain(&self) {
             if self.handling.replace(true) {
                 return;
             }
@@ -273,7 +281,9 @@ mod web {
             }
             let generation = self.generation.get() + 1;
             self.generation.set(generation);
-            let worker = match Worker::new(WORKER_URL) {
+            // The first worker was started by `www/start-worker.js` while this app loaded.
+            let early = if generation == 1 { take_early_worker() } else { None };
+            let worker = match early.map(Ok).unwrap_or_else(|| Worker::new(WORKER_URL)) {
                 Ok(worker) => worker,
                 Err(e) => {
                     self.queue.borrow_mut().push_back(Event::WorkerFailed(describe(&e)));

@@ -551,7 +551,11 @@ impl Shell {
         self.enter()?;
         let saved_args = if args.len() > 1 { Some(std::mem::replace(&mut self.positional, args[1..].to_vec())) } else { None };
         let was = std::mem::replace(&mut self.in_source, true);
-        let r = self.run_lines(host, &text);
+        let saved_script = self.script.replace(file.clone());
+        let saved_line = self.lineno;
+        let r = self.run_lines_tracked(host, &text, true);
+        self.script = saved_script;
+        self.lineno = saved_line;
         self.in_source = was;
         if let Some(a) = saved_args {
             self.positional = a;

@@ -221,6 +221,9 @@ pub struct Shell {
     pub(crate) arg0: String,
     /// Inside `source`, where `return` is allowed outside functions.
     pub(crate) in_source: bool,
+    /// The script being run (for error messages), and the line it is on.
+    pub(crate) script: Option<String>,
+    pub(crate) lineno: u32,
     /// Set by `exit` at the top level during one `run`.
     exited: bool,
 }
@@ -280,6 +283,8 @@ impl Shell {
             stack_base: 0,
             proc_files: Vec::new(),
             exited: false,
+            script: None,
+            lineno: 1,
         }
     }
 
@@ -411,16 +416,34 @@ impl Shell {
     }
 
     pub(crate) fn run_lines(&mut self, host: &mut dyn Host, source: &str) -> Exec {
+        self.run_lines_tracked(host, source, false)
+    }
+
+    /// Runs `source`; with `track` (scripts and `source`), `$LINENO` follows the lines
+    /// and errors name the script and line, as bash does.
+    pub(crate) fn run_lines_tracked(&mut self, host: &mut dyn Host, source: &str, track: bool) -> Exec {
         let mut parser = Parser::new(source, 0);
         let mut status = self.status;
         loop {
-            match parser.next_line() {
+            let next = parser.next_line();
+            if track {
+                self.lineno = parser.start_line;
+            }
+            match next {
                 Ok(Some(list)) => {
                     status = self.exec_list(host, &list)?;
                 }
                 Ok(None) => break,
                 Err(e) => {
+                    if track {
+                        self.lineno = e.line;
+                    }
                     self.print_err(&format!("bash: {}\n", e.error));
+                    if track && !e.error.is_incomplete() {
+                        // Scripts also show the offending line.
+                        let text = source.lines().nth(e.line.saturating_sub(1) as usize).unwrap_or("").to_string();
+                        self.print_err(&format!("bash: `{}'\n", clean(&text)));
+                    }
                     self.status = 2;
                     return Ok(2);
                 }
@@ -432,7 +455,14 @@ impl Shell {
         Ok(status)
     }
 
+    /// Writes a shell error. Inside a script, bash names the script and line instead
+    /// of itself: `./deploy.sh: line 3: foo: command not found`.
     pub(crate) fn print_err(&mut self, text: &str) {
+        if let (Some(script), Some(rest)) = (&self.script, text.strip_prefix("bash: ")) {
+            let text = format!("{script}: line {}: {rest}", self.lineno);
+            self.out.write(self.fds.err, text.as_bytes());
+            return;
+        }
         self.out.write(self.fds.err, text.as_bytes());
     }
 
@@ -1063,19 +1093,25 @@ impl Shell {
     pub(crate) fn run_script(&mut self, host: &mut dyn Host, source: &str, arg0: &str, args: Vec<String>) -> Exec {
         let source = source.to_string();
         let arg0 = arg0.to_string();
-        self.subshell(move |sh| {
+        let saved_script = self.script.take();
+        let saved_line = self.lineno;
+        let r = self.subshell(move |sh| {
+            sh.script = Some(arg0.clone());
             sh.positional = args;
             sh.arg0 = arg0;
             sh.functions.retain(|_, _| false);
             sh.aliases.clear();
             sh.vars.retain(|k, _| matches!(k.as_str(), "IFS" | "HOSTNAME"));
             sh.errexit = false;
-            let status = sh.run_lines(host, &source);
+            let status = sh.run_lines_tracked(host, &source, true);
             match status {
                 Err(Ctl::Return(n)) => Ok(n),
                 other => other,
             }
-        })
+        });
+        self.script = saved_script;
+        self.lineno = saved_line;
+        r
     }
 
     pub(crate) fn resolve(&self, path: &str) -> String {
@@ -1415,6 +1451,7 @@ impl Shell {
                 ((self.random >> 16) & 0x7fff).to_string()
             }
             "PWD" => return Some(self.cwd.clone()),
+            "LINENO" => self.lineno.to_string(),
             n if n.chars().all(|c| c.is_ascii_digit()) => {
                 let i: usize = n.parse().ok()?;
                 return self.positional.get(i.checked_sub(1)?).cloned();

@@ -91,6 +91,8 @@ pub(crate) struct Parser {
     depth: u32,
     /// A here-document ran to the end of the input without its delimiter.
     pub heredoc_incomplete: bool,
+    /// The line (1-based) where the last command line returned by `next_line` starts.
+    pub start_line: u32,
 }
 
 type PResult<T> = Result<T, SyntaxError>;
@@ -110,7 +112,7 @@ pub fn is_complete(source: &str) -> bool {
 
 impl Parser {
     pub fn new(source: &str, depth: u32) -> Parser {
-        Parser { chars: source.chars().collect(), pos: 0, peeked: None, stack_base: crate::interp::stack_position(), peek_start: 0, last_end: 0, depth, heredoc_incomplete: false }
+        Parser { chars: source.chars().collect(), pos: 0, peeked: None, stack_base: crate::interp::stack_position(), peek_start: 0, last_end: 0, depth, heredoc_incomplete: false, start_line: 1 }
     }
 
     /// Parses the next complete command line; `None` at the end of the input.
@@ -133,6 +135,8 @@ impl Parser {
                 _ => break,
             }
         }
+        let start = self.peek_start.min(self.chars.len());
+        self.start_line = 1 + self.chars[..start].iter().filter(|c| **c == '\n').count() as u32;
         let mut list = List::default();
         loop {
             let and_or = self.parse_and_or()?;

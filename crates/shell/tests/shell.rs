@@ -1241,3 +1241,50 @@ $ set +eu; echo "[$NOPE]" $-
         "#]],
     );
 }
+
+#[test]
+fn errors_inside_scripts_name_the_script_and_line() {
+    check(
+        r#"
+$ printf 'echo start\nnosuch --flag\ncd /nowhere\necho "line $LINENO"\nif true; then\n  fi\n' > broken.sh
+$ bash broken.sh
+$ chmod +x broken.sh; ./broken.sh
+$ source broken.sh
+$ bash -c 'nosuch'
+$ nosuch
+"#,
+        expect![[r#"
+            $ printf 'echo start\nnosuch --flag\ncd /nowhere\necho "line $LINENO"\nif true; then\n  fi\n' > broken.sh
+            $ bash broken.sh
+            start
+            broken.sh: line 2: nosuch: command not found
+            broken.sh: line 3: cd: /nowhere: No such file or directory
+            line 4
+            broken.sh: line 6: syntax error near unexpected token `fi'
+            broken.sh: line 6: `  fi'
+            [exit 2]
+            $ chmod +x broken.sh; ./broken.sh
+            start
+            ./broken.sh: line 2: nosuch: command not found
+            ./broken.sh: line 3: cd: /nowhere: No such file or directory
+            line 4
+            ./broken.sh: line 6: syntax error near unexpected token `fi'
+            ./broken.sh: line 6: `  fi'
+            [exit 2]
+            $ source broken.sh
+            start
+            broken.sh: line 2: nosuch: command not found
+            broken.sh: line 3: cd: /nowhere: No such file or directory
+            line 4
+            broken.sh: line 6: syntax error near unexpected token `fi'
+            broken.sh: line 6: `  fi'
+            [exit 2]
+            $ bash -c 'nosuch'
+            bash: line 1: nosuch: command not found
+            [exit 127]
+            $ nosuch
+            bash: nosuch: command not found
+            [exit 127]
+        "#]],
+    );
+}

@@ -14,6 +14,16 @@ pub struct Image {
     /// Whether the image has `/bin/sh`.
     pub shell: bool,
     pub process: Process,
+    /// Programs on the image's PATH besides the shell's builtins (`sh`, `curl`, ...).
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// The user its processes run as, the working directory, and the shell prompt.
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub workdir: String,
+    #[serde(default)]
+    pub prompt: String,
 }
 
 /// What the image's default process does.

@@ -111,3 +111,180 @@ fn allocate_node_port(cluster: &mut Cluster) -> u16 {
         }
     }
 }
+
+/// Where a connection to `host:port` lands, as the cluster network routes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    /// A container process listening on the port: the pod and its body to serve.
+    Listener { pod: crate::cluster::ObjKey, container: String, body: Option<String> },
+    /// Something is there but nothing listens on the port (RST).
+    Refused,
+    /// A Service with no ready endpoints: kube-proxy rejects (ICMP unreachable).
+    NoEndpoints,
+    /// The name does not resolve.
+    Unresolvable,
+    /// Nothing answers at all (packets dropped).
+    Unreachable,
+}
+
+/// Where a name resolves, as CoreDNS answers a pod in `namespace`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved {
+    Ip(String),
+    /// A Service's ClusterIP, with its fully qualified name.
+    Service { fqdn: String, ip: String },
+    /// An ExternalName Service: a CNAME.
+    Cname { fqdn: String, target: String },
+    External { name: String, ips: Vec<String> },
+    NotFound,
+}
+
+fn is_ipv4(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() == 4 && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u8>().is_ok())
+}
+
+/// Resolves a name as a pod's resolver would (search path `<ns>.svc.cluster.local`,
+/// `svc.cluster.local`, `cluster.local`; `ndots:5`). External names get stable,
+/// plausible addresses.
+pub fn resolve(cluster: &Cluster, namespace: &str, name: &str) -> Resolved {
+    let name = name.trim_end_matches('.');
+    if is_ipv4(name) {
+        return Resolved::Ip(name.to_string());
+    }
+    if name == "localhost" {
+        return Resolved::Ip("127.0.0.1".into());
+    }
+    let lower = name.to_ascii_lowercase();
+    let parts: Vec<&str> = lower.trim_end_matches(".cluster.local").split('.').collect();
+    let in_cluster = lower.ends_with(".cluster.local") || !lower.contains('.') || parts.len() <= 3 && (parts.len() == 2 || parts.get(2) == Some(&"svc"));
+    if in_cluster {
+        let (svc, ns) = match parts.as_slice() {
+            [svc] => (*svc, namespace),
+            [svc, ns] | [svc, ns, "svc"] => (*svc, *ns),
+            _ => ("", ""),
+        };
+        if !svc.is_empty() {
+            let key = crate::cluster::ObjKey { resource: "services".into(), namespace: ns.into(), name: svc.into() };
+            if let Some(s) = cluster.get(&key) {
+                let fqdn = format!("{svc}.{ns}.svc.cluster.local");
+                if s["spec"]["type"] == "ExternalName" {
+                    return Resolved::Cname { fqdn, target: s["spec"]["externalName"].as_str().unwrap_or("").to_string() };
+                }
+                if let Some(ip) = s["spec"]["clusterIP"].as_str().filter(|ip| *ip != "None") {
+                    return Resolved::Service { fqdn, ip: ip.to_string() };
+                }
+            }
+        }
+        if lower.ends_with(".cluster.local") || !lower.contains('.') {
+            return Resolved::NotFound;
+        }
+    }
+    match external_ips(&lower) {
+        Some(ips) => Resolved::External { name: lower, ips },
+        None => Resolved::NotFound,
+    }
+}
+
+/// Well-known public names resolve; made-up ones do not.
+fn external_ips(name: &str) -> Option<Vec<String>> {
+    let known = [
+        ("google.com", "142.251.42.142"),
+        ("www.google.com", "142.250.196.100"),
+        ("kubernetes.io", "15.197.167.90"),
+        ("example.com", "23.192.228.80"),
+        ("www.example.com", "23.215.0.136"),
+        ("github.com", "20.27.177.113"),
+        ("registry-1.docker.io", "54.236.113.205"),
+    ];
+    known.iter().find(|(n, _)| *n == name).map(|(_, ip)| vec![ip.to_string()])
+}
+
+/// What listens on `port` in a running pod, if anything.
+fn listener(pod: &Value, port: u16) -> Option<(String, Option<String>)> {
+    if pod["status"]["phase"] != "Running" {
+        return None;
+    }
+    let statuses = pod["status"]["containerStatuses"].as_array()?;
+    for c in pod["spec"]["containers"].as_array()? {
+        let name = c["name"].as_str().unwrap_or("");
+        let running = statuses.iter().any(|s| s["name"] == name && !s["state"]["running"].is_null());
+        if !running || !c["command"].is_null() {
+            continue;
+        }
+        let image = c["image"].as_str().unwrap_or("");
+        if let Some(crate::images::Process::Server { port: default_port, port_env, body, .. }) = crate::images::find(image).map(|i| &i.process) {
+            let env_port = port_env.as_ref().and_then(|var| {
+                c["env"].as_array()?.iter().find(|e| e["name"] == var.as_str()).and_then(|e| e["value"].as_str()).and_then(|v| v.parse::<u16>().ok())
+            });
+            if env_port.unwrap_or(*default_port) == port {
+                return Some((name.to_string(), body.clone()));
+            }
+        }
+    }
+    None
+}
+
+/// Routes a TCP connection from inside the cluster to `ip:port`.
+pub fn route(cluster: &mut Cluster, ip: &str, port: u16) -> Route {
+    // A pod IP.
+    let pods: Vec<Value> = cluster.list("pods", None).into_iter().cloned().collect();
+    let host_network_ip = |p: &Value| p["spec"]["hostNetwork"] == true;
+    if let Some(pod) = pods.iter().find(|p| p["status"]["podIP"] == ip && !host_network_ip(p) && p["metadata"]["deletionTimestamp"].is_null()) {
+        return match listener(pod, port) {
+            Some((container, body)) => Route::Listener { pod: pod_key(pod), container, body },
+            None => Route::Refused,
+        };
+    }
+    // A Service's ClusterIP: kube-proxy picks a ready endpoint at random.
+    let services: Vec<Value> = cluster.list("services", None).into_iter().cloned().collect();
+    if let Some(svc) = services.iter().find(|s| s["spec"]["clusterIP"] == ip) {
+        let Some(sp) = svc["spec"]["ports"].as_array().and_then(|ps| ps.iter().find(|p| p["port"].as_u64() == Some(port as u64))).cloned() else {
+            return Route::NoEndpoints;
+        };
+        let ns = svc["metadata"]["namespace"].as_str().unwrap_or("");
+        let name = svc["metadata"]["name"].as_str().unwrap_or("");
+        let ep_key = crate::cluster::ObjKey { resource: "endpoints".into(), namespace: ns.into(), name: name.into() };
+        let targets: Vec<(String, u16)> = cluster
+            .get(&ep_key)
+            .map(|ep| {
+                ep["subsets"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|sub| {
+                        let port_num = sub["ports"]
+                            .as_array()
+                            .and_then(|ps| ps.iter().find(|p| p["name"] == sp["name"] || sp["name"].is_null()))
+                            .and_then(|p| p["port"].as_u64())
+                            .unwrap_or(0) as u16;
+                        sub["addresses"].as_array().cloned().unwrap_or_default().into_iter().filter_map(move |a| a["ip"].as_str().map(|ip| (ip.to_string(), port_num)))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if targets.is_empty() {
+            return Route::NoEndpoints;
+        }
+        let (pip, pport) = targets[cluster.rng.below(targets.len() as u64) as usize].clone();
+        return route(cluster, &pip, pport);
+    }
+    // A node: NodePorts.
+    let nodes: Vec<Value> = cluster.list("nodes", None).into_iter().cloned().collect();
+    let is_node = nodes.iter().any(|n| n["status"]["addresses"].as_array().is_some_and(|a| a.iter().any(|x| x["address"] == ip)));
+    if is_node || ip == "127.0.0.1" {
+        if let Some(svc) = services.iter().find(|s| s["spec"]["ports"].as_array().is_some_and(|ps| ps.iter().any(|p| p["nodePort"].as_u64() == Some(port as u64)))) {
+            let cip = svc["spec"]["clusterIP"].as_str().unwrap_or("").to_string();
+            let sport = svc["spec"]["ports"].as_array().and_then(|ps| ps.iter().find(|p| p["nodePort"].as_u64() == Some(port as u64))).and_then(|p| p["port"].as_u64()).unwrap_or(0) as u16;
+            return route(cluster, &cip, sport);
+        }
+        // Host-network pods (the API server on 6443, kubelet 10250) are not modelled
+        // as HTTP servers; the port is closed.
+        return Route::Refused;
+    }
+    Route::Unreachable
+}
+
+fn pod_key(pod: &Value) -> crate::cluster::ObjKey {
+    crate::cluster::ObjKey::pod(pod["metadata"]["namespace"].as_str().unwrap_or(""), pod["metadata"]["name"].as_str().unwrap_or(""))
+}

@@ -8,6 +8,7 @@ use kubeniwa_shell::Io;
 mod apply;
 mod delete;
 mod describe;
+mod exec;
 pub mod flags;
 mod get;
 pub mod kubeconfig;
@@ -29,6 +30,40 @@ pub trait Backend {
     /// Lets simulated time pass while kubectl waits (e.g. `delete` waiting for the
     /// object to be gone).
     fn wait(&mut self, millis: Millis);
+    /// Runs a command in a container (the exec subresource's stream, which real
+    /// kubectl upgrades to SPDY/WebSocket). `interactive` asks for a terminal session
+    /// that continues after this command returns.
+    fn exec(&mut self, server: &str, target: &ExecTarget, argv: &[String], stdin: &[u8], mode: ExecMode) -> ExecReply;
+}
+
+/// The container an exec goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecTarget {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+}
+
+/// How an exec runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecMode {
+    /// `kubectl exec` without a terminal: run and return.
+    Run,
+    /// `kubectl exec -it ... -- sh`: the terminal now talks to that shell.
+    Interactive,
+    /// `kubectl run --rm -it --command -- ...`: the container's own command, which
+    /// may already have finished.
+    Attach,
+}
+
+/// What an exec produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecReply {
+    Done { output: String, status: i32 },
+    /// An interactive session was opened; the terminal switches to it.
+    Session,
+    /// kubectl's error text (without trailing newline).
+    Failed(String),
 }
 
 /// An error kubectl prints before exiting with status 1.
@@ -141,12 +176,28 @@ pub(crate) fn server_error_in(e: &ApiError, context: Option<&str>) -> String {
 
 /// Runs `kubectl ARGS...` (without the word `kubectl`). Returns the exit status.
 pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
-    let Some(command) = args.iter().find(|a| !a.starts_with('-')).cloned() else {
+    // The command is the first word that is not a global flag or its value
+    // (`kubectl -n default get pods`, `kubectl --context kind-kind get nodes`).
+    let mut pos = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if !a.starts_with('-') {
+            pos = Some(i);
+            break;
+        }
+        let takes_value = flags::GLOBAL.iter().any(|f| {
+            f.takes_value && (a == format!("--{}", f.long) || f.short.is_some_and(|c| a == format!("-{c}")))
+        });
+        i += if takes_value { 2 } else { 1 };
+    }
+    let Some(pos) = pos else {
         io.out(misc::ROOT_HELP);
         return 0;
     };
+    let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -158,7 +209,6 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         io.err(msg);
         return 1;
     }
-    let pos = args.iter().position(|a| *a == command).unwrap_or(0);
     let mut rest: Vec<String> = args[..pos].to_vec();
     rest.extend_from_slice(&args[pos + 1..]);
     let specs = command_flags(&command);
@@ -218,6 +268,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "set" => mutate::set(&mut ctx),
         "patch" => mutate::patch(&mut ctx),
         "expose" => mutate::expose(&mut ctx),
+        "exec" => exec::run(&mut ctx),
         "delete" => delete::run(&mut ctx),
         "run" => misc::run_pod(&mut ctx),
         "logs" => misc::logs(&mut ctx),
@@ -257,6 +308,7 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "set" => SET_FLAGS,
         "patch" => PATCH_FLAGS,
         "expose" => EXPOSE_FLAGS,
+        "exec" => EXEC_FLAGS,
         "version" => VERSION_FLAGS,
         "api-resources" => API_RESOURCES_FLAGS,
         "config" => CONFIG_FLAGS,
@@ -371,3 +423,4 @@ const CREATE_FLAGS: &[flags::Flag] = &[
     val("from-file", None),
     val("type", None),
 ];
+const EXEC_FLAGS: &[flags::Flag] = &[val("container", Some('c')), boolean("stdin", Some('i')), boolean("tty", Some('t')), boolean("quiet", Some('q')), val("filename", Some('f')), val("pod-running-timeout", None)];

@@ -23,6 +23,7 @@ pub(crate) fn help(command: &str) -> &'static str {
         "set" => include_str!("../data/help/set.txt"),
         "patch" => include_str!("../data/help/patch.txt"),
         "expose" => include_str!("../data/help/expose.txt"),
+        "exec" => include_str!("../data/help/exec.txt"),
         "apply" => include_str!("../data/help/apply.txt"),
         "create" => include_str!("../data/help/create.txt"),
         "delete" => include_str!("../data/help/delete.txt"),
@@ -297,35 +298,58 @@ pub(crate) fn run_pod(ctx: &mut Ctx) -> Outcome {
     }
 }
 
-/// `run -it --rm`: waits for the container, shows its output, deletes the pod.
+/// `run -it --rm`: waits for the container to start, attaches to its command, and
+/// deletes the pod afterwards.
 fn attach_and_remove(ctx: &mut Ctx, name: &str) -> Outcome {
     let path = format!("/api/v1/namespaces/{}/pods/{name}", ctx.namespace);
     let mut waited = 0;
-    let mut phase = String::new();
+    let mut started = false;
+    let mut pod = Value::Null;
     while waited < 300_000 {
-        if let Ok(pod) = ctx.call(Request::get(path.clone()))? {
-            phase = pod["status"]["phase"].as_str().unwrap_or("").to_string();
-            let terminated = !pod["status"]["containerStatuses"][0]["state"]["terminated"].is_null();
-            if phase == "Succeeded" || phase == "Failed" || terminated {
+        if let Ok(p) = ctx.call(Request::get(path.clone()))? {
+            let st = &p["status"]["containerStatuses"][0]["state"];
+            started = !st["running"].is_null() || !st["terminated"].is_null();
+            pod = p;
+            if started {
                 break;
             }
         }
         ctx.backend.wait(500);
         waited += 500;
     }
-    if let Ok(text) = ctx.call(Request::get(format!("{path}/log")))? {
+    let container = pod["spec"]["containers"][0]["name"].as_str().unwrap_or(name).to_string();
+    let command: Vec<String> = ["command", "args"]
+        .iter()
+        .flat_map(|f| pod["spec"]["containers"][0][*f].as_array().cloned().unwrap_or_default())
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
+    let mut status = 0;
+    if !started {
+        ctx.io.err("error: timed out waiting for the condition\n");
+        status = 1;
+    } else if !command.is_empty() {
+        let server = ctx.server.clone().unwrap_or_default();
+        let target = crate::ExecTarget { namespace: ctx.namespace.clone(), pod: name.to_string(), container };
+        match ctx.backend.exec(&server, &target, &command, b"", crate::ExecMode::Attach) {
+            crate::ExecReply::Done { output, status: s } => {
+                ctx.io.out(output);
+                status = s;
+            }
+            crate::ExecReply::Session => {}
+            crate::ExecReply::Failed(e) => {
+                ctx.io.err(format!("{e}\n"));
+                status = 1;
+            }
+        }
+    } else if let Ok(text) = ctx.call(Request::get(format!("{path}/log")))? {
         ctx.io.out(text.as_str().unwrap_or(""));
     }
     if ctx.flags.flag("rm") {
-        ctx.call(Request::new(Method::Delete, path.clone()))?.ok();
-        let mut waited = 0;
-        while waited < 60_000 && matches!(ctx.call(Request::get(path.clone()))?, Ok(_)) {
-            ctx.backend.wait(250);
-            waited += 250;
-        }
+        ctx.call(Request::new(Method::Delete, path.clone()).body(json!({"gracePeriodSeconds": 0})))?.ok();
         ctx.io.out(format!("pod \"{name}\" deleted from {} namespace\n", ctx.namespace));
     }
-    if phase == "Failed" {
+    if status != 0 {
+        ctx.io.err(format!("pod {}/{name} terminated (Error)\n", ctx.namespace));
         return Err(Fail::Silent);
     }
     Ok(())

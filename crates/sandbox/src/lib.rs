@@ -4,7 +4,9 @@
 //! The web worker, the native `kubeniwa` CLI and the tests all drive a [`Sandbox`] and
 //! nothing else. Same seed + same calls = same bytes.
 
+pub mod container;
 mod kind;
+mod net;
 pub mod transcript;
 mod world;
 
@@ -29,6 +31,8 @@ pub struct Sandbox {
     seed: u64,
     world: World,
     shell: Shell,
+    /// Interactive container shells (`kubectl exec -it ... -- sh`), innermost last.
+    sessions: Vec<container::Session>,
 }
 
 impl Sandbox {
@@ -37,7 +41,7 @@ impl Sandbox {
         let mut vfs = Vfs::new();
         let _ = vfs.create_dir_all(HOME);
         let _ = vfs.create_dir_all("/tmp");
-        Sandbox { seed, world: World::new(seed), shell: Shell::new(vfs, HOME) }
+        Sandbox { seed, world: World::new(seed), shell: Shell::new(vfs, HOME), sessions: Vec::new() }
     }
 
     /// The seed every random choice derives from.
@@ -47,7 +51,10 @@ impl Sandbox {
 
     /// The prompt the terminal prints before each command.
     pub fn prompt(&self) -> String {
-        "$ ".to_string()
+        match self.sessions.last() {
+            Some(s) => s.prompt.clone(),
+            None => "$ ".to_string(),
+        }
     }
 
     /// True when `source` is a whole command (no open quote, here-document or `if`).
@@ -58,7 +65,33 @@ impl Sandbox {
 
     /// Runs one command line (possibly several lines, for here-documents).
     pub fn run_line(&mut self, line: &str) -> CommandOutput {
+        if let Some(mut session) = self.sessions.pop() {
+            if !container::alive(&self.world, &session) {
+                container::close_session(&mut self.world, session);
+                return CommandOutput { text: "command terminated with exit code 137\n".into(), status: 137 };
+            }
+            let mut host = container::ContainerHost {
+                world: &mut self.world,
+                container: session.container.clone(),
+                tools: session.tools.clone(),
+                curl_old_wording: session.curl_old_wording,
+            };
+            let outcome = session.shell.run(&mut host, line);
+            let mut text = outcome.text;
+            if outcome.exited {
+                if outcome.status != 0 {
+                    text.push_str(&format!("command terminated with exit code {}\n", outcome.status));
+                }
+                container::close_session(&mut self.world, session);
+            } else {
+                self.sessions.push(session);
+            }
+            return CommandOutput { text, status: outcome.status };
+        }
         let outcome = self.shell.run(&mut self.world, line);
+        if let Some(session) = self.world.pending_session.take() {
+            self.sessions.push(session);
+        }
         CommandOutput { text: outcome.text, status: outcome.status }
     }
 

@@ -1,11 +1,11 @@
 //! Everything outside the shell: the simulated clock, the kind clusters, and the
-//! programs that need them (`kubectl`, `kind`, `sleep`, `date`).
 
 use std::collections::BTreeMap;
 
 use kubeniwa_core::rng::SimRng;
 use kubeniwa_core::time::{rfc3339, Millis, EPOCH_START};
 use kubeniwa_core::{Cluster, Request, Response};
+use kubeniwa_kubectl::{ExecMode, ExecReply, ExecTarget};
 use kubeniwa_shell::{Host, Io};
 
 /// The learner's machine: clock, clusters, and the seed they derive from.
@@ -14,11 +14,15 @@ pub struct World {
     /// kind clusters by name.
     pub(crate) clusters: BTreeMap<String, Cluster>,
     pub(crate) rng: SimRng,
+    /// Container filesystems that exec sessions changed, by container.
+    pub(crate) container_fs: BTreeMap<String, kubeniwa_shell::Vfs>,
+    /// An interactive session `kubectl exec -it` opened, for the terminal to enter.
+    pub(crate) pending_session: Option<crate::container::Session>,
 }
 
 impl World {
     pub fn new(seed: u64) -> World {
-        World { now: EPOCH_START, clusters: BTreeMap::new(), rng: SimRng::new(seed) }
+        World { now: EPOCH_START, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None }
     }
 
     /// Lets time pass everywhere.
@@ -42,9 +46,14 @@ impl World {
 
     /// The cluster whose API server listens at `server`.
     fn cluster_at(&mut self, server: &str) -> Option<&mut Cluster> {
+        let name = self.cluster_name_at(server)?;
+        self.clusters.get_mut(&name)
+    }
+
+    fn cluster_name_at(&self, server: &str) -> Option<String> {
         let port: u16 = server.rsplit(':').next()?.trim_end_matches('/').parse().ok()?;
         let local = server.contains("127.0.0.1") || server.contains("localhost");
-        self.clusters.values_mut().find(|c| local && c.api_port == port)
+        self.clusters.iter().find(|(_, c)| local && c.api_port == port).map(|(n, _)| n.clone())
     }
 }
 
@@ -63,6 +72,29 @@ impl kubeniwa_kubectl::Backend for World {
     fn wait(&mut self, millis: Millis) {
         self.advance(millis);
     }
+
+    fn exec(&mut self, server: &str, target: &ExecTarget, argv: &[String], stdin: &[u8], mode: ExecMode) -> ExecReply {
+        let Some(cluster) = self.cluster_name_at(server) else {
+            return ExecReply::Failed(format!("error: unable to upgrade connection: dial tcp {}: connect: connection refused", server.trim_start_matches("https://")));
+        };
+        let r = crate::container::ContainerRef { cluster, namespace: target.namespace.clone(), pod: target.pod.clone(), container: target.container.clone() };
+        match mode {
+            ExecMode::Interactive => {
+                let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+                match crate::container::open_session(self, &r, &program) {
+                    Ok(session) => {
+                        self.pending_session = Some(session);
+                        ExecReply::Session
+                    }
+                    Err(e) => ExecReply::Failed(e),
+                }
+            }
+            ExecMode::Run | ExecMode::Attach => match crate::container::exec(self, &r, argv, stdin, mode == ExecMode::Run) {
+                Ok(result) => ExecReply::Done { output: result.output, status: result.status },
+                Err(e) => ExecReply::Failed(e),
+            },
+        }
+    }
 }
 
 impl Host for World {
@@ -72,6 +104,9 @@ impl Host for World {
             "kubectl" => kubeniwa_kubectl::run(args, self, io),
             "kind" => crate::kind::run(args, self, io),
             "sleep" => sleep(self, args, io),
+            "curl" => crate::net::curl(self, &crate::net::From::Host, args, io),
+            "wget" => crate::net::wget(self, &crate::net::From::Host, args, io),
+            "nslookup" => crate::net::nslookup(self, &crate::net::From::Host, args, io),
             "date" => {
                 io.out(format!("{}\n", gnu_date(self.now)));
                 0

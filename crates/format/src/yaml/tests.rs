@@ -525,6 +525,23 @@ const FUZZ_PIECES: &[&str] = &[
     "<<: ", "\r\n", "\u{feff}", ":", "@", "`", "key: value\n", "list:\n- 1\n- 2\n", "\"esc\\n\\x41\\u263a\"",
 ];
 
+fn has_merge_key(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Object(m) => m.iter().any(|(k, v)| k == "<<" || has_merge_key(v)),
+        serde_json::Value::Array(items) => items.iter().any(has_merge_key),
+        _ => false,
+    }
+}
+
+/// go-yaml prints a "<<" key plain, so reading the output back treats it as a merge key.
+#[test]
+fn merge_key_does_not_round_trip_like_go_yaml() {
+    check_emit(serde_json::json!({"<<": {"a": 1}}), expect![[r#"
+        <<:
+          a: 1
+    "#]]);
+}
+
 #[test]
 fn fuzz_parse_never_panics_and_round_trips() {
     let base = NOTES_POD;
@@ -562,8 +579,9 @@ fn fuzz_parse_never_panics_and_round_trips() {
             s.into_iter().collect()
         };
         if let Ok(docs) = parse_documents(&input) {
-            // Whatever parses must print and read back to the same values.
-            for d in &docs {
+            // Whatever parses must print and read back to the same values, except a "<<" key:
+            // go-yaml prints it plain and then reads it back as a merge key, and so do we.
+            for d in docs.iter().filter(|d| !has_merge_key(d)) {
                 let printed = to_string(d);
                 let back = parse_documents(&printed).unwrap_or_else(|e| panic!("seed {seed}: reparse failed: {e}\n{printed}"));
                 let expected: Vec<serde_json::Value> = if d.is_null() { vec![] } else { vec![d.clone()] };

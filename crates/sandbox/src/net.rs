@@ -1,0 +1,336 @@
+//! Network programs: `curl`, `wget` and `nslookup`, run from the learner's machine or
+//! from inside a pod, over the cluster network of `kubeniwa_core::network`.
+
+use kubeniwa_core::network::{self, Resolved, Route};
+use kubeniwa_core::Cluster;
+use kubeniwa_shell::Io;
+
+/// Where a connection starts.
+#[derive(Debug, Clone)]
+pub enum From {
+    /// The learner's machine (outside the kind nodes).
+    Host,
+    /// A container of a pod in `cluster`, in `namespace`.
+    Pod { cluster: String, namespace: String, curl_old_wording: bool },
+}
+
+/// The outcome of one HTTP GET.
+enum Fetch {
+    Body(String),
+    /// curl exit code and message (without the `curl: (N) ` prefix).
+    Error(i32, String),
+}
+
+struct Url {
+    host: String,
+    port: u16,
+    path: String,
+}
+
+fn parse_url(raw: &str) -> Result<Url, String> {
+    let rest = raw.strip_prefix("http://").unwrap_or(raw);
+    if rest.starts_with("https://") || raw.starts_with("https://") {
+        return Err("https".into());
+    }
+    if let Some((scheme, _)) = rest.split_once("://") {
+        return Err(format!("Protocol \"{scheme}\" not supported"));
+    }
+    let (hostport, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], rest[i..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h.to_string(), p.parse::<u16>().map_err(|_| "URL rejected: Port number was not a decimal number between 0 and 65535".to_string())?),
+        None => (hostport.to_string(), 80),
+    };
+    if host.is_empty() {
+        return Err("URL rejected: No host part in the URL".into());
+    }
+    Ok(Url { host, port, path })
+}
+
+/// Fetches `url` as seen from `from`. Time passes for timeouts.
+fn fetch(world: &mut crate::World, from: &From, url: &Url) -> Fetch {
+    let couldnt = match from {
+        From::Pod { curl_old_wording: true, .. } => "Couldn't connect to server",
+        _ => "Could not connect to server",
+    };
+    let refused = |host: &str| Fetch::Error(7, format!("Failed to connect to {host} port {} after 0 ms: {couldnt}", url.port));
+    match from {
+        From::Host => {
+            let local = matches!(url.host.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]");
+            if local {
+                // kind publishes only what a config's extraPortMappings asks for.
+                return refused(&url.host);
+            }
+            // From outside the nodes only the node addresses are reachable.
+            let node = world.clusters.values_mut().find(|c| c.list("nodes", None).iter().any(|n| n["status"]["addresses"].as_array().is_some_and(|a| a.iter().any(|x| x["address"] == url.host.as_str()))));
+            match node {
+                Some(c) => serve(c, &url.host, url, couldnt),
+                None => {
+                    if looks_like_ip(&url.host) {
+                        world.advance(133_000);
+                        return Fetch::Error(28, format!("Failed to connect to {} port {} after 133005 ms: Couldn't connect to server", url.host, url.port));
+                    }
+                    Fetch::Error(6, format!("Could not resolve host: {}", url.host))
+                }
+            }
+        }
+        From::Pod { cluster, namespace, .. } => {
+            let Some(c) = world.clusters.get_mut(cluster) else { return Fetch::Error(6, format!("Could not resolve host: {}", url.host)) };
+            let ip = match network::resolve(c, namespace, &url.host) {
+                Resolved::Ip(ip) => ip,
+                Resolved::Service { ip, .. } => ip,
+                Resolved::External { .. } => {
+                    return Fetch::Error(7, format!("Failed to connect to {} port {} after 0 ms: {couldnt}", url.host, url.port));
+                }
+                Resolved::Cname { target, .. } => return Fetch::Error(6, format!("Could not resolve host: {target}")),
+                Resolved::NotFound => return Fetch::Error(6, format!("Could not resolve host: {}", url.host)),
+            };
+            if ip == "127.0.0.1" {
+                return refused(&url.host);
+            }
+            serve(c, &ip, url, couldnt)
+        }
+    }
+}
+
+fn looks_like_ip(s: &str) -> bool {
+    s.split('.').count() == 4 && s.split('.').all(|p| p.parse::<u8>().is_ok())
+}
+
+fn serve(c: &mut Cluster, ip: &str, url: &Url, couldnt: &str) -> Fetch {
+    match network::route(c, ip, url.port) {
+        Route::Listener { body, .. } => Fetch::Body(body.unwrap_or_default()),
+        Route::Refused | Route::NoEndpoints => Fetch::Error(7, format!("Failed to connect to {} port {} after 0 ms: {couldnt}", url.host, url.port)),
+        Route::Unresolvable => Fetch::Error(6, format!("Could not resolve host: {}", url.host)),
+        Route::Unreachable => Fetch::Error(28, format!("Failed to connect to {} port {} after 133005 ms: {couldnt}", url.host, url.port)),
+    }
+}
+
+/// `curl [options] URL`
+pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<'_>) -> i32 {
+    let mut silent = false;
+    let mut show_error = false;
+    let mut include = false;
+    let mut output: Option<String> = None;
+    let mut fail = false;
+    let mut write_out: Option<String> = None;
+    let mut urls = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "-s" | "--silent" => silent = true,
+            "-S" | "--show-error" => show_error = true,
+            "-sS" | "-Ss" => {
+                silent = true;
+                show_error = true
+            }
+            "-i" | "--include" => include = true,
+            "-f" | "--fail" => fail = true,
+            "-v" | "--verbose" | "-L" | "--location" | "-k" | "--insecure" | "-4" | "-sL" | "-Ls" | "-fsSL" => {
+                if a.contains('s') {
+                    silent = true;
+                }
+            }
+            "-o" | "--output" | "-w" | "--write-out" | "-m" | "--max-time" | "--connect-timeout" | "-X" | "--request" | "-H" | "--header" | "-d" | "--data" | "-A" | "--user-agent" => {
+                i += 1;
+                let Some(v) = args.get(i) else {
+                    io.err(format!("curl: option {a}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information\n"));
+                    return 2;
+                };
+                match a {
+                    "-o" | "--output" => output = Some(v.clone()),
+                    "-w" | "--write-out" => write_out = Some(v.clone()),
+                    _ => {}
+                }
+            }
+            "-h" | "--help" => {
+                io.out("Usage: curl [options...] <url>\n -d, --data <data>           HTTP POST data\n -f, --fail                  Fail fast with no output on HTTP errors\n -h, --help <category>       Get help for commands\n -i, --include               Include protocol response headers in the output\n -o, --output <file>         Write to file instead of stdout\n -O, --remote-name           Write output to a file named as the remote file\n -s, --silent                Silent mode\n -T, --upload-file <file>    Transfer local FILE to destination\n -u, --user <user:password>  Server user and password\n -A, --user-agent <name>     Send User-Agent <name> to server\n -v, --verbose               Make the operation more talkative\n -V, --version               Show version number and quit\n\nThis is not the full help, this menu is stripped into categories.\nUse \"--help category\" to get an overview of all categories.\nFor all options use the manual or \"--help all\".\n");
+                return 0;
+            }
+            s if s.starts_with('-') && s.len() > 1 => {
+                io.err(format!("curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n"));
+                return 2;
+            }
+            _ => urls.push(args[i].clone()),
+        }
+        i += 1;
+    }
+    if urls.is_empty() {
+        io.err("curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
+        return 2;
+    }
+    let mut status = 0;
+    for raw in urls {
+        let url = match parse_url(&raw) {
+            Ok(u) => u,
+            Err(e) if e == "https" => {
+                if !silent || show_error {
+                    io.err(format!("curl: (35) OpenSSL/3.1.4: error:0A00010B:SSL routines::wrong version number\n"));
+                }
+                status = 35;
+                continue;
+            }
+            Err(e) => {
+                if !silent || show_error {
+                    io.err(format!("curl: (3) {e}\n"));
+                }
+                status = 3;
+                continue;
+            }
+        };
+        match fetch(world, from, &url) {
+            Fetch::Body(body) => {
+                let mut text = String::new();
+                if include {
+                    text.push_str(&format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n", body.len()));
+                }
+                text.push_str(&body);
+                match &output {
+                    Some(path) if path != "/dev/null" => {
+                        let full = io.resolve(path);
+                        let _ = io.vfs.write(&full, text.into_bytes());
+                    }
+                    Some(_) => {}
+                    None => io.out(text),
+                }
+                if let Some(w) = &write_out {
+                    io.out(w.replace("%{http_code}", "200").replace("\\n", "\n"));
+                }
+            }
+            Fetch::Error(code, message) => {
+                if let Some(w) = &write_out {
+                    io.out(w.replace("%{http_code}", "000").replace("\\n", "\n"));
+                }
+                if !silent || show_error {
+                    io.err(format!("curl: ({code}) {message}\n"));
+                }
+                let _ = fail;
+                status = code;
+            }
+        }
+    }
+    status
+}
+
+/// BusyBox `wget [-q] [-O FILE] [-T N] URL`
+pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<'_>) -> i32 {
+    let mut quiet = false;
+    let mut output: Option<String> = None;
+    let mut url = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-q" => quiet = true,
+            "-O" => {
+                i += 1;
+                output = args.get(i).cloned();
+            }
+            "-qO-" | "-qO" if args[i] == "-qO-" => {
+                quiet = true;
+                output = Some("-".into());
+            }
+            "-T" | "--timeout" => i += 1,
+            s if s.starts_with("-O") => output = Some(s[2..].to_string()),
+            s if s.starts_with('-') => {}
+            s => url = Some(s.to_string()),
+        }
+        i += 1;
+    }
+    let Some(raw) = url else {
+        io.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n");
+        return 1;
+    };
+    let parsed = match parse_url(&raw) {
+        Ok(u) => u,
+        Err(_) => {
+            io.err(format!("wget: bad address '{raw}'\n"));
+            return 1;
+        }
+    };
+    let shown = if raw.starts_with("http://") { raw.clone() } else { format!("http://{raw}") };
+    if !quiet {
+        io.err(format!("Connecting to {} ({}:{})\n", if parsed.port == 80 { parsed.host.clone() } else { format!("{}:{}", parsed.host, parsed.port) }, parsed.host, parsed.port));
+    }
+    match fetch(world, from, &parsed) {
+        Fetch::Body(body) => {
+            let name = output.clone().unwrap_or_else(|| {
+                let last = parsed.path.rsplit('/').next().unwrap_or("");
+                if last.is_empty() { "index.html".into() } else { last.into() }
+            });
+            if name == "-" {
+                io.out(body);
+            } else {
+                let full = io.resolve(&name);
+                let len = body.len();
+                let _ = io.vfs.write(&full, body.into_bytes());
+                if !quiet {
+                    io.err(format!("saving to '{name}'\n{name:<20} 100% |********************************| {len:>5}  0:00:00 ETA\n'{name}' saved\n"));
+                }
+            }
+            let _ = shown;
+            0
+        }
+        Fetch::Error(code, _) => {
+            let msg = match code {
+                6 => format!("wget: bad address '{}'\n", parsed.host),
+                28 => "wget: download timed out\n".to_string(),
+                _ => format!("wget: can't connect to remote host ({}): Connection refused\n", parsed.host),
+            };
+            io.err(msg);
+            1
+        }
+    }
+}
+
+/// BusyBox `nslookup NAME [SERVER]`, as the notes show it.
+pub fn nslookup(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<'_>) -> i32 {
+    let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
+        io.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n");
+        return 1;
+    };
+    let (cluster, namespace) = match from {
+        From::Pod { cluster, namespace, .. } => (cluster.clone(), namespace.clone()),
+        From::Host => {
+            io.out(format!(";; connection timed out; no servers could be reached\n\n"));
+            return 1;
+        }
+    };
+    let Some(c) = world.clusters.get(&cluster) else { return 1 };
+    let mut out = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n".to_string();
+    let status = match network::resolve(c, &namespace, name) {
+        Resolved::Service { fqdn, ip } => {
+            out.push_str(&format!("Name:\t{fqdn}\nAddress: {ip}\n\n"));
+            0
+        }
+        Resolved::Cname { fqdn, target } => {
+            out.push_str(&format!("{fqdn}\tcanonical name = {target}\n\n"));
+            0
+        }
+        Resolved::External { name, ips } => {
+            for ip in &ips {
+                out.push_str(&format!("Non-authoritative answer:\nName:\t{name}\nAddress: {ip}\n\n"));
+            }
+            if name == "google.com" {
+                out.push_str("Non-authoritative answer:\nName:\tgoogle.com\nAddress: 2404:6800:4004:825::200e\n\n");
+            }
+            0
+        }
+        Resolved::Ip(ip) => {
+            out.push_str(&format!("Name:\t{ip}\nAddress: {ip}\n\n"));
+            0
+        }
+        Resolved::NotFound => {
+            let search = [format!("{namespace}.svc.cluster.local"), "svc.cluster.local".into(), "cluster.local".into()];
+            for s in &search {
+                out.push_str(&format!("** server can't find {name}.{s}: NXDOMAIN\n\n"));
+            }
+            out.push_str(&format!("** server can't find {name}: NXDOMAIN\n\n"));
+            1
+        }
+    };
+    io.out(out);
+    status
+}

@@ -44,6 +44,23 @@ pub(crate) fn stack_used(base: usize) -> usize {
     base.abs_diff(stack_position())
 }
 
+/// The shell's own state as plain data, for saving a session and restoring it later
+/// (the filesystem is saved separately, see [`Vfs::entries`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ShellState {
+    pub cwd: String,
+    /// Exported variables.
+    pub env: BTreeMap<String, String>,
+    /// Variables that are not exported.
+    pub vars: BTreeMap<String, String>,
+    pub arrays: BTreeMap<String, BTreeMap<u64, String>>,
+    pub aliases: BTreeMap<String, String>,
+    /// Function definitions as source text (`name () { ...; }`).
+    pub functions: BTreeMap<String, String>,
+    pub history: Vec<String>,
+    pub status: i32,
+}
+
 /// What the terminal shows for one [`Shell::run`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -89,7 +106,7 @@ pub(crate) struct Fds {
 }
 
 /// All output of a run: the terminal and the open channels.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Outputs {
     terminal: Vec<u8>,
     chans: Vec<Vec<u8>>,
@@ -181,6 +198,10 @@ struct Saved {
 }
 
 /// A bash-like shell over a [`Vfs`]. Commands it does not know go to a [`Host`].
+///
+/// `Clone` gives an independent copy (filesystem included), e.g. to run a lesson
+/// check without touching the learner's session.
+#[derive(Clone)]
 pub struct Shell {
     pub(crate) vfs: Vfs,
     pub(crate) cwd: String,
@@ -355,6 +376,47 @@ impl Shell {
         }
         crate::interp::clean(&out)
     }
+    /// The state to save (everything but the filesystem and the budget).
+    pub fn state(&self) -> ShellState {
+        ShellState {
+            cwd: self.cwd.clone(),
+            env: self.env.clone(),
+            vars: self.vars.clone(),
+            arrays: self.arrays.clone(),
+            aliases: self.aliases.clone(),
+            functions: self.functions.iter().map(|(k, f)| (k.clone(), f.source.clone())).collect(),
+            history: self.history.clone(),
+            status: self.status,
+        }
+    }
+
+    /// A shell restored from saved state over `vfs`. Functions are parsed again from
+    /// their source; one that no longer parses is dropped.
+    pub fn from_state(vfs: Vfs, state: ShellState) -> Shell {
+        let home = state.env.get("HOME").cloned().unwrap_or_else(|| "/root".to_string());
+        let mut shell = Shell::new(vfs, &home);
+        shell.cwd = if shell.vfs.is_dir(&state.cwd) { state.cwd } else { home };
+        shell.env = state.env;
+        shell.vars = state.vars;
+        shell.arrays = state.arrays;
+        shell.aliases = state.aliases;
+        shell.history = state.history;
+        shell.status = state.status;
+        for (name, source) in state.functions {
+            let mut parser = Parser::new(&source, 0);
+            if let Ok(list) = parser.parse_all() {
+                for item in list.items {
+                    if let Some(Command::Function { name: n, body, source }) = item.and_or.first.commands.into_iter().next() {
+                        if n == name {
+                            shell.functions.insert(n, Function { body, source });
+                        }
+                    }
+                }
+            }
+        }
+        shell
+    }
+
     /// The lines run so far, oldest first.
     pub fn history(&self) -> &[String] {
         &self.history

@@ -55,9 +55,9 @@ mod parse;
 mod programs;
 pub mod vfs;
 
-pub use interp::{Outcome, Shell, DEFAULT_STEP_BUDGET, MAX_CALL_DEPTH};
+pub use interp::{Outcome, Shell, ShellState, DEFAULT_STEP_BUDGET, MAX_CALL_DEPTH};
 pub use parse::{ParseError, SyntaxError};
-pub use vfs::{Kind, Metadata, Vfs, VfsError};
+pub use vfs::{Entry, Kind, Metadata, Vfs, VfsError};
 
 /// True when `source` is a whole command: no open quote, here-document or compound
 /// command, and no trailing `|`, `&&`, `||` or `\`. The terminal asks for more lines

@@ -32,6 +32,17 @@ pub enum Kind {
     Dir,
 }
 
+/// One node of the filesystem as plain data, for saving and restoring it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub path: String,
+    pub kind: Kind,
+    /// The contents (empty for directories).
+    pub data: Vec<u8>,
+    pub mode: u32,
+    pub mtime: u64,
+}
+
 /// What `stat` tells about a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Metadata {
@@ -85,6 +96,38 @@ impl Vfs {
         }
         nodes.insert(DEV_NULL.to_string(), Node::File { data: Vec::new(), mode: 0o666, mtime: 0 });
         Vfs { nodes, now: 0 }
+    }
+
+    /// Every node, parents before children, for saving.
+    pub fn entries(&self) -> Vec<Entry> {
+        self.nodes
+            .iter()
+            .map(|(path, node)| match node {
+                Node::Dir { mode, mtime } => Entry { path: path.clone(), kind: Kind::Dir, data: Vec::new(), mode: *mode, mtime: *mtime },
+                Node::File { data, mode, mtime } => {
+                    Entry { path: path.clone(), kind: Kind::File, data: data.clone(), mode: *mode, mtime: *mtime }
+                }
+            })
+            .collect()
+    }
+
+    /// A filesystem holding `entries` (missing parents are created; bad paths skipped).
+    pub fn from_entries(entries: impl IntoIterator<Item = Entry>) -> Vfs {
+        let mut vfs = Vfs::new();
+        for e in entries {
+            let path = resolve("/", "/", &e.path);
+            let node = match e.kind {
+                Kind::Dir => Node::Dir { mode: e.mode & 0o7777, mtime: e.mtime },
+                Kind::File => Node::File { data: e.data, mode: e.mode & 0o7777, mtime: e.mtime },
+            };
+            if path == "/" {
+                continue;
+            }
+            if vfs.create_dir_all(parent(&path)).is_ok() {
+                vfs.nodes.insert(path, node);
+            }
+        }
+        vfs
     }
 
     /// Sets the simulated time (seconds since the epoch) stamped on later writes.

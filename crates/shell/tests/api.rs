@@ -129,3 +129,23 @@ fn the_prompt_follows_ps1_and_the_working_directory() {
     shell.run(&mut common::TestHost, "cd /tmp; PS1='[\\W]\\$ '");
     assert_eq!(shell.prompt(), "[tmp]$ ");
 }
+
+#[test]
+fn a_session_saves_and_restores() {
+    let mut shell = common::new_shell();
+    let mut host = common::TestHost;
+    shell.run(&mut host, "mkdir -p app; cd app; echo data > f; chmod +x f; X=1; export Y=2; arr=(a b); alias k=kubectl");
+    shell.run(&mut host, "greet() { echo \"hi $1\"; }; false");
+    let state = shell.state();
+    let entries = shell.vfs().entries();
+    let mut restored = Shell::from_state(Vfs::from_entries(entries.clone()), state.clone());
+    assert_eq!(restored.state(), state);
+    assert_eq!(restored.vfs().entries(), entries);
+    let out = restored.run(&mut host, "echo $? $X $Y ${arr[1]}; pwd; cat f; greet you; k get pods; history | wc -l");
+    assert_eq!(out.text, "1 1 2 b\n/home/learner/app\ndata\nhi you\nkubectl [get] [pods]\n3\n");
+    // A clone is independent.
+    let mut copy = restored.clone();
+    copy.run(&mut host, "rm f; cd /");
+    assert!(restored.vfs().is_file("/home/learner/app/f"));
+    assert_eq!(restored.cwd(), "/home/learner/app");
+}

@@ -376,6 +376,47 @@ impl Shell {
         }
         crate::interp::clean(&out)
     }
+    /// Tab completion for the end of `line`: the words that could replace its last word,
+    /// sorted. The first word completes to commands (builtins, programs, aliases,
+    /// functions and `host_commands`), later words to paths (directories end in `/`).
+    pub fn completions(&self, line: &str, host_commands: &[&str]) -> Vec<String> {
+        let starts_word = line.is_empty() || line.ends_with([' ', '\t', '|', ';', '&', '(']);
+        let word = if starts_word { "" } else { line.rsplit([' ', '\t', '|', ';', '&', '(']).next().unwrap_or("") };
+        let before = line[..line.len() - word.len()].trim_end();
+        let command_position = before.is_empty() || before.ends_with(['|', ';', '&', '(']);
+        let mut out: Vec<String> = Vec::new();
+        if command_position && !word.contains('/') {
+            let names = crate::builtins::BUILTINS
+                .iter()
+                .chain(programs::NAMES.iter())
+                .chain(host_commands.iter())
+                .map(|s| s.to_string())
+                .chain(self.aliases.keys().cloned())
+                .chain(self.functions.keys().cloned())
+                .chain(["env", "printenv", "xargs", "sudo", "which", "sh"].iter().map(|s| s.to_string()));
+            out.extend(names.filter(|n| n.starts_with(word) && !n.is_empty()));
+        } else {
+            let (dir_part, prefix) = match word.rfind('/') {
+                Some(i) => (&word[..=i], &word[i + 1..]),
+                None => ("", word),
+            };
+            let dir = if dir_part.is_empty() { self.cwd.clone() } else { self.resolve(dir_part) };
+            if let Ok(names) = self.vfs.list_dir(&dir) {
+                for name in names {
+                    if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
+                        continue;
+                    }
+                    let full = if dir == "/" { format!("/{name}") } else { format!("{dir}/{name}") };
+                    let slash = if self.vfs.is_dir(&full) { "/" } else { "" };
+                    out.push(format!("{dir_part}{name}{slash}"));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The state to save (everything but the filesystem and the budget).
     pub fn state(&self) -> ShellState {
         ShellState {

@@ -149,3 +149,16 @@ fn a_session_saves_and_restores() {
     assert!(restored.vfs().is_file("/home/learner/app/f"));
     assert_eq!(restored.cwd(), "/home/learner/app");
 }
+
+#[test]
+fn tab_completion() {
+    let mut shell = common::new_shell();
+    shell.run(&mut common::TestHost, "mkdir -p manifests/base; touch manifests/pod.yaml manifests/.hidden deploy.yaml; alias kgp='kubectl get pods'");
+    assert_eq!(shell.completions("kub", &["kubectl", "kind"]), ["kubectl"]);
+    assert_eq!(shell.completions("kg", &[]), ["kgp"]);
+    assert_eq!(shell.completions("cat man", &[]), ["manifests/"]);
+    assert_eq!(shell.completions("kubectl apply -f manifests/", &[]), ["manifests/base/", "manifests/pod.yaml"]);
+    assert_eq!(shell.completions("ls | gr", &[]), ["grep"]);
+    assert_eq!(shell.completions("cat ~/de", &[]), ["~/deploy.yaml"]);
+    assert!(shell.completions("cat nothing", &[]).is_empty());
+}

@@ -1018,7 +1018,7 @@ fn fuzz_emitter_round_trips_random_values() {
     // scalars, the YAML 1.2 parser used here as ordinary characters.
     for seed in 0..3000u64 {
         let mut rng = SplitMix(seed);
-        let mut word = |rng: &mut SplitMix| -> String { (0..rng.below(6)).map(|_| ATOMS[rng.below(ATOMS.len())]).collect() };
+        let word = |rng: &mut SplitMix| -> String { (0..rng.below(6)).map(|_| ATOMS[rng.below(ATOMS.len())]).collect() };
         let mut map = serde_json::Map::new();
         for _ in 0..rng.below(6) {
             let key = word(&mut rng);

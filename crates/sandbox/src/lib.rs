@@ -4,6 +4,7 @@
 //! The web worker, the native `kubeniwa` CLI and the tests all drive a [`Sandbox`] and
 //! nothing else. Same seed + same calls = same bytes.
 
+mod jq;
 pub mod container;
 mod kind;
 mod net;

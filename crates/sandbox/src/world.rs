@@ -1,4 +1,5 @@
 //! Everything outside the shell: the simulated clock, the kind clusters, and the
+//! programs that need them (`kubectl`, `kind`, `sleep`, `date`, and `jq` for its `now`).
 
 use std::collections::BTreeMap;
 
@@ -103,6 +104,7 @@ impl Host for World {
         Some(match argv[0].as_str() {
             "kubectl" => kubeniwa_kubectl::run(args, self, io),
             "kind" => crate::kind::run(args, self, io),
+            "jq" => crate::jq::run(args, self.now, io),
             "sleep" => sleep(self, args, io),
             "curl" => crate::net::curl(self, &crate::net::From::Host, args, io),
             "wget" => crate::net::wget(self, &crate::net::From::Host, args, io),

@@ -1,0 +1,1027 @@
+//! `kubectl describe` through the whole sandbox: a kind cluster, manifests applied as the
+//! notes apply them, simulated time passing, and the describe output pinned whole.
+//! Each expectation was reviewed line by line against kubectl v1.35.2's
+//! `pkg/describe/describe.go`; `UPDATE_EXPECT=1` rewrites them.
+
+use expect_test::{expect, Expect};
+use kubeniwa_sandbox::Sandbox;
+
+/// A sandbox with a kind cluster (ready 21 seconds after 09:00:00).
+fn cluster() -> Sandbox {
+    let mut sb = Sandbox::new(1);
+    sb.run_line("kind create cluster");
+    sb
+}
+
+/// Writes a manifest and applies it.
+fn apply(sb: &mut Sandbox, file: &str, yaml: &str) {
+    sb.write_file(file, yaml).expect("writable");
+    let out = sb.run_line(&format!("kubectl apply -f {file}"));
+    assert_eq!(out.status, 0, "{}", out.text);
+}
+
+/// Runs a command and compares what the terminal shows, plus the exit status when it
+/// is not 0.
+fn check(sb: &mut Sandbox, line: &str, expect: Expect) {
+    let out = sb.run_line(line);
+    let mut text = out.text;
+    if out.status != 0 {
+        text.push_str(&format!("[exit {}]\n", out.status));
+    }
+    expect.assert_eq(&text);
+}
+
+const MYAPP_1_0: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: myapp
+  labels:
+    app: myapp
+spec:
+  containers:
+  - name: hello-server
+    image: blux2/hello-server:1.0
+    ports:
+    - containerPort: 8080
+";
+
+#[test]
+fn running_pod() {
+    let mut sb = cluster();
+    apply(&mut sb, "myapp.yaml", MYAPP_1_0);
+    sb.advance(60_000);
+    check(&mut sb, "kubectl describe pod myapp", expect![[r#"
+        Name:             myapp
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             kind-control-plane/172.18.0.2
+        Start Time:       Mon, 30 Nov 2026 09:00:21 +0000
+        Labels:           app=myapp
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.0.5
+        IPs:
+          IP:  10.244.0.5
+        Containers:
+          hello-server:
+            Container ID:   containerd://9e1daf02da85c25349acc37fc3ac348bc93dce58fd1408a75880c1804442c5f2
+            Image:          blux2/hello-server:1.0
+            Image ID:       docker.io/blux2/hello-server@sha256:e8f01ea70e01d3107c14774159ef1a525a954a7b6c8d8264ae6e1475b9061006
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Running
+              Started:      Mon, 30 Nov 2026 09:00:23 +0000
+            Ready:          True
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-pj585 (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       True 
+          ContainersReady             True 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-pj585:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            Optional:                false
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type    Reason     Age   From               Message
+          ----    ------     ----  ----               -------
+          Normal  Scheduled  60s   default-scheduler  Successfully assigned default/myapp to kind-control-plane
+          Normal  Pulling    59s   kubelet            spec.containers{hello-server}: Pulling image "blux2/hello-server:1.0"
+          Normal  Pulled     58s   kubelet            spec.containers{hello-server}: Successfully pulled image "blux2/hello-server:1.0" in 1.271s (1.271s including waiting). Image size: 4058339 bytes.
+          Normal  Created    58s   kubelet            spec.containers{hello-server}: Created container: hello-server
+          Normal  Started    58s   kubelet            spec.containers{hello-server}: Started container hello-server
+    "#]]);
+}
+
+#[test]
+fn pod_with_a_missing_image_after_some_minutes() {
+    let mut sb = cluster();
+    apply(&mut sb, "myapp.yaml", &MYAPP_1_0.replace("1.0", "1.1"));
+    sb.advance(5 * 60_000);
+    check(&mut sb, "kubectl describe pod myapp -n default", expect![[r#"
+        Name:             myapp
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             kind-control-plane/172.18.0.2
+        Start Time:       Mon, 30 Nov 2026 09:00:21 +0000
+        Labels:           app=myapp
+        Annotations:      <none>
+        Status:           Pending
+        IP:               10.244.0.5
+        IPs:
+          IP:  10.244.0.5
+        Containers:
+          hello-server:
+            Container ID:   
+            Image:          blux2/hello-server:1.1
+            Image ID:       
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Waiting
+              Reason:       ImagePullBackOff
+            Ready:          False
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-pj585 (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-pj585:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            Optional:                false
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason     Age                    From               Message
+          ----     ------     ----                   ----               -------
+          Normal   Scheduled  5m                     default-scheduler  Successfully assigned default/myapp to kind-control-plane
+          Normal   Pulling    2m23s (x5 over 4m59s)  kubelet            spec.containers{hello-server}: Pulling image "blux2/hello-server:1.1"
+          Warning  Failed     2m22s (x5 over 4m58s)  kubelet            spec.containers{hello-server}: Failed to pull image "blux2/hello-server:1.1": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/blux2/hello-server:1.1": failed to resolve reference "docker.io/blux2/hello-server:1.1": docker.io/blux2/hello-server:1.1: not found
+          Warning  Failed     2m22s (x5 over 4m58s)  kubelet            spec.containers{hello-server}: Error: ErrImagePull
+          Normal   BackOff    2m14s (x5 over 4m52s)  kubelet            spec.containers{hello-server}: Back-off pulling image "blux2/hello-server:1.1"
+          Warning  Failed     2m14s (x5 over 4m52s)  kubelet            spec.containers{hello-server}: Error: ImagePullBackOff
+    "#]]);
+}
+
+#[test]
+fn pod_with_env_probes_resources_and_volumes() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "cm.yaml",
+        "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: hello-server-configmap
+data:
+  PORT: \"8081\"
+",
+    );
+    apply(
+        &mut sb,
+        "pod.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: busy
+  annotations:
+    note: a short one
+spec:
+  containers:
+  - name: app
+    image: blux2/hello-server:1.4
+    ports:
+    - containerPort: 8081
+      name: http
+    - containerPort: 9090
+      name: metrics
+    command: [\"/bin/server\"]
+    args: [\"--port\", \"8081\"]
+    env:
+    - name: PORT
+      valueFrom:
+        configMapKeyRef:
+          name: hello-server-configmap
+          key: PORT
+    - name: POD_NAME
+      valueFrom:
+        fieldRef:
+          fieldPath: metadata.name
+    - name: GREETING
+      value: hello
+    resources:
+      requests:
+        cpu: 100m
+        memory: 64Mi
+      limits:
+        cpu: \"0.5\"
+        memory: 128Mi
+    readinessProbe:
+      httpGet:
+        path: /health
+        port: 8081
+    livenessProbe:
+      tcpSocket:
+        port: 8081
+      initialDelaySeconds: 10
+    volumeMounts:
+    - name: config
+      mountPath: /etc/config
+    - name: scratch
+      mountPath: /tmp
+  volumes:
+  - name: config
+    configMap:
+      name: hello-server-configmap
+  - name: scratch
+    emptyDir: {}
+",
+    );
+    sb.advance(30_000);
+    check(&mut sb, "kubectl describe pod busy", expect![[r#"
+        Name:             busy
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             kind-control-plane/172.18.0.2
+        Start Time:       Mon, 30 Nov 2026 09:00:21 +0000
+        Labels:           <none>
+        Annotations:      note: a short one
+        Status:           Running
+        IP:               10.244.0.5
+        IPs:
+          IP:  10.244.0.5
+        Containers:
+          app:
+            Container ID:  containerd://ecb46bd20c364fba0334167ad68797832cc8cad3d113bfc099d875a21043a265
+            Image:         blux2/hello-server:1.4
+            Image ID:      docker.io/blux2/hello-server@sha256:e4f0185b1201d95c80147d8d55ef14065e9550c7688d7c18aa6e0e29bd061652
+            Ports:         8081/TCP (http), 9090/TCP (metrics)
+            Host Ports:    0/TCP (http), 0/TCP (metrics)
+            Command:
+              /bin/server
+            Args:
+              --port
+              8081
+            State:          Waiting
+              Reason:       CrashLoopBackOff
+            Last State:     Terminated
+              Reason:       Completed
+              Exit Code:    0
+              Started:      Mon, 30 Nov 2026 09:00:34 +0000
+              Finished:     Mon, 30 Nov 2026 09:00:34 +0000
+            Ready:          False
+            Restart Count:  2
+            Limits:
+              cpu:     500m
+              memory:  128Mi
+            Requests:
+              cpu:      100m
+              memory:   64Mi
+            Liveness:   tcp-socket :8081 delay=10s timeout=0s period=0s #success=0 #failure=0
+            Readiness:  http-get //:8081/health delay=0s timeout=0s period=0s #success=0 #failure=0
+            Environment:
+              PORT:      <set to the key 'PORT' of config map 'hello-server-configmap'>  Optional: false
+              POD_NAME:  busy (v1:metadata.name)
+              GREETING:  hello
+            Mounts:
+              /etc/config from config (rw)
+              /tmp from scratch (rw)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       False 
+          ContainersReady             False 
+          PodScheduled                True 
+        Volumes:
+          config:
+            Type:      ConfigMap (a volume populated by a ConfigMap)
+            Name:      hello-server-configmap
+            Optional:  false
+          scratch:
+            Type:       EmptyDir (a temporary directory that shares a pod's lifetime)
+            Medium:     
+            SizeLimit:  <unset>
+          kube-api-access-wsnth:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            Optional:                false
+            DownwardAPI:             true
+        QoS Class:                   Burstable
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Events:
+          Type     Reason     Age                From               Message
+          ----     ------     ----               ----               -------
+          Normal   Scheduled  30s                default-scheduler  Successfully assigned default/busy to kind-control-plane
+          Normal   Pulling    29s                kubelet            spec.containers{app}: Pulling image "blux2/hello-server:1.4"
+          Normal   Pulled     28s                kubelet            spec.containers{app}: Successfully pulled image "blux2/hello-server:1.4" in 1.389s (1.389s including waiting). Image size: 4058339 bytes.
+          Normal   Created    17s (x3 over 28s)  kubelet            spec.containers{app}: Created container: app
+          Normal   Started    17s (x3 over 28s)  kubelet            spec.containers{app}: Started container app
+          Normal   Pulled     17s (x2 over 27s)  kubelet            spec.containers{app}: Container image "blux2/hello-server:1.4" already present on machine
+          Warning  BackOff    17s (x2 over 27s)  kubelet            spec.containers{app}: Back-off restarting failed container app in pod busy_default(a89cc07d-ee0a-4324-a03b-c2737b943cbf)
+    "#]]);
+}
+
+#[test]
+fn node() {
+    let mut sb = cluster();
+    sb.advance(60_000);
+    check(&mut sb, "kubectl describe node kind-control-plane", expect![[r#"
+        Name:               kind-control-plane
+        Roles:              control-plane
+        Labels:             beta.kubernetes.io/arch=amd64
+                            beta.kubernetes.io/os=linux
+                            kubernetes.io/arch=amd64
+                            kubernetes.io/hostname=kind-control-plane
+                            kubernetes.io/os=linux
+                            node-role.kubernetes.io/control-plane=
+                            node.kubernetes.io/exclude-from-external-load-balancers=
+        Annotations:        node.alpha.kubernetes.io/ttl: 0
+                            volumes.kubernetes.io/controller-managed-attach-detach: true
+        CreationTimestamp:  Mon, 30 Nov 2026 09:00:03 +0000
+        Taints:             <none>
+        Unschedulable:      false
+        Lease:              Failed to get lease: leases.coordination.k8s.io "kind-control-plane" not found
+        Conditions:
+          Type             Status  LastHeartbeatTime                 LastTransitionTime                Reason                       Message
+          ----             ------  -----------------                 ------------------                ------                       -------
+          MemoryPressure   False   Mon, 30 Nov 2026 09:00:03 +0000   Mon, 30 Nov 2026 09:00:03 +0000   KubeletHasSufficientMemory   kubelet has sufficient memory available
+          DiskPressure     False   Mon, 30 Nov 2026 09:00:03 +0000   Mon, 30 Nov 2026 09:00:03 +0000   KubeletHasNoDiskPressure     kubelet has no disk pressure
+          PIDPressure      False   Mon, 30 Nov 2026 09:00:03 +0000   Mon, 30 Nov 2026 09:00:03 +0000   KubeletHasSufficientPID      kubelet has sufficient PID available
+          Ready            True    Mon, 30 Nov 2026 09:00:12 +0000   Mon, 30 Nov 2026 09:00:12 +0000   KubeletReady                 kubelet is posting ready status
+        Addresses:
+          InternalIP:  172.18.0.2
+          Hostname:    kind-control-plane
+        Capacity:
+          cpu:                8
+          ephemeral-storage:  263174212Ki
+          hugepages-1Gi:      0
+          hugepages-2Mi:      0
+          memory:             16283452Ki
+          pods:               110
+        Allocatable:
+          cpu:                8
+          ephemeral-storage:  263174212Ki
+          hugepages-1Gi:      0
+          hugepages-2Mi:      0
+          memory:             16283452Ki
+          pods:               110
+        System Info:
+          Machine ID:                 0000000000000000000000006b696e64
+          System UUID:                000000a1-0000-4000-8000-0000000000a1
+          Boot ID:                    00000001-0000-4000-8000-000000000001
+          Kernel Version:             6.8.0-88-generic
+          OS Image:                   Debian GNU/Linux 12 (bookworm)
+          Operating System:           linux
+          Architecture:               amd64
+          Container Runtime Version:  containerd://2.2.0
+          Kubelet Version:            v1.35.0
+          Kube-Proxy Version:         
+        PodCIDR:                      10.244.0.0/24
+        PodCIDRs:                     10.244.0.0/24
+        ProviderID:                   kind://docker/kind/kind-control-plane
+        Non-terminated Pods:          (9 in total)
+          Namespace                   Name                                          CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age
+          ---------                   ----                                          ------------  ----------  ---------------  -------------  ---
+          kube-system                 coredns-6467776445-bdpmb                      0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
+          kube-system                 coredns-6467776445-nbvnp                      0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
+          kube-system                 etcd-kind-control-plane                       0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kindnet-t2k9z                                 0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
+          kube-system                 kube-apiserver-kind-control-plane             0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kube-controller-manager-kind-control-plane    0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kube-proxy-zgn76                              0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
+          kube-system                 kube-scheduler-kind-control-plane             0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
+          local-path-storage          local-path-provisioner-845ff6984f-4zccb       0 (0%)        0 (0%)      0 (0%)           0 (0%)         68s
+        Allocated resources:
+          (Total limits may be over 100 percent, i.e., overcommitted.)
+          Resource           Requests  Limits
+          --------           --------  ------
+          cpu                0 (0%)    0 (0%)
+          memory             0 (0%)    0 (0%)
+          ephemeral-storage  0 (0%)    0 (0%)
+          hugepages-1Gi      0 (0%)    0 (0%)
+          hugepages-2Mi      0 (0%)    0 (0%)
+        Events:              <none>
+    "#]]);
+}
+
+#[test]
+fn coredns_deployment() {
+    let mut sb = cluster();
+    sb.advance(60_000);
+    check(&mut sb, "kubectl describe deployment coredns -n kube-system", expect![[r#"
+        Name:                   coredns
+        Namespace:              kube-system
+        CreationTimestamp:      Mon, 30 Nov 2026 09:00:11 +0000
+        Labels:                 k8s-app=kube-dns
+        Annotations:            deployment.kubernetes.io/revision: 1
+        Selector:               k8s-app=kube-dns
+        Replicas:               2 desired | 2 updated | 2 total | 2 available | 0 unavailable
+        StrategyType:           RollingUpdate
+        MinReadySeconds:        0
+        RollingUpdateStrategy:  25% max unavailable, 25% max surge
+        Pod Template:
+          Labels:  k8s-app=kube-dns
+          Containers:
+           coredns:
+            Image:              registry.k8s.io/coredns/coredns:v1.13.1
+            Port:               <none>
+            Host Port:          <none>
+            Environment:        <none>
+            Mounts:             <none>
+          Volumes:              <none>
+          Priority Class Name:  system-cluster-critical
+          Node-Selectors:       <none>
+          Tolerations:          CriticalAddonsOnly op=Exists
+                                node-role.kubernetes.io/control-plane:NoSchedule
+        Conditions:
+          Type           Status  Reason
+          ----           ------  ------
+          Available      True    MinimumReplicasAvailable
+          Progressing    True    NewReplicaSetAvailable
+        OldReplicaSets:  <none>
+        NewReplicaSet:   coredns-6467776445 (2/2 replicas created)
+        Events:          <none>
+    "#]]);
+}
+
+const NGINX_DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-deployment
+  labels:
+    app: nginx
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+        - name: nginx
+          image: nginx:1.24.0
+          ports:
+            - containerPort: 80
+";
+
+#[test]
+fn deployment_after_a_rolling_update() {
+    let mut sb = cluster();
+    apply(&mut sb, "deployment.yaml", NGINX_DEPLOYMENT);
+    sb.advance(60_000);
+    apply(&mut sb, "deployment.yaml", &NGINX_DEPLOYMENT.replace("1.24.0", "1.25.3"));
+    sb.advance(120_000);
+    check(&mut sb, "kubectl describe deployment nginx-deployment", expect![[r#"
+        Name:                   nginx-deployment
+        Namespace:              default
+        CreationTimestamp:      Mon, 30 Nov 2026 09:00:21 +0000
+        Labels:                 app=nginx
+        Annotations:            deployment.kubernetes.io/revision: 2
+        Selector:               app=nginx
+        Replicas:               3 desired | 3 updated | 3 total | 3 available | 0 unavailable
+        StrategyType:           RollingUpdate
+        MinReadySeconds:        0
+        RollingUpdateStrategy:  25% max unavailable, 25% max surge
+        Pod Template:
+          Labels:  app=nginx
+          Containers:
+           nginx:
+            Image:         nginx:1.25.3
+            Port:          80/TCP
+            Host Port:     0/TCP
+            Environment:   <none>
+            Mounts:        <none>
+          Volumes:         <none>
+          Node-Selectors:  <none>
+          Tolerations:     <none>
+        Conditions:
+          Type           Status  Reason
+          ----           ------  ------
+          Available      True    MinimumReplicasAvailable
+          Progressing    True    NewReplicaSetAvailable
+        OldReplicaSets:  nginx-deployment-7bdbf8ffc4 (0/0 replicas created)
+        NewReplicaSet:   nginx-deployment-84fb945c44 (3/3 replicas created)
+        Events:
+          Type    Reason             Age   From                   Message
+          ----    ------             ----  ----                   -------
+          Normal  ScalingReplicaSet  3m    deployment-controller  Scaled up replica set nginx-deployment-7bdbf8ffc4 to 3
+          Normal  ScalingReplicaSet  2m    deployment-controller  Scaled up replica set nginx-deployment-84fb945c44 to 1
+          Normal  ScalingReplicaSet  115s  deployment-controller  Scaled down replica set nginx-deployment-7bdbf8ffc4 to 2 from 3
+          Normal  ScalingReplicaSet  115s  deployment-controller  Scaled up replica set nginx-deployment-84fb945c44 to 2 from 1
+          Normal  ScalingReplicaSet  114s  deployment-controller  Scaled down replica set nginx-deployment-7bdbf8ffc4 to 1 from 2
+          Normal  ScalingReplicaSet  114s  deployment-controller  Scaled up replica set nginx-deployment-84fb945c44 to 3 from 2
+          Normal  ScalingReplicaSet  113s  deployment-controller  Scaled down replica set nginx-deployment-7bdbf8ffc4 to 0 from 1
+    "#]]);
+}
+
+#[test]
+fn replica_set() {
+    let mut sb = cluster();
+    apply(&mut sb, "deployment.yaml", NGINX_DEPLOYMENT);
+    sb.advance(60_000);
+    check(&mut sb, "kubectl describe rs", expect![[r#"
+        Name:           nginx-deployment-7bdbf8ffc4
+        Namespace:      default
+        Selector:       app=nginx,pod-template-hash=7bdbf8ffc4
+        Labels:         app=nginx
+                        pod-template-hash=7bdbf8ffc4
+        Annotations:    deployment.kubernetes.io/desired-replicas: 3
+                        deployment.kubernetes.io/max-replicas: 4
+                        deployment.kubernetes.io/revision: 1
+        Controlled By:  Deployment/nginx-deployment
+        Replicas:       3 current / 3 desired
+        Pods Status:    3 Running / 0 Waiting / 0 Succeeded / 0 Failed
+        Pod Template:
+          Labels:  app=nginx
+                   pod-template-hash=7bdbf8ffc4
+          Containers:
+           nginx:
+            Image:         nginx:1.24.0
+            Port:          80/TCP
+            Host Port:     0/TCP
+            Environment:   <none>
+            Mounts:        <none>
+          Volumes:         <none>
+          Node-Selectors:  <none>
+          Tolerations:     <none>
+        Events:
+          Type    Reason            Age   From                   Message
+          ----    ------            ----  ----                   -------
+          Normal  SuccessfulCreate  60s   replicaset-controller  Created pod: nginx-deployment-7bdbf8ffc4-5kz75
+          Normal  SuccessfulCreate  60s   replicaset-controller  Created pod: nginx-deployment-7bdbf8ffc4-9ng6j
+          Normal  SuccessfulCreate  60s   replicaset-controller  Created pod: nginx-deployment-7bdbf8ffc4-9g68d
+    "#]]);
+}
+
+#[test]
+fn job_from_the_notes() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "job.yaml",
+        "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: date-checker
+spec:
+  template:
+    spec:
+      containers:
+      - name: date
+        image: ubuntu:22.04
+        command: [\"date\"]
+      restartPolicy: Never
+  backoffLimit: 4
+",
+    );
+    sb.advance(60_000);
+    check(&mut sb, "kubectl describe job date-checker -n default", expect![[r#"
+        Name:           date-checker
+        Namespace:      default
+        Selector:       
+        Labels:         <none>
+        Annotations:    <none>
+        Completions:    <unset>
+        Backoff Limit:  4
+        Pods Statuses:  0 Active / 0 Succeeded / 0 Failed
+        Pod Template:
+          Labels:  <none>
+          Containers:
+           date:
+            Image:      ubuntu:22.04
+            Port:       <none>
+            Host Port:  <none>
+            Command:
+              date
+            Environment:   <none>
+            Mounts:        <none>
+          Volumes:         <none>
+          Node-Selectors:  <none>
+          Tolerations:     <none>
+        Events:            <none>
+    "#]]);
+}
+
+#[test]
+fn service_with_a_typo_in_its_selector() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "service.yaml",
+        "apiVersion: v1
+kind: Service
+metadata:
+  name: hello-server-external
+spec:
+  type: NodePort
+  selector:
+    app: hello-serve
+  ports:
+  - port: 8080
+    targetPort: 8080
+",
+    );
+    check(&mut sb, "kubectl describe service hello-server-external -n default", expect![[r#"
+        Name:                     hello-server-external
+        Namespace:                default
+        Labels:                   <none>
+        Annotations:              <none>
+        Selector:                 app=hello-serve
+        Type:                     NodePort
+        IP Family Policy:         SingleStack
+        IP Families:              IPv4
+        IP:                       10.96.119.76
+        IPs:                      10.96.119.76
+        Port:                     <unset>  8080/TCP
+        TargetPort:               8080/TCP
+        NodePort:                 <unset>  30660/TCP
+        Endpoints:                
+        Session Affinity:         None
+        External Traffic Policy:  Cluster
+        Internal Traffic Policy:  Cluster
+        Events:                   <none>
+    "#]]);
+}
+
+#[test]
+fn kube_dns_service_endpoints() {
+    let mut sb = cluster();
+    sb.advance(60_000);
+    check(&mut sb, "kubectl describe svc kube-dns -n kube-system", expect![[r#"
+        Name:                     kube-dns
+        Namespace:                kube-system
+        Labels:                   k8s-app=kube-dns
+                                  kubernetes.io/cluster-service=true
+                                  kubernetes.io/name=CoreDNS
+        Annotations:              prometheus.io/port: 9153
+                                  prometheus.io/scrape: true
+        Selector:                 k8s-app=kube-dns
+        Type:                     ClusterIP
+        IP Family Policy:         SingleStack
+        IP Families:              IPv4
+        IP:                       10.96.0.10
+        IPs:                      10.96.0.10
+        Port:                     dns  53/UDP
+        TargetPort:               53/UDP
+        Endpoints:                10.244.0.2:53,10.244.0.3:53
+        Port:                     dns-tcp  53/TCP
+        TargetPort:               53/TCP
+        Endpoints:                10.244.0.2:53,10.244.0.3:53
+        Port:                     metrics  9153/TCP
+        TargetPort:               9153/TCP
+        Endpoints:                10.244.0.2:9153,10.244.0.3:9153
+        Session Affinity:         None
+        Internal Traffic Policy:  Cluster
+        Events:                   <none>
+    "#]]);
+}
+
+#[test]
+fn namespace_configmap_secret_serviceaccount() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "secret.yaml",
+        "apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+type: Opaque
+stringData:
+  password: s3cr3t-pass
+data:
+  user: YWRtaW4=
+",
+    );
+    check(&mut sb, "kubectl describe ns default", expect![[r#"
+        Name:         default
+        Labels:       kubernetes.io/metadata.name=default
+        Annotations:  <none>
+        Status:       Active
+
+        No resource quota.
+
+        No LimitRange resource.
+    "#]]);
+    check(&mut sb, "kubectl describe configmap kube-root-ca.crt", expect![[r#"
+        Name:         kube-root-ca.crt
+        Namespace:    default
+        Labels:       <none>
+        Annotations:  kubernetes.io/description:
+                        Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubern...
+
+        Data
+        ====
+        ca.crt:
+        ----
+        -----BEGIN CERTIFICATE-----
+        MIIDBTCCAe2gAwIBAgIIKubeniwaSimulatedCAwDQYJKoZIhvcNAQELBQAwFTET
+        -----END CERTIFICATE-----
+
+
+
+        BinaryData
+        ====
+
+        Events:  <none>
+    "#]]);
+    check(&mut sb, "kubectl describe secret db", expect![[r#"
+        Name:         db
+        Namespace:    default
+        Labels:       <none>
+        Annotations:  <none>
+
+        Type:  Opaque
+
+        Data
+        ====
+        user:  5 bytes
+    "#]]);
+    check(&mut sb, "kubectl describe sa default", expect![[r#"
+        Name:                default
+        Namespace:           default
+        Labels:              <none>
+        Annotations:         <none>
+        Image pull secrets:  <none>
+        Events:              <none>
+    "#]]);
+}
+
+#[test]
+fn kinds_without_a_describer_print_their_fields() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "pc.yaml",
+        "apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata:
+  name: high
+value: 1000
+description: for the important ones
+",
+    );
+    apply(
+        &mut sb,
+        "lease.yaml",
+        "apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata:
+  name: my-lock
+spec:
+  holderIdentity: me
+  leaseDurationSeconds: 15
+",
+    );
+    check(&mut sb, "kubectl describe lease my-lock", expect![[r#"
+        Name:         my-lock
+        Namespace:    default
+        Labels:       <none>
+        Annotations:  <none>
+        API Version:  coordination.k8s.io/v1
+        Kind:         Lease
+        Metadata:
+          Creation Timestamp:  2026-11-30T09:00:21Z
+          Resource Version:    248
+          UID:                 f450c227-8c63-4777-83a4-a89cc07dee0a
+        Spec:
+          Holder Identity:         me
+          Lease Duration Seconds:  15
+        Events:                    <none>
+    "#]]);
+}
+
+#[test]
+fn several_objects_and_errors() {
+    let mut sb = cluster();
+    apply(&mut sb, "myapp.yaml", MYAPP_1_0);
+    sb.run_line("kubectl run myapp2 --image=blux2/hello-server:1.0");
+    sb.advance(30_000);
+    check(&mut sb, "kubectl describe", expect![[r#"
+        error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.
+        [exit 1]
+    "#]]);
+    check(&mut sb, "kubectl describe pod nothere", expect![[r#"
+        Error from server (NotFound): pods "nothere" not found
+        [exit 1]
+    "#]]);
+    check(&mut sb, "kubectl describe pods nothere myapp2 gone --show-events=false", expect![[r#"
+        Name:             myapp2
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             kind-control-plane/172.18.0.2
+        Start Time:       Mon, 30 Nov 2026 09:00:21 +0000
+        Labels:           run=myapp2
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.0.6
+        IPs:
+          IP:  10.244.0.6
+        Containers:
+          myapp2:
+            Container ID:   containerd://1fdeb973559cdb07c1a22489a6817533e615d1746a6f1d7a7985dc3cfed60cfe
+            Image:          blux2/hello-server:1.0
+            Image ID:       docker.io/blux2/hello-server@sha256:e8f01ea70e01d3107c14774159ef1a525a954a7b6c8d8264ae6e1475b9061006
+            Port:           <none>
+            Host Port:      <none>
+            State:          Running
+              Started:      Mon, 30 Nov 2026 09:00:23 +0000
+            Ready:          True
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-9jz5k (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       True 
+          ContainersReady             True 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-9jz5k:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            Optional:                false
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+        Error from server (NotFound): pods "nothere" not found
+        Error from server (NotFound): pods "gone" not found
+        [exit 1]
+    "#]]);
+    check(&mut sb, "kubectl describe pods -l app=nope", expect![[r#"
+        No resources found in default namespace.
+    "#]]);
+    check(&mut sb, "kubectl describe pod myapp -A", expect![[r#"
+        error: a resource cannot be retrieved by name across all namespaces
+        [exit 1]
+    "#]]);
+    check(&mut sb, "kubectl describe pod myapp -l app=myapp", expect![[r#"
+        error: name cannot be provided when a selector is specified
+        [exit 1]
+    "#]]);
+    check(&mut sb, "kubectl describe pods -l run=myapp2 --show-events=false", expect![[r#"
+        Name:             myapp2
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             kind-control-plane/172.18.0.2
+        Start Time:       Mon, 30 Nov 2026 09:00:21 +0000
+        Labels:           run=myapp2
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.0.6
+        IPs:
+          IP:  10.244.0.6
+        Containers:
+          myapp2:
+            Container ID:   containerd://1fdeb973559cdb07c1a22489a6817533e615d1746a6f1d7a7985dc3cfed60cfe
+            Image:          blux2/hello-server:1.0
+            Image ID:       docker.io/blux2/hello-server@sha256:e8f01ea70e01d3107c14774159ef1a525a954a7b6c8d8264ae6e1475b9061006
+            Port:           <none>
+            Host Port:      <none>
+            State:          Running
+              Started:      Mon, 30 Nov 2026 09:00:23 +0000
+            Ready:          True
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-9jz5k (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       True 
+          ContainersReady             True 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-9jz5k:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            Optional:                false
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+    "#]]);
+    check(&mut sb, "kubectl describe -f myapp.yaml --show-events=false", expect![[r#"
+        Name:             myapp
+        Namespace:        default
+        Priority:         0
+        Service Account:  default
+        Node:             kind-control-plane/172.18.0.2
+        Start Time:       Mon, 30 Nov 2026 09:00:21 +0000
+        Labels:           app=myapp
+        Annotations:      <none>
+        Status:           Running
+        IP:               10.244.0.5
+        IPs:
+          IP:  10.244.0.5
+        Containers:
+          hello-server:
+            Container ID:   containerd://a2658d67e1b58b0a3b38f023b2b09d912ad69fd4dbc184307bb9c618fc0b8334
+            Image:          blux2/hello-server:1.0
+            Image ID:       docker.io/blux2/hello-server@sha256:e8f01ea70e01d3107c14774159ef1a525a954a7b6c8d8264ae6e1475b9061006
+            Port:           8080/TCP
+            Host Port:      0/TCP
+            State:          Running
+              Started:      Mon, 30 Nov 2026 09:00:23 +0000
+            Ready:          True
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-pj585 (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       True 
+          ContainersReady             True 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-pj585:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            Optional:                false
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              <none>
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+    "#]]);
+}
+
+#[test]
+fn all_pods_are_separated_by_two_blank_lines() {
+    let mut sb = cluster();
+    apply(&mut sb, "myapp.yaml", MYAPP_1_0);
+    sb.run_line("kubectl run myapp2 --image=blux2/hello-server:1.0");
+    sb.advance(30_000);
+    let out = sb.run_line("kubectl describe pods");
+    assert_eq!(out.text.matches("\nName:").count() + usize::from(out.text.starts_with("Name:")), 2);
+    assert!(out.text.contains("Events:\n"), "{}", out.text);
+    assert!(out.text.contains("\n\n\nName:             myapp2\n"), "{}", out.text);
+}
+
+#[test]
+fn a_name_prefix_describes_the_matching_pods() {
+    let mut sb = cluster();
+    apply(&mut sb, "myapp.yaml", MYAPP_1_0);
+    sb.run_line("kubectl run myapp2 --image=blux2/hello-server:1.0");
+    sb.advance(30_000);
+    let out = sb.run_line("kubectl describe pod my --show-events=false");
+    assert_eq!(out.status, 0);
+    // Each match is followed by a blank line.
+    assert!(out.text.starts_with("Name:             myapp\n"), "{}", out.text);
+    assert!(out.text.contains("Events:\n") || out.text.contains("Tolerations:"), "{}", out.text);
+    assert!(out.text.contains("\n\nName:             myapp2\n"), "{}", out.text);
+    assert!(out.text.ends_with("for 300s\n\n"), "{}", out.text);
+}
+
+#[test]
+fn a_deleted_pod_with_events_left() {
+    let mut sb = cluster();
+    apply(&mut sb, "myapp.yaml", MYAPP_1_0);
+    sb.advance(30_000);
+    sb.run_line("kubectl delete pod myapp");
+    // By name the resource builder's GET fails first; from a file the describer's own GET
+    // fails and it falls back to the events.
+    check(&mut sb, "kubectl describe pod myapp", expect![[r#"
+        Error from server (NotFound): pods "myapp" not found
+        [exit 1]
+    "#]]);
+    check(&mut sb, "kubectl describe -f myapp.yaml", expect![[r#"
+        Pod 'myapp': error 'pods "myapp" not found', but found events.
+        Events:
+          Type    Reason     Age   From               Message
+          ----    ------     ----  ----               -------
+          Normal  Scheduled  30s   default-scheduler  Successfully assigned default/myapp to kind-control-plane
+          Normal  Pulling    29s   kubelet            spec.containers{hello-server}: Pulling image "blux2/hello-server:1.0"
+          Normal  Pulled     28s   kubelet            spec.containers{hello-server}: Successfully pulled image "blux2/hello-server:1.0" in 1.271s (1.271s including waiting). Image size: 4058339 bytes.
+          Normal  Created    28s   kubelet            spec.containers{hello-server}: Created container: hello-server
+          Normal  Started    28s   kubelet            spec.containers{hello-server}: Started container hello-server
+          Normal  Killing    0s    kubelet            spec.containers{hello-server}: Stopping container hello-server
+    "#]]);
+}

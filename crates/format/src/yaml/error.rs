@@ -193,6 +193,13 @@ pub(crate) fn classify_scan_error(err: &ScanError, text: &str, first_line: u32, 
         ErrorKind::ZeroBlockScalarIndent => ("found an indentation indicator equal to 0".into(), Origin::Scanner),
         ErrorKind::InvalidBlockScalarHeader => ("did not find expected comment or line break".into(), Origin::Scanner),
         ErrorKind::TabAtBlockScalarStart => {
+            // go-yaml stops at the tab, on the first line after the header that has one.
+            reported_line0 = text
+                .split('\n')
+                .enumerate()
+                .skip(line0 as usize + 1)
+                .find(|(_, l)| l.trim_start_matches(' ').starts_with('\t'))
+                .map(|(i, _)| i as u32);
             ("found a tab character where an indentation space is expected".into(), Origin::Scanner)
         }
         ErrorKind::MissingAnchorOrAliasName => {

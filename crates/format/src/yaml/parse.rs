@@ -489,6 +489,11 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
                 )));
             }
             Event::Scalar(value, style, anchor_id, tag) => {
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && check_tabs {
+                    if let Some(err) = span.byte_range().and_then(|r| block_scalar_tab_check(text, r.start, first_line)) {
+                        return Err(err.into());
+                    }
+                }
                 if style == ScalarStyle::DoubleQuoted {
                     if let Some(err) = yaml11_escape_check(text, span.byte_range(), first_line) {
                         return Err(err.into());
@@ -577,6 +582,45 @@ fn yaml11_escape_check(text: &str, range: Option<std::ops::Range<usize>>, first_
             problem.clone(),
             format!("error converting YAML to JSON: yaml: line {}: {problem}", line0 + 1),
         ));
+    }
+    None
+}
+
+/// libyaml reads the indentation of a block scalar's lines itself: a tab where it still expects
+/// indentation spaces (before the content column, or anywhere in the leading whitespace while
+/// the content column is not yet known) is "found a tab character where an indentation space
+/// is expected" on that line. `start` is the byte offset of the `|` or `>` header.
+fn block_scalar_tab_check(text: &str, start: usize, first_line: u32) -> Option<YamlError> {
+    // The event's span may start at the header or at the content; the header is the last
+    // `|` or `>` at or before it.
+    let header = text.get(..=start.min(text.len().saturating_sub(1)))?.rfind(['|', '>'])?;
+    let header_end = header + text[header..].find('\n')? + 1;
+    let mut indent: Option<usize> = None;
+    let mut offset = header_end;
+    for line in text[header_end..].split('\n') {
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        let rest = &line[spaces..];
+        if rest.starts_with('\t') {
+            if indent.is_none_or(|i| spaces < i) {
+                let line0 = text[..offset].matches('\n').count() as u32;
+                let problem = "found a tab character where an indentation space is expected".to_string();
+                return Some(YamlError::new(
+                    YamlErrorKind::Syntax,
+                    Some(first_line + line0),
+                    Some(spaces as u32 + 1),
+                    problem.clone(),
+                    format!("error converting YAML to JSON: yaml: line {}: {problem}", line0 + 1),
+                ));
+            }
+        } else if !rest.trim_end_matches('\r').is_empty() {
+            match indent {
+                None if spaces == 0 => return None,
+                None => indent = Some(spaces),
+                Some(i) if spaces < i => return None,
+                Some(_) => {}
+            }
+        }
+        offset += line.len() + 1;
     }
     None
 }

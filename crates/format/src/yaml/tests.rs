@@ -1043,3 +1043,20 @@ fn fuzz_emitter_round_trips_random_values() {
         assert_eq!(crate::json::to_string_compact(&back[0]), crate::json::to_string_compact(&value), "seed {seed}\n{printed}");
     }
 }
+
+#[test]
+fn tabs_in_block_scalars() {
+    let cases = ["a: |\n\tfoo\n", "a: |\n  foo\n\tbar\n", "a: |\n  foo\n  \tbar\n", "a: |\n  x\n\t\n"];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|c| match parse_documents(c) {
+            Ok(v) => serde_json::to_string(&v).unwrap(),
+            Err(e) => format!("ERR {e}"),
+        })
+        .collect();
+    expect![[r#"
+        ERR error converting YAML to JSON: yaml: line 2: found a tab character where an indentation space is expected
+        ERR error converting YAML to JSON: yaml: line 3: found a tab character where an indentation space is expected
+        [{"a":"foo\n\tbar\n"}]
+        ERR error converting YAML to JSON: yaml: line 3: found a tab character where an indentation space is expected"#]].assert_eq(&out.join("\n"));
+}

@@ -1060,3 +1060,14 @@ fn tabs_in_block_scalars() {
         [{"a":"foo\n\tbar\n"}]
         ERR error converting YAML to JSON: yaml: line 3: found a tab character where an indentation space is expected"#]].assert_eq(&out.join("\n"));
 }
+
+#[test]
+fn large_files_parse_quickly() {
+    let one = NOTES_POD.replace("  name: myapp\n", "  name: myapp\n  annotations2: \"tab\\there\"\n");
+    let text: String = std::iter::repeat_n(format!("---\n{one}"), 600).collect();
+    assert!(text.len() > 1_000_000);
+    let docs = parse_documents(&text).unwrap();
+    assert_eq!(docs.len(), 600);
+    let printed = to_string_multi(&docs);
+    assert_eq!(printed.len(), to_string(&docs[0]).len() * 600 + 4 * 599);
+}

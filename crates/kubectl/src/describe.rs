@@ -192,7 +192,11 @@ fn describe(ctx: &mut Ctx, info: &Info, settings: &Settings) -> Result<Result<St
         ("", "Endpoints") => describe_endpoints(ctx, &obj, settings)?,
         ("apps", "Deployment") => describe_deployment(ctx, &obj, settings)?,
         ("apps", "ReplicaSet") => describe_replica_set(ctx, &obj, settings)?,
+        ("apps", "DaemonSet") => describe_daemon_set(ctx, &obj, settings)?,
+        ("apps", "StatefulSet") => describe_stateful_set(ctx, &obj, settings)?,
         ("batch", "Job") => describe_job(ctx, &obj, settings)?,
+        ("storage.k8s.io", "StorageClass") => describe_storage_class(ctx, &obj, settings)?,
+        ("scheduling.k8s.io", "PriorityClass") => describe_priority_class(ctx, &obj, settings)?,
         _ => describe_generic(ctx, info.rt, &obj, settings)?,
     };
     Ok(Ok(text))
@@ -2199,6 +2203,183 @@ fn describe_replica_set(ctx: &mut Ctx, rs: &Value, settings: &Settings) -> Resul
     }
     describe_pod_template(&mut o, &spec["template"]);
     workload_conditions(&mut o, arr(&status["conditions"]));
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `DaemonSetDescriber.Describe` and `describeDaemonSet`.
+fn describe_daemon_set(ctx: &mut Ctx, ds: &Value, settings: &Settings) -> Result<String, Fail> {
+    let (meta, spec, status) = (&ds["metadata"], &ds["spec"], &ds["status"]);
+    let ns = s(&meta["namespace"]).to_string();
+    let selector = selector_string(&spec["selector"]);
+    let [r, w, su, f] = match pod_status_for_controller(ctx, &ns, &selector, s(&meta["uid"]), settings)? {
+        Ok(counts) => counts,
+        Err(e) => return Err(Fail::Text(server_error(&e))),
+    };
+    let events = object_events(ctx, ds, "DaemonSet", settings)?;
+    let now = ctx.backend.now();
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    o.w(0, &format!("Namespace:\t{ns}\n"));
+    o.w(0, &format!("Selector:\t{selector}\n"));
+    o.w(0, &format!("Node-Selector:\t{}\n", format_labels(&spec["template"]["spec"]["nodeSelector"])));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    o.w(0, &format!("Desired Number of Nodes Scheduled: {}\n", int(&status["desiredNumberScheduled"])));
+    o.w(0, &format!("Current Number of Nodes Scheduled: {}\n", int(&status["currentNumberScheduled"])));
+    o.w(0, &format!("Number of Nodes Scheduled with Up-to-date Pods: {}\n", int(&status["updatedNumberScheduled"])));
+    o.w(0, &format!("Number of Nodes Scheduled with Available Pods: {}\n", int(&status["numberAvailable"])));
+    o.w(0, &format!("Number of Nodes Misscheduled: {}\n", int(&status["numberMisscheduled"])));
+    o.w(0, &format!("Pods Status:\t{r} Running / {w} Waiting / {su} Succeeded / {f} Failed\n"));
+    describe_pod_template(&mut o, &spec["template"]);
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `StatefulSetDescriber.Describe` and `describeStatefulSet`.
+fn describe_stateful_set(ctx: &mut Ctx, sts: &Value, settings: &Settings) -> Result<String, Fail> {
+    let (meta, spec, status) = (&sts["metadata"], &sts["spec"], &sts["status"]);
+    let ns = s(&meta["namespace"]).to_string();
+    let selector = selector_string(&spec["selector"]);
+    let [r, w, su, f] = match pod_status_for_controller(ctx, &ns, &selector, s(&meta["uid"]), settings)? {
+        Ok(counts) => counts,
+        Err(e) => return Err(Fail::Text(server_error(&e))),
+    };
+    let events = object_events(ctx, sts, "StatefulSet", settings)?;
+    let now = ctx.backend.now();
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    o.w(0, &format!("Namespace:\t{ns}\n"));
+    o.w(0, &format!("CreationTimestamp:\t{}\n", rfc1123z(&meta["creationTimestamp"])));
+    o.w(0, &format!("Selector:\t{selector}\n"));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    o.w(0, &format!("Replicas:\t{} desired | {} total\n", int(&spec["replicas"]), int(&status["replicas"])));
+    o.w(0, &format!("Update Strategy:\t{}\n", s(&spec["updateStrategy"]["type"])));
+    let ru = &spec["updateStrategy"]["rollingUpdate"];
+    if let Some(partition) = ru["partition"].as_i64() {
+        o.w(1, &format!("Partition:\t{partition}\n"));
+        if !ru["maxUnavailable"].is_null() {
+            o.w(1, &format!("MaxUnavailable:\t{}\n", int_or_string(&ru["maxUnavailable"])));
+        }
+    }
+    o.w(0, &format!("Pods Status:\t{r} Running / {w} Waiting / {su} Succeeded / {f} Failed\n"));
+    describe_pod_template(&mut o, &spec["template"]);
+    let templates = arr(&spec["volumeClaimTemplates"]);
+    if templates.is_empty() {
+        o.w(0, "Volume Claims:\t<none>\n");
+    } else {
+        o.w(0, "Volume Claims:\n");
+        for pvc in templates {
+            let pm = &pvc["metadata"];
+            o.w(1, &format!("Name:\t{}\n", s(&pm["name"])));
+            o.w(1, &format!("StorageClass:\t{}\n", pvc_class(pvc)));
+            labels_multiline(&mut o, "  ", "Labels", "\t", &pm["labels"]);
+            labels_multiline(&mut o, "  ", "Annotations", "\t", &pm["annotations"]);
+            let storage = &pvc["spec"]["resources"]["requests"]["storage"];
+            let capacity = if storage.is_null() { "<default>".to_string() } else { quantity_string(storage) };
+            o.w(1, &format!("Capacity:\t{capacity}\n"));
+            let modes: Vec<String> = arr(&pvc["spec"]["accessModes"]).iter().map(v).collect();
+            o.w(1, &format!("Access Modes:\t[{}]\n", modes.join(" ")));
+        }
+    }
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `storageutil.GetPersistentVolumeClaimClass`: the beta annotation wins over the field.
+fn pvc_class(pvc: &Value) -> String {
+    if let Some(class) = pvc["metadata"]["annotations"]["volume.beta.kubernetes.io/storage-class"].as_str() {
+        return class.to_string();
+    }
+    s(&pvc["spec"]["storageClassName"]).to_string()
+}
+
+/// `StorageClassDescriber.Describe` and `describeStorageClass`.
+fn describe_storage_class(ctx: &mut Ctx, sc: &Value, settings: &Settings) -> Result<String, Fail> {
+    let events = object_events(ctx, sc, "StorageClass", settings)?;
+    let now = ctx.backend.now();
+    let meta = &sc["metadata"];
+    let annotations = &meta["annotations"];
+    let is_default = ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"]
+        .iter()
+        .any(|k| s(&annotations[*k]) == "true");
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    o.w(0, &format!("IsDefaultClass:\t{}\n", if is_default { "Yes" } else { "No" }));
+    o.w(0, &format!("Annotations:\t{}\n", format_labels(annotations)));
+    o.w(0, &format!("Provisioner:\t{}\n", s(&sc["provisioner"])));
+    o.w(0, &format!("Parameters:\t{}\n", format_labels(&sc["parameters"])));
+    let expansion = match sc["allowVolumeExpansion"].as_bool() {
+        Some(true) => "True",
+        Some(false) => "False",
+        None => "<unset>",
+    };
+    o.w(0, &format!("AllowVolumeExpansion:\t{expansion}\n"));
+    let options = arr(&sc["mountOptions"]);
+    if options.is_empty() {
+        o.w(0, "MountOptions:\t<none>\n");
+    } else {
+        o.w(0, "MountOptions:\n");
+        for opt in options {
+            o.w(1, &format!("{}\n", s(opt)));
+        }
+    }
+    if sc["reclaimPolicy"].is_string() {
+        o.w(0, &format!("ReclaimPolicy:\t{}\n", s(&sc["reclaimPolicy"])));
+    }
+    if sc["volumeBindingMode"].is_string() {
+        o.w(0, &format!("VolumeBindingMode:\t{}\n", s(&sc["volumeBindingMode"])));
+    }
+    if let Some(terms) = sc["allowedTopologies"].as_array() {
+        o.w(0, "AllowedTopologies:\t");
+        if terms.is_empty() {
+            o.line("<none>");
+        } else {
+            o.line("");
+            for (i, term) in terms.iter().enumerate() {
+                o.w(1, &format!("Term {i}:\t"));
+                let reqs = arr(&term["matchLabelExpressions"]);
+                if reqs.is_empty() {
+                    o.line("<none>");
+                }
+                for (j, r) in reqs.iter().enumerate() {
+                    if j != 0 {
+                        o.w(1, "\t");
+                    }
+                    let values: Vec<String> = arr(&r["values"]).iter().map(v).collect();
+                    let mut expr = format!("{} in", s(&r["key"]));
+                    if !values.is_empty() {
+                        expr = format!("{expr} [{}]", values.join(", "));
+                    }
+                    o.w(0, &format!("{expr}\n"));
+                }
+            }
+        }
+    }
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `PriorityClassDescriber.Describe` and `describePriorityClass`.
+fn describe_priority_class(ctx: &mut Ctx, pc: &Value, settings: &Settings) -> Result<String, Fail> {
+    let events = object_events(ctx, pc, "PriorityClass", settings)?;
+    let now = ctx.backend.now();
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&pc["metadata"]["name"])));
+    o.w(0, &format!("Value:\t{}\n", int(&pc["value"])));
+    o.w(0, &format!("GlobalDefault:\t{}\n", boolean(&pc["globalDefault"])));
+    o.w(0, &format!("PreemptionPolicy:\t{}\n", s(&pc["preemptionPolicy"])));
+    o.w(0, &format!("Description:\t{}\n", s(&pc["description"])));
+    o.w(0, &format!("Annotations:\t{}\n", format_labels(&pc["metadata"]["annotations"])));
     if let Some(events) = &events {
         describe_events(&mut o, events, now);
     }

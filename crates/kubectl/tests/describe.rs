@@ -766,17 +766,6 @@ fn kinds_without_a_describer_print_their_fields() {
     let mut sb = cluster();
     apply(
         &mut sb,
-        "pc.yaml",
-        "apiVersion: scheduling.k8s.io/v1
-kind: PriorityClass
-metadata:
-  name: high
-value: 1000
-description: for the important ones
-",
-    );
-    apply(
-        &mut sb,
         "lease.yaml",
         "apiVersion: coordination.k8s.io/v1
 kind: Lease
@@ -796,8 +785,8 @@ spec:
         Kind:         Lease
         Metadata:
           Creation Timestamp:  2026-11-30T09:00:21Z
-          Resource Version:    248
-          UID:                 f450c227-8c63-4777-83a4-a89cc07dee0a
+          Resource Version:    247
+          UID:                 bc7b7aae-9855-4747-923a-514421c53486
         Spec:
           Holder Identity:         me
           Lease Duration Seconds:  15
@@ -1023,5 +1012,145 @@ fn a_deleted_pod_with_events_left() {
           Normal  Created    28s   kubelet            spec.containers{hello-server}: Created container: hello-server
           Normal  Started    28s   kubelet            spec.containers{hello-server}: Started container hello-server
           Normal  Killing    0s    kubelet            spec.containers{hello-server}: Stopping container hello-server
+    "#]]);
+}
+
+#[test]
+fn daemon_set_storage_class_priority_class() {
+    let mut sb = cluster();
+    sb.advance(60_000);
+    check(&mut sb, "kubectl describe ds kube-proxy -n kube-system", expect![[r#"
+        Name:           kube-proxy
+        Namespace:      kube-system
+        Selector:       k8s-app=kube-proxy
+        Node-Selector:  <none>
+        Labels:         k8s-app=kube-proxy
+        Annotations:    deprecated.daemonset.template.generation: 1
+        Desired Number of Nodes Scheduled: 1
+        Current Number of Nodes Scheduled: 1
+        Number of Nodes Scheduled with Up-to-date Pods: 1
+        Number of Nodes Scheduled with Available Pods: 1
+        Number of Nodes Misscheduled: 0
+        Pods Status:  1 Running / 0 Waiting / 0 Succeeded / 0 Failed
+        Pod Template:
+          Labels:  k8s-app=kube-proxy
+          Containers:
+           kube-proxy:
+            Image:              registry.k8s.io/kube-proxy:v1.35.0
+            Port:               <none>
+            Host Port:          <none>
+            Environment:        <none>
+            Mounts:             <none>
+          Volumes:              <none>
+          Priority Class Name:  system-node-critical
+          Node-Selectors:       <none>
+          Tolerations:          CriticalAddonsOnly op=Exists
+                                node-role.kubernetes.io/control-plane:NoSchedule
+        Events:                 <none>
+    "#]]);
+    check(&mut sb, "kubectl describe storageclass", expect![[r#"
+        Name:                  standard
+        IsDefaultClass:        Yes
+        Annotations:           storageclass.kubernetes.io/is-default-class=true
+        Provisioner:           rancher.io/local-path
+        Parameters:            <none>
+        AllowVolumeExpansion:  <unset>
+        MountOptions:          <none>
+        ReclaimPolicy:         Delete
+        VolumeBindingMode:     WaitForFirstConsumer
+        Events:                <none>
+    "#]]);
+    apply(
+        &mut sb,
+        "pc.yaml",
+        "apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata:
+  name: high
+value: 1000
+description: for the important ones
+",
+    );
+    check(&mut sb, "kubectl describe priorityclass high", expect![[r#"
+        Name:              high
+        Value:             1000
+        GlobalDefault:     false
+        PreemptionPolicy:  
+        Description:       for the important ones
+        Annotations:       kubectl.kubernetes.io/last-applied-configuration={"apiVersion":"scheduling.k8s.io/v1","description":"for the important ones","kind":"PriorityClass","metadata":{"annotations":{},"name":"high"},"value":1000}
+
+        Events:  <none>
+    "#]]);
+}
+
+#[test]
+fn stateful_set() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "sts.yaml",
+        "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25.3
+        volumeMounts:
+        - name: data
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: data
+    spec:
+      accessModes: [\"ReadWriteOnce\"]
+      resources:
+        requests:
+          storage: 1Gi
+",
+    );
+    sb.advance(60_000);
+    check(&mut sb, "kubectl describe statefulset web", expect![[r#"
+        Name:               web
+        Namespace:          default
+        CreationTimestamp:  Mon, 30 Nov 2026 09:00:21 +0000
+        Selector:           app=web
+        Labels:             <none>
+        Annotations:        <none>
+        Replicas:           2 desired | 0 total
+        Update Strategy:    
+        Pods Status:        0 Running / 0 Waiting / 0 Succeeded / 0 Failed
+        Pod Template:
+          Labels:  app=web
+          Containers:
+           nginx:
+            Image:        nginx:1.25.3
+            Port:         <none>
+            Host Port:    <none>
+            Environment:  <none>
+            Mounts:
+              /usr/share/nginx/html from data (rw)
+          Volumes:         <none>
+          Node-Selectors:  <none>
+          Tolerations:     <none>
+        Volume Claims:
+          Name:          data
+          StorageClass:  
+          Labels:        <none>
+          Annotations:   <none>
+          Capacity:      1Gi
+          Access Modes:  [ReadWriteOnce]
+        Events:          <none>
     "#]]);
 }

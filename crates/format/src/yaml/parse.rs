@@ -255,7 +255,9 @@ fn parse_chunk_inner(
 ) -> Result<Option<Value>, YamlError> {
     // go-yaml accepts `\'` in double-quoted scalars, which YAML 1.2 (and so the parser used
     // here) does not: such escapes are rewritten to the equivalent `\x27` and parsed again.
-    let mut patched: Option<String> = None;
+    // YAML 1.1 counts NEL (U+0085) as a line break, read as "\n", everywhere in a document;
+    // YAML 1.2 made it an ordinary character.
+    let mut patched: Option<String> = text.contains('\u{85}').then(|| text.replace('\u{85}', "\n"));
     let mut attempts = 0;
     // Lines inserted by rewrites, as 0-based line indices in the rewritten text, in order.
     let mut inserted: Vec<u32> = Vec::new();

@@ -1012,10 +1012,10 @@ fn fuzz_emitter_round_trips_random_values() {
     const ATOMS: &[&str] = &[
         "a", "Z", "0", "1", "9", " ", "  ", "\t", "\n", "\r", ":", ": ", "-", "- ", "#", " #", "'", "\"", "\\", "[", "]", "{", "}",
         ",", "?", "!", "&", "*", "|", ">", "%", "@", "`", ".", "...", "---", "yes", "No", "on", "~", "null", "true", "0x1F", "017",
-        "1e3", "1:20", "2024-01-02", "é", "日本", "😀", "\u{a0}", "\u{feff}", "\u{7f}", "\u{1b}", "<<", "=",
+        "1e3", "1:20", "2024-01-02", "é", "日本", "😀", "\u{85}", "\u{a0}", "\u{feff}", "\u{7f}", "\u{1b}", "<<", "=",
     ];
-    // NEL, LS and PS are left out: YAML 1.1 (go-yaml) reads them as line breaks inside
-    // scalars, the YAML 1.2 parser used here as ordinary characters.
+    // LS and PS are left out: YAML 1.1 (go-yaml) reads them as line breaks it keeps, the
+    // YAML 1.2 parser used here as ordinary characters.
     for seed in 0..3000u64 {
         let mut rng = SplitMix(seed);
         let word = |rng: &mut SplitMix| -> String { (0..rng.below(6)).map(|_| ATOMS[rng.below(ATOMS.len())]).collect() };
@@ -1070,4 +1070,9 @@ fn large_files_parse_quickly() {
     assert_eq!(docs.len(), 600);
     let printed = to_string_multi(&docs);
     assert_eq!(printed.len(), to_string(&docs[0]).len() * 600 + 4 * 599);
+}
+
+#[test]
+fn nel_is_a_line_break_as_in_yaml_1_1() {
+    check_parse("a: 1\u{85}b: \"x\u{85}y\"\n", expect![[r#"[{"a":1,"b":"x y"}]"#]]);
 }

@@ -102,7 +102,8 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
     }
 
     let mut out = String::new();
-    let mut seen: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+    // Describer errors are reported once each; the builder's own errors are not deduplicated.
+    let mut seen: Vec<String> = Vec::new();
     let mut first = true;
     for info in &infos {
         match describe(ctx, info, &settings)? {

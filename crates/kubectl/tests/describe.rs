@@ -1154,3 +1154,88 @@ spec:
         Events:          <none>
     "#]]);
 }
+
+#[test]
+fn pod_with_an_init_container_while_terminating() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "init.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: with-init
+spec:
+  initContainers:
+  - name: setup
+    image: busybox:1.36
+    command: [\"sh\", \"-c\", \"echo ready\"]
+  containers:
+  - name: app
+    image: nginx:1.25.3
+  nodeSelector:
+    kubernetes.io/os: linux
+",
+    );
+    sb.advance(60_000);
+    sb.run_line("kubectl delete pod with-init --wait=false");
+    check(&mut sb, "kubectl describe pod with-init --show-events=false", expect![[r#"
+        Name:                      with-init
+        Namespace:                 default
+        Priority:                  0
+        Service Account:           default
+        Node:                      kind-control-plane/172.18.0.2
+        Start Time:                Mon, 30 Nov 2026 09:00:21 +0000
+        Labels:                    <none>
+        Annotations:               <none>
+        Status:                    Terminating (lasts <invalid>)
+        Termination Grace Period:  30s
+        IP:                        10.244.0.5
+        IPs:
+          IP:  10.244.0.5
+        Init Containers:
+          setup:
+            Image:      busybox:1.36
+            Port:       <none>
+            Host Port:  <none>
+            Command:
+              sh
+              -c
+              echo ready
+            Environment:  <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-pj585 (ro)
+        Containers:
+          app:
+            Container ID:   containerd://9e1daf02da85c25349acc37fc3ac348bc93dce58fd1408a75880c1804442c5f2
+            Image:          nginx:1.25.3
+            Image ID:       docker.io/library/nginx@sha256:4d797893717d9af0cf2c67452058b5f2dbe9e4f7a287f0e4c2223779e3426266
+            Port:           <none>
+            Host Port:      <none>
+            State:          Running
+              Started:      Mon, 30 Nov 2026 09:00:26 +0000
+            Ready:          True
+            Restart Count:  0
+            Environment:    <none>
+            Mounts:
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-pj585 (ro)
+        Conditions:
+          Type                        Status
+          PodReadyToStartContainers   True 
+          Initialized                 True 
+          Ready                       True 
+          ContainersReady             True 
+          PodScheduled                True 
+        Volumes:
+          kube-api-access-pj585:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            Optional:                false
+            DownwardAPI:             true
+        QoS Class:                   BestEffort
+        Node-Selectors:              kubernetes.io/os=linux
+        Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                     node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+    "#]]);
+}

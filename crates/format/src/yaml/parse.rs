@@ -268,7 +268,7 @@ fn parse_chunk_inner(
         let current = patched.as_deref().unwrap_or(text);
         match build_nodes(current, first_line, limits) {
             Ok(built) => break built,
-            Err(Built::Retry(next, new_line)) if attempts < 64 => {
+            Err(Built::Retry(next, new_line)) if attempts < MAX_REWRITES && attempts * text.len() < MAX_REWRITE_WORK => {
                 attempts += 1;
                 patched = Some(next);
                 inserted.extend(new_line);
@@ -313,6 +313,10 @@ fn scan_error(err: &ScanError, text: &str, first_line: u32, limits: &ParseLimits
 
 /// Builds the node tree of the first document of the chunk (go-yaml's `yaml.Unmarshal` reads
 /// only the first document), without recursion.
+/// Each rewrite of a libyaml-only construct parses the chunk again; these bound that work.
+const MAX_REWRITES: usize = 10_000;
+const MAX_REWRITE_WORK: usize = 256 * 1024 * 1024;
+
 /// Why [`build_nodes`] stopped.
 enum Built {
     Failed(YamlError),
@@ -325,6 +329,37 @@ impl From<YamlError> for Built {
     fn from(e: YamlError) -> Self {
         Built::Failed(e)
     }
+}
+
+/// The text with each `\'` of the double-quoted scalar starting at byte `start` written as
+/// `\x27`.
+fn rewrite_quote_escapes(text: &str, start: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push_str(&text[..start]);
+    let mut chars = text[start..].char_indices();
+    let mut end = text.len();
+    if let Some((_, q)) = chars.next() {
+        out.push(q);
+    }
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                end = start + i;
+                break;
+            }
+            '\\' => match chars.next() {
+                Some((_, '\'')) => out.push_str("\\x27"),
+                Some((_, e)) => {
+                    out.push('\\');
+                    out.push(e);
+                }
+                None => out.push('\\'),
+            },
+            c => out.push(c),
+        }
+    }
+    out.push_str(&text[end..]);
+    out
 }
 
 /// The first escape of the double-quoted scalar starting at byte `start` that YAML 1.2 does
@@ -414,11 +449,9 @@ fn build_nodes(text: &str, first_line: u32, limits: &ParseLimits) -> Result<(Vec
                 if matches!(e.kind(), granit_parser::ErrorKind::UnknownQuotedScalarEscape) {
                     if let Some((at, is_quote)) = e.marker().byte_offset().and_then(|s| first_unknown_escape(text, s)) {
                         if is_quote {
-                            let mut next = String::with_capacity(text.len() + 2);
-                            next.push_str(&text[..at]);
-                            next.push_str("\\x27");
-                            next.push_str(&text[at + 2..]);
-                            return Err(Built::Retry(next, None));
+                            // Rewrite every `\'` of this scalar at once.
+                            let scalar_start = e.marker().byte_offset().unwrap_or(at);
+                            return Err(Built::Retry(rewrite_quote_escapes(text, scalar_start), None));
                         }
                         // go-yaml reports the line of the escape, not of the scalar.
                         let line0 = text[..at].matches('\n').count() as u32;

@@ -1076,3 +1076,10 @@ fn large_files_parse_quickly() {
 fn nel_is_a_line_break_as_in_yaml_1_1() {
     check_parse("a: 1\u{85}b: \"x\u{85}y\"\n", expect![[r#"[{"a":1,"b":"x y"}]"#]]);
 }
+
+#[test]
+fn many_yaml11_quote_escapes() {
+    let text: String = (0..300).map(|i| format!("k{i}: \"it\\'s \\\"{i}\\\" it\\'s\"\n")).collect();
+    let docs = parse_documents(&text).unwrap();
+    assert_eq!(docs[0]["k299"], "it's \"299\" it's");
+}

@@ -196,6 +196,8 @@ fn describe(ctx: &mut Ctx, info: &Info, settings: &Settings) -> Result<Result<St
         ("apps", "DaemonSet") => describe_daemon_set(ctx, &obj, settings)?,
         ("apps", "StatefulSet") => describe_stateful_set(ctx, &obj, settings)?,
         ("batch", "Job") => describe_job(ctx, &obj, settings)?,
+        ("batch", "CronJob") => describe_cron_job(ctx, &obj, settings)?,
+        ("policy", "PodDisruptionBudget") => describe_pdb(ctx, &obj, settings)?,
         ("storage.k8s.io", "StorageClass") => describe_storage_class(ctx, &obj, settings)?,
         ("scheduling.k8s.io", "PriorityClass") => describe_priority_class(ctx, &obj, settings)?,
         _ => describe_generic(ctx, info.rt, &obj, settings)?,
@@ -2441,6 +2443,94 @@ fn describe_job(ctx: &mut Ctx, job: &Value, settings: &Settings) -> Result<Strin
         o.w(0, &format!("Completed Indexes:\t{}\n", cap_indexes(s(&status["completedIndexes"]), 50)));
     }
     describe_pod_template(&mut o, &spec["template"]);
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `CronJobDescriber.Describe` and `describeCronJob`.
+fn describe_cron_job(ctx: &mut Ctx, cj: &Value, settings: &Settings) -> Result<String, Fail> {
+    let events = object_events(ctx, cj, "CronJob", settings)?;
+    let now = ctx.backend.now();
+    let (meta, spec, status) = (&cj["metadata"], &cj["spec"], &cj["status"]);
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    o.w(0, &format!("Namespace:\t{}\n", s(&meta["namespace"])));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    o.w(0, &format!("Schedule:\t{}\n", s(&spec["schedule"])));
+    o.w(0, &format!("Concurrency Policy:\t{}\n", s(&spec["concurrencyPolicy"])));
+    let suspend = match spec["suspend"].as_bool() {
+        Some(true) => "True",
+        Some(false) => "False",
+        None => "<unset>",
+    };
+    o.w(0, &format!("Suspend:\t{suspend}\n"));
+    let optional_int = |x: &Value, unit: &str| x.as_i64().map(|n| format!("{n}{unit}")).unwrap_or_else(|| "<unset>".into());
+    o.w(0, &format!("Successful Job History Limit:\t{}\n", optional_int(&spec["successfulJobsHistoryLimit"], "")));
+    o.w(0, &format!("Failed Job History Limit:\t{}\n", optional_int(&spec["failedJobsHistoryLimit"], "")));
+    o.w(0, &format!("Starting Deadline Seconds:\t{}\n", optional_int(&spec["startingDeadlineSeconds"], "s")));
+    // describeJobTemplate
+    let jt = &spec["jobTemplate"]["spec"];
+    if jt["selector"].is_object() {
+        o.w(0, &format!("Selector:\t{}\n", selector_string(&jt["selector"])));
+    } else {
+        o.w(0, "Selector:\t<unset>\n");
+    }
+    o.w(0, &format!("Parallelism:\t{}\n", optional_int(&jt["parallelism"], "")));
+    o.w(0, &format!("Completions:\t{}\n", optional_int(&jt["completions"], "")));
+    if let Some(a) = jt["activeDeadlineSeconds"].as_i64() {
+        o.w(0, &format!("Active Deadline Seconds:\t{a}s\n"));
+    }
+    describe_pod_template(&mut o, &jt["template"]);
+    if status["lastScheduleTime"].is_string() {
+        o.w(0, &format!("Last Schedule Time:\t{}\n", rfc1123z(&status["lastScheduleTime"])));
+    } else {
+        o.w(0, "Last Schedule Time:\t<unset>\n");
+    }
+    o.w(0, "Active Jobs:\t");
+    let active = arr(&status["active"]);
+    if active.is_empty() {
+        o.line("<none>");
+    } else {
+        for (i, job) in active.iter().enumerate() {
+            if i != 0 {
+                o.w(0, ", ");
+            }
+            o.w(0, s(&job["name"]));
+        }
+        o.line("");
+    }
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `PodDisruptionBudgetDescriber.Describe` and `describePodDisruptionBudgetV1`.
+fn describe_pdb(ctx: &mut Ctx, pdb: &Value, settings: &Settings) -> Result<String, Fail> {
+    let events = object_events(ctx, pdb, "PodDisruptionBudget", settings)?;
+    let now = ctx.backend.now();
+    let (meta, spec, status) = (&pdb["metadata"], &pdb["spec"], &pdb["status"]);
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    o.w(0, &format!("Namespace:\t{}\n", s(&meta["namespace"])));
+    if !spec["minAvailable"].is_null() {
+        o.w(0, &format!("Min available:\t{}\n", int_or_string(&spec["minAvailable"])));
+    } else if !spec["maxUnavailable"].is_null() {
+        o.w(0, &format!("Max unavailable:\t{}\n", int_or_string(&spec["maxUnavailable"])));
+    }
+    if spec["selector"].is_object() {
+        o.w(0, &format!("Selector:\t{}\n", format_label_selector(&spec["selector"])));
+    } else {
+        o.w(0, "Selector:\t<unset>\n");
+    }
+    o.w(0, "Status:\n");
+    o.w(2, &format!("Allowed disruptions:\t{}\n", int(&status["disruptionsAllowed"])));
+    o.w(2, &format!("Current:\t{}\n", int(&status["currentHealthy"])));
+    o.w(2, &format!("Desired:\t{}\n", int(&status["desiredHealthy"])));
+    o.w(2, &format!("Total:\t{}\n", int(&status["expectedPods"])));
     if let Some(events) = &events {
         describe_events(&mut o, events, now);
     }

@@ -1239,3 +1239,87 @@ spec:
                                      node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
     "#]]);
 }
+
+#[test]
+fn cron_job_and_pod_disruption_budget_from_the_notes() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "cronjob.yaml",
+        "apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: date
+spec:
+  schedule: \"*/2 * * * *\"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: date
+            image: ubuntu:22.04
+            command: [\"date\"]
+          restartPolicy: Never
+",
+    );
+    apply(
+        &mut sb,
+        "pdb.yaml",
+        "apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: hello-server-pdb
+spec:
+  minAvailable: 2
+  selector:
+    matchLabels:
+      app: hello-server
+",
+    );
+    sb.advance(60_000);
+    check(&mut sb, "kubectl describe cronjob date", expect![[r#"
+        Name:                          date
+        Namespace:                     default
+        Labels:                        <none>
+        Annotations:                   <none>
+        Schedule:                      */2 * * * *
+        Concurrency Policy:            
+        Suspend:                       <unset>
+        Successful Job History Limit:  <unset>
+        Failed Job History Limit:      <unset>
+        Starting Deadline Seconds:     <unset>
+        Selector:                      <unset>
+        Parallelism:                   <unset>
+        Completions:                   <unset>
+        Pod Template:
+          Labels:  <none>
+          Containers:
+           date:
+            Image:      ubuntu:22.04
+            Port:       <none>
+            Host Port:  <none>
+            Command:
+              date
+            Environment:     <none>
+            Mounts:          <none>
+          Volumes:           <none>
+          Node-Selectors:    <none>
+          Tolerations:       <none>
+        Last Schedule Time:  <unset>
+        Active Jobs:         <none>
+        Events:              <none>
+    "#]]);
+    check(&mut sb, "kubectl describe pdb hello-server-pdb", expect![[r#"
+        Name:           hello-server-pdb
+        Namespace:      default
+        Min available:  2
+        Selector:       app=hello-server
+        Status:
+            Allowed disruptions:  0
+            Current:              0
+            Desired:              0
+            Total:                0
+        Events:                   <none>
+    "#]]);
+}

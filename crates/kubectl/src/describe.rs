@@ -198,6 +198,7 @@ fn describe(ctx: &mut Ctx, info: &Info, settings: &Settings) -> Result<Result<St
         ("batch", "Job") => describe_job(ctx, &obj, settings)?,
         ("batch", "CronJob") => describe_cron_job(ctx, &obj, settings)?,
         ("policy", "PodDisruptionBudget") => describe_pdb(ctx, &obj, settings)?,
+        ("autoscaling", "HorizontalPodAutoscaler") => describe_hpa(ctx, &obj, settings)?,
         ("storage.k8s.io", "StorageClass") => describe_storage_class(ctx, &obj, settings)?,
         ("scheduling.k8s.io", "PriorityClass") => describe_priority_class(ctx, &obj, settings)?,
         _ => describe_generic(ctx, info.rt, &obj, settings)?,
@@ -2535,6 +2536,126 @@ fn describe_pdb(ctx: &mut Ctx, pdb: &Value, settings: &Settings) -> Result<Strin
         describe_events(&mut o, events, now);
     }
     Ok(o.finish())
+}
+
+/// `HorizontalPodAutoscalerDescriber.Describe` and `describeHorizontalPodAutoscalerV2`.
+fn describe_hpa(ctx: &mut Ctx, hpa: &Value, settings: &Settings) -> Result<String, Fail> {
+    let events = object_events(ctx, hpa, "HorizontalPodAutoscaler", settings)?;
+    let now = ctx.backend.now();
+    let (meta, spec, status) = (&hpa["metadata"], &hpa["spec"], &hpa["status"]);
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    o.w(0, &format!("Namespace:\t{}\n", s(&meta["namespace"])));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    o.w(0, &format!("CreationTimestamp:\t{}\n", rfc1123z(&meta["creationTimestamp"])));
+    let target_ref = &spec["scaleTargetRef"];
+    o.w(0, &format!("Reference:\t{}/{}\n", s(&target_ref["kind"]), s(&target_ref["name"])));
+    o.w(0, "Metrics:\t( current / target )\n");
+    let current_metrics = arr(&status["currentMetrics"]);
+    for (i, metric) in arr(&spec["metrics"]).iter().enumerate() {
+        let current = |source: &str| current_metrics.get(i).map(|c| &c[source]).filter(|c| c.is_object());
+        let unknown = || "<unknown>".to_string();
+        match s(&metric["type"]) {
+            "External" => {
+                let m = &metric["external"];
+                if !m["target"]["averageValue"].is_null() {
+                    let cur = current("external").filter(|c| !c["current"]["averageValue"].is_null()).map(|c| quantity_string(&c["current"]["averageValue"])).unwrap_or_else(unknown);
+                    o.w(1, &format!("{:?} (target average value):\t{cur} / {}\n", s(&m["metric"]["name"]), quantity_string(&m["target"]["averageValue"])));
+                } else {
+                    let cur = current("external").map(|c| quantity_or_zero(&c["current"]["value"])).unwrap_or_else(unknown);
+                    o.w(1, &format!("{:?} (target value):\t{cur} / {}\n", s(&m["metric"]["name"]), quantity_or_zero(&m["target"]["value"])));
+                }
+            }
+            "Pods" => {
+                let m = &metric["pods"];
+                let cur = current("pods").map(|c| quantity_or_zero(&c["current"]["averageValue"])).unwrap_or_else(unknown);
+                o.w(1, &format!("{:?} on pods:\t{cur} / {}\n", s(&m["metric"]["name"]), quantity_or_zero(&m["target"]["averageValue"])));
+            }
+            "Object" => {
+                let m = &metric["object"];
+                o.w(1, &format!("\"{}\" on {}/{} ", s(&m["metric"]["name"]), s(&m["describedObject"]["kind"]), s(&m["describedObject"]["name"])));
+                if s(&m["target"]["type"]) == "AverageValue" {
+                    let cur = current("object").map(|c| quantity_or_zero(&c["current"]["averageValue"])).unwrap_or_else(unknown);
+                    o.w(0, &format!("(target average value):\t{cur} / {}\n", quantity_or_zero(&m["target"]["averageValue"])));
+                } else {
+                    let cur = current("object").map(|c| quantity_or_zero(&c["current"]["value"])).unwrap_or_else(unknown);
+                    o.w(0, &format!("(target value):\t{cur} / {}\n", quantity_or_zero(&m["target"]["value"])));
+                }
+            }
+            ty @ ("Resource" | "ContainerResource") => {
+                let (field, m) = if ty == "Resource" { ("resource", &metric["resource"]) } else { ("containerResource", &metric["containerResource"]) };
+                if ty == "Resource" {
+                    o.w(1, &format!("resource {} on pods", s(&m["name"])));
+                } else {
+                    o.w(1, &format!("resource {} of container \"{}\" on pods", s(&m["name"]), s(&m["container"])));
+                }
+                if !m["target"]["averageValue"].is_null() {
+                    let cur = current(field).map(|c| quantity_or_zero(&c["current"]["averageValue"])).unwrap_or_else(unknown);
+                    o.w(0, &format!(":\t{cur} / {}\n", quantity_string(&m["target"]["averageValue"])));
+                } else {
+                    let cur = current(field)
+                        .filter(|c| c["current"]["averageUtilization"].is_i64())
+                        .map(|c| format!("{}% ({})", int(&c["current"]["averageUtilization"]), quantity_or_zero(&c["current"]["averageValue"])))
+                        .unwrap_or_else(unknown);
+                    let target = m["target"]["averageUtilization"].as_i64().map(|u| format!("{u}%")).unwrap_or_else(|| "<auto>".into());
+                    // kubectl writes this at level 1 after the text above, hence the gap.
+                    o.w(1, &format!("(as a percentage of request):\t{cur} / {target}\n"));
+                }
+            }
+            other => o.w(1, &format!("<unknown metric type {other:?}>\n")),
+        }
+    }
+    let min = spec["minReplicas"].as_i64().map(|m| m.to_string()).unwrap_or_else(|| "<unset>".into());
+    o.w(0, &format!("Min replicas:\t{min}\n"));
+    o.w(0, &format!("Max replicas:\t{}\n", int(&spec["maxReplicas"])));
+    let behavior = &spec["behavior"];
+    if behavior.is_object() {
+        o.w(0, "Behavior:\n");
+        for (field, direction) in [("scaleUp", "Scale Up"), ("scaleDown", "Scale Down")] {
+            let rules = &behavior[field];
+            if !rules.is_object() {
+                continue;
+            }
+            o.w(1, &format!("{direction}:\n"));
+            if let Some(w) = rules["stabilizationWindowSeconds"].as_i64() {
+                o.w(2, &format!("Stabilization Window: {w} seconds\n"));
+            }
+            let policies = arr(&rules["policies"]);
+            if !policies.is_empty() {
+                let select = if rules["selectPolicy"].is_string() { s(&rules["selectPolicy"]) } else { "Max" };
+                o.w(2, &format!("Select Policy: {select}\n"));
+                o.w(2, "Policies:\n");
+                for p in policies {
+                    o.w(3, &format!("- Type: {}\tValue: {}\tPeriod: {} seconds\n", s(&p["type"]), int(&p["value"]), int(&p["periodSeconds"])));
+                }
+            }
+        }
+    }
+    o.w(0, &format!("{} pods:\t", s(&target_ref["kind"])));
+    o.w(0, &format!("{} current / {} desired\n", int(&status["currentReplicas"]), int(&status["desiredReplicas"])));
+    let conditions = arr(&status["conditions"]);
+    if !conditions.is_empty() {
+        o.w(0, "Conditions:\n");
+        o.w(1, "Type\tStatus\tReason\tMessage\n");
+        o.w(1, "----\t------\t------\t-------\n");
+        for c in conditions {
+            o.w(1, &format!("{}\t{}\t{}\t{}\n", s(&c["type"]), s(&c["status"]), s(&c["reason"]), s(&c["message"])));
+        }
+    }
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `Quantity.String()` of a value field; an unset one is the zero quantity.
+fn quantity_or_zero(x: &Value) -> String {
+    if x.is_null() {
+        "0".into()
+    } else {
+        quantity_string(x)
+    }
 }
 
 /// `capIndexesListOrNone`.

@@ -1323,3 +1323,45 @@ spec:
         Events:                   <none>
     "#]]);
 }
+
+#[test]
+fn horizontal_pod_autoscaler_from_the_notes() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "hpa.yaml",
+        "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: hello-server-hpa
+spec:
+  minReplicas: 1
+  maxReplicas: 10
+  metrics:
+  - resource:
+      name: cpu
+      target:
+        averageUtilization: 50
+        type: Utilization
+    type: Resource
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: hpa-handson
+",
+    );
+    check(&mut sb, "kubectl describe hpa hello-server-hpa", expect![[r#"
+        Name:                                                  hello-server-hpa
+        Namespace:                                             default
+        Labels:                                                <none>
+        Annotations:                                           <none>
+        CreationTimestamp:                                     Mon, 30 Nov 2026 09:00:21 +0000
+        Reference:                                             Deployment/hpa-handson
+        Metrics:                                               ( current / target )
+          resource cpu on pods  (as a percentage of request):  <unknown> / 50%
+        Min replicas:                                          1
+        Max replicas:                                          10
+        Deployment pods:                                       0 current / 0 desired
+        Events:                                                <none>
+    "#]]);
+}

@@ -663,8 +663,11 @@ impl Shell {
             if pipeline.negate {
                 self.cond_depth -= 1;
             }
-            r?
+            let status = r?;
+            self.arrays.insert("PIPESTATUS".to_string(), BTreeMap::from([(0, status.to_string())]));
+            status
         } else {
+            let mut statuses = BTreeMap::new();
             let mut input: Option<Vec<u8>> = None;
             let mut status = 0;
             // The rightmost failing stage, for pipefail.
@@ -686,11 +689,13 @@ impl Shell {
                     input = Some(self.out.take(c));
                 }
                 let stage = r?;
+                statuses.insert(i as u64, stage.to_string());
                 status = if self.pipefail && stage == 0 && i + 1 == count { failed.unwrap_or(0) } else { stage };
                 if stage != 0 {
                     failed = Some(stage);
                 }
             }
+            self.arrays.insert("PIPESTATUS".to_string(), statuses);
             status
         };
         let status = if pipeline.negate { (status == 0) as i32 } else { status };
@@ -1140,6 +1145,7 @@ impl Shell {
         self.enter()?;
         self.func_depth += 1;
         let saved_args = std::mem::replace(&mut self.positional, args.to_vec());
+        let saved_funcname = self.vars.insert("FUNCNAME".to_string(), name.to_string());
         let saved_loops = std::mem::replace(&mut self.loop_depth, 0);
         self.locals.push(Vec::new());
         let r = self.exec_command(host, &function.body);
@@ -1159,6 +1165,10 @@ impl Shell {
         }
         self.loop_depth = saved_loops;
         self.positional = saved_args;
+        match saved_funcname {
+            Some(v) => self.vars.insert("FUNCNAME".to_string(), v),
+            None => self.vars.remove("FUNCNAME"),
+        };
         self.func_depth -= 1;
         self.depth -= 1;
         match r {

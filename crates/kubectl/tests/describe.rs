@@ -1365,3 +1365,65 @@ spec:
         Events:                                                <none>
     "#]]);
 }
+
+#[test]
+fn node_sums_the_requests_and_limits_of_its_pods() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "deployment.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25.3
+        resources:
+          requests:
+            cpu: 250m
+            memory: 100Mi
+          limits:
+            cpu: \"1\"
+            memory: 1Gi
+",
+    );
+    sb.advance(60_000);
+    let out = sb.run_line("kubectl describe node kind-control-plane --show-events=false");
+    let from = out.text.find("Non-terminated Pods:").expect("pods table");
+    expect![[r#"
+        Non-terminated Pods:          (11 in total)
+          Namespace                   Name                                          CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age
+          ---------                   ----                                          ------------  ----------  ---------------  -------------  ---
+          default                     web-7f789cdfc8-5kz75                          250m (3%)     1 (12%)     100Mi (0%)       1Gi (6%)       60s
+          default                     web-7f789cdfc8-9ng6j                          250m (3%)     1 (12%)     100Mi (0%)       1Gi (6%)       60s
+          kube-system                 coredns-6467776445-bdpmb                      0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
+          kube-system                 coredns-6467776445-nbvnp                      0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
+          kube-system                 etcd-kind-control-plane                       0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kindnet-t2k9z                                 0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
+          kube-system                 kube-apiserver-kind-control-plane             0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kube-controller-manager-kind-control-plane    0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kube-proxy-zgn76                              0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
+          kube-system                 kube-scheduler-kind-control-plane             0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
+          local-path-storage          local-path-provisioner-845ff6984f-4zccb       0 (0%)        0 (0%)      0 (0%)           0 (0%)         68s
+        Allocated resources:
+          (Total limits may be over 100 percent, i.e., overcommitted.)
+          Resource           Requests    Limits
+          --------           --------    ------
+          cpu                500m (6%)   2 (25%)
+          memory             200Mi (1%)  2Gi (12%)
+          ephemeral-storage  0 (0%)      0 (0%)
+          hugepages-1Gi      0 (0%)      0 (0%)
+          hugepages-2Mi      0 (0%)      0 (0%)
+    "#]].assert_eq(&out.text[from..]);
+}

@@ -63,11 +63,50 @@ export async function expectTerminal(page, expected, { timeout = 10_000, count =
   }
 }
 
-// Types a command into the terminal the way a learner does, and presses Enter.
+// Types a line into the terminal the way a learner does, and presses Enter.
 export async function typeCommand(page, line) {
   await page.locator('.terminal-host').click();
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
+}
+
+// Types a command, waits for the next prompt (or "> "), and returns what the terminal
+// printed in between: " <command>\n<output>\n<prompt>".
+export async function run(page, line, { timeout = 15_000 } = {}) {
+  const before = await page.evaluate(() => ({
+    prompts: window.kubeniwa.prompts,
+    text: window.kubeniwa.terminalText(),
+  }));
+  await typeCommand(page, line);
+  try {
+    await page.waitForFunction((n) => window.kubeniwa.prompts > n, before.prompts, { timeout });
+  } catch {
+    throw new Error(`no prompt after \`${line}\`; the terminal shows:\n${indent(await terminalText(page))}`);
+  }
+  return (await terminalText(page)).slice(before.text.length);
+}
+
+// Replaces the editor's text the way a learner pastes a manifest: click, select all,
+// paste. (Playwright's keyboard.insertText arrives in Monaco as typing, and typing a
+// newline keeps the previous line's indentation, so a pasted YAML would be re-indented.)
+export async function pasteIntoEditor(page, text) {
+  await page.waitForFunction(() => window.kubeniwa.editorLoaded, null, { timeout: 20_000 });
+  await page.locator('.editor .monaco-editor .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    const paste = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    document.activeElement.dispatchEvent(paste);
+  }, text);
+  const written = await page.evaluate(() => window.kubeniwa.editorText());
+  if (written !== text) throw new Error(`after pasting, the editor holds:\n${indent(written)}`);
+}
+
+// Fails unless `text` contains `expected` (a string or a RegExp).
+export function expectOutput(text, expected, what = 'the output') {
+  const ok = typeof expected === 'string' ? text.includes(expected) : expected.test(text);
+  if (!ok) throw new Error(`${what} does not show ${expected}; it is:\n${indent(text)}`);
 }
 
 export function indent(text) {

@@ -16,6 +16,8 @@ const hook = {
   ready: false,
   // performance.now() when the first prompt was written (ms since navigation).
   firstPromptMs: null,
+  // How many prompts have been shown: a command has finished when this grows.
+  prompts: 0,
   editorLoaded: false,
   // The terminal's text, scrollback included, trailing blanks trimmed.
   terminalText() {
@@ -71,9 +73,11 @@ window.kubeniwaUi = {
     term.write('\x1b[H\x1b[2J\x1b[3J');
   },
 
-  firstPrompt() {
-    hook.firstPromptMs = performance.now();
-    hook.ready = true;
+  prompted() {
+    if (hook.prompts++ === 0) {
+      hook.firstPromptMs = performance.now();
+      hook.ready = true;
+    }
   },
 
   loadEditor(element, path, content, onChange, onReady) {

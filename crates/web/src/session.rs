@@ -85,8 +85,9 @@ pub enum Effect {
     Term(String),
     /// Clear the terminal's screen and scrollback.
     ClearTerminal,
-    /// The first prompt is on the screen (time it; the editor can load now).
-    FirstPrompt,
+    /// A prompt is on the screen, waiting for input (the first one is timed, and the
+    /// browser tests count them to know when a command has finished).
+    Prompt,
     /// Load Monaco showing this file.
     LoadEditor { path: String, content: String },
     /// Show this file in the editor (replacing what it shows).
@@ -364,6 +365,7 @@ impl Session {
                 }
                 self.continuation = Some(source);
                 fx.push(Effect::Term(CONTINUATION_PROMPT.to_string()));
+                fx.push(Effect::Prompt);
                 self.pump(now, String::new(), fx);
             }
             Response::Files { files } => self.files = files,
@@ -599,9 +601,9 @@ impl Session {
     fn show_prompt(&mut self, fx: &mut Vec<Effect>) {
         self.failures = 0;
         fx.push(Effect::Term(to_terminal(self.current_prompt())));
+        fx.push(Effect::Prompt);
         if !self.shown_first_prompt {
             self.shown_first_prompt = true;
-            fx.push(Effect::FirstPrompt);
             fx.push(Effect::LoadEditor {
                 path: self.editor.path.clone(),
                 content: self.editor.content.clone(),
@@ -674,7 +676,7 @@ mod tests {
                     Effect::LoadEditor { path, content } | Effect::SetEditor { path, content } => {
                         self.editor = Some((path, content))
                     }
-                    Effect::FirstPrompt | Effect::ScheduleSave => {}
+                    Effect::Prompt | Effect::ScheduleSave => {}
                 }
             }
             for reply in replies {
@@ -732,7 +734,15 @@ mod tests {
                 elapsed_ms: 0,
             }),
         );
-        assert_eq!(fx, vec![Effect::Term(String::new()), Effect::Term("$ ".into()), Effect::Term("bc".into())]);
+        assert_eq!(
+            fx,
+            vec![
+                Effect::Term(String::new()),
+                Effect::Term("$ ".into()),
+                Effect::Prompt,
+                Effect::Term("bc".into())
+            ]
+        );
     }
 
     #[test]

@@ -45,8 +45,8 @@ mod web {
         fn terminal_write(data: &str);
         #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = clear)]
         fn terminal_clear();
-        #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = firstPrompt)]
-        fn first_prompt();
+        #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = prompted)]
+        fn prompted();
         #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = loadEditor)]
         fn load_editor(
             element: &HtmlElement,
@@ -265,7 +265,7 @@ mod web {
                 }
                 Effect::Term(text) => terminal_write(&text),
                 Effect::ClearTerminal => terminal_clear(),
-                Effect::FirstPrompt => first_prompt(),
+                Effect::Prompt => prompted(),
                 Effect::LoadEditor { path, content } => self.load_editor(&path, &content),
                 Effect::SetEditor { path, content } => set_editor(&path, &content),
                 Effect::ScheduleSave => self.schedule_save(),

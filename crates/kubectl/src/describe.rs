@@ -191,6 +191,8 @@ fn describe(ctx: &mut Ctx, info: &Info, settings: &Settings) -> Result<Result<St
         ("", "ConfigMap") => describe_config_map(ctx, &obj, settings)?,
         ("", "Secret") => describe_secret(&obj),
         ("", "Endpoints") => describe_endpoints(ctx, &obj, settings)?,
+        ("", "PersistentVolumeClaim") => describe_pvc(ctx, &obj, settings)?,
+        ("", "PersistentVolume") => describe_pv(ctx, &obj, settings)?,
         ("apps", "Deployment") => describe_deployment(ctx, &obj, settings)?,
         ("apps", "ReplicaSet") => describe_replica_set(ctx, &obj, settings)?,
         ("apps", "DaemonSet") => describe_daemon_set(ctx, &obj, settings)?,
@@ -217,22 +219,25 @@ fn describe(ctx: &mut Ctx, info: &Info, settings: &Settings) -> Result<Result<St
 /// `Events:` line (a line without tabs) ends the column block anyway.
 struct Out {
     tw: TabWriter,
+    /// The extra levels of a `nestedPrefixWriter` (ephemeral volume claim templates).
+    nested: usize,
 }
 
 impl Out {
     fn new() -> Out {
-        Out { tw: TabWriter::new(TabWriterConfig::KUBECTL_DESCRIBE) }
+        Out { tw: TabWriter::new(TabWriterConfig::KUBECTL_DESCRIBE), nested: 0 }
     }
 
     /// `Write(level, ...)`: `text` is the already formatted string.
     fn w(&mut self, level: usize, text: &str) {
-        let prefix = "  ".repeat(level);
+        let prefix = "  ".repeat(level + self.nested);
         self.tw.write(&escape_terminal(&format!("{prefix}{text}")));
     }
 
-    /// `WriteLine(text)`.
+    /// `WriteLine(text)`; a nested writer indents it like any other write.
     fn line(&mut self, text: &str) {
-        self.tw.write(&escape_terminal(&format!("{text}\n")));
+        let prefix = "  ".repeat(self.nested);
+        self.tw.write(&escape_terminal(&format!("{prefix}{text}\n")));
     }
 
     fn finish(self) -> String {
@@ -1724,8 +1729,13 @@ fn describe_volumes(o: &mut Out, volumes: &[Value], space: &str) {
                     boolean(&pvc["readOnly"])
                 ),
             );
-        } else if vol.get("ephemeral").is_some_and(Value::is_object) {
+        } else if let Some(eph) = vol.get("ephemeral").filter(|x| x.is_object()) {
             o.w(2, "Type:\tEphemeralVolume (an inline specification for a volume that gets created and deleted with the pod)\n");
+            if eph["volumeClaimTemplate"].is_object() {
+                o.nested += 2;
+                print_pvc(o, &eph["volumeClaimTemplate"], false, 0);
+                o.nested -= 2;
+            }
         } else if let Some(d) = vol.get("downwardAPI").filter(|x| x.is_object()) {
             o.w(2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n");
             for item in arr(&d["items"]) {
@@ -2910,6 +2920,249 @@ fn describe_service_account(ctx: &mut Ctx, sa: &Value, settings: &Settings) -> R
         describe_events(&mut o, events, now);
     }
     Ok(o.finish())
+}
+
+// ---------------------------------------------------------------------------------------
+// Storage
+
+/// `PersistentVolumeClaimDescriber.Describe` and `describePersistentVolumeClaim`.
+fn describe_pvc(ctx: &mut Ctx, pvc: &Value, settings: &Settings) -> Result<String, Fail> {
+    let meta = &pvc["metadata"];
+    let ns = s(&meta["namespace"]).to_string();
+    let name = s(&meta["name"]);
+    // getPodsForPVC: the namespace's pods that mount the claim, then its owner pods.
+    let pods_req = with_limit(Request::get(format!("/api/v1/namespaces/{ns}/pods")), settings);
+    let ns_pods = match ctx.call(pods_req)? {
+        Ok(list) => arr(&list["items"]).to_vec(),
+        Err(e) => return Err(Fail::Text(server_error(&e))),
+    };
+    let mut users: Vec<&Value> = Vec::new();
+    for pod in &ns_pods {
+        for vol in arr(&pod["spec"]["volumes"]) {
+            if s(&vol["persistentVolumeClaim"]["claimName"]) == name && vol["persistentVolumeClaim"].is_object() {
+                users.push(pod);
+            }
+        }
+    }
+    for owner in arr(&meta["ownerReferences"]) {
+        if s(&owner["kind"]) != "Pod" {
+            continue;
+        }
+        if let Some(pod) = ns_pods.iter().find(|p| s(&p["metadata"]["uid"]) == s(&owner["uid"])) {
+            if !users.iter().any(|u| s(&u["metadata"]["uid"]) == s(&pod["metadata"]["uid"])) {
+                users.push(pod);
+            }
+        }
+    }
+    let events = object_events(ctx, pvc, "PersistentVolumeClaim", settings)?;
+    let now = ctx.backend.now();
+    let mut o = Out::new();
+    print_pvc(&mut o, pvc, true, now);
+    o.w(0, "Used By:\t");
+    let mut names: Vec<&str> = users.iter().map(|p| s(&p["metadata"]["name"])).collect();
+    if names.is_empty() {
+        o.line("<none>");
+    } else {
+        go_sort(&mut names, |a, b| a < b);
+        for (i, n) in names.iter().enumerate() {
+            if i != 0 {
+                o.w(0, "\t");
+            }
+            o.w(0, &format!("{n}\n"));
+        }
+    }
+    let conditions = arr(&pvc["status"]["conditions"]);
+    if !conditions.is_empty() {
+        o.w(0, "Conditions:\n");
+        o.w(1, "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage\n");
+        o.w(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
+        for c in conditions {
+            o.w(
+                1,
+                &format!(
+                    "{} \t{} \t{} \t{} \t{} \t{}\n",
+                    s(&c["type"]),
+                    s(&c["status"]),
+                    rfc1123z(&c["lastProbeTime"]),
+                    rfc1123z(&c["lastTransitionTime"]),
+                    s(&c["reason"]),
+                    s(&c["message"])
+                ),
+            );
+        }
+    }
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `printPersistentVolumeClaim`; `full` is false for an ephemeral volume's template.
+fn print_pvc(o: &mut Out, pvc: &Value, full: bool, now: Millis) {
+    let (meta, spec, status) = (&pvc["metadata"], &pvc["spec"], &pvc["status"]);
+    if full {
+        o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+        o.w(0, &format!("Namespace:\t{}\n", s(&meta["namespace"])));
+    }
+    o.w(0, &format!("StorageClass:\t{}\n", pvc_class(pvc)));
+    if full {
+        if meta["deletionTimestamp"].is_string() {
+            o.w(0, &format!("Status:\tTerminating (lasts {})\n", since(&meta["deletionTimestamp"], now)));
+        } else {
+            o.w(0, &format!("Status:\t{}\n", s(&status["phase"])));
+        }
+    }
+    o.w(0, &format!("Volume:\t{}\n", s(&spec["volumeName"])));
+    print_labels(o, "Labels", &meta["labels"]);
+    print_annotations(o, "Annotations", &meta["annotations"]);
+    if full {
+        o.w(0, &format!("Finalizers:\t{}\n", go_string_list(&meta["finalizers"])));
+    }
+    let (capacity, modes) = if s(&spec["volumeName"]).is_empty() {
+        (String::new(), String::new())
+    } else {
+        (quantity_or_zero(&status["capacity"]["storage"]), access_modes(&status["accessModes"]))
+    };
+    o.w(0, &format!("Capacity:\t{capacity}\n"));
+    o.w(0, &format!("Access Modes:\t{modes}\n"));
+    if spec["volumeMode"].is_string() {
+        o.w(0, &format!("VolumeMode:\t{}\n", s(&spec["volumeMode"])));
+    }
+    let ds = &spec["dataSource"];
+    if ds.is_object() {
+        o.w(0, "DataSource:\n");
+        if ds["apiGroup"].is_string() {
+            o.w(1, &format!("APIGroup:\t{}\n", s(&ds["apiGroup"])));
+        }
+        o.w(1, &format!("Kind:\t{}\n", s(&ds["kind"])));
+        o.w(1, &format!("Name:\t{}\n", s(&ds["name"])));
+    }
+}
+
+/// `%v` of a `[]string`: `[a b]`.
+fn go_string_list(x: &Value) -> String {
+    format!("[{}]", arr(x).iter().map(v).collect::<Vec<_>>().join(" "))
+}
+
+/// `storageutil.GetAccessModesAsString`: `RWO,ROX,RWX,RWOP`, each once, in that order.
+fn access_modes(x: &Value) -> String {
+    let modes: Vec<&str> = arr(x).iter().map(s).collect();
+    [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")]
+        .iter()
+        .filter(|(mode, _)| modes.contains(mode))
+        .map(|(_, short)| *short)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `PersistentVolumeDescriber.Describe` and `describePersistentVolume`.
+fn describe_pv(ctx: &mut Ctx, pv: &Value, settings: &Settings) -> Result<String, Fail> {
+    let events = object_events(ctx, pv, "PersistentVolume", settings)?;
+    let now = ctx.backend.now();
+    let (meta, spec, status) = (&pv["metadata"], &pv["spec"], &pv["status"]);
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    o.w(0, &format!("Finalizers:\t{}\n", go_string_list(&meta["finalizers"])));
+    o.w(0, &format!("StorageClass:\t{}\n", pvc_class(pv)));
+    if meta["deletionTimestamp"].is_string() {
+        o.w(0, &format!("Status:\tTerminating (lasts {})\n", since(&meta["deletionTimestamp"], now)));
+    } else {
+        o.w(0, &format!("Status:\t{}\n", s(&status["phase"])));
+    }
+    let claim = &spec["claimRef"];
+    let claim_text = if claim.is_object() { format!("{}/{}", s(&claim["namespace"]), s(&claim["name"])) } else { String::new() };
+    o.w(0, &format!("Claim:\t{claim_text}\n"));
+    o.w(0, &format!("Reclaim Policy:\t{}\n", s(&spec["persistentVolumeReclaimPolicy"])));
+    o.w(0, &format!("Access Modes:\t{}\n", access_modes(&spec["accessModes"])));
+    if spec["volumeMode"].is_string() {
+        o.w(0, &format!("VolumeMode:\t{}\n", s(&spec["volumeMode"])));
+    }
+    o.w(0, &format!("Capacity:\t{}\n", quantity_or_zero(&spec["capacity"]["storage"])));
+    o.w(0, "Node Affinity:\t");
+    let required = &spec["nodeAffinity"]["required"];
+    if !required.is_object() {
+        o.line("<none>");
+    } else {
+        o.line("");
+        o.w(1, "Required Terms:\t");
+        let terms = arr(&required["nodeSelectorTerms"]);
+        if terms.is_empty() {
+            o.line("<none>");
+        } else {
+            o.line("");
+            for (i, term) in terms.iter().enumerate() {
+                o.w(2, &format!("Term {i}:\t"));
+                let reqs = arr(&term["matchExpressions"]);
+                if reqs.is_empty() {
+                    o.line("<none>");
+                }
+                for (j, r) in reqs.iter().enumerate() {
+                    if j != 0 {
+                        o.w(2, "\t");
+                    }
+                    let mut expr = format!("{} {}", s(&r["key"]), s(&r["operator"]).to_lowercase());
+                    let values: Vec<String> = arr(&r["values"]).iter().map(v).collect();
+                    if !values.is_empty() {
+                        expr = format!("{expr} [{}]", values.join(", "));
+                    }
+                    o.w(0, &format!("{expr}\n"));
+                }
+            }
+        }
+    }
+    o.w(0, &format!("Message:\t{}\n", s(&status["message"])));
+    o.w(0, "Source:\n");
+    if let Some(hp) = spec.get("hostPath").filter(|x| x.is_object()) {
+        let ty = if hp["type"].is_string() { s(&hp["type"]).to_string() } else { "<none>".into() };
+        o.w(2, &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{ty}\n", s(&hp["path"])));
+    } else if let Some(nfs) = spec.get("nfs").filter(|x| x.is_object()) {
+        o.w(
+            2,
+            &format!("Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}\n", s(&nfs["server"]), s(&nfs["path"]), boolean(&nfs["readOnly"])),
+        );
+    } else if let Some(local) = spec.get("local").filter(|x| x.is_object()) {
+        o.w(2, &format!("Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n    Path:\t{}\n", s(&local["path"])));
+    } else if let Some(csi) = spec.get("csi").filter(|x| x.is_object()) {
+        o.w(
+            2,
+            &format!(
+                "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    VolumeHandle:\t{}\n    ReadOnly:\t{}\n",
+                s(&csi["driver"]),
+                s(&csi["fsType"]),
+                s(&csi["volumeHandle"]),
+                boolean(&csi["readOnly"])
+            ),
+        );
+        o.w(2, "VolumeAttributes:\t");
+        let attrs = string_map(&csi["volumeAttributes"]);
+        if attrs.is_empty() {
+            o.line("<none>");
+        }
+        for (i, (k, val)) in attrs.iter().enumerate() {
+            if i != 0 {
+                o.w(2, "");
+                o.w(2, "\t");
+            }
+            o.w(2, &format!("{}\n", shorten_plain(&format!("{k}={val}"), MAX_ANNOTATION_LEN)));
+        }
+    } else {
+        o.w(1, "<unknown>\n");
+    }
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// A CSI attribute line cut at 140 bytes with `...`.
+fn shorten_plain(line: &str, max: usize) -> String {
+    if line.len() > max {
+        format!("{}...", String::from_utf8_lossy(&line.as_bytes()[..max]))
+    } else {
+        line.to_string()
+    }
 }
 
 // ---------------------------------------------------------------------------------------

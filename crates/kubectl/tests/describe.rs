@@ -1427,3 +1427,94 @@ spec:
           hugepages-2Mi      0 (0%)      0 (0%)
     "#]].assert_eq(&out.text[from..]);
 }
+
+#[test]
+fn persistent_volume_claim_and_an_ephemeral_volume() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "pvc.yaml",
+        "apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  accessModes: [\"ReadWriteOnce\"]
+  resources:
+    requests:
+      storage: 1Gi
+",
+    );
+    apply(
+        &mut sb,
+        "pod.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: uses-data
+spec:
+  containers:
+  - name: app
+    image: nginx:1.25.3
+    volumeMounts:
+    - name: data
+      mountPath: /data
+    - name: scratch
+      mountPath: /scratch
+  volumes:
+  - name: data
+    persistentVolumeClaim:
+      claimName: data
+  - name: scratch
+    ephemeral:
+      volumeClaimTemplate:
+        metadata:
+          labels:
+            type: scratch
+        spec:
+          accessModes: [\"ReadWriteOnce\"]
+          resources:
+            requests:
+              storage: 1Gi
+",
+    );
+    sb.advance(30_000);
+    check(&mut sb, "kubectl describe pvc data", expect![[r#"
+        Name:          data
+        Namespace:     default
+        StorageClass:  
+        Status:        
+        Volume:        
+        Labels:        <none>
+        Annotations:   <none>
+        Finalizers:    []
+        Capacity:      
+        Access Modes:  
+        Used By:       uses-data
+        Events:        <none>
+    "#]]);
+    let out = sb.run_line("kubectl describe pod uses-data --show-events=false");
+    let from = out.text.find("Volumes:").expect("volumes");
+    let to = out.text.find("QoS Class:").expect("qos");
+    expect![[r#"
+        Volumes:
+          data:
+            Type:       PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)
+            ClaimName:  data
+            ReadOnly:   false
+          scratch:
+            Type:          EphemeralVolume (an inline specification for a volume that gets created and deleted with the pod)
+            StorageClass:  
+            Volume:        
+            Labels:            type=scratch
+            Annotations:       <none>
+            Capacity:      
+            Access Modes:  
+          kube-api-access-wsnth:
+            Type:                    Projected (a volume that contains injected data from multiple sources)
+            TokenExpirationSeconds:  3607
+            ConfigMapName:           kube-root-ca.crt
+            Optional:                false
+            DownwardAPI:             true
+    "#]].assert_eq(&out.text[from..to]);
+}

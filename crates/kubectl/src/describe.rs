@@ -192,6 +192,7 @@ fn describe(ctx: &mut Ctx, info: &Info, settings: &Settings) -> Result<Result<St
         ("", "Secret") => describe_secret(&obj),
         ("", "Endpoints") => describe_endpoints(ctx, &obj, settings)?,
         ("", "PersistentVolumeClaim") => describe_pvc(ctx, &obj, settings)?,
+        ("discovery.k8s.io", "EndpointSlice") => describe_endpoint_slice(ctx, &obj, settings)?,
         ("", "PersistentVolume") => describe_pv(ctx, &obj, settings)?,
         ("apps", "Deployment") => describe_deployment(ctx, &obj, settings)?,
         ("apps", "ReplicaSet") => describe_replica_set(ctx, &obj, settings)?,
@@ -2889,6 +2890,54 @@ fn describe_endpoints(ctx: &mut Ctx, ep: &Value, settings: &Settings) -> Result<
             }
         }
         o.w(0, "\n");
+    }
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `EndpointSliceDescriber.Describe` and `describeEndpointSliceV1`.
+fn describe_endpoint_slice(ctx: &mut Ctx, eps: &Value, settings: &Settings) -> Result<String, Fail> {
+    let events = object_events(ctx, eps, "EndpointSlice", settings)?;
+    let now = ctx.backend.now();
+    let meta = &eps["metadata"];
+    let unset = |x: &Value| if x.is_null() { "<unset>".to_string() } else { v(x) };
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    o.w(0, &format!("Namespace:\t{}\n", s(&meta["namespace"])));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    o.w(0, &format!("AddressType:\t{}\n", s(&eps["addressType"])));
+    let ports = arr(&eps["ports"]);
+    if ports.is_empty() {
+        o.w(0, "Ports: <unset>\n");
+    } else {
+        o.w(0, "Ports:\n");
+        o.w(1, "Name\tPort\tProtocol\n");
+        o.w(1, "----\t----\t--------\n");
+        for p in ports {
+            let name = if s(&p["name"]).is_empty() { "<unset>" } else { s(&p["name"]) };
+            o.w(1, &format!("{name}\t{}\t{}\n", unset(&p["port"]), s(&p["protocol"])));
+        }
+    }
+    let endpoints = arr(&eps["endpoints"]);
+    if endpoints.is_empty() {
+        o.w(0, "Endpoints: <none>\n");
+    } else {
+        o.w(0, "Endpoints:\n");
+        for e in endpoints {
+            let addresses: Vec<String> = arr(&e["addresses"]).iter().map(v).collect();
+            o.w(1, &format!("- Addresses:\t{}\n", or_none(&addresses.join(", "))));
+            o.w(2, "Conditions:\n");
+            o.w(3, &format!("Ready:\t{}\n", unset(&e["conditions"]["ready"])));
+            o.w(2, &format!("Hostname:\t{}\n", unset(&e["hostname"])));
+            if e["targetRef"].is_object() {
+                o.w(2, &format!("TargetRef:\t{}/{}\n", s(&e["targetRef"]["kind"]), s(&e["targetRef"]["name"])));
+            }
+            o.w(2, &format!("NodeName:\t{}\n", unset(&e["nodeName"])));
+            o.w(2, &format!("Zone:\t{}\n", unset(&e["zone"])));
+        }
     }
     if let Some(events) = &events {
         describe_events(&mut o, events, now);

@@ -661,6 +661,36 @@ spec:
 fn kube_dns_service_endpoints() {
     let mut sb = cluster();
     sb.advance(60_000);
+    check(&mut sb, "kubectl describe endpointslices -n kube-system", expect![[r#"
+        Name:         kube-dns-7rfb2
+        Namespace:    kube-system
+        Labels:       endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io
+                      kubernetes.io/service-name=kube-dns
+        Annotations:  <none>
+        AddressType:  IPv4
+        Ports:
+          Name     Port  Protocol
+          ----     ----  --------
+          dns      53    UDP
+          dns-tcp  53    TCP
+          metrics  9153  TCP
+        Endpoints:
+          - Addresses:  10.244.0.2
+            Conditions:
+              Ready:    true
+            Hostname:   <unset>
+            TargetRef:  Pod/coredns-6467776445-nbvnp
+            NodeName:   kind-control-plane
+            Zone:       <unset>
+          - Addresses:  10.244.0.3
+            Conditions:
+              Ready:    true
+            Hostname:   <unset>
+            TargetRef:  Pod/coredns-6467776445-bdpmb
+            NodeName:   kind-control-plane
+            Zone:       <unset>
+        Events:         <none>
+    "#]]);
     check(&mut sb, "kubectl describe svc kube-dns -n kube-system", expect![[r#"
         Name:                     kube-dns
         Namespace:                kube-system

@@ -193,6 +193,8 @@ fn describe(ctx: &mut Ctx, info: &Info, settings: &Settings) -> Result<Result<St
         ("", "Endpoints") => describe_endpoints(ctx, &obj, settings)?,
         ("", "PersistentVolumeClaim") => describe_pvc(ctx, &obj, settings)?,
         ("discovery.k8s.io", "EndpointSlice") => describe_endpoint_slice(ctx, &obj, settings)?,
+        ("networking.k8s.io", "Ingress") => describe_ingress(ctx, &obj, settings)?,
+        ("networking.k8s.io", "IngressClass") => describe_ingress_class(ctx, &obj, settings)?,
         ("", "PersistentVolume") => describe_pv(ctx, &obj, settings)?,
         ("apps", "Deployment") => describe_deployment(ctx, &obj, settings)?,
         ("apps", "ReplicaSet") => describe_replica_set(ctx, &obj, settings)?,
@@ -2938,6 +2940,129 @@ fn describe_endpoint_slice(ctx: &mut Ctx, eps: &Value, settings: &Settings) -> R
             o.w(2, &format!("NodeName:\t{}\n", unset(&e["nodeName"])));
             o.w(2, &format!("Zone:\t{}\n", unset(&e["zone"])));
         }
+    }
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `IngressDescriber.Describe` and `describeIngressV1`.
+fn describe_ingress(ctx: &mut Ctx, ing: &Value, settings: &Settings) -> Result<String, Fail> {
+    let events = object_events(ctx, ing, "Ingress", settings)?;
+    let now = ctx.backend.now();
+    let (meta, spec, status) = (&ing["metadata"], &ing["spec"], &ing["status"]);
+    let ns = s(&meta["namespace"]).to_string();
+    let default_backend = if spec["defaultBackend"].is_object() { ingress_backend(ctx, &ns, &spec["defaultBackend"])? } else { "<default>".to_string() };
+    // The rules' backends, resolved in the order kubectl asks for them.
+    let mut rules: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for rule in arr(&spec["rules"]) {
+        if !rule["http"].is_object() {
+            continue;
+        }
+        let host = if s(&rule["host"]).is_empty() { "*".to_string() } else { s(&rule["host"]).to_string() };
+        let mut paths = Vec::new();
+        for p in arr(&rule["http"]["paths"]) {
+            paths.push((s(&p["path"]).to_string(), ingress_backend(ctx, &ns, &p["backend"])?));
+        }
+        rules.push((host, paths));
+    }
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    o.w(0, &format!("Namespace:\t{ns}\n"));
+    let mut addresses: Vec<String> = arr(&status["loadBalancer"]["ingress"])
+        .iter()
+        .filter_map(|i| if !s(&i["ip"]).is_empty() { Some(s(&i["ip"]).to_string()) } else if !s(&i["hostname"]).is_empty() { Some(s(&i["hostname"]).to_string()) } else { None })
+        .collect();
+    addresses.sort();
+    addresses.dedup();
+    o.w(0, &format!("Address:\t{}\n", addresses.join(",")));
+    let class = if spec["ingressClassName"].is_string() { s(&spec["ingressClassName"]) } else { "<none>" };
+    o.w(0, &format!("Ingress Class:\t{class}\n"));
+    o.w(0, &format!("Default backend:\t{default_backend}\n"));
+    let tls = arr(&spec["tls"]);
+    if !tls.is_empty() {
+        o.w(0, "TLS:\n");
+        for t in tls {
+            let hosts: Vec<String> = arr(&t["hosts"]).iter().map(v).collect();
+            if s(&t["secretName"]).is_empty() {
+                o.w(1, &format!("SNI routes {}\n", hosts.join(",")));
+            } else {
+                o.w(1, &format!("{} terminates {}\n", s(&t["secretName"]), hosts.join(",")));
+            }
+        }
+    }
+    o.w(0, "Rules:\n  Host\tPath\tBackends\n");
+    o.w(1, "----\t----\t--------\n");
+    for (host, paths) in &rules {
+        o.w(1, &format!("{host}\t\n"));
+        for (path, backend) in paths {
+            o.w(2, &format!("\t{path} \t{backend}\n"));
+        }
+    }
+    if rules.is_empty() {
+        o.w(1, &format!("*\t*\t{default_backend}\n"));
+    }
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
+/// `describeBackendV1`: `service:port (endpoints)`, or the resource a backend names.
+fn ingress_backend(ctx: &mut Ctx, ns: &str, backend: &Value) -> Result<String, Fail> {
+    let svc = &backend["service"];
+    if svc.is_object() {
+        let number = int(&svc["port"]["number"]);
+        let port_name = s(&svc["port"]["name"]);
+        let port = if number != 0 { number.to_string() } else { port_name.to_string() };
+        let name = s(&svc["name"]);
+        let sb = format!("{name}:{port}");
+        let slices_req = Request::get(format!("/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices")).query("labelSelector", format!("kubernetes.io/service-name={name}"));
+        let slices = match ctx.call(slices_req)? {
+            Ok(list) => arr(&list["items"]).to_vec(),
+            Err(e) => return Ok(format!("{sb} (<error: {}>)", e.message)),
+        };
+        let service = match ctx.call(Request::get(format!("/api/v1/namespaces/{ns}/services/{name}")))? {
+            Ok(svc) => svc,
+            Err(e) => return Ok(format!("{sb} (<error: {}>)", e.message)),
+        };
+        let mut sp_name = String::new();
+        for sp in arr(&service["spec"]["ports"]) {
+            if (number != 0 && number == int(&sp["port"])) || (!port_name.is_empty() && port_name == s(&sp["name"])) {
+                sp_name = s(&sp["name"]).to_string();
+            }
+        }
+        return Ok(format!("{sb} ({})", format_endpoint_slices(&slices, &sp_name)));
+    }
+    let res = &backend["resource"];
+    if res.is_object() {
+        let group = if res["apiGroup"].is_string() { s(&res["apiGroup"]) } else { "<none>" };
+        return Ok(format!("APIGroup: {group}, Kind: {}, Name: {}", s(&res["kind"]), s(&res["name"])));
+    }
+    Ok(String::new())
+}
+
+/// `IngressClassDescriber.Describe` and `describeIngressClassV1`.
+fn describe_ingress_class(ctx: &mut Ctx, ic: &Value, settings: &Settings) -> Result<String, Fail> {
+    let events = object_events(ctx, ic, "IngressClass", settings)?;
+    let now = ctx.backend.now();
+    let meta = &ic["metadata"];
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    o.w(0, &format!("Controller:\t{}\n", s(&ic["spec"]["controller"])));
+    let params = &ic["spec"]["parameters"];
+    if params.is_object() {
+        o.w(0, "Parameters:\n");
+        if params["apiGroup"].is_string() {
+            o.w(1, &format!("APIGroup:\t{}\n", s(&params["apiGroup"])));
+        }
+        o.w(1, &format!("Kind:\t{}\n", s(&params["kind"])));
+        o.w(1, &format!("Name:\t{}\n", s(&params["name"])));
     }
     if let Some(events) = &events {
         describe_events(&mut o, events, now);

@@ -1548,3 +1548,64 @@ spec:
             DownwardAPI:             true
     "#]].assert_eq(&out.text[from..to]);
 }
+
+#[test]
+fn ingress() {
+    let mut sb = cluster();
+    apply(&mut sb, "deployment.yaml", NGINX_DEPLOYMENT);
+    apply(
+        &mut sb,
+        "ingress.yaml",
+        "apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+spec:
+  selector:
+    app: nginx
+  ports:
+  - name: http
+    port: 80
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  rules:
+  - host: web.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: nginx
+            port:
+              number: 80
+      - path: /api
+        pathType: Prefix
+        backend:
+          service:
+            name: api
+            port:
+              name: http
+",
+    );
+    sb.advance(60_000);
+    check(&mut sb, "kubectl describe ingress web --show-events=false", expect![[r#"
+        Name:             web
+        Labels:           <none>
+        Namespace:        default
+        Address:          
+        Ingress Class:    <none>
+        Default backend:  <default>
+        Rules:
+          Host             Path  Backends
+          ----             ----  --------
+          web.example.com  
+                           /      nginx:80 (10.244.0.5:80,10.244.0.6:80,10.244.0.7:80)
+                           /api   api:http (<error: services "api" not found>)
+        Annotations:       <none>
+    "#]]);
+}

@@ -71,6 +71,13 @@ pub fn default_object(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value)
                 set_if_null(&mut obj["spec"], "replicas", json!(1));
             }
             default_pod_spec(&mut obj["spec"]["template"]["spec"]);
+            if rt.kind == "Job" {
+                crate::jobs::default_job(obj);
+            }
+        }
+        "CronJob" => {
+            crate::jobs::default_cronjob(obj);
+            default_pod_spec(&mut obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]);
         }
         _ => {}
     }
@@ -287,6 +294,34 @@ pub fn validate_create(rt: &ResourceType, obj: &Value) -> ApiResult<()> {
                 &json!(labels_string(&obj["spec"]["template"]["metadata"]["labels"])),
                 "`selector` does not match template `labels`",
             ));
+        }
+    }
+    if rt.kind == "Job" || rt.kind == "CronJob" {
+        let (spec, at) = if rt.kind == "Job" {
+            (&obj["spec"]["template"]["spec"], "spec.template.spec")
+        } else {
+            (&obj["spec"]["jobTemplate"]["spec"]["template"]["spec"], "spec.jobTemplate.spec.template.spec")
+        };
+        causes.extend(pod_spec_causes(spec, at));
+        if !matches!(spec["restartPolicy"].as_str(), Some("OnFailure" | "Never")) {
+            causes.push(Cause {
+                reason: "FieldValueRequired",
+                field: format!("{at}.restartPolicy"),
+                message: "Required value: valid values: \"OnFailure\", \"Never\"".into(),
+            });
+        }
+    }
+    if rt.kind == "CronJob" {
+        let schedule = obj["spec"]["schedule"].as_str().unwrap_or("");
+        if schedule.is_empty() {
+            causes.push(required("spec.schedule", ""));
+        } else if let Err(e) = crate::jobs::Schedule::parse(schedule) {
+            causes.push(invalid_value("spec.schedule", &json!(schedule), &e));
+        }
+        if let Some(zone) = obj["spec"]["timeZone"].as_str() {
+            if crate::jobs::zone_offset(zone).is_none() {
+                causes.push(invalid_value("spec.timeZone", &json!(zone), &format!("unknown time zone {zone}")));
+            }
         }
     }
     finish(rt, obj, causes)

@@ -240,6 +240,9 @@ impl Cluster {
             }
         }
         admission::decode_check(t.rt, &obj)?;
+        // The uid exists before defaulting: a Job's generated selector uses it.
+        let uid = self.rng.uuid();
+        meta_mut(&mut obj).insert("uid".into(), json!(uid));
         admission::default_object(self, t.rt, &mut obj);
         admission::validate_create(t.rt, &obj)?;
         let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
@@ -252,7 +255,6 @@ impl Cluster {
         }
         if is_dry_run(req) {
             let m = meta_mut(&mut obj);
-            m.insert("uid".into(), json!(self.rng.uuid()));
             m.insert("creationTimestamp".into(), json!(rfc3339(self.now)));
             return Ok(Response::created(with_type(t.rt, obj)));
         }

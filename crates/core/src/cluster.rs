@@ -162,8 +162,11 @@ impl Cluster {
 
     /// Stores a new object: assigns uid, resourceVersion and creationTimestamp.
     pub(crate) fn insert(&mut self, key: ObjKey, mut obj: Value) -> Value {
-        let uid = self.rng.uuid();
         let rv = self.bump();
+        let uid = match obj["metadata"]["uid"].as_str() {
+            Some(u) if !u.is_empty() => u.to_string(),
+            _ => self.rng.uuid(),
+        };
         let meta = meta_mut(&mut obj);
         meta.insert("uid".into(), json!(uid));
         meta.insert("resourceVersion".into(), json!(rv.to_string()));

@@ -61,6 +61,8 @@ pub fn sync_all(c: &mut Cluster) {
     garbage_collect(c);
     sync_deployments(c);
     sync_replicasets(c);
+    crate::jobs::sync_cronjobs(c);
+    crate::jobs::sync_jobs(c);
     sync_endpoints(c);
 }
 

@@ -81,6 +81,28 @@ fn columns(kind: &str) -> Vec<Col> {
             c("Selector", "string", 1),
         ],
         "ConfigMap" => vec![c("Name", "string", 0), c("Data", "string", 0), c("Age", "string", 0)],
+        "Job" => vec![
+            c("Name", "string", 0),
+            c("Status", "string", 0),
+            c("Completions", "string", 0),
+            c("Duration", "string", 0),
+            c("Age", "string", 0),
+            c("Containers", "string", 1),
+            c("Images", "string", 1),
+            c("Selector", "string", 1),
+        ],
+        "CronJob" => vec![
+            c("Name", "string", 0),
+            c("Schedule", "string", 0),
+            c("Timezone", "string", 0),
+            c("Suspend", "boolean", 0),
+            c("Active", "integer", 0),
+            c("Last Schedule", "string", 0),
+            c("Age", "string", 0),
+            c("Containers", "string", 1),
+            c("Images", "string", 1),
+            c("Selector", "string", 1),
+        ],
         "Secret" => vec![c("Name", "string", 0), c("Type", "string", 0), c("Data", "string", 0), c("Age", "string", 0)],
         "ServiceAccount" => vec![c("Name", "string", 0), c("Secrets", "string", 0), c("Age", "string", 0)],
         "Endpoints" => vec![c("Name", "string", 0), c("Endpoints", "string", 0), c("Age", "string", 0)],
@@ -306,6 +328,58 @@ fn cells(kind: &str, o: &Value, now: Millis) -> Vec<Value> {
                 json!(cs),
                 json!(is),
                 json!(selector_string(&o["spec"]["selector"])),
+            ]
+        }
+        "Job" => {
+            let st = &o["status"];
+            let completions = match o["spec"]["completions"].as_i64() {
+                Some(n) => format!("{}/{n}", int(&st["succeeded"])),
+                None => {
+                    let p = int(&o["spec"]["parallelism"]);
+                    if p > 1 { format!("{}/1 of {p}", int(&st["succeeded"])) } else { format!("{}/1", int(&st["succeeded"])) }
+                }
+            };
+            let start = st["startTime"].as_str().and_then(parse_rfc3339);
+            let end = st["completionTime"].as_str().and_then(parse_rfc3339);
+            let duration = match (start, end) {
+                (None, _) => String::new(),
+                (Some(s0), None) => kubeniwa_format::duration::human_duration(now.saturating_sub(s0)),
+                (Some(s0), Some(e)) => kubeniwa_format::duration::human_duration(e.saturating_sub(s0)),
+            };
+            let has = |t: &str| st["conditions"].as_array().is_some_and(|cs| cs.iter().any(|c| c["type"] == t && c["status"] == "True"));
+            let status = if has("Complete") {
+                "Complete"
+            } else if has("Failed") {
+                "Failed"
+            } else if !o["metadata"]["deletionTimestamp"].is_null() {
+                "Terminating"
+            } else if has("Suspended") {
+                "Suspended"
+            } else if has("FailureTarget") {
+                "FailureTarget"
+            } else {
+                "Running"
+            };
+            let (cs, is) = containers_images(&o["spec"]["template"]["spec"]);
+            vec![name, json!(status), json!(completions), json!(duration), age_cell, json!(cs), json!(is), json!(selector_string(&o["spec"]["selector"]))]
+        }
+        "CronJob" => {
+            let last = match o["status"]["lastScheduleTime"].as_str() {
+                Some(_) => age(&o["status"]["lastScheduleTime"], now),
+                None => "<none>".into(),
+            };
+            let (cs, is) = containers_images(&o["spec"]["jobTemplate"]["spec"]["template"]["spec"]);
+            vec![
+                name,
+                json!(s(&o["spec"]["schedule"])),
+                json!(o["spec"]["timeZone"].as_str().unwrap_or("<none>")),
+                json!(if o["spec"]["suspend"] == true { "True" } else { "False" }),
+                json!(o["status"]["active"].as_array().map(|a| a.len()).unwrap_or(0)),
+                json!(last),
+                age_cell,
+                json!(cs),
+                json!(is),
+                json!(selector_string(&o["spec"]["jobTemplate"]["spec"]["selector"])),
             ]
         }
         "ConfigMap" => {

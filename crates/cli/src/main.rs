@@ -1,17 +1,22 @@
 //! `kubeniwa`: runs the sandbox's shell headlessly.
 //!
 //! `kubeniwa run [--seed N] FILE|-` replays a script or transcript against a fresh
-//! sandbox and prints the transcript.
+//! sandbox and prints the transcript. `kubeniwa serve` serves a sandbox's kind cluster
+//! over HTTP on loopback for the real kubectl (see [`serve`]).
+
+mod http;
+mod serve;
 
 use std::io::Read;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kubeniwa run [--seed N] FILE|-\n\nRuns the commands of FILE (lines starting with '$ ', continued by '> ') against a fresh\nsandbox and prints the transcript. '-' reads standard input.\n";
+const USAGE: &str = "usage: kubeniwa run [--seed N] FILE|-\n       kubeniwa serve [--port N] [--seed N] [--kubeconfig PATH]\n\nrun: runs the commands of FILE (lines starting with '$ ', continued by '> ') against a\nfresh sandbox and prints the transcript. '-' reads standard input.\n\nserve: creates a kind cluster in a fresh sandbox and serves its API on\nhttp://127.0.0.1:N (default 8001; 0 picks a free port), writing a kubeconfig for the\nreal kubectl. POST /kubeniwa/v1/exec runs a command line in the sandbox's shell;\nPOST /kubeniwa/v1/clock takes {\"advance_ms\": N} or {\"paused\": BOOL} (paused at\nfirst); POST /kubeniwa/v1/checkpoint and /kubeniwa/v1/restore save and put back\nthe cluster and the clock.\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
+        Some("serve") => serve_command(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -72,4 +77,58 @@ fn run(args: &[String]) -> ExitCode {
     };
     print!("{}", kubeniwa_sandbox::transcript::run(seed, &script));
     ExitCode::SUCCESS
+}
+
+/// The value of `--name V` or `--name=V` at `args[*i]` (advancing `i` past it).
+fn flag_value<'a>(args: &'a [String], i: &mut usize, name: &str) -> Option<Option<&'a str>> {
+    let a = args[*i].as_str();
+    if a == name {
+        *i += 1;
+        return Some(args.get(*i).map(String::as_str));
+    }
+    a.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')).map(Some)
+}
+
+fn serve_command(args: &[String]) -> ExitCode {
+    let mut options = serve::Options { port: 8001, seed: 1, kubeconfig: None };
+    let mut i = 0;
+    while i < args.len() {
+        if let Some(v) = flag_value(args, &mut i, "--port") {
+            match v.and_then(|s| s.parse().ok()) {
+                Some(p) => options.port = p,
+                None => {
+                    eprintln!("kubeniwa: --port needs a port number");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if let Some(v) = flag_value(args, &mut i, "--seed") {
+            match v.and_then(|s| s.parse().ok()) {
+                Some(s) => options.seed = s,
+                None => {
+                    eprintln!("kubeniwa: --seed needs a whole number");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if let Some(v) = flag_value(args, &mut i, "--kubeconfig") {
+            match v {
+                Some(p) => options.kubeconfig = Some(p.into()),
+                None => {
+                    eprintln!("kubeniwa: --kubeconfig needs a path");
+                    return ExitCode::from(2);
+                }
+            }
+        } else {
+            eprintln!("kubeniwa: serve: unknown argument {:?}", args[i]);
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+        i += 1;
+    }
+    match serve::serve(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kubeniwa: serve: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -82,7 +82,8 @@ impl ClusterConfig {
     }
 }
 
-/// One simulated cluster.
+/// One simulated cluster. `Clone` gives an independent copy (a checkpoint).
+#[derive(Clone)]
 pub struct Cluster {
     pub config: ClusterConfig,
     pub(crate) objects: BTreeMap<ObjKey, Value>,

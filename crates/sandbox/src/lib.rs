@@ -13,7 +13,7 @@ mod world;
 
 use kubeniwa_shell::{Shell, Vfs};
 
-pub use world::World;
+pub use world::{Checkpoint, World};
 
 /// The learner's home directory; relative editor paths are under it.
 pub const HOME: &str = "/home/learner";
@@ -140,5 +140,11 @@ impl Sandbox {
     /// The world behind the terminal (clusters and clock), for tests and checks.
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// The world, mutably: the native `kubeniwa serve` adapter answers HTTP requests
+    /// against the same clusters the sandbox's own kubectl talks to.
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
     }
 }

@@ -9,6 +9,14 @@ use kubeniwa_core::{Cluster, Request, Response};
 use kubeniwa_kubectl::{ExecMode, ExecReply, ExecTarget};
 use kubeniwa_shell::{Host, Io};
 
+/// The clock and the clusters at one moment (see [`World::checkpoint`]).
+#[derive(Clone)]
+pub struct Checkpoint {
+    now: Millis,
+    clusters: BTreeMap<String, Cluster>,
+    rng: SimRng,
+}
+
 /// The learner's machine: clock, clusters, and the seed they derive from.
 pub struct World {
     pub(crate) now: Millis,
@@ -43,6 +51,24 @@ impl World {
     /// The simulated instant.
     pub fn now(&self) -> Millis {
         self.now
+    }
+
+    /// A kind cluster by name, mutably (the native HTTP adapter serves its API).
+    pub fn cluster_mut(&mut self, name: &str) -> Option<&mut Cluster> {
+        self.clusters.get_mut(name)
+    }
+
+    /// A copy of the clock and the clusters, to try something and undo it (the
+    /// differential test runs one command through two clients from the same state).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint { now: self.now, clusters: self.clusters.clone(), rng: self.rng.clone() }
+    }
+
+    /// Puts back what [`World::checkpoint`] copied; the clock may move backwards.
+    pub fn restore(&mut self, checkpoint: Checkpoint) {
+        self.now = checkpoint.now;
+        self.clusters = checkpoint.clusters;
+        self.rng = checkpoint.rng;
     }
 
     /// The cluster whose API server listens at `server`.

@@ -192,6 +192,9 @@ fn describe(ctx: &mut Ctx, info: &Info, settings: &Settings) -> Result<Result<St
         ("", "Secret") => describe_secret(&obj),
         ("", "Endpoints") => describe_endpoints(ctx, &obj, settings)?,
         ("", "PersistentVolumeClaim") => describe_pvc(ctx, &obj, settings)?,
+        ("", "ReplicationController") => describe_replication_controller(ctx, &obj, settings)?,
+        ("", "LimitRange") => describe_limit_range(&obj),
+        ("", "ResourceQuota") => describe_quota(&obj),
         ("discovery.k8s.io", "EndpointSlice") => describe_endpoint_slice(ctx, &obj, settings)?,
         ("networking.k8s.io", "Ingress") => describe_ingress(ctx, &obj, settings)?,
         ("networking.k8s.io", "IngressClass") => describe_ingress_class(ctx, &obj, settings)?,
@@ -2406,6 +2409,33 @@ fn describe_priority_class(ctx: &mut Ctx, pc: &Value, settings: &Settings) -> Re
     Ok(o.finish())
 }
 
+/// `ReplicationControllerDescriber.Describe` and `describeReplicationController`.
+fn describe_replication_controller(ctx: &mut Ctx, rc: &Value, settings: &Settings) -> Result<String, Fail> {
+    let (meta, spec, status) = (&rc["metadata"], &rc["spec"], &rc["status"]);
+    let ns = s(&meta["namespace"]).to_string();
+    let selector: String = string_map(&spec["selector"]).iter().map(|(k, val)| format!("{k}={val}")).collect::<Vec<_>>().join(",");
+    let [r, w, su, f] = match pod_status_for_controller(ctx, &ns, &selector, s(&meta["uid"]), settings)? {
+        Ok(counts) => counts,
+        Err(e) => return Err(Fail::Text(server_error(&e))),
+    };
+    let events = object_events(ctx, rc, "ReplicationController", settings)?;
+    let now = ctx.backend.now();
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    o.w(0, &format!("Namespace:\t{ns}\n"));
+    o.w(0, &format!("Selector:\t{}\n", format_labels(&spec["selector"])));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    o.w(0, &format!("Replicas:\t{} current / {} desired\n", int(&status["replicas"]), int(&spec["replicas"])));
+    o.w(0, &format!("Pods Status:\t{r} Running / {w} Waiting / {su} Succeeded / {f} Failed\n"));
+    describe_pod_template(&mut o, &spec["template"]);
+    workload_conditions(&mut o, arr(&status["conditions"]));
+    if let Some(events) = &events {
+        describe_events(&mut o, events, now);
+    }
+    Ok(o.finish())
+}
+
 /// `JobDescriber.Describe` and `describeJob`.
 fn describe_job(ctx: &mut Ctx, job: &Value, settings: &Settings) -> Result<String, Fail> {
     let events = object_events(ctx, job, "Job", settings)?;
@@ -3396,13 +3426,7 @@ fn describe_resource_quotas(o: &mut Out, quotas: &[Value]) {
             scopes.sort();
             o.w(1, &format!("Scopes:\t{}\n", scopes.join(", ")));
             for scope in &scopes {
-                let help = match scope.as_str() {
-                    "Terminating" => "Matches all pods that have an active deadline. These pods have a limited lifespan on a node before being actively terminated by the system.",
-                    "NotTerminating" => "Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.",
-                    "BestEffort" => "Matches all pods that do not have resource requirements set. These pods have a best effort quality of service.",
-                    "NotBestEffort" => "Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.",
-                    _ => "",
-                };
+                let help = quota_scope_help(scope);
                 if !help.is_empty() {
                     o.w(1, &format!("* {help}\n"));
                 }
@@ -3460,6 +3484,59 @@ fn describe_limit_range_spec(o: &mut Out, spec: &Value, prefix: &str) {
                 ),
             );
         }
+    }
+}
+
+/// `describeLimitRange`.
+fn describe_limit_range(lr: &Value) -> String {
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&lr["metadata"]["name"])));
+    o.w(0, &format!("Namespace:\t{}\n", s(&lr["metadata"]["namespace"])));
+    o.w(0, "Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n");
+    o.w(0, "----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n");
+    describe_limit_range_spec(&mut o, &lr["spec"], "");
+    o.finish()
+}
+
+/// `describeQuota`: a used value in another format than the hard limit is shown as a
+/// whole number in the hard limit's format.
+fn describe_quota(q: &Value) -> String {
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&q["metadata"]["name"])));
+    o.w(0, &format!("Namespace:\t{}\n", s(&q["metadata"]["namespace"])));
+    let mut scopes: Vec<String> = arr(&q["spec"]["scopes"]).iter().map(v).collect();
+    if !scopes.is_empty() {
+        scopes.sort();
+        o.w(0, &format!("Scopes:\t{}\n", scopes.join(", ")));
+        for scope in &scopes {
+            let help = quota_scope_help(scope);
+            if !help.is_empty() {
+                o.w(0, &format!(" * {help}\n"));
+            }
+        }
+    }
+    o.w(0, "Resource\tUsed\tHard\n");
+    o.w(0, "--------\t----\t----\n");
+    for (res, hard) in resource_list(&q["status"]["hard"]) {
+        let used = Quantity::of(&q["status"]["used"][res.as_str()]);
+        let shown = match used {
+            Some(u) if u.format == hard.format => u.canonical(),
+            Some(u) => Quantity { nanos: u.value() * NANO, format: hard.format }.canonical(),
+            None => "0".into(),
+        };
+        o.w(0, &format!("{res}\t{shown}\t{}\n", hard.canonical()));
+    }
+    o.finish()
+}
+
+/// `helpTextForResourceQuotaScope`.
+fn quota_scope_help(scope: &str) -> &'static str {
+    match scope {
+        "Terminating" => "Matches all pods that have an active deadline. These pods have a limited lifespan on a node before being actively terminated by the system.",
+        "NotTerminating" => "Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.",
+        "BestEffort" => "Matches all pods that do not have resource requirements set. These pods have a best effort quality of service.",
+        "NotBestEffort" => "Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.",
+        _ => "",
     }
 }
 

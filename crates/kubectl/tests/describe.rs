@@ -1609,3 +1609,67 @@ spec:
         Annotations:       <none>
     "#]]);
 }
+
+#[test]
+fn quota_and_limit_range() {
+    let mut sb = cluster();
+    apply(
+        &mut sb,
+        "limits.yaml",
+        "apiVersion: v1
+kind: ResourceQuota
+metadata:
+  name: compute
+spec:
+  hard:
+    requests.cpu: \"2\"
+    requests.memory: 2Gi
+    pods: \"10\"
+---
+apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+spec:
+  limits:
+  - type: Container
+    default:
+      cpu: 500m
+      memory: 256Mi
+    defaultRequest:
+      cpu: 100m
+      memory: 128Mi
+",
+    );
+    check(&mut sb, "kubectl describe quota compute", expect![[r#"
+        Name:       compute
+        Namespace:  default
+        Resource    Used  Hard
+        --------    ----  ----
+    "#]]);
+    check(&mut sb, "kubectl describe limitrange defaults", expect![[r#"
+        Name:       defaults
+        Namespace:  default
+        Type        Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio
+        ----        --------  ---  ---  ---------------  -------------  -----------------------
+        Container   cpu       -    -    100m             500m           -
+        Container   memory    -    -    128Mi            256Mi          -
+    "#]]);
+    check(&mut sb, "kubectl describe ns default", expect![[r#"
+        Name:         default
+        Labels:       kubernetes.io/metadata.name=default
+        Annotations:  <none>
+        Status:       Active
+
+        Resource Quotas
+          Name:     compute
+          Resource  Used  Hard
+          --------  ---   ---
+
+        Resource Limits
+         Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio
+         ----       --------  ---  ---  ---------------  -------------  -----------------------
+         Container  cpu       -    -    100m             500m           -
+         Container  memory    -    -    128Mi            256Mi          -
+    "#]]);
+}

@@ -798,7 +798,7 @@ fn break_patterns<T>(data: &mut [T], a: usize, b: usize) {
             if other >= length {
                 other -= length;
             }
-            data.swap(idx - 1 + i, a + other);
+            data.swap(idx + i, a + other);
         }
     }
 }

@@ -9,6 +9,7 @@ mod apply;
 mod delete;
 mod describe;
 mod exec;
+mod forward;
 pub mod flags;
 mod get;
 pub mod kubeconfig;
@@ -34,6 +35,9 @@ pub trait Backend {
     /// kubectl upgrades to SPDY/WebSocket). `interactive` asks for a terminal session
     /// that continues after this command returns.
     fn exec(&mut self, server: &str, target: &ExecTarget, argv: &[String], stdin: &[u8], mode: ExecMode) -> ExecReply;
+    /// Starts forwarding `localhost:LOCAL` to the pod's `REMOTE` port (the
+    /// portforward subresource's stream). Returns the error text kubectl prints.
+    fn port_forward(&mut self, server: &str, namespace: &str, pod: &str, ports: &[(u16, u16)]) -> Result<(), String>;
 }
 
 /// The container an exec goes to.
@@ -197,7 +201,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -269,6 +273,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "patch" => mutate::patch(&mut ctx),
         "expose" => mutate::expose(&mut ctx),
         "exec" => exec::run(&mut ctx),
+        "port-forward" => forward::run(&mut ctx),
         "delete" => delete::run(&mut ctx),
         "run" => misc::run_pod(&mut ctx),
         "logs" => misc::logs(&mut ctx),
@@ -309,6 +314,7 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "patch" => PATCH_FLAGS,
         "expose" => EXPOSE_FLAGS,
         "exec" => EXEC_FLAGS,
+        "port-forward" => FORWARD_FLAGS,
         "version" => VERSION_FLAGS,
         "api-resources" => API_RESOURCES_FLAGS,
         "config" => CONFIG_FLAGS,
@@ -424,3 +430,4 @@ const CREATE_FLAGS: &[flags::Flag] = &[
     val("type", None),
 ];
 const EXEC_FLAGS: &[flags::Flag] = &[val("container", Some('c')), boolean("stdin", Some('i')), boolean("tty", Some('t')), boolean("quiet", Some('q')), val("filename", Some('f')), val("pod-running-timeout", None)];
+const FORWARD_FLAGS: &[flags::Flag] = &[val("address", None), val("pod-running-timeout", None)];

@@ -131,7 +131,10 @@ fn write_kubeconfig(io: &mut Io<'_>, change: impl FnOnce(&mut KubeConfig)) {
 }
 
 /// Reads a kind config file (`kind: Cluster`, `nodes: [{role: ...}]`).
-fn read_config(io: &mut Io<'_>, path: &str) -> Result<(Option<String>, Vec<String>), String> {
+/// The name, the node roles, and the port mappings `(node index, host, container)`.
+type KindConfig = (Option<String>, Vec<String>, Vec<(usize, u16, u16)>);
+
+fn read_config(io: &mut Io<'_>, path: &str) -> Result<KindConfig, String> {
     let full = io.resolve(path);
     let text = io.vfs.read(&full).map_err(|_| format!("ERROR: failed to create cluster: error reading file: open {path}: no such file or directory"))?;
     let text = String::from_utf8_lossy(text).into_owned();
@@ -145,15 +148,25 @@ fn read_config(io: &mut Io<'_>, path: &str) -> Result<(Option<String>, Vec<Strin
         ));
     }
     let roles: Vec<String> = doc["nodes"].as_array().into_iter().flatten().map(|n| n["role"].as_str().unwrap_or("control-plane").to_string()).collect();
-    Ok((doc["name"].as_str().map(String::from), roles))
+    let mut mappings = Vec::new();
+    for (i, n) in doc["nodes"].as_array().into_iter().flatten().enumerate() {
+        for m in n["extraPortMappings"].as_array().into_iter().flatten() {
+            let container = m["containerPort"].as_u64().unwrap_or(0) as u16;
+            let host = m["hostPort"].as_u64().map(|p| p as u16).unwrap_or(container);
+            mappings.push((i, host, container));
+        }
+    }
+    Ok((doc["name"].as_str().map(String::from), roles, mappings))
 }
 
 fn create(world: &mut World, io: &mut Io<'_>, name: &str, image: Option<String>, config: Option<String>) -> i32 {
     let mut name = name.to_string();
     let mut roles = vec!["control-plane".to_string()];
+    let mut mappings = Vec::new();
     if let Some(path) = config {
         match read_config(io, &path) {
-            Ok((n, r)) => {
+            Ok((n, r, m)) => {
+                mappings = m;
                 if let Some(n) = n {
                     name = n;
                 }
@@ -171,6 +184,10 @@ fn create(world: &mut World, io: &mut Io<'_>, name: &str, image: Option<String>,
     io.err(format!("Creating cluster \"{name}\" ...\n"));
     if world.clusters.contains_key(&name) {
         io.err(format!("ERROR: failed to create cluster: node(s) already exist for a cluster with the name \"{name}\"\n"));
+        return 1;
+    }
+    if let Some((_, host, _)) = mappings.iter().find(|(_, h, _)| world.host_ports.contains_key(h)) {
+        io.err(format!(" ✗ Preparing nodes 📦 \nERROR: failed to create cluster: command \"docker run --name {name}-control-plane ...\" failed with error: exit status 125\nCommand Output: docker: Error response from daemon: driver failed programming external connectivity on endpoint {name}-control-plane: Bind for 0.0.0.0:{host} failed: port is already allocated.\n"));
         return 1;
     }
     let seed = world.rng.next_u64();
@@ -193,6 +210,10 @@ fn create(world: &mut World, io: &mut Io<'_>, name: &str, image: Option<String>,
         io.err(format!(" ✓ {s}\n"));
     }
     world.clusters.insert(name.clone(), cluster);
+    for (node, host, container) in mappings {
+        let node_ip = kubeniwa_core::network::node_ip(node);
+        world.host_ports.insert(host, crate::world::HostPort { cluster: name.clone(), node_ip, container_port: container });
+    }
     world.advance(CREATE_DURATION_MS);
     write_kubeconfig(io, |k| k.add_kind_cluster(&name, &format!("https://127.0.0.1:{port}")));
     let salutation = SALUTATIONS[world.rng.below(SALUTATIONS.len() as u64) as usize];
@@ -204,6 +225,8 @@ fn create(world: &mut World, io: &mut Io<'_>, name: &str, image: Option<String>,
 
 fn remove(world: &mut World, io: &mut Io<'_>, name: &str) -> Vec<String> {
     let Some(c) = world.clusters.remove(name) else { return Vec::new() };
+    world.host_ports.retain(|_, h| h.cluster != name);
+    world.forwards.retain(|_, f| f.cluster != name);
     write_kubeconfig(io, |k| k.remove_kind_cluster(name));
     c.list("nodes", None).iter().filter_map(|n| n["metadata"]["name"].as_str().map(String::from)).collect()
 }

@@ -17,6 +17,10 @@ pub enum From {
 /// The outcome of one HTTP GET.
 enum Fetch {
     Body(String),
+    /// A body, after a line another process printed on the terminal.
+    Noted(String, String),
+    /// An error, after lines another process printed on the terminal.
+    NotedError(String, i32, String),
     /// curl exit code and message (without the `curl: (N) ` prefix).
     Error(i32, String),
 }
@@ -60,7 +64,34 @@ fn fetch(world: &mut crate::World, from: &From, url: &Url) -> Fetch {
         From::Host => {
             let local = matches!(url.host.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]");
             if local {
-                // kind publishes only what a config's extraPortMappings asks for.
+                world.prune_forwards();
+                if let Some(f) = world.forwards.get(&url.port).cloned() {
+                    // The port-forward's kubectl reports each connection in its terminal.
+                    let note = format!("Handling connection for {}\n", url.port);
+                    let stamp = {
+                        let t = kubeniwa_core::time::rfc3339(world.now);
+                        format!("E{}{} {}.{:06} {:>7}", &t[5..7], &t[8..10], &t[11..19], (world.now % 1000) * 1000, 4242)
+                    };
+                    let Some(c) = world.clusters.get_mut(&f.cluster) else { return refused(&url.host) };
+                    let ip = c.get(&kubeniwa_core::ObjKey::pod(&f.namespace, &f.pod)).and_then(|p| p["status"]["podIP"].as_str().map(String::from)).unwrap_or_default();
+                    return match network::route(c, &ip, f.remote) {
+                        Route::Listener { body, .. } => Fetch::Noted(note, body.unwrap_or_default()),
+                        _ => Fetch::NotedError(
+                            format!("{note}{stamp} portforward.go:424] \"Unhandled Error\" err=\"an error occurred forwarding {} -> {}: error forwarding port {} to pod {}, uid : failed to execute portforward in network namespace: failed to connect to localhost:{} inside namespace: IPv4: dial tcp4 127.0.0.1:{}: connect: connection refused IPv6 dial tcp6 [::1]:{}: connect: connection refused \"\n", url.port, f.remote, f.remote, f.pod_uid, f.remote, f.remote, f.remote),
+                            52,
+                            "Empty reply from server".into(),
+                        ),
+                    };
+                }
+                // kind publishes only what a config's extraPortMappings asks for;
+                // docker-proxy accepts and closes when nothing answers behind it.
+                if let Some(hp) = world.host_ports.get(&url.port).cloned() {
+                    let Some(c) = world.clusters.get_mut(&hp.cluster) else { return refused(&url.host) };
+                    return match network::route(c, &hp.node_ip, hp.container_port) {
+                        Route::Listener { body, .. } => Fetch::Body(body.unwrap_or_default()),
+                        _ => Fetch::Error(52, "Empty reply from server".into()),
+                    };
+                }
                 return refused(&url.host);
             }
             // From outside the nodes only the node addresses are reachable.
@@ -181,7 +212,18 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
                 continue;
             }
         };
-        match fetch(world, from, &url) {
+        let fetched = match fetch(world, from, &url) {
+            Fetch::Noted(note, body) => {
+                io.out(note);
+                Fetch::Body(body)
+            }
+            Fetch::NotedError(note, code, message) => {
+                io.err(note);
+                Fetch::Error(code, message)
+            }
+            other => other,
+        };
+        match fetched {
             Fetch::Body(body) => {
                 let mut text = String::new();
                 if include {
@@ -200,6 +242,8 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
                     io.out(w.replace("%{http_code}", "200").replace("\\n", "\n"));
                 }
             }
+            // Notes were printed above; what is left is a body or an error.
+            Fetch::Noted(..) | Fetch::NotedError(..) => {}
             Fetch::Error(code, message) => {
                 if let Some(w) = &write_out {
                     io.out(w.replace("%{http_code}", "000").replace("\\n", "\n"));
@@ -254,7 +298,18 @@ pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
     if !quiet {
         io.err(format!("Connecting to {} ({}:{})\n", if parsed.port == 80 { parsed.host.clone() } else { format!("{}:{}", parsed.host, parsed.port) }, parsed.host, parsed.port));
     }
-    match fetch(world, from, &parsed) {
+    let fetched = match fetch(world, from, &parsed) {
+        Fetch::Noted(note, body) => {
+            io.out(note);
+            Fetch::Body(body)
+        }
+        Fetch::NotedError(note, code, message) => {
+            io.err(note);
+            Fetch::Error(code, message)
+        }
+        other => other,
+    };
+    match fetched {
         Fetch::Body(body) => {
             let name = output.clone().unwrap_or_else(|| {
                 let last = parsed.path.rsplit('/').next().unwrap_or("");
@@ -273,6 +328,7 @@ pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
             let _ = shown;
             0
         }
+        Fetch::Noted(..) | Fetch::NotedError(..) => 1,
         Fetch::Error(code, _) => {
             let msg = match code {
                 6 => format!("wget: bad address '{}'\n", parsed.host),

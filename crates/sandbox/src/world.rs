@@ -17,6 +17,24 @@ pub struct Checkpoint {
     rng: SimRng,
 }
 
+/// A port-forward: `localhost:LOCAL` → a pod's port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Forward {
+    pub cluster: String,
+    pub namespace: String,
+    pub pod: String,
+    pub pod_uid: String,
+    pub remote: u16,
+}
+
+/// A kind `extraPortMappings` entry: `localhost:HOST` → a node's port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HostPort {
+    pub cluster: String,
+    pub node_ip: String,
+    pub container_port: u16,
+}
+
 /// The learner's machine: clock, clusters, and the seed they derive from.
 pub struct World {
     pub(crate) now: Millis,
@@ -27,11 +45,15 @@ pub struct World {
     pub(crate) container_fs: BTreeMap<String, kubeniwa_shell::Vfs>,
     /// An interactive session `kubectl exec -it` opened, for the terminal to enter.
     pub(crate) pending_session: Option<crate::container::Session>,
+    /// `kubectl port-forward` listeners on the learner's machine, by local port.
+    pub(crate) forwards: BTreeMap<u16, Forward>,
+    /// Ports kind publishes on the learner's machine (`extraPortMappings`).
+    pub(crate) host_ports: BTreeMap<u16, HostPort>,
 }
 
 impl World {
     pub fn new(seed: u64) -> World {
-        World { now: EPOCH_START, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None }
+        World { now: EPOCH_START, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new() }
     }
 
     /// Lets time pass everywhere.
@@ -41,6 +63,17 @@ impl World {
         for c in self.clusters.values_mut() {
             c.advance_to(now);
         }
+    }
+
+    /// Forwards whose pod is gone have ended (kubectl exits when the pod goes).
+    pub(crate) fn prune_forwards(&mut self) {
+        let clusters = &self.clusters;
+        self.forwards.retain(|_, f| {
+            clusters
+                .get(&f.cluster)
+                .and_then(|c| c.get(&kubeniwa_core::ObjKey::pod(&f.namespace, &f.pod)))
+                .is_some_and(|p| p["metadata"]["uid"] == f.pod_uid.as_str() && p["metadata"]["deletionTimestamp"].is_null())
+        });
     }
 
     /// A kind cluster by name.
@@ -98,6 +131,31 @@ impl kubeniwa_kubectl::Backend for World {
 
     fn wait(&mut self, millis: Millis) {
         self.advance(millis);
+    }
+
+    fn port_forward(&mut self, server: &str, namespace: &str, pod: &str, ports: &[(u16, u16)]) -> Result<(), String> {
+        let cluster = self.cluster_name_at(server).ok_or_else(|| format!("error: error upgrading connection: dial tcp {}: connect: connection refused", server.trim_start_matches("https://")))?;
+        let uid = self
+            .clusters
+            .get(&cluster)
+            .and_then(|c| c.get(&kubeniwa_core::ObjKey::pod(namespace, pod)))
+            .and_then(|p| p["metadata"]["uid"].as_str().map(String::from))
+            .unwrap_or_default();
+        self.prune_forwards();
+        let busy: Vec<(u16, u16)> = ports.iter().copied().filter(|(l, _)| self.forwards.contains_key(l) || self.host_ports.contains_key(l)).collect();
+        if !busy.is_empty() {
+            let mut msg = String::new();
+            for (l, _) in &busy {
+                msg.push_str(&format!("Unable to listen on port {l}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:{l}: bind: address already in use unable to create listener: Error listen tcp6 [::1]:{l}: bind: address already in use]\n"));
+            }
+            let list: Vec<String> = ports.iter().map(|(l, r)| format!("{{{l} {r}}}")).collect();
+            msg.push_str(&format!("error: unable to listen on any of the requested ports: [{}]", list.join(" ")));
+            return Err(msg);
+        }
+        for (l, r) in ports {
+            self.forwards.insert(*l, Forward { cluster: cluster.clone(), namespace: namespace.into(), pod: pod.into(), pod_uid: uid.clone(), remote: *r });
+        }
+        Ok(())
     }
 
     fn exec(&mut self, server: &str, target: &ExecTarget, argv: &[String], stdin: &[u8], mode: ExecMode) -> ExecReply {

@@ -1,0 +1,272 @@
+//! The differential test: the real kubectl (v1.35.2) is the standard our kubectl must
+//! meet. `kubeniwa serve` serves one sandbox's kind cluster; each command of
+//! `tests/differential/corpus.txt` runs through our kubectl (the `/kubeniwa/v1/exec`
+//! endpoint) and through the real one from the same checkpoint, and the two outputs
+//! must be equal once the server addresses are replaced. Known mismatches, each with
+//! its reason, are listed in `tests/differential/known-mismatches.txt`; any other
+//! mismatch fails, and so does a listed command that now matches.
+//!
+//! Without the real kubectl (`KUBENIWA_REAL_KUBECTL`, `target/oracle/kubectl/kubectl`
+//! as `cargo xtask` installs it, or `kubectl-real` on the PATH) the test says it is
+//! skipped and passes.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long one real kubectl command may take before it counts as hung.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn find_real_kubectl() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("KUBENIWA_REAL_KUBECTL") {
+        return Some(PathBuf::from(p));
+    }
+    let installed = workspace_root().join("target/oracle/kubectl/kubectl");
+    if installed.is_file() {
+        return Some(installed);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join("kubectl-real")).find(|p| p.is_file())
+}
+
+/// `kubeniwa serve` on a free port, killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    kubeconfig: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.kubeconfig);
+    }
+}
+
+impl Server {
+    fn start() -> Server {
+        let kubeconfig = std::env::temp_dir().join(format!("kubeniwa-differential-{}.kubeconfig", std::process::id()));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kubeniwa"))
+            .args(["serve", "--port", "0", "--seed", "1", "--kubeconfig"])
+            .arg(&kubeconfig)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start kubeniwa serve");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        out.read_line(&mut line).expect("read serve's first line");
+        let port = line
+            .trim()
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("kubeniwa serve said {line:?}"));
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut sink = Vec::new();
+            let _ = out.read_to_end(&mut sink);
+        });
+        Server { child, port, kubeconfig }
+    }
+
+    /// One request with `Connection: close`; (status, exit-status header, body).
+    fn request(&self, method: &str, path: &str, body: &str) -> (u16, Option<i32>, String) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(COMMAND_TIMEOUT)).unwrap();
+        let req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        s.write_all(req.as_bytes()).expect("send");
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).expect("receive");
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let code = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let exit = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("x-kubeniwa-exit-status:").map(|v| v.trim().parse().unwrap_or(-1)));
+        (code, exit, body.to_string())
+    }
+
+    fn control(&self, what: &str, body: &str) {
+        let (code, _, text) = self.request("POST", &format!("/kubeniwa/v1/{what}"), body);
+        assert_eq!(code, 200, "{what}: {text}");
+    }
+
+    /// Our kubectl: the line in the sandbox's shell.
+    fn ours(&self, line: &str) -> (String, i32) {
+        let (code, exit, text) = self.request("POST", "/kubeniwa/v1/exec", line);
+        assert_eq!(code, 200, "exec {line}: {text}");
+        (text, exit.unwrap_or(-1))
+    }
+
+    /// The real kubectl, stdout and stderr together as a terminal shows them.
+    fn real(&self, kubectl: &Path, args: &[&str]) -> (String, i32) {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg("\"$0\" \"$@\" 2>&1")
+            .arg(kubectl)
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("run the real kubectl");
+        let mut out = child.stdout.take().expect("stdout");
+        let reader = std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = out.read_to_end(&mut s);
+            s
+        });
+        let started = Instant::now();
+        let status = loop {
+            if let Some(st) = child.try_wait().expect("wait") {
+                break st.code().unwrap_or(-1);
+            }
+            if started.elapsed() > COMMAND_TIMEOUT {
+                let _ = child.kill();
+                let _ = child.wait();
+                break -9;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let text = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
+        if status == -9 {
+            return (format!("{text}<timed out after {}s>\n", COMMAND_TIMEOUT.as_secs()), status);
+        }
+        (text, status)
+    }
+}
+
+/// Replaces `http(s)://127.0.0.1:PORT` with `<server>`.
+fn normalize(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    loop {
+        let next = ["https://127.0.0.1:", "http://127.0.0.1:"].iter().filter_map(|p| rest.find(p).map(|i| (i, p.len()))).min();
+        let Some((i, len)) = next else { break };
+        out.push_str(&rest[..i]);
+        let after = &rest[i + len..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        out.push_str("<server>");
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A line diff (longest common subsequence), `-` ours, `+` real.
+fn diff(ours: &str, real: &str) -> String {
+    let a: Vec<&str> = ours.lines().collect();
+    let b: Vec<&str> = real.lines().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    let mut out = String::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            out.push_str(&format!("   {}\n", a[i]));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push_str(&format!("  +{}\n", b[j]));
+            j += 1;
+        } else {
+            out.push_str(&format!("  -{}\n", a[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `command  # reason` lines.
+fn known_mismatches() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(workspace_root().join("tests/differential/known-mismatches.txt")).unwrap_or_default();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| match l.split_once("  # ") {
+            Some((c, r)) => (c.trim().to_string(), r.trim().to_string()),
+            None => (l.to_string(), String::new()),
+        })
+        .collect()
+}
+
+#[test]
+fn real_kubectl_and_ours_print_the_same() {
+    let Some(kubectl) = find_real_kubectl() else {
+        println!("differential: SKIPPED — the real kubectl was not found (set KUBENIWA_REAL_KUBECTL, run `cargo xtask` to install it into target/oracle/, or put kubectl-real on the PATH)");
+        return;
+    };
+    let corpus = std::fs::read_to_string(workspace_root().join("tests/differential/corpus.txt")).expect("read the corpus");
+    let known = known_mismatches();
+    let server = Server::start();
+
+    let coredns = server
+        .real(&kubectl, &["get", "pods", "-n", "kube-system", "-l", "k8s-app=kube-dns", "-o", "jsonpath={.items[0].metadata.name}"])
+        .0;
+    let mut compared = 0;
+    let mut mismatches = Vec::new();
+    let mut unexpected = 0;
+    let mut matched_known = Vec::new();
+    for line in corpus.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        if let Some(ms) = line.strip_prefix("@clock +") {
+            server.control("clock", &format!("{{\"advance_ms\": {}}}", ms.trim()));
+            continue;
+        }
+        let command = line.replace("{coredns}", coredns.trim());
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        // Both clients start from the same state; the real kubectl's changes stay.
+        server.control("checkpoint", "");
+        let (ours_text, ours_status) = server.ours(&command);
+        server.control("restore", "");
+        let (real_text, real_status) = server.real(&kubectl, &args);
+        compared += 1;
+        let ours_text = normalize(&ours_text);
+        let real_text = normalize(&real_text);
+        let reason = known.iter().find(|(c, _)| c == line).map(|(_, r)| r.clone());
+        if ours_text == real_text && ours_status == real_status {
+            if reason.is_some() {
+                matched_known.push(line.to_string());
+            }
+            continue;
+        }
+        if reason.is_none() {
+            unexpected += 1;
+        }
+        let mut report = format!("--- {line}  (exit: ours {ours_status}, real {real_status})");
+        match &reason {
+            Some(r) => report.push_str(&format!("  [known: {r}]\n")),
+            None => report.push_str("  [NOT in known-mismatches.txt]\n"),
+        }
+        report.push_str(&diff(&ours_text, &real_text));
+        mismatches.push(report);
+    }
+    println!("differential: {compared} commands compared, {} mismatches ({unexpected} not known)", mismatches.len());
+    for m in &mismatches {
+        println!("{m}");
+    }
+    for m in &matched_known {
+        println!("differential: `{m}` now matches; remove it from tests/differential/known-mismatches.txt");
+    }
+    assert!(compared > 0, "the corpus is empty");
+    assert_eq!(unexpected, 0, "mismatches not in tests/differential/known-mismatches.txt (see the diffs above; `-` ours, `+` real)");
+    assert!(matched_known.is_empty(), "known mismatches that now match: {matched_known:?}");
+}
+
+#[test]
+fn normalize_replaces_server_addresses() {
+    assert_eq!(normalize("at https://127.0.0.1:41234/x and http://127.0.0.1:8001\n"), "at <server>/x and <server>\n");
+}

@@ -76,7 +76,7 @@ fn running_pod() {
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-pj585 (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -85,7 +85,7 @@ fn running_pod() {
           ContainersReady             True 
           PodScheduled                True 
         Volumes:
-          kube-api-access-pj585:
+          kube-api-access-wsnth:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -137,7 +137,7 @@ fn pod_with_a_missing_image_after_some_minutes() {
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-pj585 (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -146,7 +146,7 @@ fn pod_with_a_missing_image_after_some_minutes() {
           ContainersReady             False 
           PodScheduled                True 
         Volumes:
-          kube-api-access-pj585:
+          kube-api-access-wsnth:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -292,7 +292,7 @@ spec:
             Mounts:
               /etc/config from config (rw)
               /tmp from scratch (rw)
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-g69zh (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -309,7 +309,7 @@ spec:
             Type:       EmptyDir (a temporary directory that shares a pod's lifetime)
             Medium:     
             SizeLimit:  <unset>
-          kube-api-access-wsnth:
+          kube-api-access-g69zh:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -328,7 +328,7 @@ spec:
           Normal   Created    17s (x3 over 28s)  kubelet            spec.containers{app}: Created container: app
           Normal   Started    17s (x3 over 28s)  kubelet            spec.containers{app}: Started container app
           Normal   Pulled     17s (x2 over 27s)  kubelet            spec.containers{app}: Container image "blux2/hello-server:1.4" already present on machine
-          Warning  BackOff    17s (x2 over 27s)  kubelet            spec.containers{app}: Back-off restarting failed container app in pod busy_default(a89cc07d-ee0a-4324-a03b-c2737b943cbf)
+          Warning  BackOff    17s (x2 over 27s)  kubelet            spec.containers{app}: Back-off restarting failed container app in pod busy_default(f450c227-8c63-4777-83a4-a89cc07dee0a)
     "#]]);
 }
 
@@ -590,16 +590,28 @@ spec:
     );
     sb.advance(60_000);
     check(&mut sb, "kubectl describe job date-checker -n default", expect![[r#"
-        Name:           date-checker
-        Namespace:      default
-        Selector:       
-        Labels:         <none>
-        Annotations:    <none>
-        Completions:    <unset>
-        Backoff Limit:  4
-        Pods Statuses:  0 Active / 0 Succeeded / 0 Failed
+        Name:             date-checker
+        Namespace:        default
+        Selector:         batch.kubernetes.io/controller-uid=bc7b7aae-9855-4747-923a-514421c53486
+        Labels:           batch.kubernetes.io/controller-uid=bc7b7aae-9855-4747-923a-514421c53486
+                          batch.kubernetes.io/job-name=date-checker
+                          controller-uid=bc7b7aae-9855-4747-923a-514421c53486
+                          job-name=date-checker
+        Annotations:      <none>
+        Parallelism:      1
+        Completions:      1
+        Completion Mode:  NonIndexed
+        Suspend:          false
+        Backoff Limit:    4
+        Start Time:       Mon, 30 Nov 2026 09:00:21 +0000
+        Completed At:     Mon, 30 Nov 2026 09:00:25 +0000
+        Duration:         4s
+        Pods Statuses:    0 Active (0 Ready) / 1 Succeeded / 0 Failed
         Pod Template:
-          Labels:  <none>
+          Labels:  batch.kubernetes.io/controller-uid=bc7b7aae-9855-4747-923a-514421c53486
+                   batch.kubernetes.io/job-name=date-checker
+                   controller-uid=bc7b7aae-9855-4747-923a-514421c53486
+                   job-name=date-checker
           Containers:
            date:
             Image:      ubuntu:22.04
@@ -612,7 +624,11 @@ spec:
           Volumes:         <none>
           Node-Selectors:  <none>
           Tolerations:     <none>
-        Events:            <none>
+        Events:
+          Type    Reason            Age   From            Message
+          ----    ------            ----  ----            -------
+          Normal  SuccessfulCreate  60s   job-controller  Created pod: date-checker-wsnth
+          Normal  Completed         56s   job-controller  Job completed
     "#]]);
 }
 
@@ -644,11 +660,11 @@ spec:
         Type:                     NodePort
         IP Family Policy:         SingleStack
         IP Families:              IPv4
-        IP:                       10.96.119.76
-        IPs:                      10.96.119.76
+        IP:                       10.96.167.215
+        IPs:                      10.96.167.215
         Port:                     <unset>  8080/TCP
         TargetPort:               8080/TCP
-        NodePort:                 <unset>  30660/TCP
+        NodePort:                 <unset>  31492/TCP
         Endpoints:                
         Session Affinity:         None
         External Traffic Policy:  Cluster
@@ -864,7 +880,7 @@ fn several_objects_and_errors() {
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-9jz5k (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-xz2vh (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -873,7 +889,7 @@ fn several_objects_and_errors() {
           ContainersReady             True 
           PodScheduled                True 
         Volumes:
-          kube-api-access-9jz5k:
+          kube-api-access-xz2vh:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -924,7 +940,7 @@ fn several_objects_and_errors() {
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-9jz5k (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-xz2vh (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -933,7 +949,7 @@ fn several_objects_and_errors() {
           ContainersReady             True 
           PodScheduled                True 
         Volumes:
-          kube-api-access-9jz5k:
+          kube-api-access-xz2vh:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -970,7 +986,7 @@ fn several_objects_and_errors() {
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-pj585 (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -979,7 +995,7 @@ fn several_objects_and_errors() {
           ContainersReady             True 
           PodScheduled                True 
         Volumes:
-          kube-api-access-pj585:
+          kube-api-access-wsnth:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -1234,7 +1250,7 @@ spec:
               echo ready
             Environment:  <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-pj585 (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
         Containers:
           app:
             Container ID:   containerd://9e1daf02da85c25349acc37fc3ac348bc93dce58fd1408a75880c1804442c5f2
@@ -1248,7 +1264,7 @@ spec:
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-pj585 (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -1257,7 +1273,7 @@ spec:
           ContainersReady             True 
           PodScheduled                True 
         Volumes:
-          kube-api-access-pj585:
+          kube-api-access-wsnth:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -1314,10 +1330,10 @@ spec:
         Labels:                        <none>
         Annotations:                   <none>
         Schedule:                      */2 * * * *
-        Concurrency Policy:            
-        Suspend:                       <unset>
-        Successful Job History Limit:  <unset>
-        Failed Job History Limit:      <unset>
+        Concurrency Policy:            Allow
+        Suspend:                       False
+        Successful Job History Limit:  3
+        Failed Job History Limit:      1
         Starting Deadline Seconds:     <unset>
         Selector:                      <unset>
         Parallelism:                   <unset>
@@ -1540,7 +1556,7 @@ spec:
             Annotations:       <none>
             Capacity:      
             Access Modes:  
-          kube-api-access-wsnth:
+          kube-api-access-g69zh:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt

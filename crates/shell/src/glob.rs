@@ -109,31 +109,41 @@ fn tok_matches(tok: &Tok, c: char) -> bool {
 
 /// True when the whole of `text` matches the glob `pat`.
 pub fn glob_match(pat: &str, text: &str) -> bool {
+    let mut budget = usize::MAX;
+    glob_match_counted(pat, text, &mut budget).unwrap_or(false)
+}
+
+/// Like [`glob_match`], taking one unit of `budget` per step; `None` when it runs out.
+/// Works on byte offsets without copying `text`, so a quick mismatch costs little.
+pub fn glob_match_counted(pat: &str, text: &str, budget: &mut usize) -> Option<bool> {
     let toks = compile(pat);
-    let text: Vec<char> = text.chars().collect();
+    *budget = budget.checked_sub(toks.len() + 1)?;
+    let char_at = |i: usize| text[i..].chars().next();
     let (mut p, mut t) = (0usize, 0usize);
     let mut backtrack: Option<(usize, usize)> = None;
-    while t < text.len() {
+    while let Some(c) = char_at(t) {
+        *budget = budget.checked_sub(1)?;
         match toks.get(p) {
             Some(Tok::Star) => {
                 backtrack = Some((p, t));
                 p += 1;
             }
-            Some(tok) if tok_matches(tok, text[t]) => {
+            Some(tok) if tok_matches(tok, c) => {
                 p += 1;
-                t += 1;
+                t += c.len_utf8();
             }
             _ => match backtrack {
                 Some((bp, bt)) => {
+                    let next = bt + char_at(bt).map(char::len_utf8).unwrap_or(1);
                     p = bp + 1;
-                    t = bt + 1;
-                    backtrack = Some((bp, bt + 1));
+                    t = next;
+                    backtrack = Some((bp, next));
                 }
-                None => return false,
+                None => return Some(false),
             },
         }
     }
-    toks[p.min(toks.len())..].iter().all(|t| *t == Tok::Star)
+    Some(toks[p.min(toks.len())..].iter().all(|t| *t == Tok::Star))
 }
 
 /// True when the pattern has an unescaped `*`, `?` or `[`.

@@ -1681,14 +1681,20 @@ impl Shell {
             ParamOp::Trim { suffix, longest, pattern } => {
                 let pat = self.expand_pattern(host, pattern)?;
                 let v = value.unwrap_or_default();
-                let out = trim(&v, &pat, *suffix, *longest);
+                let Ok(out) = trim(&v, &pat, *suffix, *longest) else {
+                    self.print_err("bash: pattern matching gave up: the value is too long for this pattern\n");
+                    return Err(Ctl::Fail(1));
+                };
                 acc.push_expansion(&out, quoted, &ifs);
             }
             ParamOp::Replace { all, anchor, pattern, with } => {
                 let pat = self.expand_pattern(host, pattern)?;
                 let rep = self.expand_string(host, with)?;
                 let v = value.unwrap_or_default();
-                let out = replace(&v, &pat, &rep, *all, *anchor);
+                let Ok(out) = replace(&v, &pat, &rep, *all, *anchor) else {
+                    self.print_err("bash: pattern matching gave up: the value is too long for this pattern\n");
+                    return Err(Ctl::Fail(1));
+                };
                 acc.push_expansion(&out, quoted, &ifs);
             }
             ParamOp::Slice { offset, length } => {
@@ -1893,47 +1899,90 @@ fn char_boundaries(s: &str) -> Vec<usize> {
     v
 }
 
-fn trim(v: &str, pat: &str, suffix: bool, longest: bool) -> String {
+/// How much matching work (characters compared) one `${x#p}` or `${x/p/r}` may do:
+/// glob matching at every position of a long string is quadratic.
+const MATCH_WORK: usize = 20_000_000;
+
+/// Pattern matching gave up (see [`MATCH_WORK`]).
+struct TooExpensive;
+
+/// Matches globs while counting the work done.
+struct Matcher<'a> {
+    pat: &'a str,
+    /// Steps left.
+    work: usize,
+}
+
+impl Matcher<'_> {
+    fn matches(&mut self, text: &str) -> Result<bool, TooExpensive> {
+        glob::glob_match_counted(self.pat, text, &mut self.work).ok_or(TooExpensive)
+    }
+}
+
+fn trim(v: &str, pat: &str, suffix: bool, longest: bool) -> Result<String, TooExpensive> {
+    if !glob::has_glob(pat) {
+        // A literal pattern: no search needed.
+        let lit = glob::unescape(pat);
+        let out = if suffix { v.strip_suffix(lit.as_str()) } else { v.strip_prefix(lit.as_str()) };
+        return Ok(out.unwrap_or(v).to_string());
+    }
     let bounds = char_boundaries(v);
+    let mut m = Matcher { pat, work: MATCH_WORK };
     if !suffix {
-        let iter: Box<dyn Iterator<Item = &usize>> = if longest { Box::new(bounds.iter().rev()) } else { Box::new(bounds.iter()) };
-        for &i in iter {
-            if glob::glob_match(pat, &v[..i]) {
-                return v[i..].to_string();
+        let order: Vec<usize> = if longest { bounds.iter().rev().copied().collect() } else { bounds.clone() };
+        for i in order {
+            if m.matches(&v[..i])? {
+                return Ok(v[i..].to_string());
             }
         }
     } else {
-        let iter: Box<dyn Iterator<Item = &usize>> = if longest { Box::new(bounds.iter()) } else { Box::new(bounds.iter().rev()) };
-        for &i in iter {
-            if glob::glob_match(pat, &v[i..]) {
-                return v[..i].to_string();
+        let order: Vec<usize> = if longest { bounds.clone() } else { bounds.iter().rev().copied().collect() };
+        for i in order {
+            if m.matches(&v[i..])? {
+                return Ok(v[..i].to_string());
             }
         }
     }
-    v.to_string()
+    Ok(v.to_string())
 }
 
-fn replace(v: &str, pat: &str, rep: &str, all: bool, anchor: Option<bool>) -> String {
+fn replace(v: &str, pat: &str, rep: &str, all: bool, anchor: Option<bool>) -> Result<String, TooExpensive> {
     if pat.is_empty() {
-        return v.to_string();
+        return Ok(v.to_string());
+    }
+    if !glob::has_glob(pat) {
+        let lit = glob::unescape(pat);
+        return Ok(match anchor {
+            Some(true) => match v.strip_prefix(lit.as_str()) {
+                Some(rest) => format!("{rep}{rest}"),
+                None => v.to_string(),
+            },
+            Some(false) => match v.strip_suffix(lit.as_str()) {
+                Some(rest) => format!("{rest}{rep}"),
+                None => v.to_string(),
+            },
+            None if all => v.replace(lit.as_str(), rep),
+            None => v.replacen(lit.as_str(), rep, 1),
+        });
     }
     let bounds = char_boundaries(v);
+    let mut m = Matcher { pat, work: MATCH_WORK };
     match anchor {
         Some(true) => {
             for &i in bounds.iter().rev() {
-                if glob::glob_match(pat, &v[..i]) {
-                    return format!("{rep}{}", &v[i..]);
+                if m.matches(&v[..i])? {
+                    return Ok(format!("{rep}{}", &v[i..]));
                 }
             }
-            v.to_string()
+            Ok(v.to_string())
         }
         Some(false) => {
             for &i in bounds.iter() {
-                if glob::glob_match(pat, &v[i..]) {
-                    return format!("{}{rep}", &v[..i]);
+                if m.matches(&v[i..])? {
+                    return Ok(format!("{}{rep}", &v[..i]));
                 }
             }
-            v.to_string()
+            Ok(v.to_string())
         }
         None => {
             let mut out = String::new();
@@ -1944,7 +1993,7 @@ fn replace(v: &str, pat: &str, rep: &str, all: bool, anchor: Option<bool>) -> St
                 let mut matched = None;
                 if all || !replaced {
                     for (j, &end) in bounds.iter().enumerate().skip(k + 1).rev() {
-                        if glob::glob_match(pat, &v[start..end]) {
+                        if m.matches(&v[start..end])? {
                             matched = Some(j);
                             break;
                         }
@@ -1962,7 +2011,7 @@ fn replace(v: &str, pat: &str, rep: &str, all: bool, anchor: Option<bool>) -> St
                     }
                 }
             }
-            out
+            Ok(out)
         }
     }
 }

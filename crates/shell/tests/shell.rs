@@ -759,6 +759,8 @@ $ while true; do :; done
 $ echo still here
 $ x=a; while true; do x=$x$x; done
 $ f() { echo $(f); }; f
+$ x=$(seq 1 30000); y=${x//1/one}; echo ${#x} ${#y}; y=${x//[13]*[24]/-}; echo done
+$ x=$(seq 1 30000); echo ${x%%*0}; echo ${x%.*} | wc -c
 "#,
         expect![[r#"
             $ while true; do :; done
@@ -772,6 +774,12 @@ $ f() { echo $(f); }; f
             $ f() { echo $(f); }; f
             bash: maximum nesting level exceeded (100); command stopped
             [exit 1]
+            $ x=$(seq 1 30000); y=${x//1/one}; echo ${#x} ${#y}; y=${x//[13]*[24]/-}; echo done
+            168893 212893
+            done
+            $ x=$(seq 1 30000); echo ${x%%*0}; echo ${x%.*} | wc -c
+
+            168894
         "#]],
     );
 }

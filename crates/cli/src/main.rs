@@ -5,6 +5,7 @@
 //! over HTTP on loopback for the real kubectl (see [`serve`]).
 
 mod http;
+mod openapi;
 mod serve;
 
 use std::io::Read;

@@ -217,6 +217,12 @@ fn respond(req: &HttpRequest, stream: &mut TcpStream, owner: &Owner) -> bool {
         let (code, content_type, extra, body) = control_request(control, req, owner);
         return http::write_response(stream, code, content_type, &extra, &body, close).is_ok();
     }
+    if req.method == "GET" && req.path.starts_with("/openapi/v3") {
+        if let Some(doc) = crate::openapi::document(&req.path) {
+            let body = serde_json::to_vec(&doc).unwrap_or_default();
+            return http::write_response(stream, 200, "application/json", &[], &body, close).is_ok();
+        }
+    }
     let api_req = match to_api_request(req) {
         Ok(r) => r,
         Err(e) => {

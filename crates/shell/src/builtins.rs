@@ -173,7 +173,7 @@ impl Shell {
                 };
                 let mut out = String::new();
                 for (i, line) in self.history.iter().enumerate().skip(start) {
-                    out.push_str(&format!("{:>5}  {}\n", i + 1, line));
+                    out.push_str(&format!("{:>5}  {}\n", self.history_base + i as u64 + 1, line));
                 }
                 self.print_out(&out);
                 Ok(0)

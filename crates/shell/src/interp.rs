@@ -18,6 +18,8 @@ use std::sync::Arc;
 pub const DEFAULT_STEP_BUDGET: u64 = 100_000;
 /// How deep functions, subshells, substitutions, `source` and `eval` may nest.
 pub const MAX_CALL_DEPTH: u32 = 100;
+/// How many lines `history` keeps.
+pub const HISTORY_SIZE: usize = 1000;
 /// How much output one run may produce before it is stopped.
 pub const OUTPUT_LIMIT: usize = 32 << 20;
 /// The longest string a variable or a word may hold.
@@ -214,6 +216,8 @@ pub struct Shell {
     pub(crate) arrays: BTreeMap<String, BTreeMap<u64, String>>,
     pub(crate) aliases: BTreeMap<String, String>,
     pub(crate) history: Vec<String>,
+    /// How many lines were dropped from the front of `history`.
+    pub(crate) history_base: u64,
     pub(crate) positional: Vec<String>,
     pub(crate) status: i32,
     pub(crate) errexit: bool,
@@ -281,6 +285,7 @@ impl Shell {
             arrays: BTreeMap::new(),
             aliases: BTreeMap::new(),
             history: Vec::new(),
+            history_base: 0,
             positional: Vec::new(),
             status: 0,
             errexit: false,
@@ -480,6 +485,12 @@ impl Shell {
         let line = source.trim_end_matches('\n');
         if !line.trim().is_empty() {
             self.history.push(line.to_string());
+            // Like HISTSIZE: keep the most recent lines (numbering carries on).
+            if self.history.len() > HISTORY_SIZE {
+                let drop = self.history.len() - HISTORY_SIZE;
+                self.history.drain(..drop);
+                self.history_base += drop as u64;
+            }
         }
         self.steps = 0;
         self.out = Outputs::default();
@@ -1246,7 +1257,7 @@ impl Shell {
         }
         let saved_fds = self.fds;
         let mut saved_stdin: Option<Input> = None;
-        let mut files: Vec<(usize, String)> = Vec::new();
+        let mut files: Vec<(usize, String, String)> = Vec::new();
         let mut result = None;
         for r in redirects {
             match self.apply_redirect(host, r, &mut files) {
@@ -1270,14 +1281,19 @@ impl Shell {
         if let Some(s) = saved_stdin {
             self.stdin = s;
         }
-        for (chan, path) in files {
+        let mut write_failed = false;
+        for (chan, path, shown) in files {
             let data = self.out.take(chan);
             if let Err(e) = self.vfs.append(&path, &data) {
-                let msg = format!("bash: {path}: {e}\n");
+                let msg = format!("bash: {shown}: write error: {e}\n");
                 self.print_err(&msg);
+                write_failed = true;
             }
         }
-        r
+        match r {
+            Ok(_) if write_failed => Ok(1),
+            r => r,
+        }
     }
 
     /// Applies one redirection. `Ok(Some(input))` replaces stdin; `Err(Ok(status))`
@@ -1286,7 +1302,7 @@ impl Shell {
         &mut self,
         host: &mut dyn Host,
         r: &Redirect,
-        files: &mut Vec<(usize, String)>,
+        files: &mut Vec<(usize, String, String)>,
     ) -> Result<Option<Input>, Exec> {
         let fd = r.fd.unwrap_or(match r.op {
             RedirOp::In | RedirOp::HereDoc | RedirOp::HereString | RedirOp::DupIn | RedirOp::ReadWrite => 0,
@@ -1374,7 +1390,7 @@ impl Shell {
                         return Err(Ok(1));
                     }
                     let chan = self.out.open();
-                    files.push((chan, path));
+                    files.push((chan, path, shown.clone()));
                     Target::Chan(chan)
                 };
                 match (r.op, fd) {
@@ -1961,7 +1977,13 @@ fn replace(v: &str, pat: &str, rep: &str, all: bool, anchor: Option<bool>) -> Re
                 Some(rest) => format!("{rest}{rep}"),
                 None => v.to_string(),
             },
-            None if all => v.replace(lit.as_str(), rep),
+            None if all => {
+                let count = v.matches(lit.as_str()).count();
+                if rep.len() > lit.len() && v.len() + count * (rep.len() - lit.len()) > MAX_STRING {
+                    return Err(TooExpensive);
+                }
+                v.replace(lit.as_str(), rep)
+            }
             None => v.replacen(lit.as_str(), rep, 1),
         });
     }
@@ -2002,6 +2024,9 @@ fn replace(v: &str, pat: &str, rep: &str, all: bool, anchor: Option<bool>) -> Re
                 match matched {
                     Some(j) => {
                         out.push_str(rep);
+                        if out.len() > MAX_STRING {
+                            return Err(TooExpensive);
+                        }
                         k = j;
                         replaced = true;
                     }

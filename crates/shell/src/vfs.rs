@@ -23,6 +23,8 @@ pub enum VfsError {
     InvalidArgument,
     #[error("Device or resource busy")]
     Busy,
+    #[error("No space left on device")]
+    NoSpace,
 }
 
 /// What a path names.
@@ -77,7 +79,14 @@ enum Node {
 pub struct Vfs {
     nodes: BTreeMap<String, Node>,
     now: u64,
+    /// Bytes held in files, and how many may be (a runaway `cat f >> f` fills the
+    /// disk and fails as on Linux, instead of exhausting the browser's memory).
+    used: u64,
+    capacity: u64,
 }
+
+/// The default size of the disk: 64 MiB.
+pub const DEFAULT_CAPACITY: u64 = 64 << 20;
 
 impl Default for Vfs {
     fn default() -> Vfs {
@@ -95,7 +104,7 @@ impl Vfs {
             nodes.insert(dir.to_string(), Node::Dir { mode: 0o755, mtime: 0 });
         }
         nodes.insert(DEV_NULL.to_string(), Node::File { data: Vec::new(), mode: 0o666, mtime: 0 });
-        Vfs { nodes, now: 0 }
+        Vfs { nodes, now: 0, used: 0, capacity: DEFAULT_CAPACITY }
     }
 
     /// Every node, parents before children, for saving.
@@ -124,9 +133,15 @@ impl Vfs {
                 continue;
             }
             if vfs.create_dir_all(parent(&path)).is_ok() {
-                vfs.nodes.insert(path, node);
+                if let Node::File { data, .. } = &node {
+                    vfs.used += data.len() as u64;
+                }
+                if let Some(Node::File { data, .. }) = vfs.nodes.insert(path, node) {
+                    vfs.used -= data.len() as u64;
+                }
             }
         }
+        vfs.capacity = vfs.capacity.max(vfs.used);
         vfs
     }
 
@@ -149,25 +164,46 @@ impl Vfs {
         }
     }
 
+    /// Sets how many bytes files may hold in total.
+    pub fn set_capacity(&mut self, bytes: u64) {
+        self.capacity = bytes;
+    }
+
+    /// Bytes held in files.
+    pub fn used(&self) -> u64 {
+        self.used
+    }
+
     /// Creates or replaces a file. The parent directory must exist, as with `open(2)`.
     pub fn write(&mut self, path: &str, data: Vec<u8>) -> Result<(), VfsError> {
-        self.write_with(path, |old| *old = data)
+        let new_len = data.len() as u64;
+        self.write_with(path, new_len, false, |old| *old = data)
     }
 
     /// Appends to a file, creating it if needed.
     pub fn append(&mut self, path: &str, data: &[u8]) -> Result<(), VfsError> {
-        self.write_with(path, |old| old.extend_from_slice(data))
+        self.write_with(path, data.len() as u64, true, |old| old.extend_from_slice(data))
     }
 
-    fn write_with(&mut self, path: &str, f: impl FnOnce(&mut Vec<u8>)) -> Result<(), VfsError> {
+    fn write_with(&mut self, path: &str, len: u64, append: bool, f: impl FnOnce(&mut Vec<u8>)) -> Result<(), VfsError> {
         if path == DEV_NULL {
             return Ok(());
         }
         let now = self.now;
+        let old_len = match self.nodes.get(path) {
+            Some(Node::File { data, .. }) => data.len() as u64,
+            _ => 0,
+        };
+        let new_len = if append { old_len + len } else { len };
+        let used = self.used - old_len + new_len;
+        if new_len > old_len && used > self.capacity {
+            return Err(VfsError::NoSpace);
+        }
         match self.nodes.get_mut(path) {
             Some(Node::File { data, mtime, .. }) => {
                 f(data);
                 *mtime = now;
+                self.used = used;
                 Ok(())
             }
             Some(Node::Dir { .. }) => Err(VfsError::IsADirectory),
@@ -176,6 +212,7 @@ impl Vfs {
                 let mut data = Vec::new();
                 f(&mut data);
                 self.nodes.insert(path.to_string(), Node::File { data, mode: 0o644, mtime: now });
+                self.used = used;
                 Ok(())
             }
         }
@@ -282,7 +319,8 @@ impl Vfs {
     pub fn remove(&mut self, path: &str) -> Result<(), VfsError> {
         match self.nodes.get(path) {
             None => Err(self.missing(path)),
-            Some(Node::File { .. }) => {
+            Some(Node::File { data, .. }) => {
+                self.used -= data.len() as u64;
                 self.nodes.remove(path);
                 Ok(())
             }
@@ -310,10 +348,11 @@ impl Vfs {
         let prefix = format!("{path}/");
         let doomed: Vec<String> =
             self.nodes.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect();
-        for key in doomed {
-            self.nodes.remove(&key);
+        for key in doomed.iter().map(String::as_str).chain([path]) {
+            if let Some(Node::File { data, .. }) = self.nodes.remove(key) {
+                self.used -= data.len() as u64;
+            }
         }
-        self.nodes.remove(path);
         Ok(())
     }
 
@@ -348,7 +387,9 @@ impl Vfs {
             self.nodes.remove(key);
         }
         self.nodes.remove(from);
-        self.nodes.insert(to.to_string(), node);
+        if let Some(Node::File { data, .. }) = self.nodes.insert(to.to_string(), node) {
+            self.used -= data.len() as u64;
+        }
         for (key, value) in moved {
             self.nodes.insert(format!("{to}/{}", &key[prefix.len()..]), value);
         }

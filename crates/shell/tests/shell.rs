@@ -1304,3 +1304,37 @@ $ nosuch
         "#]],
     );
 }
+
+#[test]
+fn resource_limits() {
+    check(
+        r#"
+$ echo 0123456789abcdef > f; for i in $(seq 19); do cat f f > g && mv g f; done; ls -l f | cut -d' ' -f5
+$ for i in 1 2 3 4 5 6 7 8; do cp f f$i; done
+$ echo more >> f
+$ rm f f?; echo ok > small; cat small
+$ x=$(printf '%065536d' 0); y=${x//0/$x}; echo ${#y}
+$ awk 'BEGIN { while (1) n++ }'
+$ seq 1 100000 | tr -d '\001-\uffff' | wc -c
+"#,
+        expect![[r#"
+            $ echo 0123456789abcdef > f; for i in $(seq 19); do cat f f > g && mv g f; done; ls -l f | cut -d' ' -f5
+            8912896
+            $ for i in 1 2 3 4 5 6 7 8; do cp f f$i; done
+            cp: cannot create regular file 'f7': No space left on device
+            cp: cannot create regular file 'f8': No space left on device
+            [exit 1]
+            $ echo more >> f
+            $ rm f f?; echo ok > small; cat small
+            ok
+            $ x=$(printf '%065536d' 0); y=${x//0/$x}; echo ${#y}
+            bash: pattern matching gave up: the value is too long for this pattern
+            [exit 1]
+            $ awk 'BEGIN { while (1) n++ }'
+            awk: cmd. line:1: fatal: step budget exceeded (2000000 steps)
+            [exit 2]
+            $ seq 1 100000 | tr -d '\001-\uffff' | wc -c
+            0
+        "#]],
+    );
+}

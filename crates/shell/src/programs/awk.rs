@@ -9,7 +9,7 @@ use super::text::{format_float, format_int, pad, parse_spec};
 use super::{compile_regex, ere_fixup, unescape, Ctx, Escapes};
 use std::collections::BTreeMap;
 
-const MAX_STEPS: u64 = 5_000_000;
+const MAX_STEPS: u64 = 2_000_000;
 const MAX_DEPTH: u32 = 40;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1090,12 +1090,15 @@ pub(crate) fn tr(ctx: &mut Ctx) -> i32 {
     }
     let set1 = tr_set(&ops[0]);
     let set2 = ops.get(1).map(|s| tr_set(s)).unwrap_or_default();
-    let in_set1 = |c: char| set1.contains(&c) != complement;
+    // Sets can hold tens of thousands of characters: look them up in maps, not lists.
+    let index1: std::collections::BTreeMap<char, usize> = set1.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let in_set1 = |c: char| index1.contains_key(&c) != complement;
     let data = ctx.stdin();
     let text = String::from_utf8_lossy(&data);
     let mut out = String::new();
     let mut last: Option<char> = None;
-    let squeeze_set: &[char] = if delete || ops.len() == 1 { &set1 } else { &set2 };
+    let squeeze_set: std::collections::BTreeSet<char> =
+        if delete || ops.len() == 1 { set1.iter().copied().collect() } else { set2.iter().copied().collect() };
     for c in text.chars() {
         let mapped = if delete {
             if in_set1(c) {
@@ -1110,8 +1113,8 @@ pub(crate) fn tr(ctx: &mut Ctx) -> i32 {
                     c
                 }
             } else {
-                match set1.iter().rposition(|x| *x == c) {
-                    Some(i) => *set2.get(i).or(set2.last()).unwrap_or(&c),
+                match index1.get(&c) {
+                    Some(&i) => *set2.get(i).or(set2.last()).unwrap_or(&c),
                     None => c,
                 }
             }

@@ -782,8 +782,19 @@ impl Shell {
         let ifs = self.var("IFS").unwrap_or(" \t\n").to_string();
         let is_ifs = |c: char| ifs.contains(c);
         if let Some(name) = array {
+            // Whitespace separators merge; other IFS characters each end a field.
+            let words: Vec<&str> = if ifs.chars().all(char::is_whitespace) {
+                line.split(is_ifs).filter(|w| !w.is_empty()).collect()
+            } else {
+                let trimmed = line.trim_matches(|c: char| is_ifs(c) && c.is_whitespace());
+                let mut v: Vec<&str> = trimmed.split(is_ifs).collect();
+                if v.last() == Some(&"") {
+                    v.pop();
+                }
+                v
+            };
             let items: std::collections::BTreeMap<u64, String> =
-                line.split(is_ifs).filter(|w| !w.is_empty()).enumerate().map(|(k, w)| (k as u64, w.to_string())).collect();
+                words.into_iter().enumerate().map(|(k, w)| (k as u64, w.to_string())).collect();
             self.unset(&name);
             self.arrays.insert(name, items);
             return if complete { 0 } else { 1 };

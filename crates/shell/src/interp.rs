@@ -1128,8 +1128,9 @@ impl Shell {
 
     /// Runs one of the programs over the filesystem with the current stdin and outputs.
     pub(crate) fn run_program(&mut self, argv: &[String], f: impl FnOnce(&mut programs::Ctx) -> i32) -> i32 {
+        let tty = self.fds.out == Target::Terminal;
         let (status, used) = self.with_io(|io, _| {
-            let mut ctx = programs::Ctx { name: &argv[0], args: &argv[1..], io, used_stdin: false };
+            let mut ctx = programs::Ctx { name: &argv[0], args: &argv[1..], io, used_stdin: false, tty };
             let status = f(&mut ctx);
             (status, ctx.used_stdin)
         });

@@ -1338,3 +1338,136 @@ $ seq 1 100000 | tr -d '\001-\uffff' | wc -c
         "#]],
     );
 }
+
+/// Script idioms compared with GNU bash 5 (only `$0` differs: bash names the script).
+#[test]
+fn bash_script_idioms() {
+    check(
+        r#"
+$ printf 'kind: Pod\nmetadata:\n  name: web\n' > pod.yaml; printf 'apiVersion: v1\n' > bad.yaml
+$ cat > verify.sh <<'EOF'
+> #!/bin/bash
+> set -e
+> count=$(echo "a b c" | wc -w)
+> if [ "$count" -ne 3 ]; then
+>   echo "expected 3, got $count" >&2
+>   exit 1
+> fi
+> for f in *.yaml; do
+>   [ -e "$f" ] || continue
+>   grep -q "kind:" "$f" || { echo "$f has no kind"; continue; }
+>   name=$(awk '/name:/ {print $2}' "$f")
+>   echo "$f -> ${name:-unnamed}"
+> done
+> echo OK
+> EOF
+$ bash verify.sh; echo "status=$?"
+$ usage() { echo "usage: $0 <name>" >&2; return 2; }; check() { [ $# -eq 1 ] || { usage; return; }; echo "checking $1"; }; check; echo $?; check web
+$ greet() { local name=${1:-world} greeting="Hello"; printf '%s, %s!\n' "$greeting" "$name"; }; greet; greet Kube
+$ i=0; while :; do i=$((i+1)); if (( i % 2 == 0 )); then continue; fi; (( i > 7 )) && break; echo -n "$i "; done; echo
+$ s=""; for w in alpha beta gamma; do s+="${w:0:1}"; done; echo $s
+$ case "$(uname)" in Linux*) echo linux;; Darwin*) echo mac;; esac
+$ x=10; y=3; echo "$((x / y)) remainder $((x % y))"; echo "$(( x > y ? x : y )) is bigger"
+$ str="Hello World"; echo ${str,,} ${str^^} ${str// /_} ${#str}
+$ path=/a/b/c.tar.gz; file=${path##*/}; echo "${file%%.*}" "${file#*.}" "${path%/*}"
+$ arr=(one two three); echo "${#arr[@]} ${arr[1]} ${arr[@]: -1}"
+$ echo "$(( $(echo 3) + $(echo 4) ))"
+$ words="a,b,,c"; IFS=, read -r -a parts <<< "$words"; echo "${#parts[@]}"; IFS=' '
+$ printf '%-10s|%3d\n' name 5 longername 42
+$ printf '%s\n' one two | while IFS= read -r line; do echo "[$line]"; done
+$ echo "a b" | { read -r x y; echo "$y $x"; }
+$ test -d /tmp && test ! -f /tmp && echo "tmp is a dir"
+$ [[ "v1.2.3" =~ ^v([0-9]+)\.([0-9]+) ]] && echo matched
+$ ls *.yaml | sort -r | head -1; ls | cat; ls
+$ cat pod.yaml | grep -c ''
+$ sed -n '/metadata/,$p' pod.yaml
+$ awk -F': ' 'NF==2 {printf "%s=%s\n", $1, $2}' pod.yaml
+$ echo "$(cat pod.yaml | wc -l) lines"
+$ tail -n +2 pod.yaml | head -1 | tr -d ' '
+$ true; false; echo $? ; ! false; echo $?
+"#,
+        expect![[r#"
+            $ printf 'kind: Pod\nmetadata:\n  name: web\n' > pod.yaml; printf 'apiVersion: v1\n' > bad.yaml
+            $ cat > verify.sh <<'EOF'
+            > #!/bin/bash
+            > set -e
+            > count=$(echo "a b c" | wc -w)
+            > if [ "$count" -ne 3 ]; then
+            >   echo "expected 3, got $count" >&2
+            >   exit 1
+            > fi
+            > for f in *.yaml; do
+            >   [ -e "$f" ] || continue
+            >   grep -q "kind:" "$f" || { echo "$f has no kind"; continue; }
+            >   name=$(awk '/name:/ {print $2}' "$f")
+            >   echo "$f -> ${name:-unnamed}"
+            > done
+            > echo OK
+            > EOF
+            $ bash verify.sh; echo "status=$?"
+            bad.yaml has no kind
+            pod.yaml -> web
+            OK
+            status=0
+            $ usage() { echo "usage: $0 <name>" >&2; return 2; }; check() { [ $# -eq 1 ] || { usage; return; }; echo "checking $1"; }; check; echo $?; check web
+            usage: bash <name>
+            2
+            checking web
+            $ greet() { local name=${1:-world} greeting="Hello"; printf '%s, %s!\n' "$greeting" "$name"; }; greet; greet Kube
+            Hello, world!
+            Hello, Kube!
+            $ i=0; while :; do i=$((i+1)); if (( i % 2 == 0 )); then continue; fi; (( i > 7 )) && break; echo -n "$i "; done; echo
+            1 3 5 7 
+            $ s=""; for w in alpha beta gamma; do s+="${w:0:1}"; done; echo $s
+            abg
+            $ case "$(uname)" in Linux*) echo linux;; Darwin*) echo mac;; esac
+            linux
+            $ x=10; y=3; echo "$((x / y)) remainder $((x % y))"; echo "$(( x > y ? x : y )) is bigger"
+            3 remainder 1
+            10 is bigger
+            $ str="Hello World"; echo ${str,,} ${str^^} ${str// /_} ${#str}
+            hello world HELLO WORLD Hello_World 11
+            $ path=/a/b/c.tar.gz; file=${path##*/}; echo "${file%%.*}" "${file#*.}" "${path%/*}"
+            c tar.gz /a/b
+            $ arr=(one two three); echo "${#arr[@]} ${arr[1]} ${arr[@]: -1}"
+            3 two three
+            $ echo "$(( $(echo 3) + $(echo 4) ))"
+            7
+            $ words="a,b,,c"; IFS=, read -r -a parts <<< "$words"; echo "${#parts[@]}"; IFS=' '
+            4
+            $ printf '%-10s|%3d\n' name 5 longername 42
+            name      |  5
+            longername| 42
+            $ printf '%s\n' one two | while IFS= read -r line; do echo "[$line]"; done
+            [one]
+            [two]
+            $ echo "a b" | { read -r x y; echo "$y $x"; }
+            b a
+            $ test -d /tmp && test ! -f /tmp && echo "tmp is a dir"
+            tmp is a dir
+            $ [[ "v1.2.3" =~ ^v([0-9]+)\.([0-9]+) ]] && echo matched
+            matched
+            $ ls *.yaml | sort -r | head -1; ls | cat; ls
+            pod.yaml
+            bad.yaml
+            pod.yaml
+            verify.sh
+            bad.yaml  pod.yaml  verify.sh
+            $ cat pod.yaml | grep -c ''
+            3
+            $ sed -n '/metadata/,$p' pod.yaml
+            metadata:
+              name: web
+            $ awk -F': ' 'NF==2 {printf "%s=%s\n", $1, $2}' pod.yaml
+            kind=Pod
+              name=web
+            $ echo "$(cat pod.yaml | wc -l) lines"
+            3 lines
+            $ tail -n +2 pod.yaml | head -1 | tr -d ' '
+            metadata:
+            $ true; false; echo $? ; ! false; echo $?
+            1
+            0
+        "#]],
+    );
+}

@@ -121,7 +121,7 @@ pub(crate) fn ls(ctx: &mut Ctx) -> i32 {
         Err(s) => return s,
     };
     let long = opts.has('l');
-    let one = opts.has('1') || long;
+    let one = opts.has('1') || long || !ctx.tty;
     let mut status = 0;
     let operands = if opts.operands.is_empty() { vec![".".to_string()] } else { opts.operands.clone() };
     let mut files: Vec<(String, String)> = Vec::new();

@@ -21,6 +21,9 @@ pub(crate) struct Ctx<'a, 'b> {
     pub io: &'a mut Io<'b>,
     /// Set when the program read standard input (so `read` later sees it consumed).
     pub used_stdin: bool,
+    /// Standard output is the terminal (not a pipe or a file): `ls` lays out names
+    /// on one line only then, as GNU ls does.
+    pub tty: bool,
 }
 
 pub(crate) type Program = fn(&mut Ctx) -> i32;

@@ -506,7 +506,7 @@ fn numeric_shorthand(args: &[String]) -> Vec<String> {
 fn head_tail(ctx: &mut Ctx, tail: bool) -> i32 {
     let args = numeric_shorthand(ctx.args);
     let opts = {
-        let mut sub = Ctx { name: ctx.name, args: &args, io: &mut *ctx.io, used_stdin: false };
+        let mut sub = Ctx { name: ctx.name, args: &args, io: &mut *ctx.io, used_stdin: false, tty: ctx.tty };
         getopt(&mut sub, "n:c:qvf", &[("lines", 'n'), ("bytes", 'c'), ("quiet", 'q'), ("silent", 'q'), ("verbose", 'v'), ("follow", 'f')], 1)
     };
     let opts = match opts {

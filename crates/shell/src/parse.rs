@@ -836,7 +836,8 @@ impl Parser {
                 line.push(c);
             }
             let line = if strip_tabs { line.trim_start_matches('\t').to_string() } else { line };
-            if line == delim {
+            // Text pasted with Windows line ends still closes the here-document.
+            if line == delim || line.strip_suffix('\r') == Some(delim) {
                 found = true;
                 break;
             }

@@ -162,3 +162,11 @@ fn tab_completion() {
     assert_eq!(shell.completions("cat ~/de", &[]), ["~/deploy.yaml"]);
     assert!(shell.completions("cat nothing", &[]).is_empty());
 }
+
+#[test]
+fn windows_line_endings_from_a_paste() {
+    let mut shell = common::new_shell();
+    assert!(is_complete("cat <<EOF\r\nhello\r\nEOF\r\n"));
+    let out = shell.run(&mut common::TestHost, "echo one\r\nif true; then\r\n  echo two\r\nfi\r\n");
+    assert_eq!(out.text, "one\ntwo\n");
+}

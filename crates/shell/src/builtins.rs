@@ -22,6 +22,7 @@ impl Shell {
         let args = &argv[1..];
         Some(match argv[0].as_str() {
             "cd" => Ok(self.cd(args)),
+            "printf" if args.first().map(String::as_str) == Some("-v") => self.printf_to_var(args),
             "pwd" => {
                 let cwd = self.cwd.clone();
                 self.print_out(&format!("{cwd}\n"));
@@ -286,6 +287,28 @@ impl Shell {
             }
             _ => return None,
         })
+    }
+
+    /// `printf -v NAME FORMAT ARGS...`: the output goes into a variable.
+    fn printf_to_var(&mut self, args: &[String]) -> Exec {
+        let Some(name) = args.get(1).cloned() else {
+            self.print_err("bash: printf: -v: option requires an argument\nprintf: usage: printf [-v var] format [arguments]\n");
+            return Ok(2);
+        };
+        if !is_name(&name) {
+            self.print_err(&format!("bash: printf: `{}': not a valid identifier\n", clean(&name)));
+            return Ok(2);
+        }
+        let mut argv = vec!["printf".to_string()];
+        argv.extend(args[2..].iter().cloned());
+        let chan = self.out.open();
+        let saved = self.fds;
+        self.fds.out = crate::interp::Target::Chan(chan);
+        let status = self.run_program(&argv, |ctx| programs::lookup("printf").map(|p| p(ctx)).unwrap_or(1));
+        self.fds = saved;
+        let data = self.out.take(chan);
+        self.assign(&name, String::from_utf8_lossy(&data).into_owned())?;
+        Ok(status)
     }
 
     /// Runs a command line given as words (for `command`, `exec`, `env`, `xargs`).

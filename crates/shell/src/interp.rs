@@ -118,7 +118,7 @@ pub(crate) struct Outputs {
 }
 
 impl Outputs {
-    fn open(&mut self) -> usize {
+    pub(crate) fn open(&mut self) -> usize {
         match self.free.pop() {
             Some(i) => i,
             None => {
@@ -127,7 +127,7 @@ impl Outputs {
             }
         }
     }
-    fn take(&mut self, chan: usize) -> Vec<u8> {
+    pub(crate) fn take(&mut self, chan: usize) -> Vec<u8> {
         let data = self.chans.get_mut(chan).map(std::mem::take).unwrap_or_default();
         self.total = self.total.saturating_sub(data.len());
         self.free.push(chan);
@@ -276,6 +276,12 @@ impl Shell {
         vars.insert("IFS".to_string(), " \t\n".to_string());
         vars.insert("PS1".to_string(), "\\u@\\h:\\w\\$ ".to_string());
         vars.insert("HOSTNAME".to_string(), "kubeniwa".to_string());
+        vars.insert("BASH".to_string(), "/bin/bash".to_string());
+        vars.insert("BASH_VERSION".to_string(), "5.2.21(1)-release".to_string());
+        vars.insert("OSTYPE".to_string(), "linux-gnu".to_string());
+        vars.insert("HOSTTYPE".to_string(), "x86_64".to_string());
+        vars.insert("MACHTYPE".to_string(), "x86_64-pc-linux-gnu".to_string());
+        vars.insert("HISTSIZE".to_string(), HISTORY_SIZE.to_string());
         Shell {
             vfs,
             cwd: home,

@@ -1385,6 +1385,7 @@ $ awk -F': ' 'NF==2 {printf "%s=%s\n", $1, $2}' pod.yaml
 $ echo "$(cat pod.yaml | wc -l) lines"
 $ tail -n +2 pod.yaml | head -1 | tr -d ' '
 $ true; false; echo $? ; ! false; echo $?
+$ printf -v padded '%05d' 42; echo "$padded"; echo ${BASH_VERSION%%.*}
 "#,
         expect![[r#"
             $ printf 'kind: Pod\nmetadata:\n  name: web\n' > pod.yaml; printf 'apiVersion: v1\n' > bad.yaml
@@ -1468,6 +1469,9 @@ $ true; false; echo $? ; ! false; echo $?
             $ true; false; echo $? ; ! false; echo $?
             1
             0
+            $ printf -v padded '%05d' 42; echo "$padded"; echo ${BASH_VERSION%%.*}
+            00042
+            5
         "#]],
     );
 }

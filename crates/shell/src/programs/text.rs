@@ -262,10 +262,6 @@ pub(crate) fn printf(ctx: &mut Ctx) -> i32 {
     if args.first().map(String::as_str) == Some("--") {
         args.remove(0);
     }
-    if args.first().map(String::as_str) == Some("-v") {
-        ctx.builtin_err("-v: not supported here");
-        return 2;
-    }
     let Some(fmt) = args.first().cloned() else {
         ctx.io.err("printf: usage: printf [-v var] format [arguments]\n");
         return 2;

@@ -65,6 +65,8 @@ impl Cluster {
             (Method::Get, Some(name), Some("log")) if target.rt.kind == "Pod" => self.pod_log(req, &target, name),
             (Method::Post, None, None) => self.create(req, &target),
             (Method::Post, Some(name), Some("binding")) if target.rt.kind == "Pod" => self.bind(req, &target, name),
+            (Method::Get, Some(name), Some("scale")) if has_scale(target.rt) => Ok(Response::ok(scale_of(&self.get_object(&target, name)?))),
+            (Method::Put | Method::Patch, Some(name), Some("scale")) if has_scale(target.rt) => self.update_scale(req, &target, name),
             (Method::Put, Some(name), None | Some("status")) => self.update(req, &target, name),
             (Method::Patch, Some(name), None | Some("status")) => self.patch(req, &target, name),
             (Method::Delete, Some(name), None) => self.delete(req, &target, name),
@@ -374,6 +376,38 @@ impl Cluster {
         Ok(Response::ok(stored))
     }
 
+    /// PUT or PATCH on `/scale` (what `kubectl scale` sends): the change to the
+    /// `autoscaling/v1` Scale becomes a change of the workload's `spec.replicas`.
+    fn update_scale(&mut self, req: &Request, t: &Target, name: &str) -> ApiResult<Response> {
+        let key = ObjKey::new(t.rt, t.namespace.as_deref().unwrap_or(""), name);
+        let current = self.objects.get(&key).cloned().ok_or_else(|| ApiError::not_found(t.rt.group, t.rt.plural, name))?;
+        let mut scale = scale_of(&with_type(t.rt, current.clone()));
+        let body = req.body.clone().ok_or_else(|| ApiError::bad_request("the body of the request was in an unknown format"))?;
+        match (req.method, req.content_type.as_deref().unwrap_or("application/strategic-merge-patch+json")) {
+            (Method::Put, _) => scale = body,
+            (_, "application/merge-patch+json") => patch::merge_patch(&mut scale, &body),
+            (_, "application/strategic-merge-patch+json") => patch::strategic_merge_patch(&mut scale, &body),
+            (_, "application/json-patch+json") => patch::json_patch(&mut scale, &body).map_err(ApiError::bad_request)?,
+            (_, other) => {
+                return Err(ApiError {
+                    code: 415,
+                    reason: "UnsupportedMediaType",
+                    message: format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {other})"),
+                    details: None,
+                })
+            }
+        }
+        let replicas = scale["spec"]["replicas"].as_i64().unwrap_or(0);
+        if replicas < 0 {
+            let cause = crate::api::Cause { reason: "FieldValueInvalid", field: "spec.replicas".into(), message: format!("Invalid value: {replicas}: must be greater than or equal to 0") };
+            return Err(ApiError::invalid("autoscaling", "Scale", name, vec![cause]));
+        }
+        let mut next = with_type(t.rt, current.clone());
+        next["spec"]["replicas"] = json!(replicas);
+        let updated = self.store_update(req, t, key, current, next, false)?;
+        Ok(Response::ok(scale_of(&updated.body)))
+    }
+
     fn bind(&mut self, req: &Request, t: &Target, name: &str) -> ApiResult<Response> {
         let node = req.body.as_ref().and_then(|b| b["target"]["name"].as_str()).unwrap_or("").to_string();
         let key = ObjKey::new(t.rt, t.namespace.as_deref().unwrap_or(""), name);
@@ -437,6 +471,35 @@ impl Cluster {
         }
         Ok(Response::ok(json!({"kind": format!("{}List", t.rt.kind), "apiVersion": t.rt.api_version(), "metadata": {}, "items": deleted})))
     }
+}
+
+/// Workloads with a `scale` subresource.
+fn has_scale(rt: &ResourceType) -> bool {
+    matches!(rt.kind, "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController")
+}
+
+/// The `autoscaling/v1` Scale of a workload.
+fn scale_of(obj: &Value) -> Value {
+    let meta = &obj["metadata"];
+    let mut m = Map::new();
+    for f in ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"] {
+        if let Some(v) = meta.get(f) {
+            m.insert(f.into(), v.clone());
+        }
+    }
+    // The selector as a string: matchLabels, or a ReplicationController's map.
+    let labels = obj["spec"]["selector"].get("matchLabels").or_else(|| obj["spec"]["selector"].as_object().map(|_| &obj["spec"]["selector"]));
+    let selector: Vec<String> = labels
+        .and_then(Value::as_object)
+        .map(|l| l.iter().filter_map(|(k, v)| v.as_str().map(|v| format!("{k}={v}"))).collect())
+        .unwrap_or_default();
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": m,
+        "spec": {"replicas": obj["spec"]["replicas"].as_i64().unwrap_or(1)},
+        "status": {"replicas": obj["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector.join(",")},
+    })
 }
 
 fn is_dry_run(req: &Request) -> bool {

@@ -6,6 +6,7 @@
 
 mod http;
 mod openapi;
+mod protobuf;
 mod serve;
 
 use std::io::Read;

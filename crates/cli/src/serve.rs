@@ -269,11 +269,15 @@ fn to_api_request(req: &HttpRequest) -> Result<Request, ApiError> {
     } else {
         let ct = content_type.as_deref().unwrap_or("application/json");
         if ct.contains("protobuf") {
-            return Err(ApiError {
-                code: 415,
-                reason: "UnsupportedMediaType",
-                message: format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {ct})"),
-                details: None,
+            // client-go's typed clients send built-in kinds as protobuf.
+            let obj = crate::protobuf::decode(&req.body).map_err(|e| ApiError::bad_request(format!("the body of the request could not be decoded as protobuf: {e}")))?;
+            return Ok(Request {
+                method,
+                path: req.path.clone(),
+                query: req.query.clone(),
+                accept: req.header("accept").map(String::from),
+                content_type: Some("application/json".into()),
+                body: Some(obj),
             });
         }
         let text = std::str::from_utf8(&req.body).map_err(|_| ApiError::bad_request("the request body is not UTF-8"))?;

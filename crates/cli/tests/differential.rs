@@ -145,6 +145,19 @@ impl Server {
     }
 }
 
+/// Writes a manifest where both kubectls will read it: this machine's filesystem and
+/// the sandbox's.
+fn write_both(server: &Server, path: &str, content: &str) {
+    let path = Path::new(path);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("create the manifest's directory");
+    }
+    std::fs::write(path, content).expect("write the manifest");
+    let dir = path.parent().map(|d| d.display().to_string()).unwrap_or_default();
+    let (text, status) = server.ours(&format!("mkdir -p {dir} && cat > {} <<'KUBENIWA_EOF'\n{content}KUBENIWA_EOF", path.display()));
+    assert_eq!(status, 0, "writing {} in the sandbox: {text}", path.display());
+}
+
 /// Replaces `http(s)://127.0.0.1:PORT` with `<server>`.
 fn normalize(text: &str) -> String {
     let mut out = String::new();
@@ -221,7 +234,17 @@ fn real_kubectl_and_ours_print_the_same() {
     let mut mismatches = Vec::new();
     let mut unexpected = 0;
     let mut matched_known = Vec::new();
-    for line in corpus.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    let mut lines = corpus.lines();
+    while let Some(line) = lines.next() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(path) = line.strip_prefix("@file ") {
+            let content: String = lines.by_ref().take_while(|l| l.trim() != "@end").map(|l| format!("{l}\n")).collect();
+            write_both(&server, path.trim(), &content);
+            continue;
+        }
         if let Some(ms) = line.strip_prefix("@clock +") {
             server.control("clock", &format!("{{\"advance_ms\": {}}}", ms.trim()));
             continue;

@@ -39,9 +39,20 @@
 //!
 //! # Not (yet) supported
 //!
-//! Associative arrays, job control (`cmd &` runs to completion), `>(...)`, `getopts`, `trap`
-//! (accepted, ignored), `set -x` (accepted, ignored), awk user
-//! functions and `getline`, sed branches (`b`, `t`).
+//! Associative arrays; job control (`cmd &` runs to completion, `jobs` lists
+//! nothing); `>(...)`; `getopts`; history expansion (`!!`); `exec` redirections that
+//! outlive the command; `trap`, `set -x` and completion builtins are accepted and
+//! ignored; braces spanning an expansion (`{$a,b}`); awk user functions and
+//! `getline`; sed branches (`b`, `t`, labels). Host commands do not consume stdin
+//! in `while read` loops (only the shell's own programs do).
+//!
+//! # Limits (all per [`Shell::run`])
+//!
+//! A step budget ([`Shell::set_step_budget`], default [`DEFAULT_STEP_BUDGET`]), 32 MiB
+//! of output, 16 MiB per string, nesting bounded by count and by measured stack use
+//! (safe on the browser's 1 MiB wasm stack), a 64 MiB disk ([`Vfs::set_capacity`]),
+//! and work limits inside awk and pattern matching. Running out prints a message and
+//! stops the command; nothing panics or hangs.
 
 use std::collections::BTreeMap;
 

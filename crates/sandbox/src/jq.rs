@@ -28,12 +28,15 @@ use jaq_std::input::{HasInputs, Inputs, RcIter};
 use kubeniwa_shell::Io;
 
 /// The most evaluation steps one `jq` run may take. A step is one term of the
-/// filter evaluated; `.items[] | .metadata.name` over a namespace's pods takes a few
-/// hundred, `walk(.)` over a large `kubectl get -o json` list some hundred thousand.
-/// Ten million steps take well under a second natively and a few seconds in wasm.
-pub const MAX_STEPS: u64 = 10_000_000;
-/// The most bytes one run may print (the terminal would not show more usefully).
-pub const MAX_OUTPUT: usize = 4 << 20;
+/// filter evaluated. Over `kubectl get pods -A -o json` of a fresh kind cluster
+/// (64 kB), `.items[] | select(...) | "\(...)"` takes about 240 steps, `[paths]`
+/// 20 000 and `tostream` 52 000, so this leaves room for clusters tens of times
+/// larger, while a runaway filter stops within about a second (debug build,
+/// native; ~1.2 s for 2 million steps of `def f: f; f`).
+pub const MAX_STEPS: u64 = 2_000_000;
+/// The most bytes one run may print: `repeat(1)` stops after half a million lines
+/// (the terminal would not show more usefully).
+pub const MAX_OUTPUT: usize = 1 << 20;
 /// How deep (in bytes of stack) evaluation may recurse below `run` before it is
 /// stopped; the worker's wasm stack is 1 MiB, native test threads have 2 MiB.
 pub const MAX_STACK: usize = 512 << 10;
@@ -836,6 +839,19 @@ impl<'a> HasInputs<'a, Val> for &'a Env<'a> {
 /// Definitions that make jaq behave as jq 1.7.1 where they differ, after jaq's own
 /// (later definitions shadow earlier ones). Most are jq 1.7.1's `src/builtin.jq`.
 const DEFS: &str = r#"
+def tostring: _jq_tostring;
+def @text: tostring;
+# jq's setpath creates objects and arrays (padded with nulls) where the path
+# meets null or runs past an array's end; jaq's `=` and `|=` do not. jq refuses
+# indices past about 5e8; this stops at 1e6 so the padding stays small.
+def setpath($p; $v):
+  if ($p | length) == 0 then $v
+  else $p[0] as $k
+    | (if . == null then (if ($k|type) == "number" then [] else {} end) else . end)
+    | (if ($k|type) == "number" and $k >= 1000000 then error("Array index too large") else . end)
+    | (if ($k|type) == "number" and $k >= length then . + [range(length; $k + 1) | null] else . end)
+    | .[$k] |= setpath($p[1:]; $v)
+  end;
 def range($init; $upto; $by):
     if $by > 0 then $init|while(. < $upto; . + $by)
   elif $by < 0 then $init|while(. > $upto; . + $by)
@@ -865,7 +881,6 @@ def INDEX(stream; idx_expr):
 def INDEX(idx_expr): INDEX(.[]; idx_expr);
 def IN(s): any(s == .; .);
 def IN(src; s): any(src == s; .);
-def ascii: [.] | implode;
 def todateiso8601: strftime("%Y-%m-%dT%H:%M:%SZ");
 def todate: todateiso8601;
 def dateadd(u; n): .+n;
@@ -883,7 +898,6 @@ def fromstream(f): { x: null, e: false } as $init
      );
 def truncate_stream(stream): . as $n | null | stream | . as $input | if (.[0]|length) > $n then setpath([0];.[0][$n:]) else empty end;
 def input_line_number: _input_line_number;
-def $__loc__: {file: "<stdin>", line: 1};
 "#;
 
 fn natives() -> Vec<jaq_core::native::Fun<Jq>> {
@@ -902,7 +916,7 @@ fn natives() -> Vec<jaq_core::native::Fun<Jq>> {
             Printer::compact().dump(&cv.1, 0, &mut s);
             Box::new(std::iter::once(Ok(Val::from(s))))
         }),
-        ("tostring", v(0), |cv| {
+        ("_jq_tostring", v(0), |cv| {
             let v = match cv.1 {
                 v @ Val::TStr(_) => v,
                 v => {
@@ -927,14 +941,34 @@ fn natives() -> Vec<jaq_core::native::Fun<Jq>> {
             cv.0.data().state.out.borrow_mut().err(text);
             Box::new(std::iter::empty())
         }),
-        // `halt_error`'s message: strings raw, other values as JSON and a newline.
+        // `halt_error`'s message: strings raw, null nothing, other values as JSON
+        // and a newline (`process()` in `src/main.c`).
         ("_halt_error_message", v(0), |cv| {
             let mut text = stderr_text(&cv.1);
-            if !matches!(cv.1, Val::TStr(_) | Val::BStr(_)) {
-                text.push('\n');
+            match cv.1 {
+                Val::TStr(_) | Val::BStr(_) => {}
+                Val::Null => text.clear(),
+                _ => text.push('\n'),
             }
             cv.0.data().state.out.borrow_mut().err(text);
             Box::new(std::iter::empty())
+        }),
+        ("@csv", v(0), |cv| Box::new(std::iter::once(csv_tsv(cv.1, true)))),
+        ("@tsv", v(0), |cv| Box::new(std::iter::once(csv_tsv(cv.1, false)))),
+        ("@base32", v(0), |cv| {
+            let text = match &cv.1 {
+                Val::TStr(_) | Val::BStr(_) => string_bytes(&cv.1).to_vec(),
+                v => {
+                    let mut s = String::new();
+                    Printer::compact().dump(v, 0, &mut s);
+                    s.into_bytes()
+                }
+            };
+            Box::new(std::iter::once(Ok(Val::from(base32_encode(&text)))))
+        }),
+        ("@base32d", v(0), |cv| {
+            let text = String::from_utf8_lossy(string_bytes(&cv.1)).into_owned();
+            Box::new(std::iter::once(Ok(Val::from(String::from_utf8_lossy(&base32_decode(&text)).into_owned()))))
         }),
         ("input_filename", v(0), |cv| {
             let v = match &*cv.0.data().state.pos.borrow() {
@@ -962,6 +996,85 @@ fn natives() -> Vec<jaq_core::native::Fun<Jq>> {
     theirs.chain(ours.into_iter().map(|(n, a, r)| (n, a, Native::<Jq>::new(r)))).collect()
 }
 
+/// `@csv` and `@tsv` as `f_format` in jq 1.7.1's `src/builtin.c` writes them.
+fn csv_tsv<'a>(v: Val, csv: bool) -> jaq_core::ValX<'a, Val> {
+    let type_error = |v: &Val, msg: &str| -> jaq_core::ValX<'a, Val> {
+        Err(jaq_core::Error::new(Val::from(format!("{} ({}) {msg}", kind_name(v), trunc(v)))).into())
+    };
+    let Val::Arr(items) = &v else {
+        return type_error(&v, if csv { "cannot be csv-formatted, only array" } else { "cannot be tsv-formatted, only array" });
+    };
+    let mut line = String::new();
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            line.push(if csv { ',' } else { '\t' });
+        }
+        match x {
+            Val::Null => {}
+            Val::Num(Num::Float(f)) if f.is_nan() => {}
+            Val::Bool(_) | Val::Num(_) => Printer::compact().dump(x, 0, &mut line),
+            Val::TStr(_) | Val::BStr(_) => {
+                let text = String::from_utf8_lossy(string_bytes(x));
+                if csv {
+                    line.push('"');
+                    line.push_str(&text.replace('"', "\"\""));
+                    line.push('"');
+                } else {
+                    for c in text.chars() {
+                        match c {
+                            '\t' => line.push_str("\\t"),
+                            '\r' => line.push_str("\\r"),
+                            '\n' => line.push_str("\\n"),
+                            '\\' => line.push_str("\\\\"),
+                            c => line.push(c),
+                        }
+                    }
+                }
+            }
+            other => return type_error(other, "is not valid in a csv row"),
+        }
+    }
+    Ok(Val::from(line))
+}
+
+const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// RFC 4648 base32 with `=` padding, as jq's `@base32`.
+fn base32_encode(data: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in data.chunks(5) {
+        let mut buf = [0u8; 5];
+        buf[..chunk.len()].copy_from_slice(chunk);
+        let bits = buf.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        let chars = (chunk.len() * 8).div_ceil(5);
+        for i in 0..8 {
+            if i < chars {
+                out.push(BASE32[((bits >> (35 - i * 5)) & 31) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `@base32d`: decodes what it can, ignoring padding and stray characters.
+fn base32_decode(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (mut acc, mut nbits) = (0u64, 0u32);
+    for c in text.bytes() {
+        let Some(v) = BASE32.iter().position(|b| *b == c) else { continue };
+        acc = (acc << 5) | v as u64;
+        nbits += 5;
+        if nbits >= 8 {
+            nbits -= 8;
+            out.push((acc >> nbits) as u8);
+            acc &= (1 << nbits) - 1;
+        }
+    }
+    out
+}
+
 fn stderr_text(v: &Val) -> String {
     match v {
         Val::TStr(_) | Val::BStr(_) => String::from_utf8_lossy(string_bytes(v)).into_owned(),
@@ -980,6 +1093,7 @@ struct Compiled {
 }
 
 fn defs() -> impl Iterator<Item = jaq_core::load::parse::Def<&'static str>> {
+    // DEFS is a constant; a test checks that it parses.
     let ours = jaq_core::load::parse(DEFS, |p| p.defs()).unwrap_or_default();
     jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs()).chain(ours)
 }
@@ -2104,5 +2218,13 @@ fn drop_deep(v: Val) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn our_definitions_parse() {
+        assert!(jaq_core::load::parse(super::DEFS, |p| p.defs()).is_some());
     }
 }

@@ -269,15 +269,16 @@ fn to_api_request(req: &HttpRequest) -> Result<Request, ApiError> {
     } else {
         let ct = content_type.as_deref().unwrap_or("application/json");
         if ct.contains("protobuf") {
-            // client-go's typed clients send built-in kinds as protobuf.
-            let obj = crate::protobuf::decode(&req.body).map_err(|e| ApiError::bad_request(format!("the body of the request could not be decoded as protobuf: {e}")))?;
+            // client-go's typed clients send built-in kinds as protobuf. A body that
+            // does not decode is left out, so the server answers as it would to an
+            // unreadable body: 404 for a resource it does not serve, 400 otherwise.
             return Ok(Request {
                 method,
                 path: req.path.clone(),
                 query: req.query.clone(),
                 accept: req.header("accept").map(String::from),
                 content_type: Some("application/json".into()),
-                body: Some(obj),
+                body: crate::protobuf::decode(&req.body).ok(),
             });
         }
         let text = std::str::from_utf8(&req.body).map_err(|_| ApiError::bad_request("the request body is not UTF-8"))?;

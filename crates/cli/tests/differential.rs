@@ -1,7 +1,8 @@
 //! The differential test: the real kubectl (v1.35.2) is the standard our kubectl must
 //! meet. `kubeniwa serve` serves one sandbox's kind cluster; each command of
-//! `tests/differential/corpus.txt` runs through our kubectl (the `/kubeniwa/v1/exec`
-//! endpoint) and through the real one from the same checkpoint, and the two outputs
+//! `tests/differential/corpus.txt` (a shell line) runs through our kubectl (the
+//! `/kubeniwa/v1/exec` endpoint, in the sandbox's shell) and through the real one (in
+//! `sh`, where `kubectl` is a function calling it) from the same checkpoint; the outputs
 //! must be equal once the server addresses are replaced. Known mismatches, each with
 //! its reason, are listed in `tests/differential/known-mismatches.txt`; any other
 //! mismatch fails, and so does a listed command that now matches.
@@ -106,15 +107,15 @@ impl Server {
         (text, exit.unwrap_or(-1))
     }
 
-    /// The real kubectl, stdout and stderr together as a terminal shows them.
-    fn real(&self, kubectl: &Path, args: &[&str]) -> (String, i32) {
+    /// The real kubectl running `line` in `sh` (so quoting means what it means in the
+    /// sandbox's shell), stdout and stderr together as a terminal shows them.
+    fn real(&self, kubectl: &Path, line: &str) -> (String, i32) {
+        let script = format!("exec 2>&1\nkubectl() {{ \"$KUBENIWA_REAL_KUBECTL\" --kubeconfig \"$KUBENIWA_KUBECONFIG\" \"$@\"; }}\n{line}\n");
         let mut child = Command::new("sh")
             .arg("-c")
-            .arg("\"$0\" \"$@\" 2>&1")
-            .arg(kubectl)
-            .arg("--kubeconfig")
-            .arg(&self.kubeconfig)
-            .args(args)
+            .arg(script)
+            .env("KUBENIWA_REAL_KUBECTL", kubectl)
+            .env("KUBENIWA_KUBECONFIG", &self.kubeconfig)
             .stdout(Stdio::piped())
             .stdin(Stdio::null())
             .spawn()
@@ -228,7 +229,7 @@ fn real_kubectl_and_ours_print_the_same() {
     let server = Server::start();
 
     let coredns = server
-        .real(&kubectl, &["get", "pods", "-n", "kube-system", "-l", "k8s-app=kube-dns", "-o", "jsonpath={.items[0].metadata.name}"])
+        .real(&kubectl, "kubectl get pods -n kube-system -l k8s-app=kube-dns -o 'jsonpath={.items[0].metadata.name}'")
         .0;
     let mut compared = 0;
     let mut mismatches = Vec::new();
@@ -250,12 +251,11 @@ fn real_kubectl_and_ours_print_the_same() {
             continue;
         }
         let command = line.replace("{coredns}", coredns.trim());
-        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
         // Both clients start from the same state; the real kubectl's changes stay.
         server.control("checkpoint", "");
         let (ours_text, ours_status) = server.ours(&command);
         server.control("restore", "");
-        let (real_text, real_status) = server.real(&kubectl, &args);
+        let (real_text, real_status) = server.real(&kubectl, &command);
         compared += 1;
         let ours_text = normalize(&ours_text);
         let real_text = normalize(&real_text);

@@ -12,7 +12,7 @@ mod serve;
 use std::io::Read;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kubeniwa run [--seed N] FILE|-\n       kubeniwa serve [--port N] [--seed N] [--kubeconfig PATH]\n\nrun: runs the commands of FILE (lines starting with '$ ', continued by '> ') against a\nfresh sandbox and prints the transcript. '-' reads standard input.\n\nserve: creates a kind cluster in a fresh sandbox and serves its API on\nhttp://127.0.0.1:N (default 8001; 0 picks a free port), writing a kubeconfig for the\nreal kubectl. POST /kubeniwa/v1/exec runs a command line in the sandbox's shell;\nPOST /kubeniwa/v1/clock takes {\"advance_ms\": N} or {\"paused\": BOOL} (paused at\nfirst); POST /kubeniwa/v1/checkpoint and /kubeniwa/v1/restore save and put back\nthe cluster and the clock.\n";
+const USAGE: &str = "usage: kubeniwa run [--seed N] FILE|-\n       kubeniwa serve [--port N] [--seed N] [--kubeconfig PATH]\n\nrun: runs the commands of FILE (lines starting with '$ ', continued by '> ') against a\nfresh sandbox and prints the transcript. '-' reads standard input.\n\nserve: creates a kind cluster in a fresh sandbox and serves its API on\nhttp://127.0.0.1:N (default 8001; 0 picks a free port), writing a kubeconfig for the\nreal kubectl. POST /kubeniwa/v1/exec runs a command line in the sandbox's shell;\nPOST /kubeniwa/v1/clock takes {\"advance_ms\": N} or {\"paused\": BOOL} (paused at\nfirst); POST /kubeniwa/v1/checkpoint and /kubeniwa/v1/restore save and put back\nthe cluster and the clock; GET /kubeniwa/v1/objects lists every stored object.\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -508,7 +508,7 @@ fn bookmark(rt: &ResourceType, rv: u64, initial_end: bool) -> Value {
 
 type ControlReply = (u16, &'static str, Vec<(&'static str, String)>, Vec<u8>);
 
-/// `/kubeniwa/v1/...`: exec, clock, checkpoint, restore.
+/// `/kubeniwa/v1/...`: exec, clock, checkpoint, restore, and every stored object.
 fn control_request(what: &str, req: &HttpRequest, owner: &Owner) -> ControlReply {
     let json_reply = |code: u16, v: Value| -> ControlReply { (code, "application/json", Vec::new(), serde_json::to_vec(&v).unwrap_or_default()) };
     let bad = |code: u16, message: &str| -> ControlReply { (code, "application/json", Vec::new(), status_body(code, reason_for(code), message)) };
@@ -561,6 +561,14 @@ fn control_request(what: &str, req: &HttpRequest, owner: &Owner) -> ControlReply
                     .unwrap_or(Value::Null),
             )
         }
+        ("GET", "objects") => match owner.call(|st| {
+            let cluster = st.sandbox.world().cluster(CLUSTER)?;
+            let objects: Vec<Value> = cluster.objects().map(|(k, o)| json!({"resource": k.resource, "namespace": k.namespace, "name": k.name, "object": o})).collect();
+            Some(Value::Array(objects))
+        }) {
+            Some(Some(objects)) => json_reply(200, objects),
+            _ => bad(404, "the cluster is gone"),
+        },
         ("POST", "checkpoint") => json_reply(
             200,
             owner
@@ -580,7 +588,7 @@ fn control_request(what: &str, req: &HttpRequest, owner: &Owner) -> ControlReply
             Some(Some(clock)) => json_reply(200, clock),
             _ => bad(409, "no checkpoint to restore"),
         },
-        (_, "exec" | "clock" | "checkpoint" | "restore") => bad(405, "method not allowed"),
+        (_, "exec" | "clock" | "checkpoint" | "restore" | "objects") => bad(405, "method not allowed"),
         _ => bad(404, "no such control endpoint"),
     }
 }

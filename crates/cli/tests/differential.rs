@@ -3,7 +3,8 @@
 //! `tests/differential/corpus.txt` (a shell line) runs through our kubectl (the
 //! `/kubeniwa/v1/exec` endpoint, in the sandbox's shell) and through the real one (in
 //! `sh`, where `kubectl` is a function calling it) from the same checkpoint; the outputs
-//! must be equal once the server addresses are replaced. Known mismatches, each with
+//! must be equal once the server addresses are replaced, and so must every object the
+//! cluster holds afterwards (`state: COMMAND` in the list). Known mismatches, each with
 //! its reason, are listed in `tests/differential/known-mismatches.txt`; any other
 //! mismatch fails, and so does a listed command that now matches.
 //!
@@ -93,6 +94,16 @@ impl Server {
             .lines()
             .find_map(|l| l.to_ascii_lowercase().strip_prefix("x-kubeniwa-exit-status:").map(|v| v.trim().parse().unwrap_or(-1)));
         (code, exit, body.to_string())
+    }
+
+    /// Every stored object, by `resource/namespace/name`.
+    fn objects(&self) -> std::collections::BTreeMap<String, serde_json::Value> {
+        let (code, _, text) = self.request("GET", "/kubeniwa/v1/objects", "");
+        assert_eq!(code, 200, "objects: {text}");
+        let list: Vec<serde_json::Value> = serde_json::from_str(&text).expect("objects as JSON");
+        list.into_iter()
+            .map(|o| (format!("{}/{}/{}", o["resource"].as_str().unwrap_or(""), o["namespace"].as_str().unwrap_or(""), o["name"].as_str().unwrap_or("")), o["object"].clone()))
+            .collect()
     }
 
     fn control(&self, what: &str, body: &str) {
@@ -205,6 +216,25 @@ fn diff(ours: &str, real: &str) -> String {
     out
 }
 
+/// The objects that differ between the state after our kubectl and after the real
+/// one, with a line diff of each; `None` when the states are equal.
+fn state_diff(ours: &std::collections::BTreeMap<String, serde_json::Value>, real: &std::collections::BTreeMap<String, serde_json::Value>) -> Option<String> {
+    let mut out = String::new();
+    for key in ours.keys().chain(real.keys().filter(|k| !ours.contains_key(*k))) {
+        match (ours.get(key), real.get(key)) {
+            (Some(a), Some(b)) if a != b => {
+                let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
+                out.push_str(&format!("  {key} differs:\n"));
+                out.extend(diff(&pretty(a), &pretty(b)).lines().filter(|l| !l.starts_with("   ")).map(|l| format!("  {l}\n")));
+            }
+            (Some(_), None) => out.push_str(&format!("  {key} only after ours\n")),
+            (None, Some(_)) => out.push_str(&format!("  {key} only after the real kubectl\n")),
+            _ => {}
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// `command  # reason` lines.
 fn known_mismatches() -> Vec<(String, String)> {
     let text = std::fs::read_to_string(workspace_root().join("tests/differential/known-mismatches.txt")).unwrap_or_default();
@@ -254,9 +284,30 @@ fn real_kubectl_and_ours_print_the_same() {
         // Both clients start from the same state; the real kubectl's changes stay.
         server.control("checkpoint", "");
         let (ours_text, ours_status) = server.ours(&command);
+        let ours_state = server.objects();
         server.control("restore", "");
         let (real_text, real_status) = server.real(&kubectl, &command);
+        let real_state = server.objects();
         compared += 1;
+        // What the cluster holds afterwards must be the same too.
+        let state_key = format!("state: {line}");
+        let state_reason = known.iter().find(|(c, _)| *c == state_key).map(|(_, r)| r.clone());
+        match (state_diff(&ours_state, &real_state), &state_reason) {
+            (None, Some(_)) => matched_known.push(state_key),
+            (None, None) => {}
+            (Some(d), reason) => {
+                let mut report = format!("--- {state_key}");
+                match reason {
+                    Some(r) => report.push_str(&format!("  [known: {r}]\n")),
+                    None => {
+                        unexpected += 1;
+                        report.push_str("  [NOT in known-mismatches.txt]\n");
+                    }
+                }
+                report.push_str(&d);
+                mismatches.push(report);
+            }
+        }
         let ours_text = normalize(&ours_text);
         let real_text = normalize(&real_text);
         let reason = known.iter().find(|(c, _)| c == line).map(|(_, r)| r.clone());

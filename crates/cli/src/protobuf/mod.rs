@@ -200,7 +200,8 @@ fn decode_message(bytes: &[u8], name: &str, depth: u32) -> Result<Value, String>
         Value::String(s) => !s.is_empty(),
         Value::Bool(false) => KEEP_ZERO.contains(&k.as_str()),
         Value::Number(n) if n.as_i64() == Some(0) => KEEP_ZERO.contains(&k.as_str()),
-        Value::Null => k == "creationTimestamp",
+        // The zero time: `omitzero` on ObjectMeta's creationTimestamp since v1.34.
+        Value::Null => false,
         _ => true,
     });
     Ok(Value::Object(out))
@@ -456,7 +457,7 @@ mod tests {
         let v = decode(&unknown).unwrap();
         assert_eq!(
             v,
-            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "creationTimestamp": null, "labels": {"a": "b"}}, "data": {"k": "v"}})
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "labels": {"a": "b"}}, "data": {"k": "v"}})
         );
     }
 

@@ -1,0 +1,211 @@
+//! Running a step's scripts in a learner's sandbox: setup before the step, verify when
+//! the learner asks "am I done?", and the reference solution (for tests, and for a
+//! "show me" button).
+//!
+//! Scripts run in the sandbox's own shell, so they see exactly the clusters, files and
+//! kubeconfig the learner sees. For now they go through [`Sandbox::run_line`], the one
+//! way in, with a single short line (`bash /var/kubeniwa/run.sh`). Running them as a
+//! `bash` script keeps the learner's working directory, variables, aliases and functions
+//! untouched (a script is a subshell); what does change is that this one line joins the
+//! shell's history (the `history` builtin shows it; the terminal's up-arrow history
+//! lives in the page and does not), `$?` becomes the script's status, and a `sleep` in a
+//! script advances the simulated clock as the learner's would. A hidden-run API on the
+//! sandbox would remove the first two.
+//!
+//! What a verify script can use (see `lessons/README.md`):
+//! - `$LANG` (`ja` or `en`): the learner's language, for its messages;
+//! - `$KUBENIWA_HISTORY`: a file with the command lines the learner ran since the lesson
+//!   started ([`start_lesson`]), oldest first;
+//! - `. /var/kubeniwa/lib.sh`: helpers `say JA EN`, `fail JA EN`, `ran REGEX`,
+//!   `ensure_cluster`.
+//!
+//! A script that loops is stopped by the shell's step budget; the check then fails and
+//! says so, instead of hanging the page.
+
+use kubeniwa_sandbox::{transcript::strip_sgr, CommandOutput, Sandbox};
+
+use crate::model::{Action, Lang, Lesson, Script, Step};
+
+/// Where the engine keeps its files, outside the learner's home directory (so the
+/// editor's file list does not show them).
+pub const WORK_DIR: &str = "/var/kubeniwa";
+/// The learner's command lines, written before each check.
+pub const HISTORY_FILE: &str = "/var/kubeniwa/history";
+/// Helpers for lesson scripts.
+pub const LIB_FILE: &str = "/var/kubeniwa/lib.sh";
+
+/// The history number where the current lesson started.
+const SINCE_FILE: &str = "/var/kubeniwa/since";
+const DRIVER_FILE: &str = "/var/kubeniwa/run.sh";
+/// The line the engine runs; history lines starting with it are the engine's own.
+const DRIVER_LINE: &str = "bash /var/kubeniwa/run.sh";
+
+/// The helpers of [`LIB_FILE`].
+pub const LIB: &str = r#"# Helpers for lesson scripts: . /var/kubeniwa/lib.sh
+
+# say JA EN: prints the message in the learner's language ($LANG).
+say() {
+  if [ "$LANG" = ja ]; then
+    printf '%s\n' "$1"
+  else
+    printf '%s\n' "$2"
+  fi
+}
+
+# fail JA EN: says why the check failed and ends it with status 1.
+fail() {
+  say "$1" "$2"
+  exit 1
+}
+
+# ran REGEX: whether the learner ran a command line matching the extended regular
+# expression, e.g. ran 'kubectl .*describe'.
+ran() {
+  grep -Eq -- "$1" "$KUBENIWA_HISTORY"
+}
+
+# ensure_cluster: creates the kind cluster "kind" unless it exists, and makes kind-kind
+# the current context (for setup scripts of lessons that start from a cluster).
+ensure_cluster() {
+  kind get clusters 2>/dev/null | grep -qx kind || kind create cluster >/dev/null 2>&1
+  kubectl config use-context kind-kind >/dev/null 2>&1
+}
+"#;
+
+/// The outcome of a check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckResult {
+    pub passed: bool,
+    /// What to show the learner: the script's output (it says which condition failed,
+    /// in the learner's language), or a default sentence when it printed nothing.
+    pub message: String,
+    /// The script was stopped (it looped or printed too much); `passed` is false.
+    pub stopped: bool,
+}
+
+/// What a setup script did (the page does not show it; tests and logs may).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptRun {
+    pub status: i32,
+    pub output: String,
+    pub stopped: bool,
+}
+
+/// Marks the start of a lesson: from here on, checks see only the command lines the
+/// learner runs after this (so a `kubectl describe` from an earlier lesson does not
+/// count). Call it when the learner starts a lesson or starts it over.
+pub fn start_lesson(sandbox: &mut Sandbox, lesson: &Lesson, lang: Lang) -> ScriptRun {
+    let _ = lesson;
+    // The driver's own history entry is the last one; its number is the mark.
+    let driver = format!("history 1 | head -n 1 | awk '{{ print $1 }}' > {SINCE_FILE}\n");
+    run_driver(sandbox, &driver, lang)
+}
+
+/// Runs the step's setup script, if it has one. Setup scripts create what the step
+/// needs (a cluster, a broken pod) and should be safe to run twice.
+pub fn run_setup(sandbox: &mut Sandbox, step: &Step, lang: Lang) -> Option<ScriptRun> {
+    let setup = step.setup.as_ref()?;
+    Some(run_script(sandbox, setup, lang))
+}
+
+/// Runs the step's verify script and says whether the step is done.
+pub fn check(sandbox: &mut Sandbox, step: &Step, lang: Lang) -> CheckResult {
+    if in_container(sandbox) {
+        return CheckResult { passed: false, message: leave_container(lang).to_string(), stopped: false };
+    }
+    let run = run_script(sandbox, &step.verify, lang);
+    let passed = run.status == 0 && !run.stopped;
+    let message = if run.stopped {
+        let why = match lang {
+            Lang::Ja => "チェックが終わりませんでした(スクリプトのステップ数の上限に達したため停止しました)。",
+            Lang::En => "The check did not finish: its script was stopped at the shell's step budget.",
+        };
+        why.to_string()
+    } else if !run.output.trim().is_empty() {
+        run.output.trim_end().to_string()
+    } else if passed {
+        match lang {
+            Lang::Ja => "できました!".to_string(),
+            Lang::En => "Done!".to_string(),
+        }
+    } else {
+        match lang {
+            Lang::Ja => "まだ完了していません。".to_string(),
+            Lang::En => "Not done yet.".to_string(),
+        }
+    };
+    CheckResult { passed, message, stopped: run.stopped }
+}
+
+/// Carries out the step's reference solution as a learner would: commands go through
+/// the terminal (and into its history), files through the editor, waits let simulated
+/// time pass. Returns what each command printed.
+pub fn apply_solution(sandbox: &mut Sandbox, step: &Step) -> Vec<(Action, Option<CommandOutput>)> {
+    let mut out = Vec::new();
+    for action in &step.solution {
+        let printed = match action {
+            Action::Run(command) => Some(sandbox.run_line(command)),
+            Action::Write { path, content } => {
+                if let Err(e) = sandbox.write_file(path, content) {
+                    Some(CommandOutput { text: format!("{e}\n"), status: 1 })
+                } else {
+                    None
+                }
+            }
+            Action::Wait { seconds } => {
+                sandbox.advance(u64::from(*seconds) * 1000);
+                None
+            }
+        };
+        out.push((action.clone(), printed));
+    }
+    out
+}
+
+/// True when the terminal is inside a container shell (`kubectl exec -it ... -- sh`),
+/// where command lines go to the container.
+fn in_container(sandbox: &Sandbox) -> bool {
+    // The host shell's prompt is always `$ `; container shells print their own.
+    sandbox.prompt() != "$ "
+}
+
+fn leave_container(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "コンテナのシェルの中ではチェックできません。`exit` でシェルを抜けてから、もう一度チェックしてください。",
+        Lang::En => "The check cannot run inside a container shell. Leave it with `exit`, then check again.",
+    }
+}
+
+/// Writes the script, the helpers and the driver, then runs the driver.
+fn run_script(sandbox: &mut Sandbox, script: &Script, lang: Lang) -> ScriptRun {
+    let path = format!("{WORK_DIR}/{}", script.file);
+    // The history file holds the lines after the mark `start_lesson` left, without the
+    // engine's own. `history` numbers entries right-aligned in five columns, which tells
+    // an entry's first line from the continuation lines of a here-document.
+    let driver = format!(
+        "export LANG={lang} KUBENIWA_HISTORY={HISTORY_FILE}\n\
+         since=$(cat {SINCE_FILE} 2>/dev/null)\n\
+         history | awk -v since=\"${{since:-0}}\" 'match($0, /^ *[0-9]+  /) && RLENGTH >= 7 {{ n = $1 + 0; $0 = substr($0, RLENGTH + 1); keep = (n > since && index($0, \"{DRIVER_LINE}\") != 1) }} keep {{ print }}' > {HISTORY_FILE}\n\
+         bash {path}\n"
+    );
+    if let Err(e) = sandbox.write_file(&path, &script.source) {
+        return ScriptRun { status: 1, output: format!("{e}\n"), stopped: false };
+    }
+    run_driver(sandbox, &driver, lang)
+}
+
+/// Runs `driver` as the one line the engine types, with the helpers in place.
+fn run_driver(sandbox: &mut Sandbox, driver: &str, lang: Lang) -> ScriptRun {
+    if in_container(sandbox) {
+        return ScriptRun { status: 1, output: leave_container(lang).to_string(), stopped: false };
+    }
+    for (file, content) in [(LIB_FILE, LIB), (DRIVER_FILE, driver)] {
+        if let Err(e) = sandbox.write_file(file, content) {
+            return ScriptRun { status: 1, output: format!("{e}\n"), stopped: false };
+        }
+    }
+    let CommandOutput { text, status } = sandbox.run_line(DRIVER_LINE);
+    let output = strip_sgr(&text);
+    let stopped = status == 130 && (output.contains("step budget exceeded") || output.contains("output limit exceeded"));
+    ScriptRun { status, output, stopped }
+}

@@ -12,7 +12,21 @@ mod serve;
 use std::io::Read;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kubeniwa run [--seed N] FILE|-\n       kubeniwa serve [--port N] [--seed N] [--kubeconfig PATH]\n\nrun: runs the commands of FILE (lines starting with '$ ', continued by '> ') against a\nfresh sandbox and prints the transcript. '-' reads standard input.\n\nserve: creates a kind cluster in a fresh sandbox and serves its API on\nhttp://127.0.0.1:N (default 8001; 0 picks a free port), writing a kubeconfig for the\nreal kubectl. POST /kubeniwa/v1/exec runs a command line in the sandbox's shell;\nPOST /kubeniwa/v1/clock takes {\"advance_ms\": N} or {\"paused\": BOOL} (paused at\nfirst); POST /kubeniwa/v1/checkpoint and /kubeniwa/v1/restore save and put back\nthe cluster and the clock; GET /kubeniwa/v1/objects lists every stored object.\n";
+const USAGE: &str = "usage: kubeniwa run [--seed N] FILE|-
+       kubeniwa serve [--port N] [--seed N] [--clock paused|running] [--kubeconfig PATH]
+
+run: runs the commands of FILE (lines starting with '$ ', continued by '> ') against a
+fresh sandbox and prints the transcript. '-' reads standard input.
+
+serve: creates a kind cluster in a fresh sandbox and serves its API on
+http://127.0.0.1:N (default 8001; 0 picks a free port), writing a kubeconfig for the
+real kubectl. The simulated clock is paused unless --clock running. For tests:
+  POST /kubeniwa/v1/exec        runs the body as a command line in the sandbox's shell
+  POST /kubeniwa/v1/clock       {\"advance_ms\": N} or {\"paused\": true|false}
+  POST /kubeniwa/v1/checkpoint  saves the clusters and the clock
+  POST /kubeniwa/v1/restore     puts them back
+  GET  /kubeniwa/v1/objects     every stored object
+";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -92,7 +106,7 @@ fn flag_value<'a>(args: &'a [String], i: &mut usize, name: &str) -> Option<Optio
 }
 
 fn serve_command(args: &[String]) -> ExitCode {
-    let mut options = serve::Options { port: 8001, seed: 1, kubeconfig: None };
+    let mut options = serve::Options { port: 8001, seed: 1, kubeconfig: None, clock_running: false };
     let mut i = 0;
     while i < args.len() {
         if let Some(v) = flag_value(args, &mut i, "--port") {
@@ -108,6 +122,15 @@ fn serve_command(args: &[String]) -> ExitCode {
                 Some(s) => options.seed = s,
                 None => {
                     eprintln!("kubeniwa: --seed needs a whole number");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if let Some(v) = flag_value(args, &mut i, "--clock") {
+            match v {
+                Some("paused") => options.clock_running = false,
+                Some("running") => options.clock_running = true,
+                _ => {
+                    eprintln!("kubeniwa: --clock is paused or running");
                     return ExitCode::from(2);
                 }
             }

@@ -44,6 +44,9 @@ pub struct Options {
     pub seed: u64,
     /// Where the kubeconfig for the real kubectl goes.
     pub kubeconfig: Option<PathBuf>,
+    /// Simulated time follows the wall clock from the start (tests want it paused, so
+    /// both kubectls see the same instant; a person at a terminal wants it running).
+    pub clock_running: bool,
 }
 
 /// What the owner thread holds.
@@ -117,6 +120,7 @@ pub fn serve(options: &Options) -> Result<(), String> {
 
     let (jobs, inbox) = mpsc::channel::<Job>();
     let seed = options.seed;
+    let clock_running = options.clock_running;
     let (ready_tx, ready_rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("sandbox".into())
@@ -124,7 +128,7 @@ pub fn serve(options: &Options) -> Result<(), String> {
             let mut sandbox = Sandbox::new(seed);
             let created = sandbox.run_line("kind create cluster");
             let _ = ready_tx.send(if created.status == 0 { Ok(()) } else { Err(created.text) });
-            let mut state = State { sandbox, paused: true, last_tick: Instant::now(), checkpoint: None };
+            let mut state = State { sandbox, paused: !clock_running, last_tick: Instant::now(), checkpoint: None };
             for job in inbox {
                 job(&mut state);
             }

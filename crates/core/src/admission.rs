@@ -52,6 +52,18 @@ pub fn default_object(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value)
             }
         }
         "Service" => crate::network::default_service(cluster, obj),
+        "Secret" => {
+            // `stringData` is write-only: merged into `data` as base64.
+            if let Some(sd) = obj.get("stringData").and_then(Value::as_object).cloned() {
+                for (k, v) in sd {
+                    obj["data"][k.as_str()] = json!(base64(v.as_str().unwrap_or("").as_bytes()));
+                }
+                obj.as_object_mut().map(|m| m.remove("stringData"));
+            }
+            if obj["type"].is_null() {
+                obj["type"] = json!("Opaque");
+            }
+        }
         "Deployment" => {
             let spec = &mut obj["spec"];
             set_if_null(spec, "replicas", json!(1));
@@ -106,6 +118,18 @@ fn default_pod_spec(spec: &mut Value) {
                 if let Some(ports) = c.get_mut("ports").and_then(Value::as_array_mut) {
                     for p in ports.iter_mut().filter(|p| p.is_object()) {
                         set_if_null(p, "protocol", json!("TCP"));
+                    }
+                }
+                for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                    if let Some(p) = c.get_mut(probe).filter(|p| p.is_object()) {
+                        set_if_null(p, "timeoutSeconds", json!(1));
+                        set_if_null(p, "periodSeconds", json!(10));
+                        set_if_null(p, "successThreshold", json!(1));
+                        set_if_null(p, "failureThreshold", json!(3));
+                        if p["httpGet"].is_object() {
+                            set_if_null(&mut p["httpGet"], "scheme", json!("HTTP"));
+                            set_if_null(&mut p["httpGet"], "path", json!("/"));
+                        }
                     }
                 }
                 if let Some(env) = c.get_mut("env").and_then(Value::as_array_mut) {
@@ -411,4 +435,22 @@ pub fn validate_update(rt: &ResourceType, current: &Value, next: &Value) -> ApiR
         });
     }
     validate_create(rt, next)
+}
+
+/// Standard base64 with padding (Secret data).
+pub fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }

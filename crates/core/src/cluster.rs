@@ -283,7 +283,10 @@ impl Cluster {
     pub(crate) fn emit_event(&mut self, involved: &Value, field_path: Option<&str>, type_: &str, reason: &str, source: &str, message: String) {
         let kind = involved["kind"].as_str().unwrap_or("Pod").to_string();
         let meta = &involved["metadata"];
-        let ns = meta["namespace"].as_str().unwrap_or("default").to_string();
+        // Events about cluster-scoped objects (nodes) live in `default` and name no
+        // namespace in involvedObject.
+        let involved_ns = meta["namespace"].as_str().unwrap_or("").to_string();
+        let ns = if involved_ns.is_empty() { "default".to_string() } else { involved_ns.clone() };
         // The event correlator: an identical event (same object, reason, message,
         // source) updates the existing one's count and lastTimestamp.
         let identity = format!("{}\u{0}{type_}\u{0}{reason}\u{0}{source}\u{0}{message}\u{0}{}", meta["uid"].as_str().unwrap_or(""), field_path.unwrap_or(""));
@@ -307,7 +310,7 @@ impl Cluster {
             "apiVersion": involved["apiVersion"],
             "kind": kind,
             "name": meta["name"],
-            "namespace": ns,
+            "namespace": involved_ns,
             "uid": meta["uid"],
             "resourceVersion": meta["resourceVersion"],
         });

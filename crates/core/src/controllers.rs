@@ -322,7 +322,7 @@ fn create_replicaset(c: &mut Cluster, d: &Value, replicas: i64, revision: i64) -
     }
     let stored = c.insert(ObjKey { resource: "replicasets.apps".into(), namespace: ns, name: name.clone() }, rs);
     if replicas > 0 {
-        c.emit_event(d, None, "Normal", "ScalingReplicaSet", "deployment-controller", format!("Scaled up replica set {name} to {replicas}"));
+        c.emit_event(d, None, "Normal", "ScalingReplicaSet", "deployment-controller", format!("Scaled up replica set {name} from 0 to {replicas}"));
     }
     crate::apiserver::with_type(resources::lookup("replicasets").expect("registered"), stored)
 }
@@ -345,7 +345,7 @@ fn scale_rs(c: &mut Cluster, d: &Value, rs: &Value, to: i64) {
         r["metadata"]["generation"] = json!(g);
     });
     let op = if to > from { "up" } else { "down" };
-    c.emit_event(d, None, "Normal", "ScalingReplicaSet", "deployment-controller", format!("Scaled {op} replica set {} to {to} from {from}", s(&rs["metadata"]["name"])));
+    c.emit_event(d, None, "Normal", "ScalingReplicaSet", "deployment-controller", format!("Scaled {op} replica set {} from {from} to {to}", s(&rs["metadata"]["name"])));
 }
 
 fn rs_available(rs: &Value) -> i64 {

@@ -45,8 +45,8 @@ fn deployment_converges_and_rolls_out() {
     assert_eq!(pods.len(), 3, "{pods:?}");
     let events = c.handle(&Request::get("/api/v1/namespaces/default/events").query("fieldSelector", "involvedObject.kind=Deployment"));
     let msgs: Vec<String> = events.body["items"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap().to_string()).collect();
-    assert!(msgs.iter().any(|m| m.starts_with("Scaled up replica set web-") && m.ends_with(" to 3")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("to 0 from 1")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.starts_with("Scaled up replica set web-") && m.ends_with(" from 0 to 3")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.contains("from 1 to 0")), "{msgs:?}");
     // Deleting the deployment takes its ReplicaSets and pods with it.
     c.handle(&Request::new(Method::Delete, "/apis/apps/v1/namespaces/default/deployments/web"));
     let t = c.now();

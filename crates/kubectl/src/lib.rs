@@ -404,7 +404,7 @@ const DESCRIBE_FLAGS: &[flags::Flag] = &[
     val("filename", Some('f')),
     val("selector", Some('l')),
     boolean("all-namespaces", Some('A')),
-    val("show-events", None),
+    boolean("show-events", None),
     val("chunk-size", None),
     boolean("recursive", Some('R')),
 ];

@@ -427,7 +427,7 @@ pub(crate) fn create_generator(ctx: &mut Ctx) -> Outcome {
                 data.insert(key, json!(String::from_utf8_lossy(bytes).into_owned()));
             }
             if is_secret {
-                let encoded: Map<String, Value> = data.into_iter().map(|(k, v)| (k, json!(base64(v.as_str().unwrap_or("").as_bytes())))).collect();
+                let encoded: Map<String, Value> = data.into_iter().map(|(k, v)| (k, json!(kubeniwa_core::admission::base64(v.as_str().unwrap_or("").as_bytes())))).collect();
                 ("secrets", json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name}, "data": encoded, "type": ctx.flags.get("type").unwrap_or("Opaque")}), name)
             } else {
                 ("configmaps", json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": data}), name)
@@ -447,33 +447,21 @@ pub(crate) fn create_generator(ctx: &mut Ctx) -> Outcome {
         return Ok(());
     }
     let ns = ns_for(ctx, rt);
-    match ctx.call(Request::new(Method::Post, rt.collection_path(ns.as_deref())).body(body))? {
+    let mut req = Request::new(Method::Post, rt.collection_path(ns.as_deref())).body(body);
+    // --dry-run=server: the server validates and answers but stores nothing.
+    let server_dry_run = ctx.flags.get("dry-run") == Some("server");
+    if server_dry_run {
+        req = req.query("dryRun", "All");
+    }
+    match ctx.call(req)? {
         Ok(created) => {
             match ctx.flags.get("output") {
                 Some("yaml") => ctx.io.out(kubeniwa_format::yaml::to_string(&created)),
                 Some("json") => ctx.io.out(kubeniwa_format::json::to_string_pretty(&created)),
-                _ => ctx.io.out(format!("{}/{name} created\n", rt.kind_group())),
+                _ => ctx.io.out(format!("{}/{name} created{}\n", rt.kind_group(), if server_dry_run { " (server dry run)" } else { "" })),
             }
             Ok(())
         }
         Err(e) => Err(Fail::Text(server_error(&e))),
     }
-}
-
-/// Standard base64 with padding.
-pub(crate) fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }

@@ -283,8 +283,8 @@ spec:
             Requests:
               cpu:      100m
               memory:   64Mi
-            Liveness:   tcp-socket :8081 delay=10s timeout=0s period=0s #success=0 #failure=0
-            Readiness:  http-get //:8081/health delay=0s timeout=0s period=0s #success=0 #failure=0
+            Liveness:   tcp-socket :8081 delay=10s timeout=1s period=10s #success=1 #failure=3
+            Readiness:  http-get http://:8081/health delay=0s timeout=1s period=10s #success=1 #failure=3
             Environment:
               PORT:      <set to the key 'PORT' of config map 'hello-server-configmap'>  Optional: false
               POD_NAME:  busy (v1:metadata.name)
@@ -518,13 +518,13 @@ fn deployment_after_a_rolling_update() {
         Events:
           Type    Reason             Age   From                   Message
           ----    ------             ----  ----                   -------
-          Normal  ScalingReplicaSet  3m    deployment-controller  Scaled up replica set nginx-deployment-7bdbf8ffc4 to 3
-          Normal  ScalingReplicaSet  2m    deployment-controller  Scaled up replica set nginx-deployment-84fb945c44 to 1
-          Normal  ScalingReplicaSet  115s  deployment-controller  Scaled down replica set nginx-deployment-7bdbf8ffc4 to 2 from 3
-          Normal  ScalingReplicaSet  115s  deployment-controller  Scaled up replica set nginx-deployment-84fb945c44 to 2 from 1
-          Normal  ScalingReplicaSet  114s  deployment-controller  Scaled down replica set nginx-deployment-7bdbf8ffc4 to 1 from 2
-          Normal  ScalingReplicaSet  114s  deployment-controller  Scaled up replica set nginx-deployment-84fb945c44 to 3 from 2
-          Normal  ScalingReplicaSet  113s  deployment-controller  Scaled down replica set nginx-deployment-7bdbf8ffc4 to 0 from 1
+          Normal  ScalingReplicaSet  3m    deployment-controller  Scaled up replica set nginx-deployment-7bdbf8ffc4 from 0 to 3
+          Normal  ScalingReplicaSet  2m    deployment-controller  Scaled up replica set nginx-deployment-84fb945c44 from 0 to 1
+          Normal  ScalingReplicaSet  115s  deployment-controller  Scaled down replica set nginx-deployment-7bdbf8ffc4 from 3 to 2
+          Normal  ScalingReplicaSet  115s  deployment-controller  Scaled up replica set nginx-deployment-84fb945c44 from 1 to 2
+          Normal  ScalingReplicaSet  114s  deployment-controller  Scaled down replica set nginx-deployment-7bdbf8ffc4 from 2 to 1
+          Normal  ScalingReplicaSet  114s  deployment-controller  Scaled up replica set nginx-deployment-84fb945c44 from 2 to 3
+          Normal  ScalingReplicaSet  113s  deployment-controller  Scaled down replica set nginx-deployment-7bdbf8ffc4 from 1 to 0
     "#]]);
 }
 
@@ -795,7 +795,8 @@ data:
 
         Data
         ====
-        user:  5 bytes
+        password:  11 bytes
+        user:      5 bytes
     "#]]);
     check(&mut sb, "kubectl describe sa default", expect![[r#"
         Name:                default

@@ -251,7 +251,9 @@ fn known_mismatches() -> Vec<(String, String)> {
 #[test]
 fn real_kubectl_and_ours_print_the_same() {
     let Some(kubectl) = find_real_kubectl() else {
-        println!("differential: SKIPPED — the real kubectl was not found (set KUBENIWA_REAL_KUBECTL, run `cargo xtask` to install it into target/oracle/, or put kubectl-real on the PATH)");
+        // Straight to stderr: the test harness captures print! of passing tests, and a
+        // skip must never look like a silent pass.
+        let _ = writeln!(std::io::stderr(), "differential: SKIPPED — the real kubectl was not found (set KUBENIWA_REAL_KUBECTL, run `cargo xtask` to install it into target/oracle/, or put kubectl-real on the PATH)");
         return;
     };
     let corpus = std::fs::read_to_string(workspace_root().join("tests/differential/corpus.txt")).expect("read the corpus");
@@ -328,7 +330,9 @@ fn real_kubectl_and_ours_print_the_same() {
         report.push_str(&diff(&ours_text, &real_text));
         mismatches.push(report);
     }
-    println!("differential: {compared} commands compared, {} mismatches ({unexpected} not known)", mismatches.len());
+    let summary = format!("differential: {compared} commands compared, {} mismatches ({unexpected} not known)", mismatches.len());
+    let _ = writeln!(std::io::stderr(), "{summary} — with the real kubectl {}", kubectl.display());
+    println!("{summary}");
     for m in &mismatches {
         println!("{m}");
     }

@@ -32,6 +32,31 @@ pub fn create_kind_cluster(config: ClusterConfig, seed: u64, start: Millis) -> C
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         put(&mut c, "Namespace", "", json!({"metadata": {"name": ns}}));
     }
+    // Each kubelet holds a Lease in kube-node-lease and reports its start.
+    for (i, (name, _)) in nodes.iter().enumerate() {
+        let registered = start + 3_000 + i as Millis * 4_000;
+        let node_uid = node_uid(&c, name);
+        put(&mut c, "Lease", "kube-node-lease", json!({
+            "metadata": {"name": name, "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": name, "uid": node_uid}]},
+            "spec": {"holderIdentity": name, "leaseDurationSeconds": 40, "renewTime": crate::time::rfc3339_micro(registered)},
+        }));
+        let node = crate::apiserver::with_type(rt_of("Node"), c.get(&ObjKey { resource: "nodes".into(), namespace: String::new(), name: name.clone() }).cloned().unwrap_or(Value::Null));
+        let host = format!("kubelet/{name}");
+        let saved = c.now;
+        c.now = registered;
+        c.emit_event(&node, None, "Normal", "Starting", &host, "Starting kubelet.".into());
+        for (reason, what) in [("NodeHasSufficientMemory", "NodeHasSufficientMemory"), ("NodeHasNoDiskPressure", "NodeHasNoDiskPressure"), ("NodeHasSufficientPID", "NodeHasSufficientPID")] {
+            c.emit_event(&node, None, "Normal", reason, &host, format!("Node {name} status is now: {what}"));
+        }
+        c.emit_event(&node, None, "Normal", "NodeAllocatableEnforced", &host, "Updated Node Allocatable limit across pods".into());
+        c.now = registered + 2_000;
+        c.emit_event(&node, None, "Normal", "RegisteredNode", "node-controller", format!("Node {name} event: Registered Node {name} in Controller"));
+        c.now = registered + 6_000;
+        c.emit_event(&node, None, "Normal", "Starting", &format!("kube-proxy/{name}"), String::new());
+        c.now = registered + 9_000;
+        c.emit_event(&node, None, "Normal", "NodeReady", &host, format!("Node {name} status is now: NodeReady"));
+        c.now = saved;
+    }
     put(&mut c, "Service", "default", json!({
         "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
         "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "sessionAffinity": "None", "type": "ClusterIP"},
@@ -59,7 +84,12 @@ pub fn create_kind_cluster(config: ClusterConfig, seed: u64, start: Millis) -> C
                 "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": cp, "controller": true, "uid": node_uid(&c, &cp)}],
             },
             "spec": {
-                "containers": [{"name": component, "image": image}],
+                "containers": [{"name": component, "image": image, "resources": {"requests": {"cpu": match *component {
+                    "etcd" => "100m",
+                    "kube-apiserver" => "250m",
+                    "kube-controller-manager" => "200m",
+                    _ => "100m",
+                }}}}],
                 "hostNetwork": true,
                 "nodeName": cp,
                 "priority": 2000001000,
@@ -364,7 +394,10 @@ struct Workload {
 
 /// A Deployment (with its ReplicaSet) or DaemonSet and its running pods.
 fn add_workload(c: &mut Cluster, w: Workload) {
-    let mut pod_spec = json!({"containers": [{"name": w.container, "image": w.image}]});
+    let mut pod_spec = json!({"containers": [container_spec(w.name, w.container, w.image)]});
+    for (k, v) in extra_pod_spec(w.name) {
+        pod_spec[k] = v;
+    }
     if w.host_network {
         pod_spec["hostNetwork"] = json!(true);
     }
@@ -438,4 +471,63 @@ pub fn template_hash(name: &str, version: &str) -> String {
     let h = crate::rng::fnv32a(format!("{name}/{version}").as_bytes());
     let encoded = crate::rng::safe_encode(&h.to_string());
     encoded.chars().take(10).collect()
+}
+
+/// The container of a kind add-on as its manifest declares it.
+fn container_spec(workload: &str, name: &str, image: &str) -> Value {
+    match workload {
+        "coredns" => json!({
+            "name": name,
+            "image": image,
+            "args": ["-conf", "/etc/coredns/Corefile"],
+            "ports": [
+                {"containerPort": 53, "name": "dns", "protocol": "UDP"},
+                {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"},
+                {"containerPort": 9153, "name": "metrics", "protocol": "TCP"},
+                {"containerPort": 8080, "name": "liveness-probe", "protocol": "TCP"},
+                {"containerPort": 8181, "name": "readiness-probe", "protocol": "TCP"},
+            ],
+            "resources": {"limits": {"memory": "170Mi"}, "requests": {"cpu": "100m", "memory": "70Mi"}},
+            "livenessProbe": {"failureThreshold": 5, "httpGet": {"path": "/health", "port": "liveness-probe", "scheme": "HTTP"}, "initialDelaySeconds": 60, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 5},
+            "readinessProbe": {"failureThreshold": 3, "httpGet": {"path": "/ready", "port": "readiness-probe", "scheme": "HTTP"}, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1},
+            "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"add": ["NET_BIND_SERVICE"], "drop": ["ALL"]}, "readOnlyRootFilesystem": true},
+            "volumeMounts": [{"mountPath": "/etc/coredns", "name": "config-volume", "readOnly": true}],
+        }),
+        "kindnet" => json!({
+            "name": name,
+            "image": image,
+            "env": [
+                {"name": "HOST_IP", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "status.hostIP"}}},
+                {"name": "POD_IP", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "status.podIP"}}},
+                {"name": "POD_SUBNET", "value": "10.244.0.0/16"},
+                {"name": "CONTROL_PLANE_ENDPOINT", "value": "kind-control-plane:6443"},
+            ],
+            "resources": {"limits": {"cpu": "100m", "memory": "50Mi"}, "requests": {"cpu": "100m", "memory": "50Mi"}},
+            "securityContext": {"capabilities": {"add": ["NET_RAW", "NET_ADMIN"]}, "privileged": false},
+        }),
+        "kube-proxy" => json!({
+            "name": name,
+            "image": image,
+            "command": ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
+            "env": [{"name": "NODE_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}}],
+            "securityContext": {"privileged": true},
+        }),
+        _ => json!({"name": name, "image": image}),
+    }
+}
+
+/// Pod-level fields of the kind add-ons.
+fn extra_pod_spec(workload: &str) -> Vec<(&'static str, Value)> {
+    match workload {
+        "coredns" => vec![
+            ("dnsPolicy", json!("Default")),
+            ("nodeSelector", json!({"kubernetes.io/os": "linux"})),
+            ("serviceAccountName", json!("coredns")),
+            ("volumes", json!([{"configMap": {"defaultMode": 420, "items": [{"key": "Corefile", "path": "Corefile"}], "name": "coredns"}, "name": "config-volume"}])),
+        ],
+        "kube-proxy" => vec![("nodeSelector", json!({"kubernetes.io/os": "linux"})), ("serviceAccountName", json!("kube-proxy"))],
+        "kindnet" => vec![("serviceAccountName", json!("kindnet"))],
+        "local-path-provisioner" => vec![("nodeSelector", json!({"kubernetes.io/os": "linux"})), ("serviceAccountName", json!("local-path-provisioner-service-account"))],
+        _ => Vec::new(),
+    }
 }

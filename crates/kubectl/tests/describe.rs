@@ -65,7 +65,7 @@ fn running_pod() {
           IP:  10.244.0.5
         Containers:
           hello-server:
-            Container ID:   containerd://9e1daf02da85c25349acc37fc3ac348bc93dce58fd1408a75880c1804442c5f2
+            Container ID:   containerd://8d67e1b58b0a3b38f023b2b09d912ad69fd4dbc184307bb9c618fc0b833485db
             Image:          blux2/hello-server:1.0
             Image ID:       docker.io/blux2/hello-server@sha256:e8f01ea70e01d3107c14774159ef1a525a954a7b6c8d8264ae6e1475b9061006
             Port:           8080/TCP
@@ -76,7 +76,7 @@ fn running_pod() {
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-drl2n (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -85,7 +85,7 @@ fn running_pod() {
           ContainersReady             True 
           PodScheduled                True 
         Volumes:
-          kube-api-access-wsnth:
+          kube-api-access-drl2n:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -100,7 +100,7 @@ fn running_pod() {
           ----    ------     ----  ----               -------
           Normal  Scheduled  60s   default-scheduler  Successfully assigned default/myapp to kind-control-plane
           Normal  Pulling    59s   kubelet            spec.containers{hello-server}: Pulling image "blux2/hello-server:1.0"
-          Normal  Pulled     58s   kubelet            spec.containers{hello-server}: Successfully pulled image "blux2/hello-server:1.0" in 1.271s (1.271s including waiting). Image size: 4058339 bytes.
+          Normal  Pulled     59s   kubelet            spec.containers{hello-server}: Successfully pulled image "blux2/hello-server:1.0" in 994ms (994ms including waiting). Image size: 4058339 bytes.
           Normal  Created    58s   kubelet            spec.containers{hello-server}: Created container: hello-server
           Normal  Started    58s   kubelet            spec.containers{hello-server}: Started container hello-server
     "#]]);
@@ -137,7 +137,7 @@ fn pod_with_a_missing_image_after_some_minutes() {
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-drl2n (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -146,7 +146,7 @@ fn pod_with_a_missing_image_after_some_minutes() {
           ContainersReady             False 
           PodScheduled                True 
         Volumes:
-          kube-api-access-wsnth:
+          kube-api-access-drl2n:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -160,11 +160,11 @@ fn pod_with_a_missing_image_after_some_minutes() {
           Type     Reason     Age                    From               Message
           ----     ------     ----                   ----               -------
           Normal   Scheduled  5m                     default-scheduler  Successfully assigned default/myapp to kind-control-plane
-          Normal   Pulling    2m23s (x5 over 4m59s)  kubelet            spec.containers{hello-server}: Pulling image "blux2/hello-server:1.1"
-          Warning  Failed     2m22s (x5 over 4m58s)  kubelet            spec.containers{hello-server}: Failed to pull image "blux2/hello-server:1.1": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/blux2/hello-server:1.1": failed to resolve reference "docker.io/blux2/hello-server:1.1": docker.io/blux2/hello-server:1.1: not found
-          Warning  Failed     2m22s (x5 over 4m58s)  kubelet            spec.containers{hello-server}: Error: ErrImagePull
-          Normal   BackOff    2m14s (x5 over 4m52s)  kubelet            spec.containers{hello-server}: Back-off pulling image "blux2/hello-server:1.1"
-          Warning  Failed     2m14s (x5 over 4m52s)  kubelet            spec.containers{hello-server}: Error: ImagePullBackOff
+          Normal   Pulling    2m25s (x5 over 4m59s)  kubelet            spec.containers{hello-server}: Pulling image "blux2/hello-server:1.1"
+          Warning  Failed     2m23s (x5 over 4m58s)  kubelet            spec.containers{hello-server}: Failed to pull image "blux2/hello-server:1.1": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/blux2/hello-server:1.1": failed to resolve reference "docker.io/blux2/hello-server:1.1": docker.io/blux2/hello-server:1.1: not found
+          Warning  Failed     2m23s (x5 over 4m58s)  kubelet            spec.containers{hello-server}: Error: ErrImagePull
+          Normal   BackOff    2m17s (x5 over 4m53s)  kubelet            spec.containers{hello-server}: Back-off pulling image "blux2/hello-server:1.1"
+          Warning  Failed     2m17s (x5 over 4m53s)  kubelet            spec.containers{hello-server}: Error: ImagePullBackOff
     "#]]);
 }
 
@@ -258,7 +258,7 @@ spec:
           IP:  10.244.0.5
         Containers:
           app:
-            Container ID:  containerd://ecb46bd20c364fba0334167ad68797832cc8cad3d113bfc099d875a21043a265
+            Container ID:  containerd://72fa9dbbc5224f45fac891ec681174f31b87e3320ad9e4483d7469966e0ca867
             Image:         blux2/hello-server:1.4
             Image ID:      docker.io/blux2/hello-server@sha256:e4f0185b1201d95c80147d8d55ef14065e9550c7688d7c18aa6e0e29bd061652
             Ports:         8081/TCP (http), 9090/TCP (metrics)
@@ -292,7 +292,7 @@ spec:
             Mounts:
               /etc/config from config (rw)
               /tmp from scratch (rw)
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-g69zh (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-tjp6c (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -309,7 +309,7 @@ spec:
             Type:       EmptyDir (a temporary directory that shares a pod's lifetime)
             Medium:     
             SizeLimit:  <unset>
-          kube-api-access-g69zh:
+          kube-api-access-tjp6c:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -324,11 +324,11 @@ spec:
           ----     ------     ----               ----               -------
           Normal   Scheduled  30s                default-scheduler  Successfully assigned default/busy to kind-control-plane
           Normal   Pulling    29s                kubelet            spec.containers{app}: Pulling image "blux2/hello-server:1.4"
-          Normal   Pulled     28s                kubelet            spec.containers{app}: Successfully pulled image "blux2/hello-server:1.4" in 1.389s (1.389s including waiting). Image size: 4058339 bytes.
+          Normal   Pulled     28s                kubelet            spec.containers{app}: Successfully pulled image "blux2/hello-server:1.4" in 1.078s (1.078s including waiting). Image size: 4058339 bytes.
           Normal   Created    17s (x3 over 28s)  kubelet            spec.containers{app}: Created container: app
           Normal   Started    17s (x3 over 28s)  kubelet            spec.containers{app}: Started container app
           Normal   Pulled     17s (x2 over 27s)  kubelet            spec.containers{app}: Container image "blux2/hello-server:1.4" already present on machine
-          Warning  BackOff    17s (x2 over 27s)  kubelet            spec.containers{app}: Back-off restarting failed container app in pod busy_default(f450c227-8c63-4777-83a4-a89cc07dee0a)
+          Warning  BackOff    17s (x2 over 27s)  kubelet            spec.containers{app}: Back-off restarting failed container app in pod busy_default(54f93777-d7be-4396-b21c-8cae16e9c1a2)
     "#]]);
 }
 
@@ -351,7 +351,10 @@ fn node() {
         CreationTimestamp:  Mon, 30 Nov 2026 09:00:03 +0000
         Taints:             <none>
         Unschedulable:      false
-        Lease:              Failed to get lease: leases.coordination.k8s.io "kind-control-plane" not found
+        Lease:
+          HolderIdentity:  kind-control-plane
+          AcquireTime:     <unset>
+          RenewTime:       Mon, 30 Nov 2026 09:00:03 +0000
         Conditions:
           Type             Status  LastHeartbeatTime                 LastTransitionTime                Reason                       Message
           ----             ------  -----------------                 ------------------                ------                       -------
@@ -393,25 +396,35 @@ fn node() {
         Non-terminated Pods:          (9 in total)
           Namespace                   Name                                          CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age
           ---------                   ----                                          ------------  ----------  ---------------  -------------  ---
-          kube-system                 coredns-6467776445-bdpmb                      0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
-          kube-system                 coredns-6467776445-nbvnp                      0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
-          kube-system                 etcd-kind-control-plane                       0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
-          kube-system                 kindnet-t2k9z                                 0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
-          kube-system                 kube-apiserver-kind-control-plane             0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
-          kube-system                 kube-controller-manager-kind-control-plane    0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
-          kube-system                 kube-proxy-zgn76                              0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
-          kube-system                 kube-scheduler-kind-control-plane             0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
-          local-path-storage          local-path-provisioner-845ff6984f-4zccb       0 (0%)        0 (0%)      0 (0%)           0 (0%)         68s
+          kube-system                 coredns-6467776445-6j224                      100m (1%)     0 (0%)      70Mi (0%)        170Mi (1%)     70s
+          kube-system                 coredns-6467776445-rf2nq                      100m (1%)     0 (0%)      70Mi (0%)        170Mi (1%)     70s
+          kube-system                 etcd-kind-control-plane                       100m (1%)     0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kindnet-dtdgs                                 100m (1%)     100m (1%)   50Mi (0%)        50Mi (0%)      70s
+          kube-system                 kube-apiserver-kind-control-plane             250m (3%)     0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kube-controller-manager-kind-control-plane    200m (2%)     0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kube-proxy-hlg6r                              0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
+          kube-system                 kube-scheduler-kind-control-plane             100m (1%)     0 (0%)      0 (0%)           0 (0%)         72s
+          local-path-storage          local-path-provisioner-845ff6984f-qcz5f       0 (0%)        0 (0%)      0 (0%)           0 (0%)         68s
         Allocated resources:
           (Total limits may be over 100 percent, i.e., overcommitted.)
-          Resource           Requests  Limits
-          --------           --------  ------
-          cpu                0 (0%)    0 (0%)
-          memory             0 (0%)    0 (0%)
-          ephemeral-storage  0 (0%)    0 (0%)
-          hugepages-1Gi      0 (0%)    0 (0%)
-          hugepages-2Mi      0 (0%)    0 (0%)
-        Events:              <none>
+          Resource           Requests    Limits
+          --------           --------    ------
+          cpu                950m (11%)  100m (1%)
+          memory             190Mi (1%)  390Mi (2%)
+          ephemeral-storage  0 (0%)      0 (0%)
+          hugepages-1Gi      0 (0%)      0 (0%)
+          hugepages-2Mi      0 (0%)      0 (0%)
+        Events:
+          Type    Reason                   Age   From             Message
+          ----    ------                   ----  ----             -------
+          Normal  Starting                 78s   kubelet          Starting kubelet.
+          Normal  NodeHasSufficientMemory  78s   kubelet          Node kind-control-plane status is now: NodeHasSufficientMemory
+          Normal  NodeHasNoDiskPressure    78s   kubelet          Node kind-control-plane status is now: NodeHasNoDiskPressure
+          Normal  NodeHasSufficientPID     78s   kubelet          Node kind-control-plane status is now: NodeHasSufficientPID
+          Normal  NodeAllocatableEnforced  78s   kubelet          Updated Node Allocatable limit across pods
+          Normal  RegisteredNode           76s   node-controller  Node kind-control-plane event: Registered Node kind-control-plane in Controller
+          Normal  Starting                 72s   kube-proxy       
+          Normal  NodeReady                69s   kubelet          Node kind-control-plane status is now: NodeReady
     "#]]);
 }
 
@@ -431,17 +444,33 @@ fn coredns_deployment() {
         MinReadySeconds:        0
         RollingUpdateStrategy:  25% max unavailable, 25% max surge
         Pod Template:
-          Labels:  k8s-app=kube-dns
+          Labels:           k8s-app=kube-dns
+          Service Account:  coredns
           Containers:
            coredns:
-            Image:              registry.k8s.io/coredns/coredns:v1.13.1
-            Port:               <none>
-            Host Port:          <none>
-            Environment:        <none>
-            Mounts:             <none>
-          Volumes:              <none>
+            Image:       registry.k8s.io/coredns/coredns:v1.13.1
+            Ports:       53/UDP (dns), 53/TCP (dns-tcp), 9153/TCP (metrics), 8080/TCP (liveness-probe), 8181/TCP (readiness-probe)
+            Host Ports:  0/UDP (dns), 0/TCP (dns-tcp), 0/TCP (metrics), 0/TCP (liveness-probe), 0/TCP (readiness-probe)
+            Args:
+              -conf
+              /etc/coredns/Corefile
+            Limits:
+              memory:  170Mi
+            Requests:
+              cpu:        100m
+              memory:     70Mi
+            Liveness:     http-get http://:liveness-probe/health delay=60s timeout=5s period=10s #success=1 #failure=5
+            Readiness:    http-get http://:readiness-probe/ready delay=0s timeout=1s period=10s #success=1 #failure=3
+            Environment:  <none>
+            Mounts:
+              /etc/coredns from config-volume (ro)
+          Volumes:
+           config-volume:
+            Type:               ConfigMap (a volume populated by a ConfigMap)
+            Name:               coredns
+            Optional:           false
           Priority Class Name:  system-cluster-critical
-          Node-Selectors:       <none>
+          Node-Selectors:       kubernetes.io/os=linux
           Tolerations:          CriticalAddonsOnly op=Exists
                                 node-role.kubernetes.io/control-plane:NoSchedule
         Conditions:
@@ -561,9 +590,9 @@ fn replica_set() {
         Events:
           Type    Reason            Age   From                   Message
           ----    ------            ----  ----                   -------
-          Normal  SuccessfulCreate  60s   replicaset-controller  Created pod: nginx-deployment-7bdbf8ffc4-5kz75
-          Normal  SuccessfulCreate  60s   replicaset-controller  Created pod: nginx-deployment-7bdbf8ffc4-9ng6j
-          Normal  SuccessfulCreate  60s   replicaset-controller  Created pod: nginx-deployment-7bdbf8ffc4-9g68d
+          Normal  SuccessfulCreate  60s   replicaset-controller  Created pod: nginx-deployment-7bdbf8ffc4-2xx7s
+          Normal  SuccessfulCreate  60s   replicaset-controller  Created pod: nginx-deployment-7bdbf8ffc4-jnrn6
+          Normal  SuccessfulCreate  60s   replicaset-controller  Created pod: nginx-deployment-7bdbf8ffc4-r42jb
     "#]]);
 }
 
@@ -592,10 +621,10 @@ spec:
     check(&mut sb, "kubectl describe job date-checker -n default", expect![[r#"
         Name:             date-checker
         Namespace:        default
-        Selector:         batch.kubernetes.io/controller-uid=bc7b7aae-9855-4747-923a-514421c53486
-        Labels:           batch.kubernetes.io/controller-uid=bc7b7aae-9855-4747-923a-514421c53486
+        Selector:         batch.kubernetes.io/controller-uid=8c8e4d4c-43fe-483d-ab6c-632cfcb602d7
+        Labels:           batch.kubernetes.io/controller-uid=8c8e4d4c-43fe-483d-ab6c-632cfcb602d7
                           batch.kubernetes.io/job-name=date-checker
-                          controller-uid=bc7b7aae-9855-4747-923a-514421c53486
+                          controller-uid=8c8e4d4c-43fe-483d-ab6c-632cfcb602d7
                           job-name=date-checker
         Annotations:      <none>
         Parallelism:      1
@@ -604,13 +633,13 @@ spec:
         Suspend:          false
         Backoff Limit:    4
         Start Time:       Mon, 30 Nov 2026 09:00:21 +0000
-        Completed At:     Mon, 30 Nov 2026 09:00:25 +0000
-        Duration:         4s
+        Completed At:     Mon, 30 Nov 2026 09:00:24 +0000
+        Duration:         3s
         Pods Statuses:    0 Active (0 Ready) / 1 Succeeded / 0 Failed
         Pod Template:
-          Labels:  batch.kubernetes.io/controller-uid=bc7b7aae-9855-4747-923a-514421c53486
+          Labels:  batch.kubernetes.io/controller-uid=8c8e4d4c-43fe-483d-ab6c-632cfcb602d7
                    batch.kubernetes.io/job-name=date-checker
-                   controller-uid=bc7b7aae-9855-4747-923a-514421c53486
+                   controller-uid=8c8e4d4c-43fe-483d-ab6c-632cfcb602d7
                    job-name=date-checker
           Containers:
            date:
@@ -627,8 +656,8 @@ spec:
         Events:
           Type    Reason            Age   From            Message
           ----    ------            ----  ----            -------
-          Normal  SuccessfulCreate  60s   job-controller  Created pod: date-checker-wsnth
-          Normal  Completed         56s   job-controller  Job completed
+          Normal  SuccessfulCreate  60s   job-controller  Created pod: date-checker-drl2n
+          Normal  Completed         57s   job-controller  Job completed
     "#]]);
 }
 
@@ -660,11 +689,11 @@ spec:
         Type:                     NodePort
         IP Family Policy:         SingleStack
         IP Families:              IPv4
-        IP:                       10.96.167.215
-        IPs:                      10.96.167.215
+        IP:                       10.96.40.104
+        IPs:                      10.96.40.104
         Port:                     <unset>  8080/TCP
         TargetPort:               8080/TCP
-        NodePort:                 <unset>  31492/TCP
+        NodePort:                 <unset>  31374/TCP
         Endpoints:                
         Session Affinity:         None
         External Traffic Policy:  Cluster
@@ -678,7 +707,7 @@ fn kube_dns_service_endpoints() {
     let mut sb = cluster();
     sb.advance(60_000);
     check(&mut sb, "kubectl describe endpointslices -n kube-system", expect![[r#"
-        Name:         kube-dns-7rfb2
+        Name:         kube-dns-wc495
         Namespace:    kube-system
         Labels:       endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io
                       kubernetes.io/service-name=kube-dns
@@ -695,14 +724,14 @@ fn kube_dns_service_endpoints() {
             Conditions:
               Ready:    true
             Hostname:   <unset>
-            TargetRef:  Pod/coredns-6467776445-nbvnp
+            TargetRef:  Pod/coredns-6467776445-6j224
             NodeName:   kind-control-plane
             Zone:       <unset>
           - Addresses:  10.244.0.3
             Conditions:
               Ready:    true
             Hostname:   <unset>
-            TargetRef:  Pod/coredns-6467776445-bdpmb
+            TargetRef:  Pod/coredns-6467776445-rf2nq
             NodeName:   kind-control-plane
             Zone:       <unset>
         Events:         <none>
@@ -832,8 +861,8 @@ spec:
         Kind:         Lease
         Metadata:
           Creation Timestamp:  2026-11-30T09:00:21Z
-          Resource Version:    247
-          UID:                 bc7b7aae-9855-4747-923a-514421c53486
+          Resource Version:    256
+          UID:                 8c8e4d4c-43fe-483d-ab6c-632cfcb602d7
         Spec:
           Holder Identity:         me
           Lease Duration Seconds:  15
@@ -870,7 +899,7 @@ fn several_objects_and_errors() {
           IP:  10.244.0.6
         Containers:
           myapp2:
-            Container ID:   containerd://1fdeb973559cdb07c1a22489a6817533e615d1746a6f1d7a7985dc3cfed60cfe
+            Container ID:   containerd://a867ebcf4fe7a6605c0db6a8061ec20d795e44d6f3d775b884bdb7b4f9578110
             Image:          blux2/hello-server:1.0
             Image ID:       docker.io/blux2/hello-server@sha256:e8f01ea70e01d3107c14774159ef1a525a954a7b6c8d8264ae6e1475b9061006
             Port:           <none>
@@ -881,7 +910,7 @@ fn several_objects_and_errors() {
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-xz2vh (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-kfwxz (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -890,7 +919,7 @@ fn several_objects_and_errors() {
           ContainersReady             True 
           PodScheduled                True 
         Volumes:
-          kube-api-access-xz2vh:
+          kube-api-access-kfwxz:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -930,7 +959,7 @@ fn several_objects_and_errors() {
           IP:  10.244.0.6
         Containers:
           myapp2:
-            Container ID:   containerd://1fdeb973559cdb07c1a22489a6817533e615d1746a6f1d7a7985dc3cfed60cfe
+            Container ID:   containerd://a867ebcf4fe7a6605c0db6a8061ec20d795e44d6f3d775b884bdb7b4f9578110
             Image:          blux2/hello-server:1.0
             Image ID:       docker.io/blux2/hello-server@sha256:e8f01ea70e01d3107c14774159ef1a525a954a7b6c8d8264ae6e1475b9061006
             Port:           <none>
@@ -941,7 +970,7 @@ fn several_objects_and_errors() {
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-xz2vh (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-kfwxz (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -950,7 +979,7 @@ fn several_objects_and_errors() {
           ContainersReady             True 
           PodScheduled                True 
         Volumes:
-          kube-api-access-xz2vh:
+          kube-api-access-kfwxz:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -976,7 +1005,7 @@ fn several_objects_and_errors() {
           IP:  10.244.0.5
         Containers:
           hello-server:
-            Container ID:   containerd://a2658d67e1b58b0a3b38f023b2b09d912ad69fd4dbc184307bb9c618fc0b8334
+            Container ID:   containerd://f2090f6ae03513c137753be92170a0c1c89a2bd167d49d02bd58faf6b22525fa
             Image:          blux2/hello-server:1.0
             Image ID:       docker.io/blux2/hello-server@sha256:e8f01ea70e01d3107c14774159ef1a525a954a7b6c8d8264ae6e1475b9061006
             Port:           8080/TCP
@@ -987,7 +1016,7 @@ fn several_objects_and_errors() {
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-drl2n (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -996,7 +1025,7 @@ fn several_objects_and_errors() {
           ContainersReady             True 
           PodScheduled                True 
         Volumes:
-          kube-api-access-wsnth:
+          kube-api-access-drl2n:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -1055,7 +1084,7 @@ fn a_deleted_pod_with_events_left() {
           ----    ------     ----  ----               -------
           Normal  Scheduled  30s   default-scheduler  Successfully assigned default/myapp to kind-control-plane
           Normal  Pulling    29s   kubelet            spec.containers{hello-server}: Pulling image "blux2/hello-server:1.0"
-          Normal  Pulled     28s   kubelet            spec.containers{hello-server}: Successfully pulled image "blux2/hello-server:1.0" in 1.271s (1.271s including waiting). Image size: 4058339 bytes.
+          Normal  Pulled     29s   kubelet            spec.containers{hello-server}: Successfully pulled image "blux2/hello-server:1.0" in 994ms (994ms including waiting). Image size: 4058339 bytes.
           Normal  Created    28s   kubelet            spec.containers{hello-server}: Created container: hello-server
           Normal  Started    28s   kubelet            spec.containers{hello-server}: Started container hello-server
           Normal  Killing    0s    kubelet            spec.containers{hello-server}: Stopping container hello-server
@@ -1070,7 +1099,7 @@ fn daemon_set_storage_class_priority_class() {
         Name:           kube-proxy
         Namespace:      kube-system
         Selector:       k8s-app=kube-proxy
-        Node-Selector:  <none>
+        Node-Selector:  kubernetes.io/os=linux
         Labels:         k8s-app=kube-proxy
         Annotations:    deprecated.daemonset.template.generation: 1
         Desired Number of Nodes Scheduled: 1
@@ -1080,17 +1109,23 @@ fn daemon_set_storage_class_priority_class() {
         Number of Nodes Misscheduled: 0
         Pods Status:  1 Running / 0 Waiting / 0 Succeeded / 0 Failed
         Pod Template:
-          Labels:  k8s-app=kube-proxy
+          Labels:           k8s-app=kube-proxy
+          Service Account:  kube-proxy
           Containers:
            kube-proxy:
-            Image:              registry.k8s.io/kube-proxy:v1.35.0
-            Port:               <none>
-            Host Port:          <none>
-            Environment:        <none>
+            Image:      registry.k8s.io/kube-proxy:v1.35.0
+            Port:       <none>
+            Host Port:  <none>
+            Command:
+              /usr/local/bin/kube-proxy
+              --config=/var/lib/kube-proxy/config.conf
+              --hostname-override=$(NODE_NAME)
+            Environment:
+              NODE_NAME:         (v1:spec.nodeName)
             Mounts:             <none>
           Volumes:              <none>
           Priority Class Name:  system-node-critical
-          Node-Selectors:       <none>
+          Node-Selectors:       kubernetes.io/os=linux
           Tolerations:          CriticalAddonsOnly op=Exists
                                 node-role.kubernetes.io/control-plane:NoSchedule
         Events:                 <none>
@@ -1251,10 +1286,10 @@ spec:
               echo ready
             Environment:  <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-drl2n (ro)
         Containers:
           app:
-            Container ID:   containerd://9e1daf02da85c25349acc37fc3ac348bc93dce58fd1408a75880c1804442c5f2
+            Container ID:   containerd://8d67e1b58b0a3b38f023b2b09d912ad69fd4dbc184307bb9c618fc0b833485db
             Image:          nginx:1.25.3
             Image ID:       docker.io/library/nginx@sha256:4d797893717d9af0cf2c67452058b5f2dbe9e4f7a287f0e4c2223779e3426266
             Port:           <none>
@@ -1265,7 +1300,7 @@ spec:
             Restart Count:  0
             Environment:    <none>
             Mounts:
-              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wsnth (ro)
+              /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-drl2n (ro)
         Conditions:
           Type                        Status
           PodReadyToStartContainers   True 
@@ -1274,7 +1309,7 @@ spec:
           ContainersReady             True 
           PodScheduled                True 
         Volumes:
-          kube-api-access-wsnth:
+          kube-api-access-drl2n:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt
@@ -1452,26 +1487,26 @@ spec:
         Non-terminated Pods:          (11 in total)
           Namespace                   Name                                          CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age
           ---------                   ----                                          ------------  ----------  ---------------  -------------  ---
-          default                     web-7f789cdfc8-5kz75                          250m (3%)     1 (12%)     100Mi (0%)       1Gi (6%)       60s
-          default                     web-7f789cdfc8-9ng6j                          250m (3%)     1 (12%)     100Mi (0%)       1Gi (6%)       60s
-          kube-system                 coredns-6467776445-bdpmb                      0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
-          kube-system                 coredns-6467776445-nbvnp                      0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
-          kube-system                 etcd-kind-control-plane                       0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
-          kube-system                 kindnet-t2k9z                                 0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
-          kube-system                 kube-apiserver-kind-control-plane             0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
-          kube-system                 kube-controller-manager-kind-control-plane    0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
-          kube-system                 kube-proxy-zgn76                              0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
-          kube-system                 kube-scheduler-kind-control-plane             0 (0%)        0 (0%)      0 (0%)           0 (0%)         72s
-          local-path-storage          local-path-provisioner-845ff6984f-4zccb       0 (0%)        0 (0%)      0 (0%)           0 (0%)         68s
+          default                     web-7f789cdfc8-2xx7s                          250m (3%)     1 (12%)     100Mi (0%)       1Gi (6%)       60s
+          default                     web-7f789cdfc8-jnrn6                          250m (3%)     1 (12%)     100Mi (0%)       1Gi (6%)       60s
+          kube-system                 coredns-6467776445-6j224                      100m (1%)     0 (0%)      70Mi (0%)        170Mi (1%)     70s
+          kube-system                 coredns-6467776445-rf2nq                      100m (1%)     0 (0%)      70Mi (0%)        170Mi (1%)     70s
+          kube-system                 etcd-kind-control-plane                       100m (1%)     0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kindnet-dtdgs                                 100m (1%)     100m (1%)   50Mi (0%)        50Mi (0%)      70s
+          kube-system                 kube-apiserver-kind-control-plane             250m (3%)     0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kube-controller-manager-kind-control-plane    200m (2%)     0 (0%)      0 (0%)           0 (0%)         72s
+          kube-system                 kube-proxy-hlg6r                              0 (0%)        0 (0%)      0 (0%)           0 (0%)         70s
+          kube-system                 kube-scheduler-kind-control-plane             100m (1%)     0 (0%)      0 (0%)           0 (0%)         72s
+          local-path-storage          local-path-provisioner-845ff6984f-qcz5f       0 (0%)        0 (0%)      0 (0%)           0 (0%)         68s
         Allocated resources:
           (Total limits may be over 100 percent, i.e., overcommitted.)
-          Resource           Requests    Limits
-          --------           --------    ------
-          cpu                500m (6%)   2 (25%)
-          memory             200Mi (1%)  2Gi (12%)
-          ephemeral-storage  0 (0%)      0 (0%)
-          hugepages-1Gi      0 (0%)      0 (0%)
-          hugepages-2Mi      0 (0%)      0 (0%)
+          Resource           Requests     Limits
+          --------           --------     ------
+          cpu                1450m (18%)  2100m (26%)
+          memory             390Mi (2%)   2438Mi (15%)
+          ephemeral-storage  0 (0%)       0 (0%)
+          hugepages-1Gi      0 (0%)       0 (0%)
+          hugepages-2Mi      0 (0%)       0 (0%)
     "#]].assert_eq(&out.text[from..]);
 }
 
@@ -1557,7 +1592,7 @@ spec:
             Annotations:       <none>
             Capacity:      
             Access Modes:  
-          kube-api-access-g69zh:
+          kube-api-access-tjp6c:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt

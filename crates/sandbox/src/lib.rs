@@ -89,6 +89,7 @@ impl Sandbox {
             }
             return CommandOutput { text, status: outcome.status };
         }
+        self.shell.vfs_mut().set_now(self.world.now / 1000);
         let outcome = self.shell.run(&mut self.world, line);
         if let Some(session) = self.world.pending_session.take() {
             self.sessions.push(session);

@@ -183,6 +183,10 @@ impl kubeniwa_kubectl::Backend for World {
 }
 
 impl Host for World {
+    fn knows(&self, name: &str) -> bool {
+        matches!(name, "kubectl" | "kind" | "sleep" | "date" | "curl" | "wget" | "nslookup" | "jq")
+    }
+
     fn run(&mut self, argv: &[String], io: &mut Io<'_>) -> Option<i32> {
         let args = &argv[1..];
         Some(match argv[0].as_str() {

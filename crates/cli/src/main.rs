@@ -8,6 +8,7 @@ mod http;
 mod openapi;
 mod protobuf;
 mod serve;
+mod websocket;
 
 use std::io::Read;
 use std::process::ExitCode;

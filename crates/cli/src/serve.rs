@@ -24,6 +24,8 @@ use kubeniwa_sandbox::{Checkpoint, Sandbox};
 use serde_json::{json, Value};
 
 use crate::http::{self, HttpRequest, ReadError};
+use crate::websocket;
+use kubeniwa_kubectl::{Backend, ExecMode, ExecReply, ExecTarget};
 
 /// The kind cluster `serve` creates and serves.
 const CLUSTER: &str = "kind";
@@ -221,6 +223,11 @@ fn respond(req: &HttpRequest, stream: &mut TcpStream, owner: &Owner) -> bool {
         let (code, content_type, extra, body) = control_request(control, req, owner);
         return http::write_response(stream, code, content_type, &extra, &body, close).is_ok();
     }
+    if req.method == "GET" || req.method == "POST" {
+        if let Some((namespace, pod)) = exec_target(&req.path) {
+            return exec(req, namespace, pod, stream, owner);
+        }
+    }
     if req.method == "GET" && req.path.starts_with("/openapi/v3") {
         if let Some(doc) = crate::openapi::document(&req.path) {
             let body = serde_json::to_vec(&doc).unwrap_or_default();
@@ -255,6 +262,96 @@ fn respond(req: &HttpRequest, stream: &mut TcpStream, owner: &Owner) -> bool {
         (v, _) => ("application/json", serde_json::to_vec(v).unwrap_or_default()),
     };
     http::write_response(stream, response.code, content_type, &[], &body, close).is_ok()
+}
+
+/// `/api/v1/namespaces/NS/pods/NAME/exec` → (NS, NAME).
+fn exec_target(path: &str) -> Option<(String, String)> {
+    match path.trim_end_matches('/').split('/').collect::<Vec<_>>().as_slice() {
+        ["", "api", "v1", "namespaces", ns, "pods", name, "exec"] => Some((ns.to_string(), name.to_string())),
+        _ => None,
+    }
+}
+
+/// The most stdin an exec takes.
+const MAX_EXEC_STDIN: usize = 1024 * 1024;
+
+/// `kubectl exec` (not interactive): a WebSocket with the `v5.channel.k8s.io`
+/// subprotocol; the command runs in the sandbox's fake container, its output goes to
+/// the stdout channel and its exit status to the error channel. Always closes.
+fn exec(req: &HttpRequest, namespace: String, pod: String, stream: &mut TcpStream, owner: &Owner) -> bool {
+    let fail = |stream: &mut TcpStream, code: u16, message: &str| {
+        let _ = http::write_response(stream, code, "application/json", &[], &status_body(code, reason_for(code), message), true);
+        false
+    };
+    let upgrade = req.header("upgrade").unwrap_or("").to_ascii_lowercase();
+    let (Some(key), true) = (req.header("sec-websocket-key"), upgrade.contains("websocket")) else {
+        return fail(stream, 400, "Upgrade request required: kubeniwa serve speaks WebSocket (v5.channel.k8s.io), not SPDY");
+    };
+    let Some(protocol) = websocket::choose_protocol(req.header("sec-websocket-protocol").unwrap_or("")) else {
+        return fail(stream, 400, "no supported WebSocket subprotocol (v5.channel.k8s.io, v4.channel.k8s.io)");
+    };
+    let flag = |name: &str| req.query.iter().any(|(k, v)| k == name && (v == "true" || v == "1"));
+    let argv: Vec<String> = req.query.iter().filter(|(k, _)| k == "command").map(|(_, v)| v.clone()).collect();
+    let container = req.query.iter().find(|(k, _)| k == "container").map(|(_, v)| v.clone()).unwrap_or_default();
+    if argv.is_empty() {
+        return fail(stream, 400, "you must specify at least 1 command");
+    }
+    if websocket::handshake(stream, key, protocol).is_err() {
+        return false;
+    }
+    let status = if flag("tty") {
+        json!({"metadata": {}, "status": "Failure", "message": "kubeniwa serve does not run interactive sessions (-t) yet", "reason": "BadRequest", "code": 400})
+    } else {
+        let mut stdin = Vec::new();
+        if flag("stdin") {
+            // Until the client closes stdin (v5: [255, 0]) or the connection.
+            while let Ok((opcode, payload)) = websocket::receive(stream, MAX_EXEC_STDIN) {
+                match (opcode, payload.as_slice()) {
+                    (0x8, _) | (_, [255, 0]) => break,
+                    (0x2, [0, data @ ..]) => stdin.extend_from_slice(data),
+                    _ => {}
+                }
+                if stdin.len() > MAX_EXEC_STDIN {
+                    break;
+                }
+            }
+        }
+        let target = ExecTarget { namespace, pod, container };
+        let reply = owner.call(move |st| {
+            st.tick();
+            let world = st.sandbox.world_mut();
+            let server = format!("https://127.0.0.1:{}", world.cluster(CLUSTER)?.api_port);
+            let reply = Backend::exec(world, &server, &target, &argv, &stdin, ExecMode::Run);
+            Some((reply, argv))
+        });
+        match reply {
+            Some(Some((ExecReply::Done { output, status }, argv))) => {
+                if websocket::send(stream, 1, output.as_bytes()).is_err() {
+                    return false;
+                }
+                if status == 0 {
+                    json!({"metadata": {}, "status": "Success"})
+                } else {
+                    json!({
+                        "metadata": {},
+                        "status": "Failure",
+                        "message": format!("command terminated with non-zero exit code: error executing command [{}], exit code {status}", argv.join(" ")),
+                        "reason": "NonZeroExitCode",
+                        "details": {"causes": [{"reason": "ExitCode", "message": status.to_string()}]},
+                    })
+                }
+            }
+            Some(Some((ExecReply::Failed(text), _))) => {
+                json!({"metadata": {}, "status": "Failure", "message": text.trim_start_matches("error: "), "reason": "InternalError", "code": 500})
+            }
+            Some(Some((ExecReply::Session, _))) | Some(None) | None => {
+                json!({"metadata": {}, "status": "Failure", "message": "the exec could not run", "reason": "InternalError", "code": 500})
+            }
+        }
+    };
+    let _ = websocket::send(stream, 3, &serde_json::to_vec(&status).unwrap_or_default());
+    let _ = websocket::close(stream);
+    false
 }
 
 /// HTTP → the core's request: method, path, query, media types, a JSON (or YAML) body.

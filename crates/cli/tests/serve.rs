@@ -195,3 +195,75 @@ fn watches_stream_chunked_events() {
     assert!(seen.lines().all(|l| l.trim().is_empty() || l.starts_with("{\"object\":") || l.starts_with("{\"type\":")), "{seen}");
     assert!(seen.contains("\"type\":\"ADDED\""), "{seen}");
 }
+
+/// Reads one unmasked server frame: (opcode, payload).
+fn read_frame(r: &mut impl Read) -> (u8, Vec<u8>) {
+    let mut head = [0u8; 2];
+    r.read_exact(&mut head).expect("frame head");
+    let len = match head[1] & 0x7f {
+        126 => {
+            let mut b = [0u8; 2];
+            r.read_exact(&mut b).unwrap();
+            u64::from(u16::from_be_bytes(b))
+        }
+        127 => {
+            let mut b = [0u8; 8];
+            r.read_exact(&mut b).unwrap();
+            u64::from_be_bytes(b)
+        }
+        n => u64::from(n),
+    };
+    let mut payload = vec![0u8; len as usize];
+    r.read_exact(&mut payload).unwrap();
+    (head[0] & 0x0f, payload)
+}
+
+#[test]
+fn exec_speaks_the_websocket_channel_protocol() {
+    let s = start();
+    let run = "kubectl run web --image=nginx:1.25.3";
+    request(&s, format!("POST /kubeniwa/v1/exec HTTP/1.1\r\nContent-Length: {}\r\n\r\n{run}", run.len()).as_bytes());
+    let tick = "{\"advance_ms\": 30000}";
+    request(&s, format!("POST /kubeniwa/v1/clock HTTP/1.1\r\nContent-Length: {}\r\n\r\n{tick}", tick.len()).as_bytes());
+
+    let exec = |command: &str| -> (String, Vec<(u8, Vec<u8>)>) {
+        let mut c = connect(&s);
+        let query: String = command.split(' ').map(|w| format!("command={w}&")).collect();
+        let req = format!(
+            "GET /api/v1/namespaces/default/pods/web/exec?{query}container=web&stdout=true&stderr=true HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n"
+        );
+        c.write_all(req.as_bytes()).unwrap();
+        let mut r = BufReader::new(c);
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            r.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        let mut frames = Vec::new();
+        loop {
+            let (op, payload) = read_frame(&mut r);
+            if op == 0x8 {
+                break;
+            }
+            frames.push((payload[0], payload[1..].to_vec()));
+        }
+        (head, frames)
+    };
+    let (head, frames) = exec("ls /usr/share/nginx/html");
+    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+    assert!(head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "{head}");
+    assert!(head.contains("Sec-WebSocket-Protocol: v5.channel.k8s.io"), "{head}");
+    assert_eq!(frames[0].0, 1, "stdout first: {frames:?}");
+    assert!(String::from_utf8_lossy(&frames[0].1).contains("index.html"), "{frames:?}");
+    assert_eq!(frames.last().unwrap(), &(3, b"{\"metadata\":{},\"status\":\"Success\"}".to_vec()));
+    let (_, frames) = exec("cat /nope");
+    let status = String::from_utf8_lossy(&frames.last().unwrap().1).into_owned();
+    assert!(status.contains("\"reason\":\"NonZeroExitCode\"") && status.contains("\"message\":\"1\""), "{status}");
+    // Without the upgrade, a Status explains.
+    let (code, _, body) = request(&s, b"POST /api/v1/namespaces/default/pods/web/exec?command=ls HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+    assert_eq!(code, 400, "{body}");
+}

@@ -59,6 +59,8 @@ enum Next {
     Start,
     Exit,
     Restart,
+    /// A pod sync during an image pull back-off: the kubelet reports it again.
+    PullBackOffSync,
 }
 
 #[derive(Debug, Clone)]
@@ -262,8 +264,16 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 cluster.emit_event(&pod, Some(&path), "Normal", "BackOff", &source, msg.clone());
                 cluster.emit_event(&pod, Some(&path), "Warning", "Failed", &source, "Error: ImagePullBackOff".to_string());
                 c.state = State::Waiting { reason: "ImagePullBackOff".into(), message: Some(msg) };
-                c.next = Next::Pull;
-                c.next_at = c.retry_at.max(now);
+                schedule_backoff_sync(c, now, cluster.rng.below(10_000));
+            }
+            Next::PullBackOffSync => {
+                // The pod worker syncs about every half minute while the pull backs
+                // off, and each sync reports the back-off again (the notes'
+                // "Back-off pulling image ... (x72 over 37m)").
+                let msg = format!("Back-off pulling image \"{}\"", c.image);
+                cluster.emit_event(&pod, Some(&path), "Normal", "BackOff", &source, msg);
+                cluster.emit_event(&pod, Some(&path), "Warning", "Failed", &source, "Error: ImagePullBackOff".to_string());
+                schedule_backoff_sync(c, now, cluster.rng.below(10_000));
             }
             Next::Start | Next::Restart => {
                 if c.next == Next::Restart {
@@ -336,6 +346,19 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     write_status(cluster, uid, false);
     if let Some(at) = wake {
         cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
+    }
+}
+
+/// The next sync during an image pull back-off, or the retried pull when the
+/// back-off ends first.
+fn schedule_backoff_sync(c: &mut ContainerRt, now: Millis, jitter: Millis) {
+    let sync = now + 25_000 + jitter;
+    if sync < c.retry_at {
+        c.next = Next::PullBackOffSync;
+        c.next_at = sync;
+    } else {
+        c.next = Next::Pull;
+        c.next_at = c.retry_at.max(now);
     }
 }
 

@@ -163,8 +163,8 @@ fn pod_with_a_missing_image_after_some_minutes() {
           Normal   Pulling    2m25s (x5 over 4m59s)  kubelet            spec.containers{hello-server}: Pulling image "blux2/hello-server:1.1"
           Warning  Failed     2m23s (x5 over 4m58s)  kubelet            spec.containers{hello-server}: Failed to pull image "blux2/hello-server:1.1": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/blux2/hello-server:1.1": failed to resolve reference "docker.io/blux2/hello-server:1.1": docker.io/blux2/hello-server:1.1: not found
           Warning  Failed     2m23s (x5 over 4m58s)  kubelet            spec.containers{hello-server}: Error: ErrImagePull
-          Normal   BackOff    2m17s (x5 over 4m53s)  kubelet            spec.containers{hello-server}: Back-off pulling image "blux2/hello-server:1.1"
-          Warning  Failed     2m17s (x5 over 4m53s)  kubelet            spec.containers{hello-server}: Error: ImagePullBackOff
+          Normal   BackOff    24s (x12 over 4m53s)   kubelet            spec.containers{hello-server}: Back-off pulling image "blux2/hello-server:1.1"
+          Warning  Failed     24s (x12 over 4m53s)   kubelet            spec.containers{hello-server}: Error: ImagePullBackOff
     "#]]);
 }
 

@@ -1,7 +1,11 @@
 //! Field numbers of the Kubernetes protobuf messages the typed clients send (the
-//! `generated.proto` of k8s.io/api and k8s.io/apimachinery v0.35, for the kinds the API
-//! server serves and everything they contain). Generated; one message a line, sorted by
-//! name.
+//! `generated.proto` of k8s.io/api and k8s.io/apimachinery v0.35.7, for the kinds the API
+//! server serves plus autoscaling/v1 Scale, policy/v1 Eviction and meta/v1 DeleteOptions,
+//! and every message they contain). Generated; one message a line, sorted by full name
+//! (the decoder binary-searches it). To regenerate: for each message of that closure,
+//! one `f(NUMBER, "NAME", TYPE, REPEATED)` per field, with scalar types as `Ty::String`,
+//! `Ty::Int32`, `Ty::Int64`, `Ty::Bool`, `Ty::Bytes`, messages by full name, and
+//! `map<string, V>` as `Ty::Map(&V)`.
 
 use super::{f, Field, Ty};
 

@@ -93,9 +93,9 @@ pub struct ScriptRun {
 
 /// Marks the start of a lesson: from here on, checks see only the command lines the
 /// learner runs after this (so a `kubectl describe` from an earlier lesson does not
-/// count). Call it when the learner starts a lesson or starts it over.
-pub fn start_lesson(sandbox: &mut Sandbox, lesson: &Lesson, lang: Lang) -> ScriptRun {
-    let _ = lesson;
+/// count). Call it when the learner starts a lesson or starts it over. (The mark does not
+/// depend on which lesson it is; taking it keeps call sites saying what they mean.)
+pub fn start_lesson(sandbox: &mut Sandbox, _lesson: &Lesson, lang: Lang) -> ScriptRun {
     // The driver's own history entry is the last one; its number is the mark.
     let driver = format!("history 1 | head -n 1 | awk '{{ print $1 }}' > {SINCE_FILE}\n");
     run_driver(sandbox, &driver, lang)

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use kubeniwa_lessons::markdown::{self, FenceAction};
 use kubeniwa_lessons::{apply_solution, check, load_dir, run_setup, start_lesson, Catalog, Lang, Lesson};
 use kubeniwa_sandbox::Sandbox;
 
@@ -106,4 +107,71 @@ fn walk(sandbox: &mut Sandbox, lesson: &Lesson, sandbox_name: &str, failures: &m
             }
         }
     }
+}
+
+/// The Japanese and English texts of a step have the same code blocks: the same
+/// commands to click and the same files to open, in the same order.
+#[test]
+fn both_languages_have_the_same_code_blocks() {
+    let mut failures = Vec::new();
+    for lesson in &catalog().lessons {
+        for step in &lesson.steps {
+            let blocks = Lang::ALL.map(|lang| {
+                markdown::fences(step.text.get(lang))
+                    .expect("checked by the loader")
+                    .into_iter()
+                    .filter(|f| f.action != FenceAction::None)
+                    .map(|f| (f.action, f.body))
+                    .collect::<Vec<_>>()
+            });
+            if blocks[0] != blocks[1] {
+                failures.push(format!("{}/{}:\nja: {:?}\nen: {:?}", lesson.id, step.id, blocks[0], blocks[1]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A learner who clicks every button of a step's text, in order (files open in the
+/// editor and are saved, commands run), sees every command succeed.
+#[test]
+fn every_run_block_works_where_the_text_puts_it() {
+    let mut failures = Vec::new();
+    for lesson in &catalog().lessons {
+        let mut sandbox = Sandbox::new(SEED);
+        start_lesson(&mut sandbox, lesson, Lang::Ja);
+        for step in &lesson.steps {
+            run_setup(&mut sandbox, step, Lang::Ja);
+            for fence in markdown::fences(&step.text.ja).expect("checked by the loader") {
+                match fence.action {
+                    FenceAction::Run => {
+                        let out = sandbox.run_line(fence.body.trim_end());
+                        if out.status != 0 {
+                            failures.push(format!(
+                                "{}/{} line {}: `{}` failed with status {}:\n{}",
+                                lesson.id,
+                                step.id,
+                                fence.line,
+                                fence.body.trim_end(),
+                                out.status,
+                                out.text
+                            ));
+                        }
+                    }
+                    FenceAction::File(path) => sandbox.write_file(&path, &fence.body).expect("write"),
+                    FenceAction::None => {}
+                }
+            }
+            // Catch up with the reference solution (some steps ask for more than the
+            // buttons do), so the next step starts where it expects to.
+            if !check(&mut sandbox, step, Lang::Ja).passed {
+                apply_solution(&mut sandbox, step);
+            }
+            let result = check(&mut sandbox, step, Lang::Ja);
+            if !result.passed {
+                failures.push(format!("{}/{}: the check fails after the buttons and the solution: {}", lesson.id, step.id, result.message));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -4,7 +4,7 @@
 //!
 //! Scripts run in the sandbox's own shell, so they see exactly the clusters, files and
 //! kubeconfig the learner sees. For now they go through [`Sandbox::run_line`], the one
-//! way in, with a single short line (`bash /var/kubeniwa/run.sh`). Running them as a
+//! way in, with a single short line (`builtin bash /var/kubeniwa/run.sh`). Running them as a
 //! `bash` script keeps the learner's working directory, variables, aliases and functions
 //! untouched (a script is a subshell); what does change is that this one line joins the
 //! shell's history (the `history` builtin shows it; the terminal's up-arrow history
@@ -38,7 +38,9 @@ pub const LIB_FILE: &str = "/var/kubeniwa/lib.sh";
 const SINCE_FILE: &str = "/var/kubeniwa/since";
 const DRIVER_FILE: &str = "/var/kubeniwa/run.sh";
 /// The line the engine runs; history lines starting with it are the engine's own.
-const DRIVER_LINE: &str = "bash /var/kubeniwa/run.sh";
+/// `builtin` keeps a learner's alias or function named `bash` out of the way (inside the
+/// script, functions and aliases are gone anyway).
+const DRIVER_LINE: &str = "builtin bash /var/kubeniwa/run.sh";
 
 /// The helpers of [`LIB_FILE`].
 pub const LIB: &str = r#"# Helpers for lesson scripts: . /var/kubeniwa/lib.sh

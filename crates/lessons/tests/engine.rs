@@ -268,6 +268,10 @@ fn checks_see_the_lessons_history_but_leave_the_learners_shell_alone() {
     .assert_eq(&result.message);
     // A second check does not see the first one's line.
     assert_eq!(check(&mut sandbox, &step, Lang::Ja).message, result.message);
+    // A learner's alias or function named `bash` does not get in the way.
+    sandbox.run_line("bash() { echo hijacked; }; alias bash='echo aliased'");
+    assert_eq!(check(&mut sandbox, &step, Lang::Ja).message.lines().last(), Some("cwd=/tmp/work LANG=ja FOO="));
+    sandbox.run_line("unset -f bash; unalias bash");
     let after = sandbox.run_line("pwd; echo \"FOO=$FOO LANG=$LANG\"; type ll");
     assert_eq!(after.text, format!("/tmp/work\nFOO=bar LANG={}bash: type: ll: not found\n", lang));
 }

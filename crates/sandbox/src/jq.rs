@@ -15,7 +15,22 @@
 //! ([`HasLut::lut`]); that is where steps are counted. When the budget is spent the
 //! lookup answers with a "poison" table of the same size whose every entry is `.`,
 //! so whatever jaq was doing finishes after a few more steps and control comes back
-//! here, where the run stops with an error.
+//! here, where the run stops with an error (exit status 5). The limits are
+//! [`MAX_STEPS`], [`MAX_OUTPUT`] and [`MAX_STACK`]; memory is not bounded, so one
+//! huge value (`"x" * 1e9`) can still exhaust it.
+//!
+//! Known differences from jq 1.7.1 (pinned in `tests/jq.rs`):
+//! - jaq's `=`, `|=` and friends do not create objects or arrays from null or past
+//!   an array's end (`null | .a = 1` is an error; `setpath` is jq's).
+//! - `{} | .[0]` is null instead of an error, `1 / 0` is infinite instead of an
+//!   error, object keys may be non-strings; integer arithmetic is exact instead of
+//!   double; string interpolation prints computed floats as `3.0`; some type errors
+//!   keep jaq's wording (`cannot use 1 as string`).
+//! - No `$__loc__`, modules (`import`, `-L`), `--stream` or `--seq` input parsing;
+//!   `limit` with a negative count yields nothing.
+//! - Syntax errors name the unexpected token as jq's parser would, but never add
+//!   bison's "expecting ..." list.
+//! - No colour by default (see the FIXME in [`Printer::from_options`]).
 
 use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
@@ -840,6 +855,12 @@ impl<'a> HasInputs<'a, Val> for &'a Env<'a> {
 /// (later definitions shadow earlier ones). Most are jq 1.7.1's `src/builtin.jq`.
 const DEFS: &str = r#"
 def tostring: _jq_tostring;
+def fromjson: _jq_fromjson;
+def tonumber:
+  if type == "number" then .
+  elif type == "string" and (_jq_fromjson | type) != "number" then _jq_type_error("cannot be parsed as a number")
+  elif type == "string" then _jq_fromjson
+  else _jq_type_error("cannot be parsed as a number") end;
 def @text: tostring;
 # jq's setpath creates objects and arrays (padded with nulls) where the path
 # meets null or runs past an array's end; jaq's `=` and `|=` do not. jq refuses
@@ -898,6 +919,7 @@ def fromstream(f): { x: null, e: false } as $init
      );
 def truncate_stream(stream): . as $n | null | stream | . as $input | if (.[0]|length) > $n then setpath([0];.[0][$n:]) else empty end;
 def input_line_number: _input_line_number;
+def input: [limit(1; inputs)] | if length == 0 then error("No more inputs") else .[0] end;
 "#;
 
 fn natives() -> Vec<jaq_core::native::Fun<Jq>> {
@@ -952,6 +974,35 @@ fn natives() -> Vec<jaq_core::native::Fun<Jq>> {
             }
             cv.0.data().state.out.borrow_mut().err(text);
             Box::new(std::iter::empty())
+        }),
+        // jq's `type_error`: `KIND (VALUE) MESSAGE`.
+        ("_jq_type_error", v(1), |mut cv| {
+            let msg = cv.0.pop_var();
+            let text = format!("{} ({}) {}", kind_name(&cv.1), trunc(&cv.1), String::from_utf8_lossy(string_bytes(&msg)));
+            Box::new(std::iter::once(Err(jaq_core::Error::new(Val::from(text)).into())))
+        }),
+        // jq's `fromjson` is `jv_parse`: its parser and messages.
+        ("_jq_fromjson", v(0), |cv| {
+            let text = match &cv.1 {
+                Val::TStr(_) | Val::BStr(_) => string_bytes(&cv.1).to_vec(),
+                v => {
+                    let msg = format!("{} ({}) only strings can be parsed", kind_name(v), trunc(v));
+                    return Box::new(std::iter::once(Err(jaq_core::Error::new(Val::from(msg)).into())));
+                }
+            };
+            let events = JsonReader::read_all(&[Source { name: String::new(), data: Some(text.clone()) }]);
+            let mut values = events.into_iter();
+            let result = match (values.next(), values.next()) {
+                (Some(Event::Value { value, .. }), None) => Ok(value),
+                (Some(Event::Value { .. }), Some(Event::Value { .. })) => Err("Unexpected extra JSON values".to_string()),
+                (Some(Event::Value { .. }), Some(Event::ParseError(m))) | (Some(Event::ParseError(m)), _) => Err(m),
+                _ => Err("Expected JSON value".to_string()),
+            };
+            let result = result.map_err(|m| {
+                let msg = format!("{m} (while parsing '{}')", String::from_utf8_lossy(&text));
+                jaq_core::Error::new(Val::from(msg)).into()
+            });
+            Box::new(std::iter::once(result))
         }),
         ("@csv", v(0), |cv| Box::new(std::iter::once(csv_tsv(cv.1, true)))),
         ("@tsv", v(0), |cv| Box::new(std::iter::once(csv_tsv(cv.1, false)))),
@@ -1118,7 +1169,8 @@ fn compile(program: &str, vars: &[String]) -> Result<Compiled, Vec<String>> {
         .with_global_vars(vars.iter().map(String::as_str))
         .compile(modules)
         .map_err(|errs| compile_errors(program, errs))?;
-    let terms = count_terms(&format!("{:?}", counted.lut));
+    // A margin, in case a term's debug form ever holds a stray comma.
+    let terms = count_terms(&format!("{:?}", counted.lut)) + 64;
 
     let poison_src = "def p: .; ".repeat(terms) + ".";
     let poison_mods = Loader::new([]).load(&arena, File { code: poison_src.as_str(), path: () }).map_err(|_| vec!["jq: error: internal".to_string()])?;
@@ -1147,7 +1199,7 @@ fn count_terms(debug: &str) -> usize {
         match c {
             '"' => in_str = true,
             '(' | '[' | '{' => depth += 1,
-            ')' | '}' => depth -= 1,
+            ')' | '}' => depth = depth.saturating_sub(1),
             ']' if depth == 0 => break,
             ']' => depth -= 1,
             ',' if depth == 0 => count += 1,
@@ -1182,16 +1234,25 @@ fn offset_in(program: &str, part: &str) -> usize {
 /// `locfile_locate`: `MSG at <top-level>, line N:` then the line, then as many
 /// spaces as the column (jq prints them; they are invisible but there).
 fn locate(program: &str, offset: usize, msg: &str) -> String {
-    let offset = offset.min(program.len());
+    let offset = char_floor(program, offset);
     let line_start = program[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line_no = program[..offset].matches('\n').count() + 1;
     let line_end = program[line_start..].find('\n').map_or(program.len(), |i| line_start + i);
     format!("jq: error: {msg} at <top-level>, line {line_no}:\n{}{}", &program[line_start..line_end], " ".repeat(offset - line_start))
 }
 
+/// The largest char boundary at or before `offset`.
+fn char_floor(s: &str, offset: usize) -> usize {
+    let mut i = offset.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// The token jq's (bison) parser would name at `offset`.
 fn token_name(program: &str, offset: usize) -> String {
-    let rest = &program[offset.min(program.len())..];
+    let rest = &program[char_floor(program, offset)..];
     let rest = rest.trim_start();
     let Some(c) = rest.chars().next() else { return "end of file".to_string() };
     let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
@@ -1225,7 +1286,8 @@ fn token_name(program: &str, offset: usize) -> String {
 fn syntax_error(program: &str, offset: usize) -> String {
     let found = token_name(program, offset);
     // At the end of input jq points at the last token.
-    let at = if found == "end of file" { last_token_start(program) } else { offset + (program[offset.min(program.len())..].len() - program[offset.min(program.len())..].trim_start().len()) };
+    let offset = char_floor(program, offset);
+    let at = if found == "end of file" { last_token_start(program) } else { offset + (program[offset..].len() - program[offset..].trim_start().len()) };
     locate(program, at, &format!("syntax error, unexpected {found} (Unix shell quoting issues?)"))
 }
 
@@ -1244,7 +1306,7 @@ fn last_token_start(program: &str) -> usize {
     } else {
         i -= 1;
     }
-    i
+    char_floor(program, i)
 }
 
 fn load_errors(program: &str, errs: jaq_core::load::Errors<&str, ()>) -> Vec<String> {
@@ -1356,6 +1418,13 @@ fn jq_wording(msg: &str) -> String {
         for (op, what) in [(" + ", "cannot be added"), (" - ", "cannot be subtracted"), (" * ", "cannot be multiplied"), (" / ", "cannot be divided"), (" % ", "cannot be divided (remainder)")] {
             if let Some((l, r)) = two(rest, op) {
                 return format!("{} ({}) and {} ({}) {what}", kind_name(&l), trunc(&l), kind_name(&r), trunc(&r));
+            }
+        }
+    }
+    if let Some(value) = msg.strip_suffix(" has no length") {
+        if let Some((v, used)) = parse_prefix(value.as_bytes()) {
+            if used == value.len() {
+                return format!("{} ({}) has no length", kind_name(&v), trunc(&v));
             }
         }
     }

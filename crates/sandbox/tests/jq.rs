@@ -407,6 +407,30 @@ fn runtime_errors_in_jq_words() {
     check("[1]", "jq '.foo?' a.json", expect![[r#"
         [exit 0]
     "#]]);
+    check("", "jq -n 'true | length'", expect![[r#"
+        jq: error (at <unknown>): boolean (true) has no length
+        [exit 5]
+    "#]]);
+    check("", "jq -n '\"abc\" | tonumber'", expect![[r#"
+        jq: error (at <unknown>): Invalid numeric literal at EOF at line 1, column 3 (while parsing 'abc')
+        [exit 5]
+    "#]]);
+    check("", "jq -n '\"[1]\" | tonumber'", expect![[r#"
+        jq: error (at <unknown>): string ("[1]") cannot be parsed as a number
+        [exit 5]
+    "#]]);
+    check("", "jq -n '\"[1,2] 3\" | fromjson'", expect![[r#"
+        jq: error (at <unknown>): Unexpected extra JSON values (while parsing '[1,2] 3')
+        [exit 5]
+    "#]]);
+    check("", "jq -n 'input'", expect![[r#"
+        jq: error (at <unknown>): No more inputs
+        [exit 5]
+    "#]]);
+    check("", "jq -n '[1, \"a\", {}] | @csv'", expect![[r#"
+        jq: error (at <unknown>): object ({}) is not valid in a csv row
+        [exit 5]
+    "#]]);
 }
 
 #[test]
@@ -834,6 +858,7 @@ fn random_filter(r: &mut Rng, depth: u32) -> String {
         "error(\"x\")", "add", "not", "paths", "tostream", "to_entries", "ascii_downcase", "@csv", "@base64d", "fromjson",
         "infinite", "nan", "-1", "1.5", "\"\\(.)\"", "$__loc__", "input_line_number", "splits(\"a\")", "implode",
         "explode", "floor", "sort", "unique", "flatten", "min", "max", "reverse", "halt", "recurse", "leaf_paths",
+        "\"é😀\"", "é", ".é", "@tsv", "getpath([\"a\", 0])", "setpath([\"a\"]; 1)", "tojson", "fromstream(tostream)",
     ];
     if depth == 0 || r.below(3) == 0 {
         let leaf = r.pick(LEAVES).to_string();

@@ -2,7 +2,7 @@
 # listed the pods of kube-system.
 . /var/kubeniwa/lib.sh
 
-ran 'cluster-info' && ran '(^| )--context[ =]kind-kind( |$)' ||
+ran '(kubectl|k) (.* )?(cluster-info .*--context[ =]kind-kind|--context[ =]kind-kind .*cluster-info)( |$)' ||
   fail "kubectl cluster-info --context kind-kind をまだ実行していません。" \
        "You have not run kubectl cluster-info --context kind-kind yet."
 

@@ -201,7 +201,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -274,6 +274,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "expose" => mutate::expose(&mut ctx),
         "exec" => exec::run(&mut ctx),
         "port-forward" => forward::run(&mut ctx),
+        "top" => misc::top(&mut ctx),
         "delete" => delete::run(&mut ctx),
         "run" => misc::run_pod(&mut ctx),
         "logs" => misc::logs(&mut ctx),

@@ -359,10 +359,45 @@ fn attach_and_remove(ctx: &mut Ctx, name: &str) -> Outcome {
 /// `kubectl logs POD [-c CONTAINER] [--previous] [--tail N]`
 pub(crate) fn logs(ctx: &mut Ctx) -> Outcome {
     let args = ctx.flags.args.clone();
+    if let (None, Some(selector)) = (args.first(), ctx.flags.get("selector").map(String::from)) {
+        return logs_by_selector(ctx, &selector);
+    }
     let Some(target) = args.first() else {
         return Err(Fail::Text("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n".into()));
     };
-    let name = target.strip_prefix("pod/").or(target.strip_prefix("pods/")).unwrap_or(target).to_string();
+    // `deploy/NAME`, `job/NAME`, `svc/NAME`... log the first of their pods, as
+    // kubectl's AttachablePodForObject picks it.
+    let name = match target.split_once('/') {
+        Some((kind, n)) if !matches!(kind, "pod" | "pods" | "po") => {
+            let rt = resources::lookup(kind).ok_or_else(|| Fail::Text(format!("error: the server doesn't have a resource type \"{kind}\"\n")))?;
+            let obj = match ctx.call(Request::get(rt.object_path(Some(&ctx.namespace.clone()), n)))? {
+                Ok(o) => o,
+                Err(e) => return Err(Fail::Text(server_error(&e))),
+            };
+            let selector = match rt.kind {
+                "Service" => json!({"matchLabels": obj["spec"]["selector"].clone()}),
+                _ => obj["spec"]["selector"].clone(),
+            };
+            let sel = kubeniwa_core::selectors::LabelSelector::from_object(&selector);
+            let pods = match ctx.call(Request::get(format!("/api/v1/namespaces/{}/pods", ctx.namespace)))? {
+                Ok(l) => l["items"].as_array().cloned().unwrap_or_default(),
+                Err(e) => return Err(Fail::Text(server_error(&e))),
+            };
+            let mut matching: Vec<Value> = pods.into_iter().filter(|p| sel.matches(p["metadata"].get("labels"))).collect();
+            matching.sort_by_key(|p| (p["status"]["phase"] != "Running", p["metadata"]["creationTimestamp"].as_str().unwrap_or("").to_string()));
+            match matching.first() {
+                Some(p) => {
+                    if matching.len() > 1 {
+                        ctx.io.err(format!("Found {} pods, using pod/{}\n", matching.len(), p["metadata"]["name"].as_str().unwrap_or("")));
+                    }
+                    p["metadata"]["name"].as_str().unwrap_or("").to_string()
+                }
+                None => return Err(Fail::Text(format!("error: timed out waiting for the condition\n"))),
+            }
+        }
+        Some((_, n)) => n.to_string(),
+        None => target.to_string(),
+    };
     let path = format!("/api/v1/namespaces/{}/pods/{name}", ctx.namespace);
     let pod = match ctx.call(Request::get(path.clone()))? {
         Ok(p) => p,
@@ -395,4 +430,44 @@ pub(crate) fn logs(ctx: &mut Ctx) -> Outcome {
         }
         Err(e) => Err(Fail::Text(server_error(&e))),
     }
+}
+
+/// `kubectl logs -l SELECTOR`: the logs of every matching pod, one after another.
+fn logs_by_selector(ctx: &mut Ctx, selector: &str) -> Outcome {
+    let list = match ctx.call(Request::get(format!("/api/v1/namespaces/{}/pods", ctx.namespace)).query("labelSelector", selector))? {
+        Ok(l) => l,
+        Err(e) => return Err(Fail::Text(server_error(&e))),
+    };
+    let pods = list["items"].as_array().cloned().unwrap_or_default();
+    if pods.is_empty() {
+        ctx.io.err(format!("No resources found in {} namespace.\n", ctx.namespace));
+        return Ok(());
+    }
+    let prefix = ctx.flags.flag("prefix");
+    for pod in pods {
+        let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
+        let container = pod["spec"]["containers"][0]["name"].as_str().unwrap_or("").to_string();
+        let mut req = Request::get(format!("/api/v1/namespaces/{}/pods/{name}/log", ctx.namespace)).query("container", container.clone());
+        req = req.query("tailLines", ctx.flags.get("tail").unwrap_or("10"));
+        match ctx.call(req)? {
+            Ok(text) => {
+                let text = text.as_str().unwrap_or("").to_string();
+                if prefix {
+                    for line in text.lines() {
+                        ctx.io.out(format!("[pod/{name}/{container}] {line}\n"));
+                    }
+                } else {
+                    ctx.io.out(text);
+                }
+            }
+            Err(e) => ctx.io.err(server_error(&e)),
+        }
+    }
+    Ok(())
+}
+
+/// `kubectl top`: kind ships no metrics-server, so the Metrics API is missing.
+pub(crate) fn top(ctx: &mut Ctx) -> Outcome {
+    ctx.send(Request::get("/apis/metrics.k8s.io/v1beta1"))?;
+    Err(Fail::Text("error: Metrics API not available\n".into()))
 }

@@ -500,17 +500,17 @@ fn run_with(o: &Options, now_ms: u64, io: &mut Io<'_>, out: &mut Output) -> i32 
             } else {
                 let path = io.resolve(f);
                 if io.vfs.is_dir(&path) {
-                    Err("Is a directory".to_string())
+                    // fopen succeeds on a directory; the read fails, and jq reports
+                    // only errno.
+                    Err("jq: error: Is a directory".to_string())
                 } else {
-                    io.vfs.read(&path).map(<[u8]>::to_vec).map_err(|e| e.to_string())
+                    io.vfs.read(&path).map(<[u8]>::to_vec).map_err(|e| format!("jq: error: Could not open file {f}: {e}"))
                 }
             };
             let name = if f == "-" { "<stdin>".to_string() } else { f.clone() };
             match data {
                 Ok(d) => sources.push(Source { name, data: Some(d) }),
-                Err(e) => {
-                    sources.push(Source { name: format!("{f}: {e}"), data: None });
-                }
+                Err(message) => sources.push(Source { name: message, data: None }),
             }
         }
     }
@@ -533,7 +533,7 @@ fn run_with(o: &Options, now_ms: u64, io: &mut Io<'_>, out: &mut Output) -> i32 
                     return Some(Ok(value));
                 }
                 Event::FileError(msg) => {
-                    state.out.borrow_mut().err(format!("jq: error: Could not open file {msg}\n"));
+                    state.out.borrow_mut().err(format!("{msg}\n"));
                     state.failures.set(state.failures.get() + 1);
                 }
                 Event::ParseError(msg) => {
@@ -1446,8 +1446,8 @@ fn jq_wording(msg: &str) -> String {
 // Input
 // ---------------------------------------------------------------------------
 
-/// One input file (or stdin); `data` is `None` when it could not be opened, and
-/// `name` then holds `NAME: REASON`.
+/// One input file (or stdin); `data` is `None` when it could not be read, and
+/// `name` then holds jq's message.
 struct Source {
     name: String,
     data: Option<Vec<u8>>,

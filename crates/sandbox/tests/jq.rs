@@ -445,6 +445,20 @@ fn files_and_usage() {
         1
         [exit 2]
     "#]]);
+    check("1", "mkdir d; jq . d", expect![[r#"
+        jq: error: Is a directory
+        [exit 2]
+    "#]]);
+    check("{\"a\":5}", "echo .a > p.jq; echo '1 2' > v.json; jq -f p.jq a.json; jq -n -c --slurpfile v v.json --rawfile r p.jq '$v, $r'", expect![[r#"
+        5
+        [1,2]
+        ".a\n"
+        [exit 0]
+    "#]]);
+    check("", "jq -n --slurpfile v nofile '$v'", expect![[r#"
+        jq: Bad JSON in --slurpfile v nofile: Could not open nofile: No such file or directory
+        [exit 2]
+    "#]]);
     // One parser reads all files as one stream, so `1` and `1` without newlines
     // make the number 11, as in jq.
     check("1", "jq . a.json a.json", expect![[r#"

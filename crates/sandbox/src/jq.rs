@@ -883,19 +883,14 @@ def join($x): reduce .[] as $i (null;
             (if .==null then "" else .+$x end) +
             ($i | if .==null then "" elif type=="string" then . else tojson end)
         ) // "";
-def from_entries: reduce .[] as $x ({};
-    . + { ($x | if .key == null then .k // .name // .Name // .K // .Key
-                 else .key end
-              | if type == "string" then . else tojson end):
-          ($x | if has("value") then .value else .v end) });
+def from_entries: map({(.key // .Key // .name // .Name): (if has("value") then .value else .Value end)}) | add | .//={};
 def leaf_paths: paths(scalars);
 def localtime: gmtime;
 def strflocaltime(f): strftime(f);
 def halt_error($exit_code): _halt_error_message, halt($exit_code);
 def halt_error: halt_error(5);
-def have_decnum: false;
+def have_decnum: true;
 def have_literal_numbers: true;
-def getpath_or_null(p): getpath(p);
 def finites: select(isinfinite or isnan | not);
 def INDEX(stream; idx_expr):
   reduce stream as $row ({}; .[$row|idx_expr|tostring] = $row);

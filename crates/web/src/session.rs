@@ -247,7 +247,14 @@ impl Session {
             Phase::Running { .. } => Status::Busy,
             Phase::Failed => Status::Failed,
         };
-        let mut files = self.files.clone();
+        // Like `ls`, the file list leaves out hidden files (.kube/config): the learner
+        // reaches them from the shell.
+        let mut files: Vec<String> = self
+            .files
+            .iter()
+            .filter(|path| !path.split('/').any(|part| part.starts_with('.')))
+            .cloned()
+            .collect();
         if !files.contains(&self.editor.path) {
             files.push(self.editor.path.clone());
             files.sort();
@@ -826,6 +833,13 @@ mod tests {
         assert!(fx.contains(&Effect::StartWorker), "{fx:?}");
         assert!(!session.journal().iter().any(|e| matches!(e, JournalEntry::Run { .. })));
         assert_eq!(session.view().status, Status::Restoring);
+    }
+
+    #[test]
+    fn the_file_list_leaves_out_hidden_files() {
+        let mut session = Session::new();
+        session.files = vec![".kube/config".into(), "a/.hidden".into(), "notes.txt".into()];
+        assert_eq!(session.view().files, vec!["notes.txt".to_string(), DEFAULT_FILE.to_string()]);
     }
 
     #[test]

@@ -10,6 +10,23 @@
 //! randomness; scripts run in the sandbox's shell and see only what the learner sees.
 //! The crate builds for `wasm32-unknown-unknown`.
 //!
+//! # Driving it from the page
+//!
+//! Everything runs where the [`Sandbox`](kubeniwa_sandbox::Sandbox) lives (the worker),
+//! and every call that changes the sandbox belongs in the command journal, so a
+//! restarted worker replays it in order:
+//!
+//! 1. [`bundled`] once: the lesson list (titles, descriptions, minutes, prerequisites).
+//! 2. When the learner starts a lesson (or starts it over): [`start_lesson`].
+//! 3. When they open a step for the first time: [`run_setup`] (hidden; it may create a
+//!    cluster or break something to fix, so not again on every visit).
+//! 4. Render `step.text.get(lang)` as sanitised CommonMark; [`markdown::fences`] says
+//!    which code blocks get a button: `Run` types the block into the terminal as if
+//!    typed, `File(path)` opens the block's text in the editor under `path`.
+//! 5. "Check": [`check`], then show `message` (pass or fail) as plain text.
+//! 6. Hints one at a time from `step.hints`; "Show me" lists `step.solution`, and may
+//!    carry it out with [`apply_solution`], printing what the commands print.
+//!
 //! # Code map
 //!
 //! - `model`: [`Lesson`], [`Step`], [`Action`], [`Lang`], [`Localized`].

@@ -4,4 +4,7 @@
 import './build/terminal.js';
 import init from './app.js';
 
-await init({ module_or_path: new URL('./app_bg.wasm', import.meta.url) });
+// Start compiling the app, and set up the terminal while it compiles.
+const app = init({ module_or_path: new URL('./app_bg.wasm', import.meta.url) });
+window.kubeniwaUi.prepareTerminal();
+await app;

@@ -40,24 +40,43 @@ const hook = {
 };
 window.kubeniwa = hook;
 
+// Opening xterm.js builds its DOM and measures the font, which takes tens of
+// milliseconds: boot.js calls prepareTerminal while the app's wasm compiles, in an
+// off-screen holder that createTerminal then moves into the page.
+let early = null;
+function prepareTerminal() {
+  if (early) return early;
+  const holder = document.createElement('div');
+  holder.style.cssText = 'position:absolute;left:-10000px;top:0;width:900px;height:500px';
+  document.body.append(holder);
+  const terminal = new Terminal({
+    cursorBlink: true,
+    fontFamily: "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace",
+    fontSize: 14,
+    lineHeight: 1.15,
+    scrollback: 5000,
+    theme: {
+      background: '#14161b',
+      foreground: '#d8dee9',
+      cursor: '#f0c674',
+      selectionBackground: '#3b4252',
+    },
+  });
+  const fit = new FitAddon();
+  terminal.loadAddon(fit);
+  terminal.open(holder);
+  early = { holder, terminal, fit };
+  return early;
+}
+
 window.kubeniwaUi = {
+  prepareTerminal,
+
   createTerminal(element, onData) {
-    term = new Terminal({
-      cursorBlink: true,
-      fontFamily: "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace",
-      fontSize: 14,
-      lineHeight: 1.15,
-      scrollback: 5000,
-      theme: {
-        background: '#14161b',
-        foreground: '#d8dee9',
-        cursor: '#f0c674',
-        selectionBackground: '#3b4252',
-      },
-    });
-    const fit = new FitAddon();
-    term.loadAddon(fit);
-    term.open(element);
+    const { holder, terminal, fit } = prepareTerminal();
+    holder.style.cssText = 'width:100%;height:100%';
+    element.append(holder);
+    term = terminal;
     fit.fit();
     new ResizeObserver(() => fit.fit()).observe(element);
     term.onData((data) => onData(data));

@@ -23,8 +23,8 @@ if [ "$ready" != true ]; then
   reason=$(kubectl get pod myapp --namespace default --output jsonpath='{.status.containerStatuses[0].state.waiting.reason}' 2>/dev/null)
   case "$reason" in
     ErrImagePull|ImagePullBackOff)
-      fail "イメージは 1.0 になりましたが、コンテナはまだ $reason です。kubectl delete pod myapp で削除して、kubectl apply --filename myapp.yaml で作り直してください。" \
-           "The image is 1.0 now, but the container is still in $reason. Delete the pod with kubectl delete pod myapp and create it again with kubectl apply --filename myapp.yaml." ;;
+      fail "イメージは 1.0 になりましたが、コンテナはまだ $reason です。kubelet が取得し直すまで数秒待ってから、もう一度チェックしてください。" \
+           "The image is 1.0 now, but the container is still in $reason. Give the kubelet a few seconds to pull it again, then check again." ;;
     *)
       fail "myapp はまだ Running になっていません。数秒待ってからもう一度チェックしてください。" \
            "myapp is not Running yet. Wait a few seconds and check again." ;;

@@ -72,6 +72,9 @@ struct ContainerRt {
     restarts: u32,
     ready: bool,
     started_once: bool,
+    /// The container was killed to be recreated (its definition changed); its next
+    /// start counts as a restart.
+    relaunch: bool,
     next: Next,
     next_at: Millis,
     backoff: Millis,
@@ -90,7 +93,17 @@ pub fn sync_all(cluster: &mut Cluster) {
         let Some(pod) = cluster.get(&key) else { continue };
         let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()).map(String::from) else { continue };
         let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
-        if cluster.runtime.pods.contains_key(&uid) || !pod["metadata"]["deletionTimestamp"].is_null() {
+        if !pod["metadata"]["deletionTimestamp"].is_null() {
+            continue;
+        }
+        if cluster.runtime.pods.contains_key(&uid) {
+            let images: Vec<(String, String)> = pod["spec"]["containers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| (c["name"].as_str().unwrap_or("").to_string(), c["image"].as_str().unwrap_or("").to_string()))
+                .collect();
+            restart_changed_containers(cluster, &key, &uid, &images);
             continue;
         }
         if pod["status"]["phase"] == "Running" || pod["spec"]["hostNetwork"] == true && pod["status"]["phase"] == "Running" {
@@ -109,6 +122,7 @@ pub fn sync_all(cluster: &mut Cluster) {
                 restarts: 0,
                 ready: false,
                 started_once: false,
+                relaunch: false,
                 next: Next::Pull,
                 next_at: cluster.now + SANDBOX_MS,
                 backoff: 0,
@@ -138,6 +152,44 @@ pub fn sync_all(cluster: &mut Cluster) {
         cluster.runtime.pods.insert(uid.clone(), rt);
         write_status(cluster, &uid, true);
         cluster.schedule(now + SANDBOX_MS, Timer::Kubelet { pod: key, uid });
+    }
+}
+
+/// A container whose image changed in the pod spec is killed and created again
+/// with the new image (`computePodActions`: "definition changed").
+fn restart_changed_containers(cluster: &mut Cluster, key: &ObjKey, uid: &str, images: &[(String, String)]) {
+    let now = cluster.now;
+    let Some(mut rt) = cluster.runtime.pods.remove(uid) else { return };
+    let Some(pod) = cluster.get(key).cloned() else { return };
+    let source = format!("kubelet/{}", rt.node);
+    let mut changed = false;
+    for c in rt.containers.iter_mut() {
+        let Some((_, image)) = images.iter().find(|(n, _)| *n == c.name) else { continue };
+        if *image == c.image {
+            continue;
+        }
+        changed = true;
+        let path = format!("spec.containers{{{}}}", c.name);
+        if let State::Running { started } = c.state {
+            cluster.emit_event(&pod, Some(&path), "Normal", "Killing", &source, format!("Container {} definition changed, will be restarted", c.name));
+            c.last = Some(State::Terminated { code: 2, reason: "Error".into(), started, finished: now });
+            c.relaunch = true;
+        } else if c.started_once {
+            c.relaunch = true;
+        }
+        c.image = image.clone();
+        c.ready = false;
+        c.backoff = 0;
+        c.next = Next::Pull;
+        c.next_at = now + 500;
+    }
+    let wake = rt.containers.iter().filter(|c| c.next != Next::Nothing).map(|c| c.next_at).min();
+    cluster.runtime.pods.insert(uid.to_string(), rt);
+    if changed {
+        write_status(cluster, uid, false);
+        if let Some(at) = wake {
+            cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
+        }
     }
 }
 
@@ -276,6 +328,11 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 schedule_backoff_sync(c, now, cluster.rng.below(10_000));
             }
             Next::Start | Next::Restart => {
+                if c.relaunch && c.next == Next::Start {
+                    c.relaunch = false;
+                    c.restarts += 1;
+                    c.previous_logs = std::mem::take(&mut c.logs);
+                }
                 if c.next == Next::Restart {
                     c.restarts += 1;
                     if matches!(c.state, State::Terminated { .. }) {

@@ -8,6 +8,7 @@ use kubeniwa_shell::Io;
 mod apply;
 mod delete;
 mod describe;
+mod diff;
 mod exec;
 mod forward;
 pub mod flags;
@@ -201,7 +202,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -275,6 +276,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "exec" => exec::run(&mut ctx),
         "port-forward" => forward::run(&mut ctx),
         "top" => misc::top(&mut ctx),
+        "diff" => diff::run(&mut ctx),
         "delete" => delete::run(&mut ctx),
         "run" => misc::run_pod(&mut ctx),
         "logs" => misc::logs(&mut ctx),
@@ -316,6 +318,7 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "expose" => EXPOSE_FLAGS,
         "exec" => EXEC_FLAGS,
         "port-forward" => FORWARD_FLAGS,
+        "diff" => DIFF_FLAGS,
         "version" => VERSION_FLAGS,
         "api-resources" => API_RESOURCES_FLAGS,
         "config" => CONFIG_FLAGS,
@@ -432,3 +435,4 @@ const CREATE_FLAGS: &[flags::Flag] = &[
 ];
 const EXEC_FLAGS: &[flags::Flag] = &[val("container", Some('c')), boolean("stdin", Some('i')), boolean("tty", Some('t')), boolean("quiet", Some('q')), val("filename", Some('f')), val("pod-running-timeout", None)];
 const FORWARD_FLAGS: &[flags::Flag] = &[val("address", None), val("pod-running-timeout", None)];
+const DIFF_FLAGS: &[flags::Flag] = &[val("filename", Some('f')), boolean("recursive", Some('R')), boolean("server-side", None), val("field-manager", None), val("selector", Some('l')), boolean("force-conflicts", None)];

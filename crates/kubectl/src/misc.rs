@@ -25,6 +25,7 @@ pub(crate) fn help(command: &str) -> &'static str {
         "expose" => include_str!("../data/help/expose.txt"),
         "exec" => include_str!("../data/help/exec.txt"),
         "port-forward" => include_str!("../data/help/port-forward.txt"),
+        "diff" => include_str!("../data/help/diff.txt"),
         "apply" => include_str!("../data/help/apply.txt"),
         "create" => include_str!("../data/help/create.txt"),
         "delete" => include_str!("../data/help/delete.txt"),

@@ -41,7 +41,8 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
         }
         applied["metadata"]["annotations"][LAST_APPLIED] = Value::from(kubeniwa_format::json::to_string_compact(&copy) + "\n");
         let merged = match &live {
-            None => ctx.call(Request::new(Method::Post, rt.collection_path(ns.as_deref())).body(applied).query("dryRun", "All"))?,
+            // A new object is created as written: no last-applied annotation yet.
+            None => ctx.call(Request::new(Method::Post, rt.collection_path(ns.as_deref())).body(obj.clone()).query("dryRun", "All"))?,
             Some(l) => {
                 let previous: Value = l["metadata"]["annotations"][LAST_APPLIED].as_str().and_then(|s| serde_json::from_str(s).ok()).unwrap_or(Value::Null);
                 let patch = three_way(&previous, &applied, l);

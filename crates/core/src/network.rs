@@ -10,9 +10,19 @@ pub fn node_ip(index: usize) -> String {
     format!("172.18.0.{}", index + 2)
 }
 
-/// The next free pod IP on the node with this index, as the CNI's host-local IPAM
-/// hands them out (lowest free address first, from .2).
-pub fn allocate_pod_ip(cluster: &Cluster, node_index: usize) -> String {
+/// Hands out the next pod IP on the node with this index and remembers it, as the
+/// CNI's host-local IPAM does (it continues after the last address it gave).
+pub fn assign_pod_ip(cluster: &mut Cluster, node_index: usize) -> String {
+    let ip = allocate_pod_ip(cluster, node_index);
+    if let Some(host) = ip.rsplit('.').next().and_then(|h| h.parse().ok()) {
+        cluster.runtime.last_ip.insert(node_index, host);
+    }
+    ip
+}
+
+/// The next free pod IP on the node with this index (lowest free address after the
+/// last one handed out, from .2).
+fn allocate_pod_ip(cluster: &Cluster, node_index: usize) -> String {
     let prefix = format!("10.244.{node_index}.");
     let used: std::collections::BTreeSet<String> = cluster
         .list("pods", None)

@@ -126,6 +126,22 @@ fn fetch(world: &mut crate::World, from: &From, url: &Url) -> Fetch {
     }
 }
 
+/// [`fetch`], printing what another process wrote on the terminal (the
+/// port-forward's `Handling connection` line) before the result.
+fn fetch_noted(world: &mut crate::World, from: &From, url: &Url, io: &mut Io<'_>) -> Fetch {
+    match fetch(world, from, url) {
+        Fetch::Noted(note, body) => {
+            io.out(note);
+            Fetch::Body(body)
+        }
+        Fetch::NotedError(note, code, message) => {
+            io.err(note);
+            Fetch::Error(code, message)
+        }
+        other => other,
+    }
+}
+
 fn looks_like_ip(s: &str) -> bool {
     s.split('.').count() == 4 && s.split('.').all(|p| p.parse::<u8>().is_ok())
 }
@@ -212,17 +228,7 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
                 continue;
             }
         };
-        let fetched = match fetch(world, from, &url) {
-            Fetch::Noted(note, body) => {
-                io.out(note);
-                Fetch::Body(body)
-            }
-            Fetch::NotedError(note, code, message) => {
-                io.err(note);
-                Fetch::Error(code, message)
-            }
-            other => other,
-        };
+        let fetched = fetch_noted(world, from, &url, io);
         match fetched {
             Fetch::Body(body) => {
                 let mut text = String::new();
@@ -242,7 +248,7 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
                     io.out(w.replace("%{http_code}", "200").replace("\\n", "\n"));
                 }
             }
-            // Notes were printed above; what is left is a body or an error.
+            // fetch_noted printed the notes; what is left is a body or an error.
             Fetch::Noted(..) | Fetch::NotedError(..) => {}
             Fetch::Error(code, message) => {
                 if let Some(w) = &write_out {
@@ -298,17 +304,7 @@ pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
     if !quiet {
         io.err(format!("Connecting to {} ({}:{})\n", if parsed.port == 80 { parsed.host.clone() } else { format!("{}:{}", parsed.host, parsed.port) }, parsed.host, parsed.port));
     }
-    let fetched = match fetch(world, from, &parsed) {
-        Fetch::Noted(note, body) => {
-            io.out(note);
-            Fetch::Body(body)
-        }
-        Fetch::NotedError(note, code, message) => {
-            io.err(note);
-            Fetch::Error(code, message)
-        }
-        other => other,
-    };
+    let fetched = fetch_noted(world, from, &parsed, io);
     match fetched {
         Fetch::Body(body) => {
             let name = output.clone().unwrap_or_else(|| {

@@ -14,16 +14,20 @@ use std::io::Read;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: kubeniwa run [--seed N] FILE|-
-       kubeniwa serve [--port N] [--seed N] [--clock paused|running] [--kubeconfig PATH]
+       kubeniwa serve [--port N] [--seed N] [--clock paused|running] [--start now|RFC3339]
+                      [--kubeconfig PATH]
 
 run: runs the commands of FILE (lines starting with '$ ', continued by '> ') against a
 fresh sandbox and prints the transcript. '-' reads standard input.
 
 serve: creates a kind cluster in a fresh sandbox and serves its API on
 http://127.0.0.1:N (default 8001; 0 picks a free port), writing a kubeconfig for the
-real kubectl. The simulated clock is paused unless --clock running. For tests:
+real kubectl. The simulated clock is paused unless --clock running; it starts at
+2026-11-30T09:00:00Z, or at --start (`now`: this machine's clock, to the second, so a
+client that computes ages from its own clock agrees). For tests:
   POST /kubeniwa/v1/exec        runs the body as a command line in the sandbox's shell
-  POST /kubeniwa/v1/clock       {\"advance_ms\": N} or {\"paused\": true|false}
+  POST /kubeniwa/v1/clock       {\"advance_ms\": N}, {\"to_ms\": T} (ms since 1970, only
+                                forward) or {\"paused\": true|false}
   POST /kubeniwa/v1/checkpoint  saves the clusters and the clock
   POST /kubeniwa/v1/restore     puts them back
   GET  /kubeniwa/v1/objects     every stored object
@@ -107,7 +111,7 @@ fn flag_value<'a>(args: &'a [String], i: &mut usize, name: &str) -> Option<Optio
 }
 
 fn serve_command(args: &[String]) -> ExitCode {
-    let mut options = serve::Options { port: 8001, seed: 1, kubeconfig: None, clock_running: false };
+    let mut options = serve::Options { port: 8001, seed: 1, kubeconfig: None, clock_running: false, start: None };
     let mut i = 0;
     while i < args.len() {
         if let Some(v) = flag_value(args, &mut i, "--port") {
@@ -132,6 +136,19 @@ fn serve_command(args: &[String]) -> ExitCode {
                 Some("running") => options.clock_running = true,
                 _ => {
                     eprintln!("kubeniwa: --clock is paused or running");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if let Some(v) = flag_value(args, &mut i, "--start") {
+            let start = match v {
+                Some("now") => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() * 1000),
+                Some(t) => kubeniwa_core::time::parse_rfc3339(t),
+                None => None,
+            };
+            match start {
+                Some(ms) => options.start = Some(ms),
+                None => {
+                    eprintln!("kubeniwa: --start is now or a time like 2026-11-30T09:00:00Z");
                     return ExitCode::from(2);
                 }
             }

@@ -49,6 +49,8 @@ pub struct Options {
     /// Simulated time follows the wall clock from the start (tests want it paused, so
     /// both kubectls see the same instant; a person at a terminal wants it running).
     pub clock_running: bool,
+    /// When the simulated clock starts (ms since 1970); the sandbox's default if `None`.
+    pub start: Option<u64>,
 }
 
 /// What the owner thread holds.
@@ -108,7 +110,7 @@ impl State {
 
     fn clock(&self) -> Value {
         let now = self.sandbox.world().now();
-        json!({"now": rfc3339(now), "elapsedMs": self.sandbox.elapsed_ms(), "paused": self.paused})
+        json!({"now": rfc3339(now), "nowMs": now, "elapsedMs": self.sandbox.elapsed_ms(), "paused": self.paused})
     }
 }
 
@@ -123,11 +125,15 @@ pub fn serve(options: &Options) -> Result<(), String> {
     let (jobs, inbox) = mpsc::channel::<Job>();
     let seed = options.seed;
     let clock_running = options.clock_running;
+    let start = options.start;
     let (ready_tx, ready_rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("sandbox".into())
         .spawn(move || {
-            let mut sandbox = Sandbox::new(seed);
+            let mut sandbox = match start {
+                Some(ms) => Sandbox::starting_at(seed, ms),
+                None => Sandbox::new(seed),
+            };
             let created = sandbox.run_line("kind create cluster");
             let _ = ready_tx.send(if created.status == 0 { Ok(()) } else { Err(created.text) });
             let mut state = State { sandbox, paused: !clock_running, last_tick: Instant::now(), checkpoint: None };
@@ -637,14 +643,16 @@ fn control_request(what: &str, req: &HttpRequest, owner: &Owner) -> ControlReply
         ("GET", "clock") => json_reply(200, owner.call(|st| st.clock()).unwrap_or(Value::Null)),
         ("POST", "clock") => {
             let Some(Value::Object(m)) = body_json() else {
-                return bad(400, "expected {\"advance_ms\": N} or {\"paused\": true|false}");
+                return bad(400, "expected {\"advance_ms\": N}, {\"to_ms\": T} or {\"paused\": true|false}");
             };
             let advance = m.get("advance_ms").map(|v| v.as_u64().ok_or(()));
+            let to = m.get("to_ms").map(|v| v.as_u64().ok_or(()));
             let paused = m.get("paused").map(|v| v.as_bool().ok_or(()));
-            if advance.is_none() && paused.is_none() || matches!(advance, Some(Err(_))) || matches!(paused, Some(Err(_))) {
-                return bad(400, "expected {\"advance_ms\": N} or {\"paused\": true|false}");
+            if advance.is_none() && paused.is_none() && to.is_none() || matches!(advance, Some(Err(_))) || matches!(paused, Some(Err(_))) || matches!(to, Some(Err(_))) {
+                return bad(400, "expected {\"advance_ms\": N}, {\"to_ms\": T} or {\"paused\": true|false}");
             }
             let advance = advance.and_then(Result::ok);
+            let to = to.and_then(Result::ok);
             let paused = paused.and_then(Result::ok);
             json_reply(
                 200,
@@ -656,6 +664,11 @@ fn control_request(what: &str, req: &HttpRequest, owner: &Owner) -> ControlReply
                         }
                         if let Some(ms) = advance {
                             st.sandbox.advance(ms);
+                        }
+                        // Time only goes forward: a target in the past changes nothing.
+                        if let Some(t) = to {
+                            let now = st.sandbox.world().now();
+                            st.sandbox.advance(t.saturating_sub(now));
                         }
                         st.clock()
                     })

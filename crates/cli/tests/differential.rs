@@ -25,6 +25,11 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// This machine's clock, ms since 1970.
+fn wall_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
 fn find_real_kubectl() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("KUBENIWA_REAL_KUBECTL") {
         return Some(PathBuf::from(p));
@@ -56,7 +61,9 @@ impl Server {
     fn start() -> Server {
         let kubeconfig = std::env::temp_dir().join(format!("kubeniwa-differential-{}.kubeconfig", std::process::id()));
         let mut child = Command::new(env!("CARGO_BIN_EXE_kubeniwa"))
-            .args(["serve", "--port", "0", "--seed", "1", "--kubeconfig"])
+            // The simulated clock starts a minute before this machine's, so the kind
+            // cluster exists "a minute ago"; `sync` then keeps it on the wall clock.
+            .args(["serve", "--port", "0", "--seed", "1", "--start", &kubeniwa_core::time::rfc3339(wall_ms() / 1000 * 1000 - 60_000), "--kubeconfig"])
             .arg(&kubeconfig)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -106,6 +113,23 @@ impl Server {
             .collect()
     }
 
+    /// Puts the simulated clock on a whole second `S` of this machine's clock that has
+    /// just begun (waiting for it if the simulation is ahead), so the real kubectl, which
+    /// computes ages and stamps from its own clock, and ours, which uses the simulated
+    /// one, see the same second. Returns `S` in ms.
+    fn sync(&self) -> u64 {
+        let (code, _, text) = self.request("GET", "/kubeniwa/v1/clock", "");
+        assert_eq!(code, 200, "clock: {text}");
+        let clock: serde_json::Value = serde_json::from_str(&text).expect("clock as JSON");
+        let sim = clock["nowMs"].as_u64().expect("nowMs");
+        let second = |ms: u64| ms.div_ceil(1000) * 1000;
+        let target = second(sim).max(second(wall_ms() + 1));
+        self.control("clock", &format!("{{\"to_ms\": {target}}}"));
+        let wait = (target + 20).saturating_sub(wall_ms());
+        std::thread::sleep(Duration::from_millis(wait));
+        target
+    }
+
     fn control(&self, what: &str, body: &str) {
         let (code, _, text) = self.request("POST", &format!("/kubeniwa/v1/{what}"), body);
         assert_eq!(code, 200, "{what}: {text}");
@@ -127,6 +151,7 @@ impl Server {
             .arg(script)
             .env("KUBENIWA_REAL_KUBECTL", kubectl)
             .env("KUBENIWA_KUBECONFIG", &self.kubeconfig)
+            .env("TZ", "UTC")
             .stdout(Stdio::piped())
             .stdin(Stdio::null())
             .spawn()
@@ -170,8 +195,36 @@ fn write_both(server: &Server, path: &str, content: &str) {
     assert_eq!(status, 0, "writing {} in the sandbox: {text}", path.display());
 }
 
-/// Replaces `http(s)://127.0.0.1:PORT` with `<server>`.
+/// Replaces `http(s)://127.0.0.1:PORT` with `<server>`, and what `kubectl diff` takes
+/// from this machine rather than from the cluster: the random numbers of its
+/// `/tmp/LIVE-N` and `/tmp/MERGED-N` directories and the files' modification times on
+/// the `---`/`+++` lines.
 fn normalize(text: &str) -> String {
+    let text = normalize_server(text);
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let mut line = line.to_string();
+        for dir in ["/LIVE-", "/MERGED-"] {
+            let mut from = 0;
+            while let Some(i) = line[from..].find(dir).map(|i| i + from) {
+                let digits_at = i + dir.len();
+                let digits = line[digits_at..].bytes().take_while(u8::is_ascii_digit).count();
+                line.replace_range(digits_at..digits_at + digits, "N");
+                from = digits_at + 1;
+            }
+        }
+        if line.starts_with("--- /") || line.starts_with("+++ /") {
+            if let Some(tab) = line.find('\t') {
+                let end = if line.ends_with('\n') { "\n" } else { "" };
+                line = format!("{}\t<mtime>{end}", &line[..tab]);
+            }
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+fn normalize_server(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     loop {
@@ -283,13 +336,27 @@ fn real_kubectl_and_ours_print_the_same() {
             continue;
         }
         let command = line.replace("{coredns}", coredns.trim());
-        // Both clients start from the same state; the real kubectl's changes stay.
+        // Both clients start from the same state at the same second; the real
+        // kubectl's changes stay. If the real kubectl's run crossed into the next
+        // second and the outputs differ, the pair runs again from the same state.
         server.control("checkpoint", "");
-        let (ours_text, ours_status) = server.ours(&command);
-        let ours_state = server.objects();
-        server.control("restore", "");
-        let (real_text, real_status) = server.real(&kubectl, &command);
-        let real_state = server.objects();
+        let mut attempt = 0;
+        let (ours_text, ours_status, ours_state, real_text, real_status, real_state) = loop {
+            attempt += 1;
+            let second = server.sync();
+            let (ours_text, ours_status) = server.ours(&command);
+            let ours_state = server.objects();
+            server.control("restore", "");
+            server.control("clock", &format!("{{\"to_ms\": {second}}}"));
+            let (real_text, real_status) = server.real(&kubectl, &command);
+            let crossed = wall_ms() >= second + 1000;
+            let real_state = server.objects();
+            let same = normalize(&ours_text) == normalize(&real_text) && ours_status == real_status && state_diff(&ours_state, &real_state).is_none();
+            if same || !crossed || attempt == 3 {
+                break (ours_text, ours_status, ours_state, real_text, real_status, real_state);
+            }
+            server.control("restore", "");
+        };
         compared += 1;
         // What the cluster holds afterwards must be the same too.
         let state_key = format!("state: {line}");
@@ -347,4 +414,8 @@ fn real_kubectl_and_ours_print_the_same() {
 #[test]
 fn normalize_replaces_server_addresses() {
     assert_eq!(normalize("at https://127.0.0.1:41234/x and http://127.0.0.1:8001\n"), "at <server>/x and <server>\n");
+    assert_eq!(
+        normalize("diff -u -N /tmp/LIVE-123/a /tmp/MERGED-45/a\n--- /tmp/LIVE-123/a\t2026-11-30 08:00:01.123 +0000\n+++ /tmp/MERGED-45/a\t2026-11-30 08:00:01.456 +0000\n"),
+        "diff -u -N /tmp/LIVE-N/a /tmp/MERGED-N/a\n--- /tmp/LIVE-N/a\t<mtime>\n+++ /tmp/MERGED-N/a\t<mtime>\n"
+    );
 }

@@ -39,10 +39,15 @@ pub struct Sandbox {
 impl Sandbox {
     /// A fresh sandbox: no clusters yet, an empty home directory.
     pub fn new(seed: u64) -> Sandbox {
+        Sandbox::starting_at(seed, kubeniwa_core::time::EPOCH_START)
+    }
+
+    /// A fresh sandbox whose simulated clock starts at `start` (ms since the Unix epoch).
+    pub fn starting_at(seed: u64, start: u64) -> Sandbox {
         let mut vfs = Vfs::new();
         let _ = vfs.create_dir_all(HOME);
         let _ = vfs.create_dir_all("/tmp");
-        Sandbox { seed, world: World::new(seed), shell: Shell::new(vfs, HOME), sessions: Vec::new() }
+        Sandbox { seed, world: World::starting_at(seed, start), shell: Shell::new(vfs, HOME), sessions: Vec::new() }
     }
 
     /// The seed every random choice derives from.
@@ -104,7 +109,7 @@ impl Sandbox {
 
     /// Simulated milliseconds since the sandbox started.
     pub fn elapsed_ms(&self) -> u64 {
-        self.world.now - kubeniwa_core::time::EPOCH_START
+        self.world.now - self.world.start
     }
 
     fn path(path: &str) -> String {

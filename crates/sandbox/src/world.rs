@@ -37,6 +37,8 @@ pub(crate) struct HostPort {
 
 /// The learner's machine: clock, clusters, and the seed they derive from.
 pub struct World {
+    /// When the clock started.
+    pub(crate) start: Millis,
     pub(crate) now: Millis,
     /// kind clusters by name.
     pub(crate) clusters: BTreeMap<String, Cluster>,
@@ -53,7 +55,14 @@ pub struct World {
 
 impl World {
     pub fn new(seed: u64) -> World {
-        World { now: EPOCH_START, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new() }
+        World::starting_at(seed, EPOCH_START)
+    }
+
+    /// A world whose clock starts at `start` (ms since the Unix epoch) instead of
+    /// [`EPOCH_START`]; `kubeniwa serve --start now` uses it so that a client computing
+    /// ages from its own wall clock agrees with the simulation.
+    pub fn starting_at(seed: u64, start: Millis) -> World {
+        World { start, now: start, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new() }
     }
 
     /// Lets time pass everywhere.

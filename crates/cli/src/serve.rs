@@ -267,7 +267,9 @@ fn respond(req: &HttpRequest, stream: &mut TcpStream, owner: &Owner) -> bool {
         (Value::String(text), true) => ("text/plain", text.clone().into_bytes()),
         (v, _) => ("application/json", serde_json::to_vec(v).unwrap_or_default()),
     };
-    http::write_response(stream, response.code, content_type, &[], &body, close).is_ok()
+    // Warnings go out as `Warning: 299 - "text"` headers.
+    let warnings: Vec<(&str, String)> = response.warnings.iter().map(|w| ("Warning", format!("299 - {}", serde_json::to_string(w).unwrap_or_default()))).collect();
+    http::write_response(stream, response.code, content_type, &warnings, &body, close).is_ok()
 }
 
 /// `/api/v1/namespaces/NS/pods/NAME/exec` → (NS, NAME).

@@ -1,41 +1,12 @@
 //! Decoding checks, defaulting and validation, as the API server's registry
 //! strategies and admission plugins do them (ServiceAccount, DefaultTolerationSeconds,
-//! NamespaceLifecycle).
+//! NamespaceLifecycle). The typed decode before them is in `decode.rs`.
 
 use serde_json::{json, Value};
 
 use crate::api::{ApiError, ApiResult, Cause};
 use crate::cluster::Cluster;
 use crate::resources::ResourceType;
-
-/// The typed decode the server does after the untyped one: a value of the wrong type
-/// (e.g. `value: yes` for an env var, read as a boolean) is refused.
-pub fn decode_check(rt: &ResourceType, obj: &Value) -> ApiResult<()> {
-    use k8s_openapi::api::{apps::v1 as apps, batch::v1 as batch, core::v1 as core};
-    let result = match rt.kind {
-        "Pod" => serde_json::from_value::<core::Pod>(obj.clone()).map(drop),
-        "Service" => serde_json::from_value::<core::Service>(obj.clone()).map(drop),
-        "ConfigMap" => serde_json::from_value::<core::ConfigMap>(obj.clone()).map(drop),
-        "Secret" => serde_json::from_value::<core::Secret>(obj.clone()).map(drop),
-        "Namespace" => serde_json::from_value::<core::Namespace>(obj.clone()).map(drop),
-        "Deployment" => serde_json::from_value::<apps::Deployment>(obj.clone()).map(drop),
-        "ReplicaSet" => serde_json::from_value::<apps::ReplicaSet>(obj.clone()).map(drop),
-        "DaemonSet" => serde_json::from_value::<apps::DaemonSet>(obj.clone()).map(drop),
-        "Job" => serde_json::from_value::<batch::Job>(obj.clone()).map(drop),
-        "CronJob" => serde_json::from_value::<batch::CronJob>(obj.clone()).map(drop),
-        _ => Ok(()),
-    };
-    // FIXME: the real message names the Go field path (`json: cannot unmarshal bool
-    // into Go struct field EnvVar.spec.containers.env.value of type string`); serde's
-    // message does not carry the path yet.
-    result.map_err(|e| {
-        ApiError::bad_request(format!(
-            "{kind} in version \"{v}\" cannot be handled as a {kind}: {e}",
-            kind = rt.kind,
-            v = rt.version
-        ))
-    })
-}
 
 /// Fills the fields the server defaults.
 pub fn default_object(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value) {

@@ -92,14 +92,17 @@ pub fn query_escape(s: &str) -> String {
 pub struct Response {
     pub code: u16,
     pub body: Value,
+    /// `Warning` headers (`299 - "unknown field ..."`), as kubectl prints them:
+    /// `Warning: unknown field "spec.foo"`.
+    pub warnings: Vec<String>,
 }
 
 impl Response {
     pub fn ok(body: Value) -> Response {
-        Response { code: 200, body }
+        Response { code: 200, body, warnings: Vec::new() }
     }
     pub fn created(body: Value) -> Response {
-        Response { code: 201, body }
+        Response { code: 201, body, warnings: Vec::new() }
     }
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.code)
@@ -222,7 +225,7 @@ impl ApiError {
     }
 
     pub fn into_response(self) -> Response {
-        Response { code: self.code, body: self.to_status() }
+        Response { code: self.code, body: self.to_status(), warnings: Vec::new() }
     }
 
     /// Reads a `Status` body back (kubectl's side).

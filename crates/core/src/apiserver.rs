@@ -27,11 +27,13 @@ impl Cluster {
     /// Serves one request at the cluster's current instant. Never panics; every failure
     /// is a `Status`.
     pub fn handle(&mut self, req: &Request) -> Response {
+        self.warnings.clear();
         let result = self.route(req);
-        let response = match result {
+        let mut response = match result {
             Ok(r) => r,
             Err(e) => e.into_response(),
         };
+        response.warnings = std::mem::take(&mut self.warnings);
         if req.method != Method::Get {
             self.reconcile();
         }
@@ -241,7 +243,8 @@ impl Cluster {
                 m.remove(f);
             }
         }
-        admission::decode_check(t.rt, &obj)?;
+        let mode = crate::decode::FieldValidation::from_query(req.query_value("fieldValidation"));
+        self.warnings = crate::decode::decode(t.rt, &mut obj, mode)?;
         // The uid exists before defaulting: a Job's generated selector uses it.
         let uid = self.rng.uuid();
         meta_mut(&mut obj).insert("uid".into(), json!(uid));
@@ -352,7 +355,8 @@ impl Cluster {
             // The main resource ignores status changes.
             next["status"] = s.clone();
         }
-        admission::decode_check(t.rt, &next)?;
+        let mode = crate::decode::FieldValidation::from_query(req.query_value("fieldValidation"));
+        self.warnings = crate::decode::decode(t.rt, &mut next, mode)?;
         admission::default_object(self, t.rt, &mut next);
         admission::validate_update(t.rt, &current, &next)?;
         let spec_changed = strip_type(next.get("spec")) != strip_type(current.get("spec"));

@@ -99,6 +99,8 @@ pub struct Cluster {
     pub(crate) runtime: Runtime,
     /// The host port the API server is published on (`https://127.0.0.1:PORT`).
     pub api_port: u16,
+    /// Warnings of the request being served (`Warning:` headers).
+    pub(crate) warnings: Vec<String>,
 }
 
 /// How many watch events are kept for `?watch=true&resourceVersion=N`.
@@ -118,6 +120,7 @@ impl Cluster {
             now,
             timers: BTreeMap::new(),
             timer_seq: 0,
+            warnings: Vec::new(),
             event_seq: 0,
             event_index: BTreeMap::new(),
             watch_log: Vec::new(),

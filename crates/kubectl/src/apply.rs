@@ -116,6 +116,17 @@ pub(crate) fn namespace_of(ctx: &Ctx, rt: &ResourceType, obj: &Value) -> Result<
     }
 }
 
+/// `--validate` as `cmdutil.GetValidationDirective` reads it: the `fieldValidation`
+/// the requests carry.
+pub(crate) fn validation_directive(ctx: &Ctx) -> Result<&'static str, Fail> {
+    match ctx.flags.get("validate").unwrap_or("strict") {
+        "true" | "strict" => Ok("Strict"),
+        "warn" => Ok("Warn"),
+        "false" | "ignore" => Ok("Ignore"),
+        other => Err(Fail::Text(format!("error: invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)\n"))),
+    }
+}
+
 pub(crate) fn run(ctx: &mut Ctx, mode: Mode) -> Outcome {
     let command = if mode == Mode::Apply { "apply" } else { "create" };
     if mode == Mode::Create && ctx.flags.all("filename").is_empty() {
@@ -123,6 +134,7 @@ pub(crate) fn run(ctx: &mut Ctx, mode: Mode) -> Outcome {
             "error: must specify one of -f and -k\n\nSee 'kubectl create -h' for help and examples\n".into(),
         ));
     }
+    validation_directive(ctx)?;
     let docs = read_sources(ctx, command)?;
     let dry_run = match ctx.flags.get("dry-run") {
         None | Some("none") => None,
@@ -202,7 +214,7 @@ fn create(ctx: &mut Ctx, rt: &ResourceType, ns: Option<&str>, body: Value, dry_r
     if dry_run == Some("client") {
         return Ok(body);
     }
-    let mut req = Request::new(Method::Post, rt.collection_path(ns)).body(body).query("fieldManager", "kubectl-client-side-apply").query("fieldValidation", "Strict");
+    let mut req = Request::new(Method::Post, rt.collection_path(ns)).body(body).query("fieldManager", "kubectl-client-side-apply").query("fieldValidation", validation_directive(ctx).unwrap_or("Strict"));
     if dry_run == Some("server") {
         req = req.query("dryRun", "All");
     }
@@ -250,7 +262,7 @@ fn apply_one(ctx: &mut Ctx, rt: &ResourceType, ns: Option<&str>, name: &str, mut
         .content_type("application/strategic-merge-patch+json")
         .body(patch)
         .query("fieldManager", "kubectl-client-side-apply")
-        .query("fieldValidation", "Strict");
+        .query("fieldValidation", validation_directive(ctx).unwrap_or("Strict"));
     if dry_run == Some("server") {
         req = req.query("dryRun", "All");
     }

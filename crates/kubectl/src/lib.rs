@@ -102,7 +102,13 @@ impl Ctx<'_, '_> {
             return Err(self.refused("http://localhost:8080", "localhost:8080"));
         };
         match self.backend.send(&server, &req) {
-            Some(r) => Ok(r),
+            Some(r) => {
+                // Warning headers, as client-go's default warning handler prints them.
+                for w in &r.warnings {
+                    self.io.err(format!("Warning: {w}\n"));
+                }
+                Ok(r)
+            }
             None => {
                 let host = server.trim_start_matches("https://").trim_start_matches("http://").to_string();
                 Err(self.refused(&server, &host))

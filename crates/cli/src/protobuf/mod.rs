@@ -195,6 +195,21 @@ fn decode_message(bytes: &[u8], name: &str, depth: u32) -> Result<Value, String>
             out.insert(field.name.to_string(), v);
         }
     }
+    // Embedded Go structs (`json:",inline"`) are their own proto fields: flatten them.
+    let inline = match name {
+        "k8s.io.api.networking.v1.IngressRule" => Some("ingressRuleValue"),
+        "k8s.io.api.core.v1.Volume" => Some("volumeSource"),
+        "k8s.io.api.core.v1.PersistentVolumeSpec" => Some("persistentVolumeSource"),
+        "k8s.io.api.core.v1.Probe" => Some("handler"),
+        _ => None,
+    };
+    if let Some(inline) = inline {
+        if let Some(Value::Object(inner)) = out.remove(inline) {
+            for (k, v) in inner {
+                out.entry(k).or_insert(v);
+            }
+        }
+    }
     // Go's omitempty: zero scalars of non-pointer fields are not written.
     out.retain(|k, v| match v {
         Value::String(s) => !s.is_empty(),

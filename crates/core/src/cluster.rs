@@ -57,6 +57,8 @@ pub enum Timer {
     /// The kubelet's next step for a pod (identified by uid, so a re-created pod of
     /// the same name is not confused with the old one).
     Kubelet { pod: ObjKey, uid: String },
+    /// A prober worker's tick for one container and probe type.
+    Probe { pod: ObjKey, uid: String, container: String, kind: crate::probes::ProbeKind },
     /// Nothing to do but run the controllers again (e.g. a pod becomes available
     /// after `minReadySeconds`).
     Resync,
@@ -264,6 +266,7 @@ impl Cluster {
     fn fire(&mut self, timer: Timer) {
         match timer {
             Timer::Kubelet { pod, uid } => crate::kubelet::step(self, &pod, &uid),
+            Timer::Probe { pod, uid, container, kind } => crate::probes::tick(self, &pod, &uid, &container, kind),
             Timer::Resync => {}
         }
     }

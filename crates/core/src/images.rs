@@ -42,6 +42,17 @@ pub enum Process {
         /// Lines logged with Go's `log` prefix (`2024/08/15 15:02:39 `).
         #[serde(default)]
         go_logs: Vec<String>,
+        /// Paths with their own answers (`/healthz`); others get `body`.
+        #[serde(default)]
+        routes: Vec<Route>,
+        /// Only `/` and `/index.html` serve `body`; other paths are 404 (nginx,
+        /// httpd). Go servers with a `/` handler answer every path.
+        #[serde(default)]
+        strict_paths: bool,
+        /// The exit code when stopped with SIGTERM (Go servers: 2, as kubelet
+        /// reports for a liveness-killed delayfailserver; nginx: 0).
+        #[serde(default = "go_sigterm_exit")]
+        sigterm_exit: i32,
     },
     /// Exits with `code` after `after_ms`.
     Exit {
@@ -50,6 +61,69 @@ pub enum Process {
         #[serde(default)]
         logs: Vec<String>,
     },
+}
+
+fn go_sigterm_exit() -> i32 {
+    2
+}
+
+/// One path a server answers specially, possibly changing with the process's age.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Route {
+    pub path: String,
+    #[serde(default = "ok_status")]
+    pub status: u16,
+    #[serde(default)]
+    pub body: String,
+    /// A line the server logs (Go `log` prefix) for each request.
+    #[serde(default)]
+    pub log: Option<String>,
+    /// From this age of the process on, the path answers with the `fail_*` values.
+    #[serde(default)]
+    pub fail_after_ms: Option<u64>,
+    #[serde(default = "unavailable_status")]
+    pub fail_status: u16,
+    #[serde(default)]
+    pub fail_body: String,
+    #[serde(default)]
+    pub fail_log: Option<String>,
+}
+
+fn ok_status() -> u16 {
+    200
+}
+fn unavailable_status() -> u16 {
+    503
+}
+
+/// What a server answers to one GET.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    /// The line it logs for the request, without the timestamp.
+    pub log: Option<String>,
+}
+
+impl Process {
+    /// The answer to `GET path` from a server process that has run for `age_ms`.
+    pub fn answer(&self, path: &str, age_ms: u64) -> Option<Answer> {
+        let Process::Server { body, routes, strict_paths, .. } = self else { return None };
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(r) = routes.iter().find(|r| r.path == path) {
+            let failing = r.fail_after_ms.is_some_and(|after| age_ms > after);
+            return Some(if failing {
+                Answer { status: r.fail_status, body: r.fail_body.clone(), log: r.fail_log.clone() }
+            } else {
+                Answer { status: r.status, body: r.body.clone(), log: r.log.clone() }
+            });
+        }
+        if *strict_paths && path != "/" && path != "/index.html" {
+            let nf = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+            return Some(Answer { status: 404, body: nf.to_string(), log: None });
+        }
+        Some(Answer { status: 200, body: body.clone().unwrap_or_default(), log: None })
+    }
 }
 
 #[derive(Debug, Deserialize)]

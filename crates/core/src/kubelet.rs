@@ -27,6 +27,8 @@ pub struct Runtime {
     /// The last pod IP handed out per node index (host-local IPAM continues after it).
     pub(crate) last_ip: BTreeMap<usize, u32>,
     pub(crate) released_ips: BTreeSet<String>,
+    /// Prober workers by (pod uid, container, probe type).
+    pub(crate) probes: BTreeMap<(String, String, crate::probes::ProbeKind), crate::probes::Worker>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +73,11 @@ struct ContainerRt {
     last: Option<State>,
     restarts: u32,
     ready: bool,
+    /// The startup probe has succeeded (or there is none) for the current run.
+    started: bool,
+    /// The kubelet is stopping the container (a failed liveness or startup probe):
+    /// the exit code its process ends with.
+    killed: Option<i32>,
     started_once: bool,
     /// The container was killed to be recreated (its definition changed); its next
     /// start counts as a restart.
@@ -121,6 +128,8 @@ pub fn sync_all(cluster: &mut Cluster) {
                 last: None,
                 restarts: 0,
                 ready: false,
+                started: false,
+                killed: None,
                 started_once: false,
                 relaunch: false,
                 next: Next::Pull,
@@ -151,6 +160,7 @@ pub fn sync_all(cluster: &mut Cluster) {
         };
         cluster.runtime.pods.insert(uid.clone(), rt);
         write_status(cluster, &uid);
+        crate::probes::add_pod(cluster, &key, &uid, pod_snapshot(cluster, &key).as_ref().unwrap_or(&Value::Null));
         cluster.schedule(now + SANDBOX_MS, Timer::Kubelet { pod: key, uid });
     }
 }
@@ -343,7 +353,10 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 c.container_id = Some(cluster.rng.hex(32));
                 c.state = State::Running { started: now };
                 c.started_once = true;
-                c.ready = true;
+                c.killed = None;
+                let spec = &command_of[i];
+                c.started = !spec["startupProbe"].is_object();
+                c.ready = c.started && !spec["readinessProbe"].is_object();
                 let behaviour = behaviour_of(&command_of[i], &c.image);
                 c.logs = behaviour.logs(now, &command_of[i]);
                 match behaviour.exit_after {
@@ -359,7 +372,11 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     State::Running { started } => started,
                     _ => now,
                 };
-                let code = behaviour_of(&command_of[i], &c.image).exit_after.map(|(_, code)| code).unwrap_or(0);
+                let code = match c.killed.take() {
+                    Some(code) => code,
+                    None => behaviour_of(&command_of[i], &c.image).exit_after.map(|(_, code)| code).unwrap_or(0),
+                };
+                c.started = false;
                 let reason = if code == 0 { "Completed" } else { "Error" };
                 c.state = State::Terminated { code, reason: reason.into(), started, finished: now };
                 c.ready = false;
@@ -461,13 +478,18 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
         .flat_map(|f| container[*f].as_array().cloned().unwrap_or_default())
         .filter_map(|v| v.as_str().map(String::from))
         .collect();
-    if !words.is_empty() && !container["command"].is_null() {
+    // `args` alone replace the CMD of an image without an entrypoint (busybox's `sh`).
+    let args_replace_cmd = container["command"].is_null() && matches!(images::find(image).map(|i| &i.process), Some(Process::Exit { .. }));
+    if !words.is_empty() && (!container["command"].is_null() || args_replace_cmd) {
         let script = words.join(" ");
         let long_running = script.contains("sleep infinity") || script.contains("while true") || script.contains("tail -f");
         if long_running {
             return Behaviour { exit_after: None, ignores_sigterm: true, lines: Vec::new(), go_lines: Vec::new() };
         }
-        if let Some(secs) = script.split_whitespace().skip_while(|w| *w != "sleep").nth(1).and_then(|s| s.trim_end_matches(';').parse::<u64>().ok()) {
+        // A script of steps and sleeps runs for the sum of its sleeps.
+        let toks: Vec<&str> = script.split(|ch: char| ch.is_whitespace() || ch == ';').filter(|w| !w.is_empty()).collect();
+        let secs: Option<u64> = toks.windows(2).filter(|w| w[0] == "sleep").map(|w| w[1].parse::<u64>().ok()).sum();
+        if let Some(secs) = secs.filter(|_| toks.contains(&"sleep")) {
             return Behaviour { exit_after: Some((secs * 1000, 0)), ignores_sigterm: true, lines: Vec::new(), go_lines: Vec::new() };
         }
         return Behaviour { exit_after: Some((100, 0)), ignores_sigterm: false, lines: Vec::new(), go_lines: Vec::new() };
@@ -575,7 +597,7 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
                 "name": c.name,
                 "ready": c.ready,
                 "restartCount": c.restarts,
-                "started": matches!(c.state, State::Running { .. }),
+                "started": c.started && matches!(c.state, State::Running { .. }),
                 "state": state_json(&c.state),
             });
             if let Some(id) = &c.container_id {
@@ -701,6 +723,94 @@ pub fn delete_pod(cluster: &mut Cluster, key: &ObjKey, grace: Option<i64>) -> Va
         }
     }
     stored
+}
+
+fn pod_snapshot(cluster: &Cluster, key: &ObjKey) -> Option<Value> {
+    cluster.get(key).cloned()
+}
+
+/// What the prober needs to know about one container.
+pub(crate) struct ContainerView {
+    pub running_since: Option<Millis>,
+    pub container_id: Option<String>,
+    pub started: bool,
+}
+
+pub(crate) fn container_view(cluster: &Cluster, uid: &str, name: &str) -> Option<ContainerView> {
+    let rt = cluster.runtime.pods.get(uid)?;
+    let c = rt.containers.iter().find(|c| c.name == name)?;
+    let running_since = match c.state {
+        State::Running { started } if c.killed.is_none() && rt.deleting_until.is_none() => Some(started),
+        _ => None,
+    };
+    Some(ContainerView { running_since, container_id: c.container_id.clone(), started: c.started })
+}
+
+/// Records a probe result the kubelet acts on: the startup probe succeeded
+/// (`started`), readiness changed (`ready`).
+pub(crate) fn set_probe_state(cluster: &mut Cluster, key: &ObjKey, uid: &str, name: &str, started: Option<bool>, ready: Option<bool>) {
+    let Some(rt) = cluster.runtime.pods.get_mut(uid) else { return };
+    let Some(c) = rt.containers.iter_mut().find(|c| c.name == name) else { return };
+    if !matches!(c.state, State::Running { .. }) {
+        return;
+    }
+    if let Some(s) = started {
+        c.started = s;
+    }
+    if let Some(r) = ready {
+        c.ready = r;
+    }
+    if cluster.get(key).is_some() {
+        write_status(cluster, uid);
+    }
+}
+
+/// A failed liveness or startup probe: the kubelet stops the container
+/// (`computePodActions`: "Container X failed liveness probe, will be restarted") and
+/// its restart policy decides what follows.
+pub(crate) fn kill_for_probe(cluster: &mut Cluster, key: &ObjKey, uid: &str, name: &str, probe: &str) {
+    let now = cluster.now;
+    let Some(pod) = cluster.get(key).cloned() else { return };
+    let Some(mut rt) = cluster.runtime.pods.remove(uid) else { return };
+    let restart = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always") != "Never";
+    let spec = pod["spec"]["containers"].as_array().and_then(|cs| cs.iter().find(|c| c["name"] == name)).cloned().unwrap_or(Value::Null);
+    let grace = pod["spec"]["terminationGracePeriodSeconds"].as_u64().unwrap_or(30);
+    if let Some(c) = rt.containers.iter_mut().find(|c| c.name == name) {
+        if matches!(c.state, State::Running { .. }) && c.killed.is_none() {
+            let mut message = format!("Container {name} failed {probe} probe");
+            if restart {
+                message.push_str(", will be restarted");
+            }
+            let path = format!("spec.containers{{{name}}}");
+            cluster.emit_event(&pod, Some(&path), "Normal", "Killing", &format!("kubelet/{}", rt.node), message);
+            // A server exits on SIGTERM at once; a shell that ignores it is killed
+            // (137) when the grace period ends.
+            let (code, after) = match images::find(&c.image).map(|i| &i.process) {
+                Some(Process::Server { sigterm_exit, .. }) if spec["command"].is_null() => (*sigterm_exit, 300),
+                _ if behaviour_of(&spec, &c.image).ignores_sigterm => (137, grace * 1000),
+                _ => (143, 300),
+            };
+            // The container keeps running (and its readiness) until it exits.
+            c.killed = Some(code);
+            c.next = Next::Exit;
+            c.next_at = now + after;
+        }
+    }
+    let wake = rt.containers.iter().filter(|c| c.next != Next::Nothing).map(|c| c.next_at).min();
+    cluster.runtime.pods.insert(uid.to_string(), rt);
+    write_status(cluster, uid);
+    if let Some(at) = wake {
+        cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
+    }
+}
+
+/// A line the container's process logs now (Go `log` prefix).
+pub(crate) fn append_log(cluster: &mut Cluster, pod: &Value, name: &str, line: &str) {
+    let stamp = go_log_stamp(cluster.now);
+    let Some(rt) = pod["metadata"]["uid"].as_str().and_then(|u| cluster.runtime.pods.get_mut(u)) else { return };
+    if let Some(c) = rt.containers.iter_mut().find(|c| c.name == name) {
+        c.logs.push(format!("{stamp} {line}"));
+    }
 }
 
 /// The log lines of a container (`previous` for the last terminated run).

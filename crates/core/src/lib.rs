@@ -18,6 +18,7 @@ pub mod kubelet;
 pub mod network;
 pub mod patch;
 pub mod printers;
+pub mod probes;
 pub mod quantity;
 pub mod resources;
 pub mod rng;

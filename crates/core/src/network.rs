@@ -210,6 +210,20 @@ fn external_ips(name: &str) -> Option<Vec<String>> {
     known.iter().find(|(n, _)| *n == name).map(|(_, ip)| vec![ip.to_string()])
 }
 
+/// The port a container's server process listens on (its image's port, or the one
+/// its environment variable names), or `None` when its process is no server.
+pub fn listen_port(container: &Value) -> Option<u16> {
+    if !container["command"].is_null() {
+        return None;
+    }
+    let image = container["image"].as_str().unwrap_or("");
+    let crate::images::Process::Server { port, port_env, .. } = &crate::images::find(image)?.process else { return None };
+    let env_port = port_env.as_ref().and_then(|var| {
+        container["env"].as_array()?.iter().find(|e| e["name"] == var.as_str()).and_then(|e| e["value"].as_str()).and_then(|v| v.parse::<u16>().ok())
+    });
+    Some(env_port.unwrap_or(*port))
+}
+
 /// What listens on `port` in a running pod, if anything.
 fn listener(pod: &Value, port: u16) -> Option<(String, Option<String>)> {
     if pod["status"]["phase"] != "Running" {
@@ -222,12 +236,8 @@ fn listener(pod: &Value, port: u16) -> Option<(String, Option<String>)> {
         if !running || !c["command"].is_null() {
             continue;
         }
-        let image = c["image"].as_str().unwrap_or("");
-        if let Some(crate::images::Process::Server { port: default_port, port_env, body, .. }) = crate::images::find(image).map(|i| &i.process) {
-            let env_port = port_env.as_ref().and_then(|var| {
-                c["env"].as_array()?.iter().find(|e| e["name"] == var.as_str()).and_then(|e| e["value"].as_str()).and_then(|v| v.parse::<u16>().ok())
-            });
-            if env_port.unwrap_or(*default_port) == port {
+        if listen_port(c) == Some(port) {
+            if let Some(crate::images::Process::Server { body, .. }) = crate::images::find(c["image"].as_str().unwrap_or("")).map(|i| &i.process) {
                 return Some((name.to_string(), body.clone()));
             }
         }

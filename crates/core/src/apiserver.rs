@@ -58,6 +58,7 @@ impl Cluster {
         }
         let target = parse_target(&segs).ok_or_else(|| not_found_path())?;
         match (req.method, &target.name, target.subresource.as_deref()) {
+            (Method::Get, None, None) if matches!(req.query_value("watch"), Some("true" | "1")) => self.watch_poll(req, target.rt, target.namespace.as_deref()),
             (Method::Get, None, None) => self.list_request(req, &target),
             (Method::Get, Some(name), None) => {
                 let obj = self.get_object(&target, name)?;

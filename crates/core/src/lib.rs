@@ -25,6 +25,7 @@ pub mod rng;
 pub mod scheduler;
 pub mod selectors;
 pub mod time;
+pub mod watch;
 
 pub use api::{ApiError, Method, Request, Response};
 pub use cluster::{Cluster, ClusterConfig, ObjKey};

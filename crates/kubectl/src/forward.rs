@@ -1,8 +1,10 @@
 //! `kubectl port-forward TYPE/NAME [LOCAL:]REMOTE...`
 //!
-//! FIXME: the real command holds the terminal until Ctrl-C; here the forward starts
-//! and the prompt returns at once (as with a trailing `&`), so a learner with one
-//! terminal can `curl localhost:PORT` next. The forward ends when its pod goes.
+//! Typed alone at the prompt it holds the terminal until Ctrl-C (or until its pod
+//! goes: `error: lost connection to pod`), as the real command does. Anywhere else
+//! (`kubectl port-forward ... &`, a script) the forward starts and the command
+//! returns at once, as a background job would, so a learner with one terminal can
+//! `curl localhost:PORT` next; that forward ends when its pod goes.
 
 use kubeniwa_core::resources;
 use kubeniwa_core::selectors::LabelSelector;
@@ -83,8 +85,12 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
         chosen.push((l, r));
     }
     ctx.backend.port_forward(&server, &ns, &pod_name, &chosen).map_err(|e| Fail::Text(format!("{e}\n")))?;
-    for (l, r) in chosen {
+    for (l, r) in &chosen {
         ctx.io.out(format!("Forwarding from 127.0.0.1:{l} -> {r}\nForwarding from [::1]:{l} -> {r}\n"));
+    }
+    if ctx.backend.can_hold() {
+        let locals: Vec<u16> = chosen.iter().map(|(l, _)| *l).collect();
+        crate::follow::hold_forward(ctx, &ns, &pod, &locals);
     }
     Ok(())
 }

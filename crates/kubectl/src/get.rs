@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::{server_error, Ctx, Fail, Outcome};
 
-const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+pub(crate) const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 
 /// What the user asked for: types, each with the names wanted (empty = all).
 pub(crate) struct Selection {
@@ -69,6 +69,9 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
         ));
     }
     let sel = select(&args, "get")?;
+    if ctx.flags.flag("watch") || ctx.flags.flag("watch-only") {
+        return crate::follow::get_watch(ctx, &sel);
+    }
     let output = ctx.flags.get("output").unwrap_or("").to_string();
     let all_ns = ctx.flags.flag("all-namespaces");
     let label_sel = ctx.flags.get("selector").map(String::from);
@@ -231,27 +234,60 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
 }
 
 fn render_table(ctx: &Ctx, rt: &ResourceType, columns: &[Value], rows: &[Value], with_kind: bool, with_ns: bool, wide: bool) -> String {
-    let show_labels = ctx.flags.flag("show-labels");
-    let label_cols: Vec<String> = ctx.flags.all("label-columns").iter().flat_map(|l| l.split(',').map(String::from).collect::<Vec<_>>()).collect();
-    let keep: Vec<usize> = columns.iter().enumerate().filter(|(_, c)| wide || c["priority"].as_i64().unwrap_or(0) == 0).map(|(i, _)| i).collect();
+    let opts = TableOpts::from_flags(ctx, with_kind, with_ns, wide);
     let mut table = Table::kubectl_get();
-    if !ctx.flags.flag("no-headers") {
-        let mut header: Vec<String> = Vec::new();
-        if with_ns {
-            header.push("NAMESPACE".into());
+    for line in table_lines(&opts, rt, columns, rows, !opts.no_headers) {
+        table.row(line);
+    }
+    table.render()
+}
+
+/// How `kubectl get` turns a server-side Table into lines: which columns, the
+/// namespace, label columns and `--show-labels`.
+#[derive(Debug, Clone)]
+pub(crate) struct TableOpts {
+    pub show_labels: bool,
+    pub label_cols: Vec<String>,
+    pub no_headers: bool,
+    pub with_kind: bool,
+    pub with_ns: bool,
+    pub wide: bool,
+}
+
+impl TableOpts {
+    pub fn from_flags(ctx: &Ctx, with_kind: bool, with_ns: bool, wide: bool) -> TableOpts {
+        TableOpts {
+            show_labels: ctx.flags.flag("show-labels"),
+            label_cols: ctx.flags.all("label-columns").iter().flat_map(|l| l.split(',').map(String::from).collect::<Vec<_>>()).collect(),
+            no_headers: ctx.flags.flag("no-headers"),
+            with_kind,
+            with_ns,
+            wide,
         }
-        header.extend(keep.iter().map(|&i| columns[i]["name"].as_str().unwrap_or("").to_uppercase()));
-        header.extend(label_cols.iter().map(|l| l.rsplit('/').next().unwrap_or(l).to_uppercase()));
-        if show_labels {
-            header.push("LABELS".into());
+    }
+}
+
+/// The cells of a table's lines: the header (when `header`), then one per row.
+pub(crate) fn table_lines(opts: &TableOpts, rt: &ResourceType, columns: &[Value], rows: &[Value], header: bool) -> Vec<Vec<String>> {
+    let keep: Vec<usize> = columns.iter().enumerate().filter(|(_, c)| opts.wide || c["priority"].as_i64().unwrap_or(0) == 0).map(|(i, _)| i).collect();
+    let mut lines = Vec::new();
+    if header {
+        let mut head: Vec<String> = Vec::new();
+        if opts.with_ns {
+            head.push("NAMESPACE".into());
         }
-        table.row(header);
+        head.extend(keep.iter().map(|&i| columns[i]["name"].as_str().unwrap_or("").to_uppercase()));
+        head.extend(opts.label_cols.iter().map(|l| l.rsplit('/').next().unwrap_or(l).to_uppercase()));
+        if opts.show_labels {
+            head.push("LABELS".into());
+        }
+        lines.push(head);
     }
     for row in rows {
         let cells = row["cells"].as_array().cloned().unwrap_or_default();
         let meta = &row["object"]["metadata"];
         let mut line: Vec<String> = Vec::new();
-        if with_ns {
+        if opts.with_ns {
             line.push(meta["namespace"].as_str().unwrap_or("").to_string());
         }
         for (n, &i) in keep.iter().enumerate() {
@@ -261,20 +297,20 @@ fn render_table(ctx: &Ctx, rt: &ResourceType, columns: &[Value], rows: &[Value],
                 Value::Null => "<none>".into(),
                 other => other.to_string(),
             };
-            if n == 0 && with_kind && columns[i]["format"] == "name" {
+            if n == 0 && opts.with_kind && columns[i]["format"] == "name" {
                 text = format!("{}/{text}", rt.kind_group());
             }
             line.push(escape_terminal(&text));
         }
-        for l in &label_cols {
+        for l in &opts.label_cols {
             line.push(meta["labels"][l.as_str()].as_str().unwrap_or("").to_string());
         }
-        if show_labels {
+        if opts.show_labels {
             let labels: Vec<String> =
                 meta["labels"].as_object().map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect()).unwrap_or_default();
             line.push(if labels.is_empty() { "<none>".into() } else { labels.join(",") });
         }
-        table.row(line);
+        lines.push(line);
     }
-    table.render()
+    lines
 }

@@ -10,6 +10,7 @@ mod delete;
 mod describe;
 mod diff;
 mod exec;
+mod follow;
 mod forward;
 pub mod flags;
 mod get;
@@ -39,6 +40,36 @@ pub trait Backend {
     /// Starts forwarding `localhost:LOCAL` to the pod's `REMOTE` port (the
     /// portforward subresource's stream). Returns the error text kubectl prints.
     fn port_forward(&mut self, server: &str, namespace: &str, pod: &str, ports: &[(u16, u16)]) -> Result<(), String>;
+    /// Stops forwarding these local ports (a port-forward that held the terminal
+    /// was interrupted or lost its pod).
+    fn stop_port_forward(&mut self, ports: &[u16]) {
+        let _ = ports;
+    }
+    /// Whether this command may keep the terminal after it returns, running on as
+    /// simulated time passes ([`Job`]). Only a command typed alone at the learner's
+    /// prompt may; in a pipeline, a script or a check, long-running commands print
+    /// what they have and return.
+    fn can_hold(&self) -> bool {
+        false
+    }
+    /// Keeps `job` running in the terminal's foreground (only after `can_hold`).
+    fn hold(&mut self, job: Box<dyn Job>) {
+        let _ = job;
+    }
+}
+
+/// A command that keeps running in the terminal's foreground after [`run`] returned
+/// (`get -w`, `logs -f`, `port-forward`, `rollout status`, `events -w`), until it
+/// ends by itself or is interrupted with Ctrl-C.
+pub trait Job: Send {
+    /// Called after each step of the simulated clock: appends what the command
+    /// printed (stdout and stderr as the terminal interleaves them) and returns its
+    /// exit status once it has ended by itself.
+    fn poll(&mut self, backend: &mut dyn Backend, out: &mut String) -> Option<i32>;
+    /// Ctrl-C: what the command does as it dies (a port-forward stops listening).
+    fn interrupt(&mut self, backend: &mut dyn Backend) {
+        let _ = backend;
+    }
 }
 
 /// The container an exec goes to.
@@ -342,6 +373,7 @@ const GET_FLAGS: &[flags::Flag] = &[
     boolean("no-headers", None),
     val("sort-by", None),
     boolean("watch", Some('w')),
+    boolean("watch-only", None),
     boolean("show-kind", None),
     val("filename", Some('f')),
     val("chunk-size", None),

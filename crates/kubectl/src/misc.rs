@@ -414,7 +414,11 @@ pub(crate) fn logs(ctx: &mut Ctx) -> Outcome {
             names.first().cloned().unwrap_or_default()
         }
     };
-    let mut req = Request::get(format!("{path}/log")).query("container", container);
+    let mut req = Request::get(format!("{path}/log")).query("container", container.clone());
+    let mut follow_query = vec![("container".to_string(), container.clone())];
+    if ctx.flags.flag("timestamps") {
+        follow_query.push(("timestamps".into(), "true".into()));
+    }
     if ctx.flags.flag("previous") {
         req = req.query("previous", "true");
     }
@@ -427,6 +431,9 @@ pub(crate) fn logs(ctx: &mut Ctx) -> Outcome {
     match ctx.call(req)? {
         Ok(text) => {
             ctx.io.out(text.as_str().unwrap_or(""));
+            if ctx.flags.flag("follow") && !ctx.flags.flag("previous") {
+                return crate::follow::follow_logs(ctx, &path, &container, &pod, follow_query);
+            }
             Ok(())
         }
         Err(e) => Err(Fail::Text(server_error(&e))),

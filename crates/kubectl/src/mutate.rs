@@ -261,7 +261,7 @@ fn owned_replicasets(ctx: &mut Ctx, rt: &ResourceType, name: &str) -> Result<Vec
 }
 
 /// `kubectl rollout status`: prints each new waiting message until the rollout is done.
-fn rollout_status(ctx: &mut Ctx, rt: &ResourceType, name: &str) -> Outcome {
+fn rollout_status(ctx: &mut Ctx, rt: &'static ResourceType, name: &str) -> Outcome {
     let timeout_ms: u64 = 600_000;
     let mut waited = 0;
     let mut last = String::new();
@@ -278,6 +278,10 @@ fn rollout_status(ctx: &mut Ctx, rt: &ResourceType, name: &str) -> Outcome {
         if done || ctx.flags.get("watch") == Some("false") {
             return Ok(());
         }
+        if ctx.backend.can_hold() {
+            crate::follow::hold_rollout_status(ctx, rt, name, last);
+            return Ok(());
+        }
         if waited >= timeout_ms {
             return Err(Fail::Text("error: timed out waiting for the condition\n".into()));
         }
@@ -287,7 +291,7 @@ fn rollout_status(ctx: &mut Ctx, rt: &ResourceType, name: &str) -> Outcome {
 }
 
 /// `DeploymentStatusViewer.Status`
-fn deployment_status_message(d: &Value, name: &str) -> (String, bool) {
+pub(crate) fn deployment_status_message(d: &Value, name: &str) -> (String, bool) {
     let int = |v: &Value| v.as_i64().unwrap_or(0);
     let st = &d["status"];
     if int(&d["metadata"]["generation"]) > int(&st["observedGeneration"]) {

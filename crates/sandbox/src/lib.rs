@@ -27,6 +27,18 @@ pub struct CommandOutput {
     pub status: i32,
 }
 
+/// What a command that holds the terminal printed while time passed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stream {
+    pub text: String,
+    /// Its exit status, once it has ended by itself (the prompt comes back).
+    pub ended: Option<i32>,
+}
+
+/// How long a command still holding the terminal may run on, at most, when the next
+/// command line arrives without an interrupt (as typed-ahead input waits for it).
+pub const SETTLE_MS: u64 = 600_000;
+
 /// A learner's sandbox.
 pub struct Sandbox {
     seed: u64,
@@ -34,6 +46,8 @@ pub struct Sandbox {
     shell: Shell,
     /// Interactive container shells (`kubectl exec -it ... -- sh`), innermost last.
     sessions: Vec<container::Session>,
+    /// Whether a command typed alone may keep the terminal (`get -w`, `logs -f`...).
+    interactive: bool,
 }
 
 impl Sandbox {
@@ -47,7 +61,7 @@ impl Sandbox {
         let mut vfs = Vfs::new();
         let _ = vfs.create_dir_all(HOME);
         let _ = vfs.create_dir_all("/tmp");
-        Sandbox { seed, world: World::starting_at(seed, start), shell: Shell::new(vfs, HOME), sessions: Vec::new() }
+        Sandbox { seed, world: World::starting_at(seed, start), shell: Shell::new(vfs, HOME), sessions: Vec::new(), interactive: false }
     }
 
     /// The seed every random choice derives from.
@@ -69,8 +83,33 @@ impl Sandbox {
         kubeniwa_shell::is_complete(source)
     }
 
-    /// Runs one command line (possibly several lines, for here-documents).
+    /// Lets commands typed alone at the prompt keep the terminal as they would in a
+    /// real one (`kubectl get -w`, `logs -f`, `port-forward`, `rollout status`),
+    /// running on as time passes ([`Sandbox::advance`]) until they end or are
+    /// interrupted ([`Sandbox::interrupt`]). The page and transcripts turn this on;
+    /// without it such commands print what there is and return at once.
+    pub fn set_interactive(&mut self, on: bool) {
+        self.interactive = on;
+    }
+
+    /// True while a command holds the terminal.
+    pub fn running(&self) -> bool {
+        self.world.held.is_some()
+    }
+
+    /// Runs one command line (possibly several lines, for here-documents). A command
+    /// still holding the terminal first runs on until it ends by itself (at most
+    /// [`SETTLE_MS`], then it is interrupted), as a line typed ahead waits for it.
     pub fn run_line(&mut self, line: &str) -> CommandOutput {
+        if self.running() {
+            let mut before = self.wait_for_end(SETTLE_MS).text;
+            if self.running() {
+                before.push_str(&self.interrupt().text);
+            }
+            let mut after = self.run_line(line);
+            after.text.insert_str(0, &before);
+            return after;
+        }
         if let Some(mut session) = self.sessions.pop() {
             if !container::alive(&self.world, &session) {
                 container::close_session(&mut self.world, session);
@@ -95,16 +134,57 @@ impl Sandbox {
             return CommandOutput { text, status: outcome.status };
         }
         self.shell.vfs_mut().set_now(self.world.now / 1000);
+        self.world.may_hold = self.interactive && kubeniwa_shell::is_simple_foreground(line);
+        self.world.held_output.clear();
+        self.world.held_status = None;
         let outcome = self.shell.run(&mut self.world, line);
+        self.world.may_hold = false;
         if let Some(session) = self.world.pending_session.take() {
             self.sessions.push(session);
         }
         CommandOutput { text: outcome.text, status: outcome.status }
     }
 
-    /// Lets simulated time pass (the page calls this with real elapsed time).
-    pub fn advance(&mut self, millis: u64) {
+    /// Lets simulated time pass (the page calls this with real elapsed time). Returns
+    /// what a command holding the terminal printed meanwhile, and whether it ended.
+    pub fn advance(&mut self, millis: u64) -> Stream {
+        if !self.running() {
+            self.world.advance(millis);
+            return Stream::default();
+        }
         self.world.advance(millis);
+        self.collect()
+    }
+
+    /// Lets the command holding the terminal run until it ends by itself, for at most
+    /// `max_ms` of simulated time; the clock stops when it ends.
+    pub fn wait_for_end(&mut self, max_ms: u64) -> Stream {
+        if !self.running() {
+            return Stream::default();
+        }
+        self.world.advance_held(max_ms, true);
+        self.collect()
+    }
+
+    /// Ctrl-C: interrupts the command holding the terminal (its last output, then
+    /// `^C`, status 130). With nothing running the terminal shows `^C` all the same.
+    pub fn interrupt(&mut self) -> CommandOutput {
+        let mut text = std::mem::take(&mut self.world.held_output);
+        if self.running() {
+            self.world.interrupt_held();
+        }
+        text.push_str("^C\n");
+        self.shell.set_last_status(130);
+        CommandOutput { text, status: 130 }
+    }
+
+    fn collect(&mut self) -> Stream {
+        let text = std::mem::take(&mut self.world.held_output);
+        let ended = self.world.held_status.take();
+        if let Some(status) = ended {
+            self.shell.set_last_status(status);
+        }
+        Stream { text, ended }
     }
 
     /// Simulated milliseconds since the sandbox started.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use kubeniwa_core::rng::SimRng;
 use kubeniwa_core::time::{rfc3339, Millis, EPOCH_START};
 use kubeniwa_core::{Cluster, Request, Response};
-use kubeniwa_kubectl::{ExecMode, ExecReply, ExecTarget};
+use kubeniwa_kubectl::{ExecMode, ExecReply, ExecTarget, Job};
 use kubeniwa_shell::{Host, Io};
 
 /// The clock and the clusters at one moment (see [`World::checkpoint`]).
@@ -51,7 +51,20 @@ pub struct World {
     pub(crate) forwards: BTreeMap<u16, Forward>,
     /// Ports kind publishes on the learner's machine (`extraPortMappings`).
     pub(crate) host_ports: BTreeMap<u16, HostPort>,
+    /// Whether the command running now may keep the terminal (it was typed alone at
+    /// the learner's prompt).
+    pub(crate) may_hold: bool,
+    /// The command that holds the terminal, if any.
+    pub(crate) held: Option<Box<dyn Job>>,
+    /// What it printed since the terminal last collected it, and its exit status once
+    /// it has ended by itself.
+    pub(crate) held_output: String,
+    pub(crate) held_status: Option<i32>,
 }
+
+/// Polls of a held command per `advance`, at most: a runaway timer loop cannot hang
+/// the terminal (time then jumps to the end of the step).
+const MAX_POLLS_PER_ADVANCE: u32 = 100_000;
 
 impl World {
     pub fn new(seed: u64) -> World {
@@ -62,15 +75,60 @@ impl World {
     /// [`EPOCH_START`]; `kubeniwa serve --start now` uses it so that a client computing
     /// ages from its own wall clock agrees with the simulation.
     pub fn starting_at(seed: u64, start: Millis) -> World {
-        World { start, now: start, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new() }
+        World { start, now: start, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new(), may_hold: false, held: None, held_output: String::new(), held_status: None }
     }
 
-    /// Lets time pass everywhere.
+    /// Lets time pass everywhere. A command that holds the terminal is polled at
+    /// every instant something happens in a cluster (each due timer), so it prints
+    /// what it sees when it happens, with the ages of that instant.
     pub fn advance(&mut self, millis: Millis) {
-        self.now = self.now.saturating_add(millis);
+        self.advance_held(millis, false);
+    }
+
+    /// As [`World::advance`]; with `stop_at_end`, time stops when the held command
+    /// ends (the prompt comes back then).
+    pub(crate) fn advance_held(&mut self, millis: Millis, stop_at_end: bool) {
+        let target = self.now.saturating_add(millis);
+        let mut polls = 0;
+        while self.held.is_some() && polls < MAX_POLLS_PER_ADVANCE {
+            polls += 1;
+            let next = self.clusters.values().filter_map(|c| c.next_timer()).min().map_or(target, |t| t.clamp(self.now, target));
+            self.step_to(next);
+            self.poll_held();
+            if self.now >= target {
+                break;
+            }
+            if stop_at_end && self.held.is_none() {
+                return;
+            }
+        }
+        self.step_to(target);
+    }
+
+    fn step_to(&mut self, t: Millis) {
+        self.now = self.now.max(t);
         let now = self.now;
         for c in self.clusters.values_mut() {
             c.advance_to(now);
+        }
+    }
+
+    /// Lets the held command look at the world once.
+    pub(crate) fn poll_held(&mut self) {
+        let Some(mut job) = self.held.take() else { return };
+        let mut out = String::new();
+        let ended = job.poll(self, &mut out);
+        self.held_output.push_str(&out);
+        match ended {
+            Some(status) => self.held_status = Some(status),
+            None => self.held = Some(job),
+        }
+    }
+
+    /// Ctrl-C for the held command.
+    pub(crate) fn interrupt_held(&mut self) {
+        if let Some(mut job) = self.held.take() {
+            job.interrupt(self);
         }
     }
 
@@ -140,6 +198,21 @@ impl kubeniwa_kubectl::Backend for World {
 
     fn wait(&mut self, millis: Millis) {
         self.advance(millis);
+    }
+
+    fn can_hold(&self) -> bool {
+        self.may_hold && self.held.is_none()
+    }
+
+    fn hold(&mut self, job: Box<dyn Job>) {
+        self.may_hold = false;
+        self.held = Some(job);
+    }
+
+    fn stop_port_forward(&mut self, ports: &[u16]) {
+        for p in ports {
+            self.forwards.remove(p);
+        }
     }
 
     fn port_forward(&mut self, server: &str, namespace: &str, pod: &str, ports: &[(u16, u16)]) -> Result<(), String> {

@@ -477,6 +477,11 @@ impl Shell {
     pub fn last_status(&self) -> i32 {
         self.status
     }
+    /// Sets `$?`: a command that held the terminal ended (or was interrupted: 130)
+    /// after [`Shell::run`] returned.
+    pub fn set_last_status(&mut self, status: i32) {
+        self.status = status;
+    }
     /// How many steps (commands and loop rounds) one `run` may take.
     pub fn set_step_budget(&mut self, steps: u64) {
         self.budget = steps.max(1);

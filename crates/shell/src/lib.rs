@@ -67,7 +67,7 @@ mod programs;
 pub mod vfs;
 
 pub use interp::{Outcome, Shell, ShellState, DEFAULT_STEP_BUDGET, MAX_CALL_DEPTH};
-pub use parse::{ParseError, SyntaxError};
+pub use parse::{is_simple_foreground, ParseError, SyntaxError};
 pub use vfs::{Entry, Kind, Metadata, Vfs, VfsError};
 
 /// True when `source` is a whole command: no open quote, here-document or compound

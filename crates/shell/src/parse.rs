@@ -110,6 +110,34 @@ pub fn is_complete(source: &str) -> bool {
     }
 }
 
+/// True when `source` is one simple command that runs in the terminal's foreground:
+/// no pipeline, list, `&`, redirection, compound command or command substitution
+/// (`kubectl get pods -w`, `k logs -f web`). Such a command may keep the terminal
+/// until it is interrupted, as it would in a real terminal.
+pub fn is_simple_foreground(source: &str) -> bool {
+    use crate::ast::{Command, Part};
+    let mut parser = Parser::new(source, 0);
+    let Ok(Some(list)) = parser.next_line() else { return false };
+    if !matches!(parser.next_line(), Ok(None)) || list.items.len() != 1 {
+        return false;
+    }
+    let item = &list.items[0];
+    if item.background || !item.and_or.rest.is_empty() || item.and_or.first.negate || item.and_or.first.commands.len() != 1 {
+        return false;
+    }
+    fn plain(parts: &[Part]) -> bool {
+        parts.iter().all(|p| match p {
+            Part::Lit(_) | Part::Quoted(_) | Part::Param(_) => true,
+            Part::Double(inner) => plain(inner),
+            Part::Command(_) | Part::Arith(_) | Part::ProcSubst(_) => false,
+        })
+    }
+    match &item.and_or.first.commands[0] {
+        Command::Simple(s) => s.redirects.is_empty() && !s.words.is_empty() && s.words.iter().all(|w| plain(&w.parts)) && s.assigns.iter().all(|a| plain(&a.value.parts)),
+        _ => false,
+    }
+}
+
 impl Parser {
     pub fn new(source: &str, depth: u32) -> Parser {
         Parser { chars: source.chars().collect(), pos: 0, peeked: None, stack_base: crate::interp::stack_position(), peek_start: 0, last_end: 0, depth, heredoc_incomplete: false, start_line: 1 }

@@ -21,6 +21,8 @@ pub enum JournalEntry {
     Write { path: String, content: String },
     /// A complete command line ran.
     Run { source: String },
+    /// Ctrl-C interrupted the command that held the terminal.
+    Interrupt,
 }
 
 /// Page → worker.
@@ -37,8 +39,12 @@ pub enum Request {
         writes: Vec<FileText>,
         open_file: Option<String>,
     },
-    /// Real time passed in the page; the simulated clock follows it. No answer.
+    /// Real time passed in the page; the simulated clock follows it. Answered with
+    /// [`Response::Stream`] only while a command holds the terminal and it printed
+    /// something or ended.
     Advance { ms: u64 },
+    /// Ctrl-C while a command holds the terminal. Answered with [`Response::Stream`].
+    Interrupt,
     /// The editor saved a file. Answered with [`Response::Files`].
     Write { path: String, content: String },
     /// The editor wants to show a file. Answered with [`Response::File`].
@@ -62,7 +68,14 @@ pub enum Response {
         files: Vec<String>,
         open_file: Option<FileText>,
         elapsed_ms: u64,
+        /// The command keeps the terminal (`kubectl get -w`, `logs -f`...): its further
+        /// output comes in [`Response::Stream`] messages until one says it ended.
+        #[serde(default)]
+        running: bool,
     },
+    /// More output of the command that holds the terminal; `ended` when the prompt
+    /// comes back (it ended by itself, or Ctrl-C: `^C`, status 130).
+    Stream { text: String, ended: bool, status: i32, prompt: String },
     /// The command is not complete yet (open quote, here-document…): ask for more.
     Incomplete { id: u64 },
     /// The file list after a write.

@@ -138,6 +138,9 @@ enum Phase {
     Idle,
     /// A command is running. `journal_at` is the index of its `Run` entry.
     Running { id: u64, since: f64, source: String, journal_at: usize },
+    /// A command ran and keeps the terminal (`kubectl get -w`): clock ticks go to the
+    /// worker and come back as its output; Ctrl-C interrupts it.
+    Holding { interrupting: bool },
     /// Too many failures; the learner has been told to reload.
     Failed,
 }
@@ -244,7 +247,7 @@ impl Session {
             Phase::Starting { restoring: false, .. } => Status::Starting,
             Phase::Starting { restoring: true, .. } | Phase::Replaying => Status::Restoring,
             Phase::Idle => Status::Ready,
-            Phase::Running { .. } => Status::Busy,
+            Phase::Running { .. } | Phase::Holding { .. } => Status::Busy,
             Phase::Failed => Status::Failed,
         };
         // Like `ls`, the file list leaves out hidden files (.kube/config): the learner
@@ -296,7 +299,7 @@ impl Session {
     }
 
     fn worker_listens(&self) -> bool {
-        matches!(self.phase, Phase::Idle | Phase::Running { .. })
+        matches!(self.phase, Phase::Idle | Phase::Running { .. } | Phase::Holding { .. })
     }
 
     fn on_response(&mut self, now: f64, response: Response, fx: &mut Vec<Effect>) {
@@ -343,7 +346,7 @@ impl Session {
                 self.show_prompt(fx);
                 self.pump(now, String::new(), fx);
             }
-            Response::Output { id, text, prompt, files, open_file, .. } => {
+            Response::Output { id, text, prompt, files, open_file, running: holds, .. } => {
                 let Phase::Running { id: running, .. } = self.phase else { return };
                 if running != id {
                     return;
@@ -352,6 +355,10 @@ impl Session {
                 self.prompt = prompt;
                 self.files = files;
                 self.sync_open_file(open_file, fx);
+                if holds {
+                    self.phase = Phase::Holding { interrupting: false };
+                    return;
+                }
                 self.phase = Phase::Idle;
                 self.save_editor(fx);
                 self.show_prompt(fx);
@@ -374,6 +381,19 @@ impl Session {
                 fx.push(Effect::Term(CONTINUATION_PROMPT.to_string()));
                 fx.push(Effect::Prompt);
                 self.pump(now, String::new(), fx);
+            }
+            Response::Stream { text, ended, prompt, .. } => {
+                if !matches!(self.phase, Phase::Holding { .. }) {
+                    return;
+                }
+                fx.push(Effect::Term(to_terminal(&text)));
+                if ended {
+                    self.prompt = prompt;
+                    self.phase = Phase::Idle;
+                    self.save_editor(fx);
+                    self.show_prompt(fx);
+                    self.pump(now, String::new(), fx);
+                }
             }
             Response::Files { files } => self.files = files,
             Response::File { path, content } => {
@@ -410,6 +430,11 @@ impl Session {
                 false
             }
             Phase::Starting { restoring, .. } => restoring,
+            Phase::Holding { .. } => {
+                // The command that held the terminal is gone with the worker.
+                self.record(JournalEntry::Interrupt);
+                true
+            }
             Phase::Idle | Phase::Failed => !self.journal.is_empty(),
         };
         self.continuation = None;
@@ -469,6 +494,18 @@ impl Session {
                     "Interrupted: restarting the simulation and replaying your commands…",
                 )));
                 self.restart(now, true, fx);
+            }
+            Phase::Holding { interrupting: false } if data.contains('\x03') => {
+                // Like a terminal's line discipline: Ctrl-C interrupts the foreground
+                // command; what was typed before it on the line is dropped.
+                self.typeahead.clear();
+                self.record(JournalEntry::Interrupt);
+                fx.push(Effect::Post(Request::Interrupt));
+                self.phase = Phase::Holding { interrupting: true };
+                let after = data.split('\x03').next_back().unwrap_or("");
+                if !after.is_empty() {
+                    self.typeahead.push_str(after);
+                }
             }
             Phase::Failed => {}
             _ => {
@@ -542,7 +579,7 @@ impl Session {
 
     fn on_tick(&mut self, now: f64, fx: &mut Vec<Effect>) {
         match self.phase {
-            Phase::Idle => {
+            Phase::Idle | Phase::Holding { .. } => {
                 let ms = self.clock.take(now);
                 if ms > 0 {
                     self.record(JournalEntry::Advance { ms });
@@ -739,6 +776,7 @@ mod tests {
                 files: vec![],
                 open_file: None,
                 elapsed_ms: 0,
+                running: false,
             }),
         );
         assert_eq!(
@@ -833,6 +871,25 @@ mod tests {
         assert!(fx.contains(&Effect::StartWorker), "{fx:?}");
         assert!(!session.journal().iter().any(|e| matches!(e, JournalEntry::Run { .. })));
         assert_eq!(session.view().status, Status::Restoring);
+    }
+
+    #[test]
+    fn a_command_that_holds_the_terminal_streams_on_ticks_and_stops_on_ctrl_c() {
+        let mut h = Harness::new();
+        h.type_text("kind create cluster\r");
+        h.type_text("kubectl run web --image=nginx:1.25.3\r");
+        h.type_text("kubectl get pods -w\r");
+        assert_eq!(h.session.view().status, Status::Busy);
+        let before = h.screen.len();
+        h.now += 20_000.0;
+        h.send(Event::Tick);
+        assert!(h.screen[before..].contains("Running"), "{}", &h.screen[before..]);
+        h.type_text("echo typed\x03");
+        assert!(h.screen.ends_with("^C\r\n$ "), "{:?}", &h.screen[h.screen.len().saturating_sub(40)..]);
+        assert_eq!(h.session.view().status, Status::Ready);
+        assert!(h.session.journal().contains(&JournalEntry::Interrupt));
+        h.type_text("echo $?\r");
+        assert!(h.screen.ends_with("130\r\n$ "), "{:?}", &h.screen[h.screen.len().saturating_sub(40)..]);
     }
 
     #[test]

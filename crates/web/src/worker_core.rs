@@ -27,7 +27,9 @@ impl Default for WorkerCore {
 
 impl WorkerCore {
     pub fn new() -> WorkerCore {
-        WorkerCore { sandbox: Sandbox::new(SEED) }
+        let mut sandbox = Sandbox::new(SEED);
+        sandbox.set_interactive(true);
+        WorkerCore { sandbox }
     }
 
     /// The message a worker posts first, once it listens.
@@ -66,11 +68,25 @@ impl WorkerCore {
                     files: self.sandbox.list_files(),
                     open_file: self.open_file(open_file),
                     elapsed_ms: self.sandbox.elapsed_ms(),
+                    running: self.sandbox.running(),
                 })
             }
             Request::Advance { ms } => {
-                self.sandbox.advance(ms);
-                None
+                let was_running = self.sandbox.running();
+                let stream = self.sandbox.advance(ms);
+                if !was_running || (stream.text.is_empty() && stream.ended.is_none()) {
+                    return None;
+                }
+                Some(Response::Stream {
+                    text: stream.text,
+                    ended: stream.ended.is_some(),
+                    status: stream.ended.unwrap_or(0),
+                    prompt: self.sandbox.prompt(),
+                })
+            }
+            Request::Interrupt => {
+                let out = self.sandbox.interrupt();
+                Some(Response::Stream { text: out.text, ended: true, status: out.status, prompt: self.sandbox.prompt() })
             }
             Request::Write { path, content } => {
                 self.write(&path, &content);
@@ -84,6 +100,10 @@ impl WorkerCore {
                 for entry in entries {
                     self.apply(entry);
                 }
+                // The page shows a prompt after a replay: nothing holds the terminal.
+                if self.sandbox.running() {
+                    let _ = self.sandbox.interrupt();
+                }
                 Some(Response::Replayed {
                     prompt: self.sandbox.prompt(),
                     files: self.sandbox.list_files(),
@@ -96,7 +116,12 @@ impl WorkerCore {
 
     fn apply(&mut self, entry: JournalEntry) {
         match entry {
-            JournalEntry::Advance { ms } => self.sandbox.advance(ms),
+            JournalEntry::Advance { ms } => {
+                let _ = self.sandbox.advance(ms);
+            }
+            JournalEntry::Interrupt => {
+                let _ = self.sandbox.interrupt();
+            }
             JournalEntry::Write { path, content } => self.write(&path, &content),
             JournalEntry::Run { source } => {
                 // The output was shown before the crash; only the state matters now.
@@ -161,6 +186,34 @@ mod tests {
             Response::Output { elapsed_ms, .. } => assert_eq!(elapsed_ms, 1500),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_watch_holds_the_terminal_streams_and_stops_on_ctrl_c() {
+        let mut core = WorkerCore::new();
+        run(&mut core, "kind create cluster");
+        run(&mut core, "kubectl run web --image=nginx:1.25.3");
+        match run(&mut core, "kubectl get pods -w") {
+            Response::Output { running, text, .. } => {
+                assert!(running);
+                assert!(text.starts_with("NAME "), "{text}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match core.handle(Request::Advance { ms: 20_000 }) {
+            Some(Response::Stream { text, ended, .. }) => {
+                assert!(!ended);
+                assert!(text.contains("Running"), "{text}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match core.handle(Request::Interrupt) {
+            Some(Response::Stream { text, ended, status, .. }) => {
+                assert_eq!((text.as_str(), ended, status), ("^C\n", true, 130));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(core.handle(Request::Advance { ms: 1000 }), None);
     }
 
     #[test]

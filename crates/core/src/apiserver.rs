@@ -9,7 +9,7 @@ use crate::cluster::{meta_mut, Cluster, ObjKey};
 use crate::resources::{self, ResourceType, RESOURCES};
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::time::rfc3339;
-use crate::{admission, patch, printers};
+use crate::{admission, patch, printers, ssa};
 
 /// The API server's body limit (`--max-request-bytes` default 3 MiB).
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
@@ -209,6 +209,11 @@ impl Cluster {
     }
 
     fn create(&mut self, req: &Request, t: &Target) -> ApiResult<Response> {
+        self.create_managed(req, t, None)
+    }
+
+    /// A create; `managed` is the `managedFields` the server records (server-side apply).
+    fn create_managed(&mut self, req: &Request, t: &Target, managed: Option<Value>) -> ApiResult<Response> {
         let mut obj = req.body.clone().ok_or_else(|| ApiError::bad_request("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"))?;
         if !obj.is_object() {
             return Err(ApiError::bad_request("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"));
@@ -246,6 +251,9 @@ impl Cluster {
         }
         let mode = crate::decode::FieldValidation::from_query(req.query_value("fieldValidation"));
         self.warnings = crate::decode::decode(t.rt, &mut obj, mode)?;
+        if let Some(m) = managed {
+            meta_mut(&mut obj).insert("managedFields".into(), m);
+        }
         // The uid exists before defaulting: a Job's generated selector uses it.
         let uid = self.rng.uuid();
         meta_mut(&mut obj).insert("uid".into(), json!(uid));
@@ -302,6 +310,9 @@ impl Cluster {
     }
 
     fn patch(&mut self, req: &Request, t: &Target, name: &str) -> ApiResult<Response> {
+        if req.content_type.as_deref() == Some("application/apply-patch+yaml") {
+            return self.server_side_apply(req, t, name);
+        }
         let key = ObjKey::new(t.rt, t.namespace.as_deref().unwrap_or(""), name);
         let current = self.objects.get(&key).cloned().ok_or_else(|| ApiError::not_found(t.rt.group, t.rt.plural, name))?;
         let body = req.body.clone().ok_or_else(|| ApiError::bad_request("the body of the request was in an unknown format"))?;
@@ -323,12 +334,54 @@ impl Cluster {
         self.store_update(req, t, key, current, next, status_only)
     }
 
+    /// Server-side apply (see [`crate::ssa`]): creates the object when it does not
+    /// exist, else merges the applied configuration for its field manager.
+    fn server_side_apply(&mut self, req: &Request, t: &Target, name: &str) -> ApiResult<Response> {
+        let manager = req.query_value("fieldManager").unwrap_or("").to_string();
+        if manager.is_empty() {
+            let cause = crate::api::Cause { reason: "FieldValueRequired", field: "fieldManager".into(), message: "Required value: is required for apply patch".into() };
+            return Err(ApiError::invalid("meta.k8s.io", "PatchOptions", "", vec![cause]));
+        }
+        let applied = match req.body.clone() {
+            Some(v @ Value::Object(_)) => v,
+            _ => return Err(ApiError::bad_request("error decoding YAML: the body of an apply patch must be an object")),
+        };
+        check_type(t.rt, &applied)?;
+        let body_name = applied["metadata"]["name"].as_str().unwrap_or("");
+        if body_name != name {
+            return Err(ApiError::bad_request(format!("the name of the object ({body_name}) does not match the name on the URL ({name})")));
+        }
+        let api_version = t.rt.api_version();
+        let time = rfc3339(self.now);
+        let key = ObjKey::new(t.rt, t.namespace.as_deref().unwrap_or(""), name);
+        match self.objects.get(&key).cloned() {
+            None => {
+                let managed = ssa::created_managed_fields(&applied, &manager, &api_version, &time);
+                let mut create = req.clone();
+                create.method = Method::Post;
+                create.content_type = Some("application/json".into());
+                self.create_managed(&create, t, Some(managed))
+            }
+            Some(current) => {
+                let next = ssa::apply(&with_type(t.rt, current.clone()), &applied, &manager, &api_version, &time);
+                let status_only = t.subresource.as_deref() == Some("status");
+                self.store_update(req, t, key, current, next, status_only)
+            }
+        }
+    }
+
     /// The common tail of PUT and PATCH: keep server-owned fields, validate, bump
     /// generation on spec changes, store.
     fn store_update(&mut self, req: &Request, t: &Target, key: ObjKey, current: Value, mut next: Value, status_only: bool) -> ApiResult<Response> {
         {
             let cur_meta = current["metadata"].clone();
             let m = meta_mut(&mut next);
+            // An update that leaves out managedFields keeps them.
+            if !m.contains_key("managedFields") {
+                if let Some(mf) = cur_meta.get("managedFields") {
+                    m.insert("managedFields".into(), mf.clone());
+                }
+            }
             for f in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace", "name"] {
                 match cur_meta.get(f) {
                     Some(v) => {

@@ -61,9 +61,18 @@ pub fn create_kind_cluster(config: ClusterConfig, seed: u64, start: Millis) -> C
         "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
         "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "sessionAffinity": "None", "type": "ClusterIP"},
     }));
-    put(&mut c, "Endpoints", "default", json!({
+    let endpoints = put(&mut c, "Endpoints", "default", json!({
         "metadata": {"name": "kubernetes", "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
         "subsets": [{"addresses": [{"ip": "172.18.0.2"}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}],
+    }));
+    // The API server's endpoint reconciler writes this slice itself (no managed-by
+    // label); `kubectl describe svc kubernetes` reads it.
+    let slice_uid = crate::rng::uuid_from(&format!("{}/endpointslice", endpoints["metadata"]["uid"].as_str().unwrap_or("")));
+    put(&mut c, "EndpointSlice", "default", json!({
+        "metadata": {"name": "kubernetes", "uid": slice_uid, "labels": {"kubernetes.io/service-name": "kubernetes"}},
+        "addressType": "IPv4",
+        "endpoints": [{"addresses": ["172.18.0.2"], "conditions": {"ready": true}}],
+        "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
     }));
 
     // Control-plane static pods (mirror pods), host network.

@@ -24,6 +24,7 @@ pub mod resources;
 pub mod rng;
 pub mod scheduler;
 pub mod selectors;
+pub mod ssa;
 pub mod time;
 pub mod watch;
 

@@ -26,7 +26,7 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 
 /// The merge key of a list field, as the Kubernetes types declare it
 /// (`patchMergeKey`), chosen by field name and the shape of its items.
-fn merge_key(field: &str, sample: Option<&Value>) -> Option<&'static str> {
+pub(crate) fn merge_key(field: &str, sample: Option<&Value>) -> Option<&'static str> {
     let has = |k: &str| sample.is_some_and(|s| s.get(k).is_some());
     match field {
         "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes" | "imagePullSecrets" => Some("name"),

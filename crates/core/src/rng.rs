@@ -69,6 +69,19 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// A stable 32-bit FNV-1a hash, for values that must not depend on the seed
 /// (e.g. a pod-template-hash is a function of the template alone).
+/// A version-4-shaped uuid derived from `text` without drawing from the generator, for
+/// objects added after others whose random draws transcripts pin.
+pub fn uuid_from(text: &str) -> String {
+    let mut b = [0u8; 16];
+    for (i, chunk) in b.chunks_mut(4).enumerate() {
+        chunk.copy_from_slice(&fnv32a(format!("{i}/{text}").as_bytes()).to_be_bytes());
+    }
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex(&b);
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
 pub fn fnv32a(data: &[u8]) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
     for &b in data {

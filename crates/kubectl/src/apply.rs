@@ -150,6 +150,10 @@ pub(crate) fn run(ctx: &mut Ctx, mode: Mode) -> Outcome {
         _ => "",
     };
     let output = ctx.flags.get("output").map(String::from);
+    let server_side = mode == Mode::Apply && ctx.flags.flag("server-side");
+    if mode == Mode::Apply && ctx.flags.flag("force-conflicts") && !server_side {
+        return Err(Fail::Text("error: --force-conflicts only works with --server-side\n".into()));
+    }
     let mut failed = false;
     for doc in docs {
         let rt = match mapping(&doc) {
@@ -174,6 +178,8 @@ pub(crate) fn run(ctx: &mut Ctx, mode: Mode) -> Outcome {
                 set_last_applied(&mut body);
             }
             create(ctx, rt, ns.as_deref(), body, dry_run, &doc.source).map(|o| ("created".to_string(), o))
+        } else if server_side {
+            server_side_apply(ctx, rt, ns.as_deref(), &name, obj, dry_run).map(|o| ("serverside-applied".to_string(), o))
         } else {
             apply_one(ctx, rt, ns.as_deref(), &name, obj, dry_run, &doc.source)?
         };
@@ -208,6 +214,35 @@ fn set_last_applied(obj: &mut Value) {
     }
     let text = kubeniwa_format::json::to_string_compact(&copy);
     obj["metadata"]["annotations"][LAST_APPLIED] = json!(text + "\n");
+}
+
+/// `apply --server-side`: the whole manifest as an apply patch; the server merges it
+/// for the field manager (`kubectl` unless `--field-manager`).
+fn server_side_apply(ctx: &mut Ctx, rt: &ResourceType, ns: Option<&str>, name: &str, body: Value, dry_run: Option<&str>) -> Result<Value, String> {
+    if dry_run == Some("client") {
+        return Ok(body);
+    }
+    let manager = ctx.flags.get("field-manager").unwrap_or("kubectl").to_string();
+    let force = if ctx.flags.flag("force-conflicts") { "true" } else { "false" };
+    let mut req = Request::new(Method::Patch, rt.object_path(ns, name))
+        .content_type("application/apply-patch+yaml")
+        .body(body)
+        .query("fieldManager", manager)
+        .query("fieldValidation", "Strict")
+        .query("force", force);
+    if dry_run == Some("server") {
+        req = req.query("dryRun", "All");
+    }
+    match ctx.call(req) {
+        Ok(Ok(o)) => Ok(o),
+        Ok(Err(e)) if e.code == 409 && e.reason == "Conflict" => Err(format!(
+            "error: {}\nPlease review the fields above--they currently have other managers. Here\nare the ways you can resolve this warning:\n* If you intend to manage all of these fields, please re-run the apply\n  command with the `--force-conflicts` flag.\n* If you do not intend to manage all of the fields, please edit your\n  manifest to remove references to the fields that should keep their\n  current managers.\n* You may co-own fields by updating your manifest to match the existing\n  value; in this case, you'll become the manager if the other manager(s)\n  stop managing the field (remove it from their configuration).\nSee https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts\n",
+            e.message
+        )),
+        Ok(Err(e)) => Err(crate::server_error_in(&e, None)),
+        Err(Fail::Text(t)) => Err(t),
+        Err(_) => Err(String::new()),
+    }
 }
 
 fn create(ctx: &mut Ctx, rt: &ResourceType, ns: Option<&str>, body: Value, dry_run: Option<&str>, source: &str) -> Result<Value, String> {

@@ -32,14 +32,14 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
             Err(e) if e.reason == "NotFound" => None,
             Err(e) => return Err(Fail::Text(server_error(&e))),
         };
-        // What the apply would store, asked of the server without storing it.
+        // What the apply would store, asked of the server without storing it. As
+        // `GetModifiedConfiguration(obj, annotate=false)` makes it: the manifest
+        // without a last-applied annotation (so the live one, if any, stays as it is).
         let mut applied = obj.clone();
-        let mut copy = obj.clone();
-        copy["metadata"]["annotations"].as_object_mut().map(|m| m.remove(LAST_APPLIED));
-        if copy["metadata"]["annotations"].is_null() {
-            copy["metadata"]["annotations"] = serde_json::json!({});
+        applied["metadata"]["annotations"].as_object_mut().map(|m| m.remove(LAST_APPLIED));
+        if applied["metadata"]["annotations"].is_null() {
+            applied["metadata"]["annotations"] = serde_json::json!({});
         }
-        applied["metadata"]["annotations"][LAST_APPLIED] = Value::from(kubeniwa_format::json::to_string_compact(&copy) + "\n");
         let merged = match &live {
             // A new object is created as written: no last-applied annotation yet.
             None => ctx.call(Request::new(Method::Post, rt.collection_path(ns.as_deref())).body(obj.clone()).query("dryRun", "All"))?,

@@ -168,6 +168,14 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
         printed_groups += 1;
         out.push_str(&render_table(ctx, rt, &columns, &rows, sel.with_kind, all_ns && rt.namespaced, output == "wide"));
     }
+    // As the JSON and YAML printers of `--show-managed-fields=false` (the default) do.
+    if matches!(output.as_str(), "yaml" | "json" | "kyaml") && !ctx.flags.flag("show-managed-fields") {
+        for o in &mut objects {
+            if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.remove("managedFields");
+            }
+        }
+    }
     match output.as_str() {
         "yaml" | "json" => {
             let single = sel.groups.len() == 1 && sel.groups[0].1.len() == 1;

@@ -134,6 +134,20 @@ pub fn image_tag_is_latest(image: &str) -> bool {
 
 fn default_pod(cluster: &mut Cluster, pod: &mut Value) {
     default_pod_spec(&mut pod["spec"]);
+    // SetDefaults_Pod: a container's limits stand in for requests it does not give.
+    for list in ["initContainers", "containers"] {
+        if let Some(containers) = pod["spec"].get_mut(list).and_then(Value::as_array_mut) {
+            for c in containers.iter_mut().filter(|c| c.is_object()) {
+                if let Some(limits) = c["resources"]["limits"].as_object().cloned() {
+                    for (k, v) in limits {
+                        if c["resources"]["requests"].get(&k).is_none() {
+                            c["resources"]["requests"][k.as_str()] = v;
+                        }
+                    }
+                }
+            }
+        }
+    }
     let spec = &mut pod["spec"];
     set_if_null(spec, "enableServiceLinks", json!(true));
     set_if_null(spec, "preemptionPolicy", json!("PreemptLowerPriority"));

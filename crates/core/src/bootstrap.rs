@@ -235,6 +235,9 @@ fn node_object(c: &Cluster, name: &str, role: &str, index: usize, version: &str,
         "kubernetes.io/hostname": name,
         "kubernetes.io/os": "linux",
     });
+    for (k, v) in c.config.node_labels.get(index).into_iter().flatten() {
+        labels[k.as_str()] = json!(v);
+    }
     let mut taints = Vec::new();
     if role == "control-plane" {
         labels["node-role.kubernetes.io/control-plane"] = json!("");

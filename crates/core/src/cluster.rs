@@ -72,11 +72,13 @@ pub struct ClusterConfig {
     pub node_image: String,
     /// Roles of the nodes in order: `control-plane`, `worker`, ...
     pub nodes: Vec<String>,
+    /// Extra labels per node, in the same order (kind's `nodes[].labels`).
+    pub node_labels: Vec<BTreeMap<String, String>>,
 }
 
 impl ClusterConfig {
     pub fn kind_default(name: &str) -> ClusterConfig {
-        ClusterConfig { name: name.into(), node_image: crate::KIND_NODE_IMAGE.into(), nodes: vec!["control-plane".into()] }
+        ClusterConfig { name: name.into(), node_image: crate::KIND_NODE_IMAGE.into(), nodes: vec!["control-plane".into()], node_labels: Vec::new() }
     }
     /// Kubernetes version of the node image: `v1.35.0`.
     pub fn kubernetes_version(&self) -> String {

@@ -132,7 +132,7 @@ fn write_kubeconfig(io: &mut Io<'_>, change: impl FnOnce(&mut KubeConfig)) {
 
 /// Reads a kind config file (`kind: Cluster`, `nodes: [{role: ...}]`).
 /// The name, the node roles, and the port mappings `(node index, host, container)`.
-type KindConfig = (Option<String>, Vec<String>, Vec<(usize, u16, u16)>);
+type KindConfig = (Option<String>, Vec<String>, Vec<(usize, u16, u16)>, Vec<std::collections::BTreeMap<String, String>>);
 
 fn read_config(io: &mut Io<'_>, path: &str) -> Result<KindConfig, String> {
     let full = io.resolve(path);
@@ -156,17 +156,32 @@ fn read_config(io: &mut Io<'_>, path: &str) -> Result<KindConfig, String> {
             mappings.push((i, host, container));
         }
     }
-    Ok((doc["name"].as_str().map(String::from), roles, mappings))
+    // `labels:` on a node (kind v0.31): string values only, as kind's config decoder requires.
+    let mut labels = Vec::new();
+    for n in doc["nodes"].as_array().into_iter().flatten() {
+        let mut l = std::collections::BTreeMap::new();
+        for (k, v) in n["labels"].as_object().into_iter().flatten() {
+            let v = match v {
+                Value::String(s) => s.clone(),
+                other => return Err(format!("ERROR: failed to create cluster: unable to decode config: json: cannot unmarshal {} into Go struct field Node.nodes.labels of type string", match other { Value::Bool(_) => "bool", Value::Number(_) => "number", Value::Array(_) => "array", Value::Object(_) => "object", _ => "null" })),
+            };
+            l.insert(k.clone(), v);
+        }
+        labels.push(l);
+    }
+    Ok((doc["name"].as_str().map(String::from), roles, mappings, labels))
 }
 
 fn create(world: &mut World, io: &mut Io<'_>, name: &str, image: Option<String>, config: Option<String>) -> i32 {
     let mut name = name.to_string();
     let mut roles = vec!["control-plane".to_string()];
     let mut mappings = Vec::new();
+    let mut node_labels = Vec::new();
     if let Some(path) = config {
         match read_config(io, &path) {
-            Ok((n, r, m)) => {
+            Ok((n, r, m, l)) => {
                 mappings = m;
+                node_labels = l;
                 if let Some(n) = n {
                     name = n;
                 }
@@ -191,7 +206,7 @@ fn create(world: &mut World, io: &mut Io<'_>, name: &str, image: Option<String>,
         return 1;
     }
     let seed = world.rng.next_u64();
-    let config = ClusterConfig { name: name.clone(), node_image: image.clone(), nodes: roles.clone() };
+    let config = ClusterConfig { name: name.clone(), node_image: image.clone(), nodes: roles.clone(), node_labels };
     let cluster = create_kind_cluster(config, seed, world.now);
     let port = cluster.api_port;
     let workers = roles.iter().filter(|r| *r != "control-plane").count();

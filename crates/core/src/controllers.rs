@@ -64,6 +64,7 @@ pub fn sync_all(c: &mut Cluster) {
     crate::jobs::sync_cronjobs(c);
     crate::jobs::sync_jobs(c);
     sync_endpoints(c);
+    crate::disruption::sync_pdbs(c);
 }
 
 // ---------------------------------------------------------------------------

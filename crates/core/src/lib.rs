@@ -12,6 +12,7 @@ pub mod bootstrap;
 pub mod cluster;
 pub mod controllers;
 pub mod decode;
+pub mod disruption;
 pub mod images;
 pub mod jobs;
 pub mod kubelet;

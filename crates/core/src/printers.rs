@@ -118,6 +118,13 @@ fn columns(kind: &str) -> Vec<Col> {
             c("Count", "string", 1),
             c("Name", "string", 1),
         ],
+        "PodDisruptionBudget" => vec![
+            c("Name", "string", 0),
+            c("Min Available", "string", 0),
+            c("Max Unavailable", "string", 0),
+            c("Allowed Disruptions", "integer", 0),
+            c("Age", "string", 0),
+        ],
         "StorageClass" => vec![
             c("Name", "string", 0),
             c("Provisioner", "string", 0),
@@ -307,6 +314,14 @@ fn cells(kind: &str, o: &Value, now: Millis) -> Vec<Value> {
                 json!(is),
                 json!(selector_string(&o["spec"]["selector"])),
             ]
+        }
+        "PodDisruptionBudget" => {
+            let or_na = |v: &Value| match v {
+                Value::Null => "N/A".to_string(),
+                Value::String(x) => x.clone(),
+                other => other.to_string(),
+            };
+            vec![name, json!(or_na(&o["spec"]["minAvailable"])), json!(or_na(&o["spec"]["maxUnavailable"])), json!(int(&o["status"]["disruptionsAllowed"])), age_cell]
         }
         "DaemonSet" => {
             let (cs, is) = containers_images(&o["spec"]["template"]["spec"]);

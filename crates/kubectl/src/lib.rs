@@ -17,6 +17,7 @@ mod get;
 pub mod kubeconfig;
 mod misc;
 mod mutate;
+mod wait;
 
 use flags::{boolean, val, Parsed};
 
@@ -239,7 +240,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -322,6 +323,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "config" => misc::config(&mut ctx, &path, config),
         "api-resources" => misc::api_resources(&mut ctx),
         "api-versions" => misc::api_versions(&mut ctx),
+        "wait" => wait::run(&mut ctx),
         _ => Ok(()),
     };
     match result {
@@ -359,6 +361,7 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "version" => VERSION_FLAGS,
         "api-resources" => API_RESOURCES_FLAGS,
         "config" => CONFIG_FLAGS,
+        "wait" => WAIT_FLAGS,
         _ => &[],
     }
 }
@@ -437,6 +440,18 @@ const LOGS_FLAGS: &[flags::Flag] = &[
     boolean("all-containers", None),
     val("since", None),
     boolean("prefix", None),
+];
+
+const WAIT_FLAGS: &[flags::Flag] = &[
+    val("for", None),
+    val("timeout", None),
+    val("selector", Some('l')),
+    boolean("all", None),
+    boolean("all-namespaces", Some('A')),
+    val("field-selector", None),
+    val("filename", Some('f')),
+    boolean("recursive", Some('R')),
+    val("output", Some('o')),
 ];
 
 const VERSION_FLAGS: &[flags::Flag] = &[boolean("client", None), val("output", Some('o'))];

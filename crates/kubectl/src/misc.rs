@@ -36,6 +36,14 @@ pub(crate) fn help(command: &str) -> &'static str {
         "config" => include_str!("../data/help/config.txt"),
         "api-resources" => include_str!("../data/help/api-resources.txt"),
         "api-versions" => include_str!("../data/help/api-versions.txt"),
+        "wait" => include_str!("../data/help/wait.txt"),
+        "events" => include_str!("../data/help/events.txt"),
+        "cordon" => include_str!("../data/help/cordon.txt"),
+        "uncordon" => include_str!("../data/help/uncordon.txt"),
+        "drain" => include_str!("../data/help/drain.txt"),
+        "replace" => include_str!("../data/help/replace.txt"),
+        "autoscale" => include_str!("../data/help/autoscale.txt"),
+        "edit" => include_str!("../data/help/edit.txt"),
         _ => ROOT_HELP,
     }
 }

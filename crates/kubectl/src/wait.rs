@@ -90,7 +90,10 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
         }
         return Err(Fail::Text("error: no matching resources found\n".into()));
     }
-    for (rt, ns, name, uid) in targets {
+    // Each object's failure is collected and the next one is still waited for, as
+    // the real visitor does; one error prints as `error: ...`, several one a line.
+    let mut errors: Vec<String> = Vec::new();
+    'objects: for (rt, ns, name, uid) in targets {
         let path = rt.object_path(ns.as_deref(), &name);
         let object_name = format!("{}/{name}", rt.plural);
         loop {
@@ -112,15 +115,21 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
                 break;
             }
             if timeout == 0 {
-                return Err(Fail::Text(format!("error: condition not met for {object_name}\n")));
+                errors.push(format!("condition not met for {object_name}"));
+                continue 'objects;
             }
             if ctx.backend.now() >= deadline {
-                return Err(Fail::Text(format!("error: timed out waiting for the condition on {object_name}\n")));
+                errors.push(format!("timed out waiting for the condition on {object_name}"));
+                continue 'objects;
             }
             ctx.backend.wait(STEP_MS.min(deadline - ctx.backend.now()));
         }
     }
-    Ok(())
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(Fail::Text(format!("error: {}\n", errors[0]))),
+        _ => Err(Fail::Text(errors.iter().map(|e| format!("{e}\n")).collect())),
+    }
 }
 
 /// The objects named, selected (`-l`) or all (`--all`), with their uids.

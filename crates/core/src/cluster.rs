@@ -59,6 +59,8 @@ pub enum Timer {
     Kubelet { pod: ObjKey, uid: String },
     /// A prober worker's tick for one container and probe type.
     Probe { pod: ObjKey, uid: String, container: String, kind: crate::probes::ProbeKind },
+    /// The kubelet's periodic sync of a pod (volume contents).
+    PodSync { pod: ObjKey, uid: String },
     /// Nothing to do but run the controllers again (e.g. a pod becomes available
     /// after `minReadySeconds`).
     Resync,
@@ -268,6 +270,7 @@ impl Cluster {
     fn fire(&mut self, timer: Timer) {
         match timer {
             Timer::Kubelet { pod, uid } => crate::kubelet::step(self, &pod, &uid),
+            Timer::PodSync { pod, uid } => crate::kubelet::periodic_sync(self, &pod, &uid),
             Timer::Probe { pod, uid, container, kind } => crate::probes::tick(self, &pod, &uid, &container, kind),
             Timer::Resync => {}
         }

@@ -45,14 +45,21 @@ pub enum Process {
         /// Paths with their own answers (`/healthz`); others get `body`.
         #[serde(default)]
         routes: Vec<Route>,
-        /// Only `/` and `/index.html` serve `body`; other paths are 404 (nginx,
-        /// httpd). Go servers with a `/` handler answer every path.
+        /// When set, only `/` and `index_paths` serve `body`; other paths get 404
+        /// with this body (nginx's page, Go's `404 page not found`). Without it the
+        /// `/` handler answers every path (a Go mux with only `/`).
         #[serde(default)]
-        strict_paths: bool,
+        not_found: Option<String>,
+        #[serde(default)]
+        index_paths: Vec<String>,
         /// The exit code when stopped with SIGTERM (Go servers: 2, as kubelet
         /// reports for a liveness-killed delayfailserver; nginx: 0).
         #[serde(default = "go_sigterm_exit")]
         sigterm_exit: i32,
+        /// A file the process reads at start and serves on `/` instead of `body`
+        /// (hello-server 1.5: `/etc/config/myconfig.txt`).
+        #[serde(default)]
+        config_file: Option<String>,
     },
     /// Exits with `code` after `after_ms`.
     Exit {
@@ -108,7 +115,7 @@ pub struct Answer {
 impl Process {
     /// The answer to `GET path` from a server process that has run for `age_ms`.
     pub fn answer(&self, path: &str, age_ms: u64) -> Option<Answer> {
-        let Process::Server { body, routes, strict_paths, .. } = self else { return None };
+        let Process::Server { body, routes, not_found, index_paths, .. } = self else { return None };
         let path = path.split('?').next().unwrap_or(path);
         if let Some(r) = routes.iter().find(|r| r.path == path) {
             let failing = r.fail_after_ms.is_some_and(|after| age_ms > after);
@@ -118,9 +125,10 @@ impl Process {
                 Answer { status: r.status, body: r.body.clone(), log: r.log.clone() }
             });
         }
-        if *strict_paths && path != "/" && path != "/index.html" {
-            let nf = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
-            return Some(Answer { status: 404, body: nf.to_string(), log: None });
+        if let Some(nf) = not_found {
+            if path != "/" && !index_paths.iter().any(|p| p == path) {
+                return Some(Answer { status: 404, body: nf.clone(), log: None });
+            }
         }
         Some(Answer { status: 200, body: body.clone().unwrap_or_default(), log: None })
     }

@@ -78,6 +78,14 @@ struct ContainerRt {
     /// The kubelet is stopping the container (a failed liveness or startup probe):
     /// the exit code its process ends with.
     killed: Option<i32>,
+    /// The last start failed with `CreateContainerConfigError`.
+    config_retry: bool,
+    /// The environment the current run was created with.
+    env: Vec<(String, String)>,
+    /// The files of its volume mounts, as the kubelet last synced them.
+    files: Vec<(String, String)>,
+    /// What its server answers on `/`, when the process read it from a file at start.
+    body: Option<String>,
     started_once: bool,
     /// The container was killed to be recreated (its definition changed); its next
     /// start counts as a restart.
@@ -130,6 +138,10 @@ pub fn sync_all(cluster: &mut Cluster) {
                 ready: false,
                 started: false,
                 killed: None,
+                config_retry: false,
+                env: Vec::new(),
+                files: Vec::new(),
+                body: None,
                 started_once: false,
                 relaunch: false,
                 next: Next::Pull,
@@ -161,6 +173,10 @@ pub fn sync_all(cluster: &mut Cluster) {
         cluster.runtime.pods.insert(uid.clone(), rt);
         write_status(cluster, &uid);
         crate::probes::add_pod(cluster, &key, &uid, pod_snapshot(cluster, &key).as_ref().unwrap_or(&Value::Null));
+        // The pod worker's phase within the sync period (from the uid, so that the
+        // cluster's random stream is left alone).
+        let first_sync = now + SYNC_PERIOD_MS + crate::rng::fnv32a(uid.as_bytes()) as Millis % (SYNC_PERIOD_MS / 2);
+        cluster.schedule(first_sync, Timer::PodSync { pod: key.clone(), uid: uid.clone() });
         cluster.schedule(now + SANDBOX_MS, Timer::Kubelet { pod: key, uid });
     }
 }
@@ -334,6 +350,27 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 schedule_backoff_sync(c, now, cluster.rng.below(10_000));
             }
             Next::Start | Next::Restart => {
+                // `generateContainerConfig`: the environment is resolved when the
+                // container is created; a missing ConfigMap, Secret or key stops it
+                // here, and the pod worker tries again at its next sync.
+                let env = match crate::podenv::resolve_env(cluster, &pod, &command_of[i]) {
+                    Ok(env) => env,
+                    Err(message) => {
+                        if c.config_retry || c.next == Next::Restart {
+                            let msg = format!("Container image \"{}\" already present on machine", c.image);
+                            cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
+                        }
+                        cluster.emit_event(&pod, Some(&path), "Warning", "Failed", &source, format!("Error: {message}"));
+                        if matches!(c.state, State::Terminated { .. }) {
+                            c.last = Some(c.state.clone());
+                        }
+                        c.state = State::Waiting { reason: "CreateContainerConfigError".into(), message: Some(message) };
+                        c.config_retry = true;
+                        c.next_at = now + 10_000 + cluster.rng.below(5_000);
+                        continue;
+                    }
+                };
+                let was_retry = std::mem::replace(&mut c.config_retry, false);
                 if c.relaunch && c.next == Next::Start {
                     c.relaunch = false;
                     c.restarts += 1;
@@ -347,6 +384,9 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     c.previous_logs = std::mem::take(&mut c.logs);
                     let msg = format!("Container image \"{}\" already present on machine", c.image);
                     cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
+                } else if was_retry {
+                    let msg = format!("Container image \"{}\" already present on machine", c.image);
+                    cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
                 }
                 cluster.emit_event(&pod, Some(&path), "Normal", "Created", &source, format!("Created container: {}", c.name));
                 cluster.emit_event(&pod, Some(&path), "Normal", "Started", &source, format!("Started container {}", c.name));
@@ -354,11 +394,20 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 c.state = State::Running { started: now };
                 c.started_once = true;
                 c.killed = None;
+                c.env = env;
+                c.files = crate::podenv::mounted_files(cluster, &pod, &command_of[i]);
+                c.body = served_body(&c.image, &c.files);
                 let spec = &command_of[i];
                 c.started = !spec["startupProbe"].is_object();
                 c.ready = c.started && !spec["readinessProbe"].is_object();
                 let behaviour = behaviour_of(&command_of[i], &c.image);
-                c.logs = behaviour.logs(now, &command_of[i]);
+                let port = match images::find(&c.image).map(|i| &i.process) {
+                    Some(Process::Server { port, port_env, .. }) => {
+                        port_env.as_ref().and_then(|var| c.env.iter().find(|(k, _)| k == var)).and_then(|(_, v)| v.parse::<u16>().ok()).unwrap_or(*port)
+                    }
+                    _ => 0,
+                };
+                c.logs = behaviour.logs(now, port);
                 match behaviour.exit_after {
                     Some((after, _)) => {
                         c.next = Next::Exit;
@@ -456,15 +505,8 @@ struct Behaviour {
 }
 
 impl Behaviour {
-    fn logs(&self, now: Millis, container: &Value) -> Vec<String> {
-        let port = container["env"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|e| e["name"] == "PORT")
-            .and_then(|e| e["value"].as_str())
-            .unwrap_or("8080")
-            .to_string();
+    fn logs(&self, now: Millis, port: u16) -> Vec<String> {
+        let port = port.to_string();
         let stamp = go_log_stamp(now);
         let mut out: Vec<String> = self.lines.clone();
         out.extend(self.go_lines.iter().map(|l| format!("{stamp} {}", l.replace("{port}", &port))));
@@ -812,6 +854,71 @@ pub(crate) fn append_log(cluster: &mut Cluster, pod: &Value, name: &str, line: &
         c.logs.push(format!("{stamp} {line}"));
     }
 }
+
+/// The body a server reads from a file at start (hello-server 1.5's
+/// `/etc/config/myconfig.txt`), when the image does so and the file is there.
+fn served_body(image: &str, files: &[(String, String)]) -> Option<String> {
+    let Some(Process::Server { config_file: Some(path), .. }) = images::find(image).map(|i| &i.process) else { return None };
+    files.iter().find(|(p, _)| p == path).map(|(_, text)| text.clone())
+}
+
+/// What a running container's server listens on and answers on `/`, from how the
+/// kubelet created it (`None` when the kubelet does not drive this pod).
+pub struct Serving {
+    pub port: u16,
+    pub body: Option<String>,
+    /// When the process started.
+    pub since: Millis,
+}
+
+pub fn serving(cluster: &Cluster, uid: &str, name: &str) -> Option<Option<Serving>> {
+    let rt = cluster.runtime.pods.get(uid)?;
+    let Some(c) = rt.containers.iter().find(|c| c.name == name) else { return Some(None) };
+    let State::Running { started } = c.state else { return Some(None) };
+    let pod = cluster.get(&rt.key)?;
+    let spec = pod["spec"]["containers"].as_array().and_then(|cs| cs.iter().find(|s| s["name"] == name))?;
+    if !spec["command"].is_null() {
+        return Some(None);
+    }
+    let Some(Process::Server { port, port_env, body, .. }) = images::find(&c.image).map(|i| &i.process) else { return Some(None) };
+    let env_port = port_env.as_ref().and_then(|var| c.env.iter().find(|(k, _)| k == var)).and_then(|(_, v)| v.parse::<u16>().ok());
+    Some(Some(Serving { port: env_port.unwrap_or(*port), body: c.body.clone().or_else(|| body.clone()), since: started }))
+}
+
+/// The environment a container was created with (`None` if not created yet).
+pub fn container_env(cluster: &Cluster, uid: &str, name: &str) -> Option<Vec<(String, String)>> {
+    let c = cluster.runtime.pods.get(uid)?.containers.iter().find(|c| c.name == name)?;
+    c.started_once.then(|| c.env.clone())
+}
+
+/// The files a container sees through its volume mounts, as last synced.
+pub fn container_files(cluster: &Cluster, uid: &str, name: &str) -> Vec<(String, String)> {
+    cluster.runtime.pods.get(uid).and_then(|rt| rt.containers.iter().find(|c| c.name == name)).map(|c| c.files.clone()).unwrap_or_default()
+}
+
+/// The pod worker's periodic sync (every minute): mounted ConfigMaps and Secrets
+/// are written again from the objects as they are now.
+pub(crate) fn periodic_sync(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
+    let Some(pod) = cluster.get(key).cloned() else { return };
+    if pod["metadata"]["uid"] != uid || !cluster.runtime.pods.contains_key(uid) {
+        return;
+    }
+    let specs: Vec<Value> = pod["spec"]["containers"].as_array().cloned().unwrap_or_default();
+    let files: Vec<(String, Vec<(String, String)>)> =
+        specs.iter().map(|s| (s["name"].as_str().unwrap_or("").to_string(), crate::podenv::mounted_files(cluster, &pod, s))).collect();
+    if let Some(rt) = cluster.runtime.pods.get_mut(uid) {
+        for (name, f) in files {
+            if let Some(c) = rt.containers.iter_mut().find(|c| c.name == name && c.started_once) {
+                c.files = f;
+            }
+        }
+    }
+    let now = cluster.now;
+    cluster.schedule(now + SYNC_PERIOD_MS, Timer::PodSync { pod: key.clone(), uid: uid.to_string() });
+}
+
+/// The kubelet's `syncFrequency`.
+const SYNC_PERIOD_MS: Millis = 60_000;
 
 /// The log lines of a container (`previous` for the last terminated run).
 pub fn container_logs(cluster: &Cluster, pod: &Value, container: &str, previous: bool) -> Option<Vec<String>> {

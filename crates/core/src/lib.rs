@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod kubelet;
 pub mod network;
 pub mod patch;
+pub mod podenv;
 pub mod printers;
 pub mod probes;
 pub mod quantity;

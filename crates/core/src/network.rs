@@ -224,21 +224,26 @@ pub fn listen_port(container: &Value) -> Option<u16> {
     Some(env_port.unwrap_or(*port))
 }
 
-/// What listens on `port` in a running pod, if anything.
-fn listener(pod: &Value, port: u16) -> Option<(String, Option<String>)> {
+/// What listens on `port` in a running pod, if anything: the container and its body.
+fn listener(cluster: &Cluster, pod: &Value, port: u16) -> Option<(String, Option<String>)> {
     if pod["status"]["phase"] != "Running" {
         return None;
     }
+    let uid = pod["metadata"]["uid"].as_str().unwrap_or("");
     let statuses = pod["status"]["containerStatuses"].as_array()?;
     for c in pod["spec"]["containers"].as_array()? {
         let name = c["name"].as_str().unwrap_or("");
-        let running = statuses.iter().any(|s| s["name"] == name && !s["state"]["running"].is_null());
-        if !running || !c["command"].is_null() {
-            continue;
-        }
-        if listen_port(c) == Some(port) {
-            if let Some(crate::images::Process::Server { body, .. }) = crate::images::find(c["image"].as_str().unwrap_or("")).map(|i| &i.process) {
-                return Some((name.to_string(), body.clone()));
+        match crate::kubelet::serving(cluster, uid, name) {
+            Some(Some(s)) if s.port == port => return Some((name.to_string(), s.body)),
+            Some(_) => continue,
+            // A pod the bootstrap made running: its spec says it all.
+            None => {
+                let running = statuses.iter().any(|s| s["name"] == name && !s["state"]["running"].is_null());
+                if running && listen_port(c) == Some(port) {
+                    if let Some(crate::images::Process::Server { body, .. }) = crate::images::find(c["image"].as_str().unwrap_or("")).map(|i| &i.process) {
+                        return Some((name.to_string(), body.clone()));
+                    }
+                }
             }
         }
     }
@@ -251,7 +256,7 @@ pub fn route(cluster: &mut Cluster, ip: &str, port: u16) -> Route {
     let pods: Vec<Value> = cluster.list("pods", None).into_iter().cloned().collect();
     let host_network_ip = |p: &Value| p["spec"]["hostNetwork"] == true;
     if let Some(pod) = pods.iter().find(|p| p["status"]["podIP"] == ip && !host_network_ip(p) && p["metadata"]["deletionTimestamp"].is_null()) {
-        return match listener(pod, port) {
+        return match listener(cluster, pod, port) {
             Some((container, body)) => Route::Listener { pod: pod_key(pod), container, body },
             None => Route::Refused,
         };

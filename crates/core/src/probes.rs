@@ -253,11 +253,10 @@ fn listener_in_pod(cluster: &Cluster, pod: &Value, port: u16, _started_at: Milli
     let uid = pod["metadata"]["uid"].as_str().unwrap_or("");
     for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
         let name = c["name"].as_str().unwrap_or("");
-        let Some(view) = crate::kubelet::container_view(cluster, uid, name) else { continue };
-        let Some(since) = view.running_since else { continue };
-        if crate::network::listen_port(c) == Some(port) {
+        let Some(Some(serving)) = crate::kubelet::serving(cluster, uid, name) else { continue };
+        if serving.port == port {
             let image = images::find(c["image"].as_str().unwrap_or(""))?;
-            return Some((name.to_string(), &image.process, cluster.now.saturating_sub(since)));
+            return Some((name.to_string(), &image.process, cluster.now.saturating_sub(serving.since)));
         }
     }
     None

@@ -66,9 +66,20 @@ pub fn inspect(world: &World, r: &ContainerRef, require_running: bool) -> Result
     env.insert("KUBERNETES_PORT_443_TCP_ADDR".into(), "10.96.0.1".into());
     env.insert("KUBERNETES_PORT_443_TCP_PORT".into(), "443".into());
     env.insert("KUBERNETES_PORT_443_TCP_PROTO".into(), "tcp".into());
-    for e in spec["env"].as_array().into_iter().flatten() {
-        if let (Some(k), Some(v)) = (e["name"].as_str(), e["value"].as_str()) {
-            env.insert(k.to_string(), v.to_string());
+    let uid = pod["metadata"]["uid"].as_str().unwrap_or("");
+    match kubeniwa_core::kubelet::container_env(c, uid, &r.container) {
+        // What the kubelet created the container with: service links, envFrom, env.
+        Some(created) => {
+            for (k, v) in created {
+                env.insert(k, v);
+            }
+        }
+        None => {
+            for e in spec["env"].as_array().into_iter().flatten() {
+                if let (Some(k), Some(v)) = (e["name"].as_str(), e["value"].as_str()) {
+                    env.insert(k.to_string(), v.to_string());
+                }
+            }
         }
     }
     Ok(Inside { image, image_name, uid: pod["metadata"]["uid"].as_str().unwrap_or("").to_string(), env, hostname: r.pod.clone() })
@@ -105,6 +116,15 @@ fn initial_fs(world: &World, r: &ContainerRef, inside: &Inside) -> Vfs {
         }
     }
     vfs
+}
+
+/// Writes the container's volume mounts (ConfigMaps, Secrets, the service-account
+/// token) as the kubelet last synced them, over whatever the container wrote there.
+fn mount_volumes(world: &World, r: &ContainerRef, inside: &Inside, vfs: &mut Vfs) {
+    let Some(c) = world.clusters.get(&r.cluster) else { return };
+    for (path, text) in kubeniwa_core::kubelet::container_files(c, &inside.uid, &r.container) {
+        let _ = vfs.write_creating_dirs(&path, text.into_bytes());
+    }
 }
 
 /// The programs of a container, for its shell.
@@ -158,7 +178,8 @@ pub fn exec(world: &mut World, r: &ContainerRef, argv: &[String], stdin: &[u8], 
         ));
     }
     let key = r.fs_key(&inside.uid);
-    let vfs = world.container_fs.remove(&key).unwrap_or_else(|| initial_fs(world, r, &inside));
+    let mut vfs = world.container_fs.remove(&key).unwrap_or_else(|| initial_fs(world, r, &inside));
+    mount_volumes(world, r, &inside, &mut vfs);
     let mut shell = container_shell(vfs, &inside);
     let script = if is_shell {
         match argv.get(1).map(String::as_str) {
@@ -218,7 +239,8 @@ pub fn open_session(world: &mut World, r: &ContainerRef, program: &str) -> Resul
         ));
     }
     let key = r.fs_key(&inside.uid);
-    let vfs = world.container_fs.remove(&key).unwrap_or_else(|| initial_fs(world, r, &inside));
+    let mut vfs = world.container_fs.remove(&key).unwrap_or_else(|| initial_fs(world, r, &inside));
+    mount_volumes(world, r, &inside, &mut vfs);
     let shell = container_shell(vfs, &inside);
     let prompt = if program == "bash" && inside.image.user == "root" { format!("root@{}:/# ", r.pod) } else { inside.image.prompt.clone() };
     Ok(Session { container: r.clone(), uid: inside.uid, shell, prompt, tools: inside.image.tools.clone(), curl_old_wording: inside.image_name.ends_with(":8.4.0") })

@@ -111,6 +111,68 @@ const journeys = {
     if (status !== 'ready') throw new Error(`the header says ${status}`);
   },
 
+  async 'a lesson: open it, run its blocks, check fails then passes, reload keeps progress, reset'(page) {
+    await waitForPrompt(page);
+    // The pane lists the lessons; open the break-and-fix one.
+    await page.locator('.lang-switch .lang', { hasText: 'English' }).click();
+    await page.locator('.lesson-open[data-lesson="04-image-not-found"]').click({ timeout: 20_000 });
+    await page.locator('.lesson-text h1', { hasText: 'Find out what is wrong' }).waitFor({ timeout: 30_000 });
+    // Checking before doing anything fails and says what is missing.
+    await page.locator('.check-button').click();
+    const result = page.locator('.check-result');
+    await result.waitFor({ timeout: 30_000 });
+    await expectClass(result, 'failed');
+    expectOutput(await result.innerText(), 'kubectl get pod myapp', 'the failed check');
+    // Run the text's command blocks: they are typed into the terminal.
+    const runs = page.locator('.lesson-text .block-button.run');
+    if (await runs.count() < 2) throw new Error('the step has fewer than two Run buttons');
+    await runs.nth(0).click();
+    await expectTerminal(page, /\$ kubectl get pod myapp\n.*myapp\s+0\/1\s+(ErrImagePull|ImagePullBackOff)/s, { timeout: 20_000 });
+    await runs.nth(1).click();
+    await expectTerminal(page, 'Failed to pull image', { timeout: 20_000 });
+    await page.locator('.check-button').click();
+    await page.locator('.check-result.passed').waitFor({ timeout: 30_000 });
+    await page.locator('.step-tab.active.done').waitFor();
+
+    // The next step: the hint and the solution's file button open the fixed manifest.
+    await page.locator('.step-nav .next').click();
+    await page.locator('.lesson-text h1', { hasText: 'Fix the image' }).waitFor({ timeout: 30_000 });
+    await page.locator('.hint-button').click();
+    await page.locator('.hint').first().waitFor();
+    await page.locator('.solution summary').click();
+    await page.locator('.solution .block-button.file').first().click();
+    await page.waitForFunction(() => (window.kubeniwa.editorText() ?? '').includes('blux2/hello-server:1.0'), null, { timeout: 20_000 });
+    await page.locator('.solution .block-button.run').first().click();
+    await expectTerminal(page, 'pod/myapp configured', { timeout: 20_000 });
+    await run(page, 'sleep 10');
+    await page.locator('.check-button').click();
+    await page.locator('.check-result.passed').waitFor({ timeout: 30_000 });
+
+    // Reload: progress is kept (both steps done), the lesson reopens where it was.
+    await page.reload();
+    await waitForPrompt(page);
+    await page.locator('.lesson-text h1', { hasText: 'Fix the image' }).waitFor({ timeout: 30_000 });
+    const done = await page.locator('.step-tab.done').count();
+    if (done !== 2) throw new Error(`after a reload ${done} steps are marked done, not 2`);
+    // Switch to Japanese: the text follows.
+    await page.locator('.lang-switch .lang', { hasText: '日本語' }).click();
+    await page.locator('.lesson-text h1', { hasText: 'イメージを直す' }).waitFor({ timeout: 30_000 });
+
+    // Start the lesson over: progress gone, the broken pod back, the check fails again.
+    await page.locator('.reset-lesson').click();
+    await page.locator('.lesson-text h1', { hasText: '何が起きているか調べる' }).waitFor({ timeout: 30_000 });
+    if (await page.locator('.step-tab.done').count() !== 0) throw new Error('steps still marked done after starting over');
+    expectOutput(await run(page, 'kubectl get pod myapp'), /myapp\s+0\/1\s+(ErrImagePull|ImagePullBackOff)/);
+
+    // Reset everything: back to the list, nothing done.
+    await page.locator('.back').click();
+    await page.locator('.reset-all').click();
+    await expectTerminal(page, 'fresh sandbox', { timeout: 20_000 });
+    const stored = await page.evaluate(() => localStorage.getItem('kubeniwa.lessons.v1'));
+    if (stored.includes('04-image-not-found')) throw new Error(`progress after reset: ${stored}`);
+    if (page.problems.length) throw new Error(page.problems.join('\n'));
+  },
+
   async 'a crash keeps the learner\'s files and commands'(page) {
     await waitForPrompt(page);
     await run(page, 'echo kept > kept.txt');
@@ -119,6 +181,11 @@ const journeys = {
     expectOutput(await run(page, 'cat kept.txt'), /cat kept.txt\nkept\n/);
   },
 };
+
+async function expectClass(locator, name) {
+  const classes = await locator.getAttribute('class');
+  if (!classes.split(/\s+/).includes(name)) throw new Error(`expected class ${name}, found "${classes}"`);
+}
 
 const filter = process.argv[2] ?? '';
 const browser = await launch();

@@ -4,9 +4,11 @@
 //! - ```` ```yaml file=pod.yaml ```` — a file block with a button that opens its content
 //!   in the editor as `pod.yaml` (relative to the home directory).
 //!
-//! The page renders the rest with an ordinary CommonMark renderer (and sanitises it);
-//! [`fences`] tells it where the buttons go, and [`links`] lets the loader check that
-//! links point at lesson files or at http(s) pages.
+//! [`render`] turns a text into sanitised HTML for the page (CommonMark with
+//! `pulldown-cmark`; raw HTML is escaped, only http(s) links stay links) and lists the
+//! blocks that get a button; [`fences`] finds the same blocks line by line for the
+//! loader, and [`links`] lets the loader check that links point at lesson files or at
+//! http(s) pages.
 
 /// What clicking a fenced block does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,6 +147,122 @@ pub fn link_kind(target: &str) -> LinkKind {
     }
 }
 
+/// A text rendered for the page: HTML that is safe to insert (no raw HTML from the
+/// lesson, no script links), and the blocks its buttons refer to by index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    /// `data-block="N"` on a button is `blocks[N]`.
+    pub blocks: Vec<RenderedBlock>,
+}
+
+/// A code block with a button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedBlock {
+    pub action: FenceAction,
+    pub body: String,
+}
+
+/// Renders lesson Markdown to HTML in the learner's language (the buttons' labels).
+///
+/// Sanitising happens on the parser's events, before any HTML is written: raw HTML
+/// (blocks and inline) becomes text, so it is shown escaped; links stay links only for
+/// `http(s)://` targets (opened in a new tab, without a referrer or an opener); images
+/// and other links are reduced to their text. Everything else is written by
+/// pulldown-cmark's HTML writer, which escapes text and attributes.
+pub fn render(text: &str, lang: crate::Lang) -> Rendered {
+    use pulldown_cmark::{html, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut events: Vec<Event> = Vec::new();
+    let mut blocks = Vec::new();
+    // Inside an actionable code block: its action, language and text so far.
+    let mut code: Option<(FenceAction, String, String)> = None;
+    // For each open link: whether it was written as a link.
+    let mut links: Vec<bool> = Vec::new();
+    for event in Parser::new_ext(text, options) {
+        if let Some((_, _, body)) = &mut code {
+            match event {
+                Event::Text(t) => body.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (action, lang_name, body) = code.take().expect("in a code block");
+                    events.push(Event::Html(block_html(blocks.len(), &action, &lang_name, &body, lang).into()));
+                    blocks.push(RenderedBlock { action, body });
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info_string))) => {
+                match info(info_string) {
+                    Ok((lang_name, action)) if action != FenceAction::None => {
+                        code = Some((action, lang_name, String::new()));
+                    }
+                    _ => events.push(event),
+                }
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let web = link_kind(&dest_url) == LinkKind::Web;
+                if web {
+                    let mut a = String::from("<a href=\"");
+                    // escape_href leaves `&` alone only as part of an entity; quotes are escaped.
+                    let _ = pulldown_cmark_escape::escape_href(&mut a, &dest_url);
+                    a.push_str("\" target=\"_blank\" rel=\"noopener noreferrer\">");
+                    events.push(Event::InlineHtml(a.into()));
+                }
+                links.push(web);
+            }
+            Event::End(TagEnd::Link) => {
+                if links.pop() == Some(true) {
+                    events.push(Event::InlineHtml("</a>".into()));
+                }
+            }
+            // An image shows as its alt text: lesson files are not served to the page.
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {}
+            other => events.push(other),
+        }
+    }
+    let mut html_out = String::new();
+    html::push_html(&mut html_out, events.into_iter());
+    Rendered { html: html_out, blocks }
+}
+
+/// The HTML of a code block with a button.
+fn block_html(index: usize, action: &FenceAction, lang_name: &str, body: &str, lang: crate::Lang) -> String {
+    use crate::Lang;
+    let mut out = String::new();
+    let (kind, label) = match (action, lang) {
+        (FenceAction::File(path), Lang::Ja) => ("file", format!("{path} をエディタで開く")),
+        (FenceAction::File(path), Lang::En) => ("file", format!("Open {path} in the editor")),
+        (_, Lang::Ja) => ("run", "▶ 実行".to_string()),
+        (_, Lang::En) => ("run", "▶ Run".to_string()),
+    };
+    out.push_str(&format!("<div class=\"code-block {kind}\">"));
+    if let FenceAction::File(path) = action {
+        out.push_str("<div class=\"code-file\">");
+        escape_into(&mut out, path);
+        out.push_str("</div>");
+    }
+    out.push_str("<pre><code");
+    if !lang_name.is_empty() {
+        out.push_str(" class=\"language-");
+        escape_into(&mut out, lang_name);
+        out.push('"');
+    }
+    out.push('>');
+    escape_into(&mut out, body);
+    out.push_str(&format!("</code></pre><button type=\"button\" class=\"block-button {kind}\" data-block=\"{index}\">"));
+    escape_into(&mut out, &label);
+    out.push_str("</button></div>\n");
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    let _ = pulldown_cmark_escape::escape_html(out, text);
+}
+
 /// An opening code fence.
 struct Opening {
     ch: u8,
@@ -248,6 +366,35 @@ mod tests {
         assert!(err.message.contains("unknown code block attribute `flie=pod.yaml`"), "{}", err.message);
         assert!(fences("```yaml file=../etc/passwd\n```\n").is_err());
         assert!(fences("```bash run file=a.sh\n```\n").is_err());
+    }
+
+    #[test]
+    fn render_escapes_raw_html_and_keeps_only_web_links() {
+        let text = "# Hi <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[ok](https://kubernetes.io/?a=\"b\") [bad](javascript:alert(1)) ![pic](img.png)\n";
+        let got = render(text, crate::Lang::En);
+        assert!(!got.html.contains("<script"), "{}", got.html);
+        assert!(!got.html.contains("<img"), "{}", got.html);
+        assert!(got.html.contains("&lt;script&gt;"), "{}", got.html);
+        assert!(got.html.contains("<a href=\"https://kubernetes.io/?a=%22b%22\" target=\"_blank\" rel=\"noopener noreferrer\">ok</a>"), "{}", got.html);
+        assert!(!got.html.contains("javascript:"), "{}", got.html);
+        assert!(got.html.contains(" bad pic"), "{}", got.html);
+        assert!(got.blocks.is_empty());
+    }
+
+    #[test]
+    fn render_puts_buttons_on_run_and_file_blocks() {
+        let text = "Run:\n\n```bash run\nkubectl get pods <x>\n```\n\n```yaml file=pod.yaml\nkind: Pod\n```\n\n```\nplain\n```\n";
+        let got = render(text, crate::Lang::Ja);
+        assert_eq!(
+            got.blocks,
+            vec![
+                RenderedBlock { action: FenceAction::Run, body: "kubectl get pods <x>\n".into() },
+                RenderedBlock { action: FenceAction::File("pod.yaml".into()), body: "kind: Pod\n".into() },
+            ]
+        );
+        assert!(got.html.contains("<code class=\"language-bash\">kubectl get pods &lt;x&gt;\n</code></pre><button type=\"button\" class=\"block-button run\" data-block=\"0\">▶ 実行</button>"), "{}", got.html);
+        assert!(got.html.contains("data-block=\"1\">pod.yaml をエディタで開く</button>"), "{}", got.html);
+        assert!(got.html.contains("<pre><code>plain\n</code></pre>"), "{}", got.html);
     }
 
     #[test]

@@ -7,12 +7,15 @@
 //! - [`protocol`]: the JSON messages between the page and the worker.
 //! - [`worker_core`]: the worker's request handler around a [`kubeniwa_sandbox::Sandbox`].
 //! - [`line_editor`]: the terminal's line editor (keys in, terminal bytes out).
+//! - [`lesson_pane`]: the lesson pane's state (list, progress, step, check), inside the
+//!   session.
 //! - [`session`]: the page's state machine (events in, effects out), including the
 //!   command journal that restores a learner's state after the worker crashes.
 //!
 //! Architecture invariant: only the two binaries touch web-sys, js-sys or wasm-bindgen,
 //! and only when compiled for wasm32.
 
+pub mod lesson_pane;
 pub mod line_editor;
 pub mod protocol;
 pub mod session;

@@ -23,6 +23,100 @@ pub enum JournalEntry {
     Run { source: String },
     /// Ctrl-C interrupted the command that held the terminal.
     Interrupt,
+    /// A lesson's script ran (setup, check) in the sandbox's shell.
+    Lesson { op: LessonOp, lang: String },
+}
+
+/// Something a lesson does to the sandbox. Journaled: a check's script leaves a line in
+/// the shell's history, and setup scripts create objects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum LessonOp {
+    /// The learner starts the lesson (or starts it over) at `step`: mark where its
+    /// history starts, and make the sandbox ready for `step`. With `catch_up`, the steps
+    /// before it are set up and their reference solutions carried out first (a learner
+    /// who comes back to a lesson in a new sandbox continues where they were).
+    Prepare { lesson: String, step: usize, catch_up: bool },
+    /// Run the setup script of a step opened for the first time.
+    Setup { lesson: String, step: usize },
+    /// Run the step's verify script.
+    Check { lesson: String, step: usize },
+}
+
+/// A text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Texts {
+    pub ja: String,
+    pub en: String,
+}
+
+impl Texts {
+    /// The text in `lang` (`ja`, anything else is English).
+    pub fn get(&self, lang: &str) -> &str {
+        if lang == "ja" {
+            &self.ja
+        } else {
+            &self.en
+        }
+    }
+}
+
+/// A lesson as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonInfo {
+    pub id: String,
+    pub title: Texts,
+    pub description: Texts,
+    pub minutes: u32,
+    pub prerequisites: Vec<String>,
+    pub steps: Vec<StepInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepInfo {
+    pub id: String,
+    pub title: Texts,
+}
+
+/// A step's text, rendered for one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepText {
+    pub lesson: String,
+    pub step: usize,
+    pub lang: String,
+    /// Sanitised HTML (see `kubeniwa_lessons::markdown::render`); its buttons carry
+    /// `data-block="N"`, an index into `blocks`.
+    pub html: String,
+    pub blocks: Vec<Block>,
+    /// Each hint as sanitised HTML.
+    pub hints: Vec<String>,
+    pub solution: Vec<SolutionItem>,
+}
+
+/// A code block with a button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// Typed into the terminal and run.
+    Run { body: String },
+    /// Opened in the editor as `path`.
+    File { path: String, body: String },
+}
+
+/// One action of a step's reference solution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SolutionItem {
+    Run { command: String },
+    Write { path: String, content: String },
+    Wait { seconds: u32 },
+}
+
+/// What a check said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    pub passed: bool,
+    pub message: String,
 }
 
 /// Page → worker.
@@ -51,6 +145,12 @@ pub enum Request {
     Read { path: String },
     /// Rebuild the state of a crashed worker. Answered with [`Response::Replayed`].
     Replay { entries: Vec<JournalEntry>, open_file: Option<String> },
+    /// The lesson list. Answered with [`Response::Lessons`].
+    Lessons,
+    /// A step's text in `lang`. Answered with [`Response::StepText`].
+    StepText { lesson: String, step: usize, lang: String },
+    /// Let `advance_ms` pass, then do `op`. Answered with [`Response::LessonDone`].
+    Lesson { id: u64, op: LessonOp, lang: String, advance_ms: u64 },
 }
 
 /// Worker → page.
@@ -89,6 +189,12 @@ pub enum Response {
         open_file: Option<FileText>,
         elapsed_ms: u64,
     },
+    /// The lessons compiled into the worker, and the problems of those that did not load.
+    Lessons { lessons: Vec<LessonInfo>, problems: Vec<String> },
+    /// A step's text; `None` if the lesson or step does not exist.
+    StepText { text: Option<StepText>, lesson: String, step: usize, lang: String },
+    /// A lesson operation finished; a check says how it went.
+    LessonDone { id: u64, check: Option<CheckOutcome>, prompt: String, files: Vec<String> },
     /// The worker could not understand a request (a bug in the page).
     Error { message: String },
 }

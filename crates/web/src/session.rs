@@ -12,6 +12,7 @@
 
 use std::mem;
 
+use crate::lesson_pane::{LessonEvent, Pane, PaneAction, PaneView, Progress};
 use crate::line_editor::{Action, LineEditor};
 use crate::protocol::{FileText, JournalEntry, Request, Response};
 use crate::to_terminal;
@@ -72,6 +73,8 @@ pub enum Event {
     Tick,
     /// The editor has been quiet for a moment: save it.
     SaveEditor,
+    /// Something in the lesson pane.
+    Lesson(LessonEvent),
 }
 
 /// Something for the page to do, in order.
@@ -94,6 +97,8 @@ pub enum Effect {
     SetEditor { path: String, content: String },
     /// (Re)start the timer that ends in [`Event::SaveEditor`].
     ScheduleSave,
+    /// Store the lesson progress (JSON) under [`crate::lesson_pane::STORAGE_KEY`].
+    SaveProgress(String),
 }
 
 /// What the header shows about the simulation.
@@ -126,6 +131,7 @@ pub struct View {
     pub files: Vec<String>,
     pub open_file: String,
     pub editor_loaded: bool,
+    pub lessons: PaneView,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +204,10 @@ pub struct Session {
     shown_first_prompt: bool,
     warned_slow_start: bool,
     failures: u32,
+    pane: Pane,
+    lessons_requested: bool,
+    /// Lesson requests that wait for the worker to listen.
+    outbox: Vec<PaneAction>,
 }
 
 impl Default for Session {
@@ -228,7 +238,16 @@ impl Session {
             shown_first_prompt: false,
             warned_slow_start: false,
             failures: 0,
+            pane: Pane::new(Progress::default(), "en"),
+            lessons_requested: false,
+            outbox: Vec::new(),
         }
+    }
+
+    /// A session with the lesson progress the browser saved (`None` if there is none)
+    /// and the browser's language (`navigator.language`).
+    pub fn with_progress(saved: Option<&str>, browser_lang: &str) -> Session {
+        Session { pane: Pane::new(Progress::from_json(saved), browser_lang), ..Session::new() }
     }
 
     /// The effects of opening the page (`now` from `performance.now()`).
@@ -267,6 +286,7 @@ impl Session {
             files,
             open_file: self.editor.path.clone(),
             editor_loaded: self.editor.loaded,
+            lessons: self.pane.view(),
         }
     }
 
@@ -294,8 +314,77 @@ impl Session {
                 }
             }
             Event::Tick => self.on_tick(now, &mut fx),
+            Event::Lesson(event) => {
+                let actions = self.pane.update(event);
+                self.pane_actions(now, actions, &mut fx);
+            }
         }
         fx
+    }
+
+    /// Carries out what the lesson pane asked for.
+    fn pane_actions(&mut self, now: f64, actions: Vec<PaneAction>, fx: &mut Vec<Effect>) {
+        for action in actions {
+            match action {
+                PaneAction::Text { .. } if !self.worker_listens() => self.outbox.push(action),
+                // Scripts run in the learner's shell: not while a command holds it.
+                PaneAction::Op(_) if !matches!(self.phase, Phase::Idle | Phase::Running { .. }) => self.outbox.push(action),
+                PaneAction::Op(op) => {
+                    // A check sees the file the learner is editing as it is now.
+                    self.save_editor(fx);
+                    let advance_ms = self.clock.take(now);
+                    if advance_ms > 0 {
+                        self.record(JournalEntry::Advance { ms: advance_ms });
+                    }
+                    let lang = self.pane.lang();
+                    self.record(JournalEntry::Lesson { op: op.clone(), lang: lang.clone() });
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    self.pane.posted(id, op.clone());
+                    fx.push(Effect::Post(Request::Lesson { id, op, lang, advance_ms }));
+                }
+                PaneAction::Text { lesson, step, lang } => fx.push(Effect::Post(Request::StepText { lesson, step, lang })),
+                PaneAction::Type(text) => {
+                    // Replace what is on the line (End, then Ctrl-U), then type the
+                    // block a line at a time, as if pasted.
+                    let mut input = String::from("\x05\x15");
+                    input.push_str(&text.replace("\r\n", "\n").replace('\n', "\r"));
+                    if !input.ends_with('\r') {
+                        input.push('\r');
+                    }
+                    if self.phase == Phase::Idle {
+                        self.pump(now, input, fx);
+                    } else if self.typeahead.len() + input.len() <= MAX_TYPEAHEAD {
+                        self.typeahead.push_str(&input);
+                    }
+                }
+                PaneAction::Open { path, content } => {
+                    self.save_editor(fx);
+                    self.editor.opening = None;
+                    self.editor.path = path.clone();
+                    self.editor.content = content.clone();
+                    self.editor.dirty = true;
+                    fx.push(Effect::SetEditor { path, content });
+                    self.save_editor(fx);
+                }
+                PaneAction::Save => fx.push(Effect::SaveProgress(self.pane.progress().to_json())),
+                PaneAction::ResetSandbox => {
+                    self.outbox.clear();
+                    self.continuation = None;
+                    self.typeahead.clear();
+                    self.line = LineEditor::new();
+                    fx.push(Effect::ClearTerminal);
+                    fx.push(Effect::Term(notice("Starting over with a fresh sandbox…")));
+                    self.restart(now, false, fx);
+                }
+            }
+        }
+    }
+
+    /// Sends the lesson requests that waited for the worker.
+    fn flush_outbox(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        let waiting = mem::take(&mut self.outbox);
+        self.pane_actions(now, waiting, fx);
     }
 
     fn worker_listens(&self) -> bool {
@@ -324,6 +413,7 @@ impl Session {
                     fx.push(Effect::Term(BANNER.to_string()));
                 }
                 self.show_prompt(fx);
+                self.flush_outbox(now, fx);
                 self.pump(now, String::new(), fx);
             }
             Response::Replayed { prompt, files, open_file, .. } => {
@@ -344,6 +434,7 @@ impl Session {
                     if runs == 1 { "" } else { "s" }
                 ))));
                 self.show_prompt(fx);
+                self.flush_outbox(now, fx);
                 self.pump(now, String::new(), fx);
             }
             Response::Output { id, text, prompt, files, open_file, running: holds, .. } => {
@@ -392,6 +483,7 @@ impl Session {
                     self.phase = Phase::Idle;
                     self.save_editor(fx);
                     self.show_prompt(fx);
+                    self.flush_outbox(now, fx);
                     self.pump(now, String::new(), fx);
                 }
             }
@@ -404,6 +496,18 @@ impl Session {
                     self.editor.dirty = false;
                     fx.push(Effect::SetEditor { path, content: self.editor.content.clone() });
                 }
+            }
+            Response::Lessons { lessons, problems } => {
+                let actions = self.pane.catalog_loaded(lessons, problems);
+                self.pane_actions(now, actions, fx);
+            }
+            Response::StepText { text, lesson, step, lang } => self.pane.text_loaded(text, &lesson, step, &lang),
+            Response::LessonDone { id, check, files, .. } => {
+                // A script may have changed the files (scripts run in a subshell: the
+                // prompt stays).
+                self.files = files;
+                let actions = self.pane.op_done(id, check);
+                self.pane_actions(now, actions, fx);
             }
             Response::Error { message } => {
                 fx.push(Effect::Term(error_line(&format!("internal error: {}", message.trim_end()))));
@@ -455,6 +559,7 @@ impl Session {
             self.clock = Clock::default();
         }
         self.editor.opening = None;
+        self.pane.worker_restarted(!restoring);
         self.warned_slow_start = false;
         self.phase = Phase::Starting { since: now, restoring };
         fx.push(Effect::StartWorker);
@@ -653,6 +758,11 @@ impl Session {
                 content: self.editor.content.clone(),
             });
         }
+        // The lesson list comes after the first prompt, so it never delays it.
+        if !self.lessons_requested {
+            self.lessons_requested = true;
+            fx.push(Effect::Post(Request::Lessons));
+        }
     }
 }
 
@@ -679,6 +789,7 @@ mod tests {
         screen: String,
         editor: Option<(String, String)>,
         starts: u32,
+        saved: Option<String>,
     }
 
     impl Harness {
@@ -690,6 +801,7 @@ mod tests {
                 screen: String::new(),
                 editor: None,
                 starts: 0,
+                saved: None,
             };
             let fx = h.session.start(0.0);
             h.perform(fx);
@@ -720,6 +832,7 @@ mod tests {
                     Effect::LoadEditor { path, content } | Effect::SetEditor { path, content } => {
                         self.editor = Some((path, content))
                     }
+                    Effect::SaveProgress(json) => self.saved = Some(json),
                     Effect::Prompt | Effect::ScheduleSave => {}
                 }
             }
@@ -904,5 +1017,65 @@ mod tests {
         let mut h = Harness::new();
         h.type_text("kub\x0c");
         assert_eq!(h.screen, "$ kub");
+    }
+
+    fn lesson(h: &mut Harness, event: LessonEvent) {
+        h.send(Event::Lesson(event));
+    }
+
+    /// Open a lesson, check (fails, says why), do what the text's buttons do, check
+    /// (passes), and the progress is saved; a new page with that progress reopens the
+    /// lesson where it was, in a fresh sandbox caught up with the steps before.
+    #[test]
+    fn a_lesson_journey_through_the_pane() {
+        let mut h = Harness::new();
+        assert_eq!(h.session.view().lessons.lessons.as_ref().map(|l| l.len() >= 5), Some(true));
+        lesson(&mut h, LessonEvent::Open("04-image-not-found".into()));
+        let open = h.session.view().lessons.open.expect("open");
+        assert_eq!((open.step, open.busy), (0, false));
+        let text = open.text.expect("the text arrived");
+        assert!(text.html.contains("<h1>"), "{}", text.html);
+        lesson(&mut h, LessonEvent::Check);
+        let check = h.session.view().lessons.open.unwrap().check.expect("checked");
+        assert!(!check.passed, "{check:?}");
+        // The first run block: `kubectl get pod myapp`, typed into the terminal.
+        h.screen.clear();
+        let runs: Vec<usize> = (0..text.blocks.len()).filter(|i| matches!(text.blocks[*i], crate::protocol::Block::Run { .. })).collect();
+        for i in runs {
+            lesson(&mut h, LessonEvent::Block(i));
+        }
+        assert!(h.screen.contains("kubectl describe pod myapp"), "{}", h.screen);
+        assert!(h.screen.contains("ErrImagePull") || h.screen.contains("ImagePullBackOff"), "{}", h.screen);
+        lesson(&mut h, LessonEvent::Check);
+        let open = h.session.view().lessons.open.unwrap();
+        assert!(open.check.as_ref().unwrap().passed, "{:?}", open.check);
+        assert_eq!(open.steps[0].1, true);
+        let saved = h.saved.clone().expect("progress saved");
+        let progress = Progress::from_json(Some(&saved));
+        assert!(progress.lessons["04-image-not-found"].done.contains("investigate"), "{saved}");
+
+        // Next step, then a new page (reload) with the saved progress.
+        lesson(&mut h, LessonEvent::Step(1));
+        let saved = h.saved.clone().unwrap();
+        let mut h2 = Harness { session: Session::with_progress(Some(&saved), "ja-JP"), ..Harness::new() };
+        let fx = h2.session.start(0.0);
+        h2.perform(fx);
+        let view = h2.session.view().lessons;
+        assert_eq!(view.lang, "ja");
+        let open = view.open.expect("the lesson is open again");
+        assert_eq!((open.id.as_str(), open.step, open.steps[0].1), ("04-image-not-found", 1, true));
+        lesson(&mut h2, LessonEvent::Check);
+        let check = h2.session.view().lessons.open.unwrap().check.unwrap();
+        assert!(!check.passed);
+        // The fresh sandbox was caught up: the broken pod is there to fix.
+        assert!(check.message.contains("myapp"), "{}", check.message);
+
+        // Reset everything: progress gone, a fresh worker.
+        let starts = h2.starts;
+        lesson(&mut h2, LessonEvent::ResetAll);
+        assert_eq!(h2.starts, starts + 1);
+        let view = h2.session.view().lessons;
+        assert!(view.open.is_none());
+        assert_eq!(Progress::from_json(h2.saved.as_deref()).lessons.len(), 0);
     }
 }

@@ -3,9 +3,13 @@
 //! The worker binary only decodes `postMessage` data, calls [`WorkerCore::handle_json`]
 //! and posts the answer back; everything else is here so it runs in native tests.
 
+use kubeniwa_lessons::markdown::{self, FenceAction};
+use kubeniwa_lessons::{Action, Catalog, Lang};
 use kubeniwa_sandbox::Sandbox;
 
-use crate::protocol::{FileText, JournalEntry, Request, Response};
+use crate::protocol::{
+    Block, CheckOutcome, FileText, JournalEntry, LessonInfo, LessonOp, Request, Response, SolutionItem, StepInfo, StepText, Texts,
+};
 
 /// The seed of every learner's sandbox. Fixed, so a journal replays to the same state.
 pub const SEED: u64 = 1;
@@ -17,6 +21,9 @@ pub const PANIC_COMMAND: &str = "__kubeniwa_panic";
 /// The worker's state: the learner's sandbox.
 pub struct WorkerCore {
     sandbox: Sandbox,
+    /// The bundled lessons, loaded on the first request that needs them (not before the
+    /// first prompt).
+    lessons: Option<Catalog>,
 }
 
 impl Default for WorkerCore {
@@ -29,7 +36,7 @@ impl WorkerCore {
     pub fn new() -> WorkerCore {
         let mut sandbox = Sandbox::new(SEED);
         sandbox.set_interactive(true);
-        WorkerCore { sandbox }
+        WorkerCore { sandbox, lessons: None }
     }
 
     /// The message a worker posts first, once it listens.
@@ -111,6 +118,84 @@ impl WorkerCore {
                     elapsed_ms: self.sandbox.elapsed_ms(),
                 })
             }
+            Request::Lessons => {
+                let catalog = self.catalog();
+                let lessons = catalog.lessons.iter().map(lesson_info).collect();
+                let problems = catalog.errors.iter().map(ToString::to_string).collect();
+                Some(Response::Lessons { lessons, problems })
+            }
+            Request::StepText { lesson, step, lang } => {
+                let text = self.step_text(&lesson, step, &lang);
+                Some(Response::StepText { text, lesson, step, lang })
+            }
+            Request::Lesson { id, op, lang, advance_ms } => {
+                self.sandbox.advance(advance_ms);
+                let check = self.lesson_op(&op, &lang);
+                Some(Response::LessonDone { id, check, prompt: self.sandbox.prompt(), files: self.sandbox.list_files() })
+            }
+        }
+    }
+
+    fn catalog(&mut self) -> &Catalog {
+        self.lessons.get_or_insert_with(kubeniwa_lessons::bundled)
+    }
+
+    fn step_text(&mut self, lesson: &str, step: usize, lang: &str) -> Option<StepText> {
+        let lang_code = Lang::from_code(lang);
+        let found = self.catalog().lesson(lesson)?.steps.get(step)?;
+        let rendered = markdown::render(found.text.get(lang_code), lang_code);
+        let blocks = rendered
+            .blocks
+            .into_iter()
+            .map(|b| match b.action {
+                FenceAction::File(path) => Block::File { path, body: b.body },
+                _ => Block::Run { body: b.body },
+            })
+            .collect();
+        let hints = found.hints.get(lang_code).iter().map(|h| markdown::render(h, lang_code).html).collect();
+        let solution = found
+            .solution
+            .iter()
+            .map(|a| match a {
+                Action::Run(command) => SolutionItem::Run { command: command.clone() },
+                Action::Write { path, content } => SolutionItem::Write { path: path.clone(), content: content.clone() },
+                Action::Wait { seconds } => SolutionItem::Wait { seconds: *seconds },
+            })
+            .collect();
+        Some(StepText { lesson: lesson.to_string(), step, lang: lang_code.code().to_string(), html: rendered.html, blocks, hints, solution })
+    }
+
+    /// Does `op`; a check answers with its outcome. An unknown lesson or step does
+    /// nothing (the page's saved progress may name a lesson that no longer exists).
+    fn lesson_op(&mut self, op: &LessonOp, lang: &str) -> Option<CheckOutcome> {
+        let lang = Lang::from_code(lang);
+        self.catalog();
+        let catalog = self.lessons.as_ref().expect("loaded above");
+        let sandbox = &mut self.sandbox;
+        match op {
+            LessonOp::Prepare { lesson, step, catch_up } => {
+                let lesson = catalog.lesson(lesson)?;
+                let step = (*step).min(lesson.steps.len().saturating_sub(1));
+                if *catch_up {
+                    for earlier in &lesson.steps[..step] {
+                        kubeniwa_lessons::run_setup(sandbox, earlier, lang);
+                        kubeniwa_lessons::apply_solution(sandbox, earlier);
+                    }
+                }
+                kubeniwa_lessons::start_lesson(sandbox, lesson, lang);
+                kubeniwa_lessons::run_setup(sandbox, lesson.steps.get(step)?, lang);
+                None
+            }
+            LessonOp::Setup { lesson, step } => {
+                let step = catalog.lesson(lesson)?.steps.get(*step)?;
+                kubeniwa_lessons::run_setup(sandbox, step, lang);
+                None
+            }
+            LessonOp::Check { lesson, step } => {
+                let step = catalog.lesson(lesson)?.steps.get(*step)?;
+                let result = kubeniwa_lessons::check(sandbox, step, lang);
+                Some(CheckOutcome { passed: result.passed, message: result.message })
+            }
         }
     }
 
@@ -127,6 +212,9 @@ impl WorkerCore {
                 // The output was shown before the crash; only the state matters now.
                 let _ = self.sandbox.run_line(&source);
             }
+            JournalEntry::Lesson { op, lang } => {
+                let _ = self.lesson_op(&op, &lang);
+            }
         }
     }
 
@@ -140,6 +228,21 @@ impl WorkerCore {
         let path = path?;
         let content = self.sandbox.read_file(&path)?;
         Some(FileText { path, content })
+    }
+}
+
+fn texts(l: &kubeniwa_lessons::Localized<String>) -> Texts {
+    Texts { ja: l.ja.clone(), en: l.en.clone() }
+}
+
+fn lesson_info(lesson: &kubeniwa_lessons::Lesson) -> LessonInfo {
+    LessonInfo {
+        id: lesson.id.clone(),
+        title: texts(&lesson.title),
+        description: texts(&lesson.description),
+        minutes: lesson.minutes,
+        prerequisites: lesson.prerequisites.clone(),
+        steps: lesson.steps.iter().map(|s| StepInfo { id: s.id.clone(), title: texts(&s.title) }).collect(),
     }
 }
 
@@ -235,5 +338,47 @@ mod tests {
             Some(Response::Replayed { elapsed_ms, .. }) => assert_eq!(elapsed_ms, 2000),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    fn lesson(core: &mut WorkerCore, op: LessonOp) -> Option<CheckOutcome> {
+        match core.handle(Request::Lesson { id: 3, op, lang: "en".into(), advance_ms: 0 }) {
+            Some(Response::LessonDone { id: 3, check, .. }) => check,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn lessons_list_texts_and_checks() {
+        let mut core = WorkerCore::new();
+        let Some(Response::Lessons { lessons, problems }) = core.handle(Request::Lessons) else { panic!() };
+        assert!(problems.is_empty(), "{problems:?}");
+        let first = &lessons[0];
+        assert_eq!(first.id, "01-kind-cluster");
+        let Some(Response::StepText { text: Some(text), .. }) =
+            core.handle(Request::StepText { lesson: first.id.clone(), step: 0, lang: "ja".into() })
+        else {
+            panic!()
+        };
+        assert!(text.html.contains("data-block=\"0\""), "{}", text.html);
+        assert!(text.blocks.contains(&Block::Run { body: "kind create cluster\n".into() }), "{:?}", text.blocks);
+        assert!(!text.hints.is_empty());
+        let check = lesson(&mut core, LessonOp::Check { lesson: first.id.clone(), step: 0 }).expect("a check");
+        assert!(!check.passed);
+        assert!(check.message.contains("kind create cluster"), "{}", check.message);
+        run(&mut core, "kind create cluster");
+        assert!(lesson(&mut core, LessonOp::Check { lesson: first.id.clone(), step: 0 }).expect("a check").passed);
+        // An unknown lesson does nothing.
+        assert_eq!(lesson(&mut core, LessonOp::Check { lesson: "nope".into(), step: 0 }), None);
+    }
+
+    /// Coming back to a lesson in a fresh sandbox at step 3 sets up and solves the
+    /// steps before it, so step 3's check fails only for step 3's reasons.
+    #[test]
+    fn prepare_catches_up_with_earlier_steps() {
+        let mut core = WorkerCore::new();
+        lesson(&mut core, LessonOp::Prepare { lesson: "05-replicaset-and-deployment".into(), step: 3, catch_up: true });
+        let check = lesson(&mut core, LessonOp::Check { lesson: "05-replicaset-and-deployment".into(), step: 3 }).expect("a check");
+        assert!(!check.passed);
+        assert!(check.message.contains("still uses nginx:1.24.0"), "{}", check.message);
     }
 }

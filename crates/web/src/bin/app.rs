@@ -1,5 +1,5 @@
-//! The page: a header, the terminal (xterm.js) and the editor (Monaco), and the
-//! [`Driver`] that connects them to the worker.
+//! The page: a header, the lesson pane, the terminal (xterm.js) and the editor
+//! (Monaco), and the [`Driver`] that connects them to the worker.
 //!
 //! Decisions live in [`kubeniwa_web::session::Session`] (a reducer: events in, effects
 //! out); this file performs the effects: it owns the worker, the timers, and the calls
@@ -23,7 +23,8 @@ mod web {
     use std::collections::VecDeque;
     use std::rc::{Rc, Weak};
 
-    use kubeniwa_web::protocol::Response;
+    use kubeniwa_web::lesson_pane::{LessonEvent, PaneView, STORAGE_KEY};
+    use kubeniwa_web::protocol::{Response, SolutionItem};
     use kubeniwa_web::session::{Effect, Event, Session, View};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -103,17 +104,35 @@ mod web {
             }
         };
 
+        let on_lesson: Callback<LessonEvent> = {
+            let driver = driver.clone();
+            Callback::from(move |event: LessonEvent| {
+                if let Some(driver) = driver.borrow().as_ref() {
+                    driver.dispatch(Event::Lesson(event));
+                }
+            })
+        };
+
         let status = view.status;
+        let ja = view.lessons.lang == "ja";
         html! {
             <div class="app">
                 <header class="bar">
                     <h1 class="title"><span class="mark" lang="ja">{"箱庭"}</span>{" Kubeniwa"}</h1>
                     <span class="tagline">{"a Kubernetes sandbox in your browser"}</span>
+                    <button
+                        class={classes!("toggle-lessons", view.lessons.shown.then_some("active"))}
+                        aria-pressed={view.lessons.shown.to_string()}
+                        onclick={on_lesson.reform(|_: MouseEvent| LessonEvent::Toggle)}
+                    >{ if ja { "レッスン" } else { "Lessons" } }</button>
                     <span class={classes!("status", status.label())} role="status">
                         {status.label()}
                     </span>
                 </header>
                 <main class="panes">
+                    if view.lessons.shown {
+                        { lesson_pane(&view.lessons, &on_lesson) }
+                    }
                     <section class="pane terminal-pane" aria-label="Terminal">
                         <div class="terminal-host" ref={terminal_ref}></div>
                     </section>
@@ -139,6 +158,150 @@ mod web {
                     </section>
                 </main>
             </div>
+        }
+    }
+
+    /// The lesson pane: the list, or the open lesson's step.
+    fn lesson_pane(pane: &PaneView, on: &Callback<LessonEvent>) -> Html {
+        let ja = pane.lang == "ja";
+        let t = |j: &'static str, e: &'static str| if ja { j } else { e };
+        let langs = html! {
+            <div class="lang-switch" role="group" aria-label="Language">
+                <button class={classes!("lang", ja.then_some("active"))} onclick={on.reform(|_: MouseEvent| LessonEvent::Lang("ja".into()))}>{"日本語"}</button>
+                <button class={classes!("lang", (!ja).then_some("active"))} onclick={on.reform(|_: MouseEvent| LessonEvent::Lang("en".into()))}>{"English"}</button>
+            </div>
+        };
+        let body = match (&pane.open, &pane.lessons) {
+            (_, None) => html! { <p class="muted">{ t("レッスンを読み込んでいます…", "Loading the lessons…") }</p> },
+            (None, Some(list)) => html! {
+                <>
+                    <h2 class="pane-title">{ t("レッスン", "Lessons") }</h2>
+                    <ol class="lesson-list">
+                        { for list.iter().map(|l| {
+                            let id = l.id.clone();
+                            let progress = if l.done == l.steps { "done" } else if l.done > 0 { "started" } else { "new" };
+                            html! {
+                                <li class={classes!("lesson-item", progress)}>
+                                    <button class="lesson-open" data-lesson={l.id.clone()} onclick={on.reform(move |_: MouseEvent| LessonEvent::Open(id.clone()))}>
+                                        <span class="lesson-title">{ &l.title }</span>
+                                        <span class="lesson-meta">{ format!("{}/{} · {}{}", l.done, l.steps, l.minutes, t("分", " min")) }</span>
+                                    </button>
+                                    <p class="lesson-desc">{ &l.description }</p>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                    if !pane.problems.is_empty() {
+                        <details class="problems"><summary>{ t("読み込めなかったレッスン", "Lessons that did not load") }</summary>
+                            <ul>{ for pane.problems.iter().map(|p| html! { <li><code>{ p }</code></li> }) }</ul>
+                        </details>
+                    }
+                    <button class="reset-all" onclick={on.reform(|_: MouseEvent| LessonEvent::ResetAll)}>
+                        { t("すべてリセット (進み具合とクラスタ)", "Reset everything (progress and clusters)") }
+                    </button>
+                </>
+            },
+            (Some(open), _) => {
+                let step = open.step;
+                let last = open.steps.len().saturating_sub(1);
+                let on_text = on.filter_reform(|e: MouseEvent| {
+                    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+                    let button = target.closest("button[data-block]").ok()??;
+                    button.get_attribute("data-block")?.parse().ok().map(LessonEvent::Block)
+                });
+                let on_text = Callback::from(move |e: MouseEvent| {
+                    on_text.emit(e);
+                });
+                html! {
+                    <>
+                        <div class="lesson-head">
+                            <button class="back" onclick={on.reform(|_: MouseEvent| LessonEvent::ShowList)}>{ t("← 一覧", "← Lessons") }</button>
+                            <h2 class="pane-title">{ &open.title }</h2>
+                        </div>
+                        <ol class="step-tabs">
+                            { for open.steps.iter().enumerate().map(|(i, (title, done))| html! {
+                                <li>
+                                    <button
+                                        class={classes!("step-tab", (i == step).then_some("active"), done.then_some("done"))}
+                                        title={title.clone()}
+                                        onclick={on.reform(move |_: MouseEvent| LessonEvent::Step(i))}
+                                    >{ if *done { format!("✓ {}", i + 1) } else { (i + 1).to_string() } }</button>
+                                </li>
+                            }) }
+                        </ol>
+                        { match &open.text {
+                            None => html! { <p class="muted">{ t("読み込んでいます…", "Loading…") }</p> },
+                            Some(text) => html! {
+                                <>
+                                    <article class="lesson-text" onclick={on_text}>
+                                        { Html::from_html_unchecked(AttrValue::from(text.html.clone())) }
+                                    </article>
+                                    if !text.hints.is_empty() {
+                                        <div class="hints">
+                                            { for text.hints.iter().take(open.hints_shown).map(|h| html! {
+                                                <div class="hint">{ Html::from_html_unchecked(AttrValue::from(h.clone())) }</div>
+                                            }) }
+                                            if open.hints_shown < text.hints.len() {
+                                                <button class="hint-button" onclick={on.reform(|_: MouseEvent| LessonEvent::Hint)}>
+                                                    { format!("{} ({}/{})", t("ヒントを見る", "Show a hint"), open.hints_shown + 1, text.hints.len()) }
+                                                </button>
+                                            }
+                                        </div>
+                                    }
+                                    if !text.solution.is_empty() {
+                                        <details class="solution">
+                                            <summary>{ t("解答例", "Solution") }</summary>
+                                            <ol>
+                                                { for text.solution.iter().enumerate().map(|(i, item)| solution_item(i, item, ja, on)) }
+                                            </ol>
+                                        </details>
+                                    }
+                                </>
+                            },
+                        } }
+                        <div class="check-row">
+                            <button class="check-button" disabled={open.busy} onclick={on.reform(|_: MouseEvent| LessonEvent::Check)}>
+                                { if open.busy { t("確認中…", "Checking…") } else { t("チェック", "Check") } }
+                            </button>
+                            if let Some(check) = &open.check {
+                                <div class={classes!("check-result", if check.passed { "passed" } else { "failed" })} role="status">
+                                    { &check.message }
+                                </div>
+                            }
+                        </div>
+                        <div class="step-nav">
+                            <button class="prev" disabled={step == 0} onclick={on.reform(move |_: MouseEvent| LessonEvent::Step(step.saturating_sub(1)))}>{ t("← 前へ", "← Previous") }</button>
+                            <button class="next" disabled={step >= last} onclick={on.reform(move |_: MouseEvent| LessonEvent::Step(step + 1))}>{ t("次へ →", "Next →") }</button>
+                        </div>
+                        <button class="reset-lesson" onclick={on.reform(|_: MouseEvent| LessonEvent::ResetLesson)}>
+                            { t("このレッスンを最初からやり直す", "Start this lesson over") }
+                        </button>
+                    </>
+                }
+            }
+        };
+        html! {
+            <section class="pane lesson-pane" aria-label="Lessons" lang={pane.lang.clone()}>
+                { langs }
+                { body }
+            </section>
+        }
+    }
+
+    fn solution_item(index: usize, item: &SolutionItem, ja: bool, on: &Callback<LessonEvent>) -> Html {
+        let click = on.reform(move |_: MouseEvent| LessonEvent::Solution(index));
+        match item {
+            SolutionItem::Run { command } => html! {
+                <li class="code-block run"><pre><code>{ command }</code></pre>
+                    <button class="block-button run" onclick={click}>{ if ja { "▶ 実行" } else { "▶ Run" } }</button></li>
+            },
+            SolutionItem::Write { path, content } => html! {
+                <li class="code-block file"><div class="code-file">{ path }</div><pre><code>{ content }</code></pre>
+                    <button class="block-button file" onclick={click}>{ if ja { format!("{path} をエディタで開く") } else { format!("Open {path} in the editor") } }</button></li>
+            },
+            SolutionItem::Wait { seconds } => html! {
+                <li class="wait">{ if ja { format!("{seconds} 秒ほど待つ") } else { format!("Wait about {seconds} seconds") } }</li>
+            },
         }
     }
 
@@ -175,7 +338,10 @@ mod web {
             let terminal = terminal?;
             let driver = Rc::new_cyclic(|this| Driver {
                 this: this.clone(),
-                session: RefCell::new(Session::new()),
+                session: RefCell::new(Session::with_progress(
+                    load_progress().as_deref(),
+                    &window().navigator().language().unwrap_or_default(),
+                )),
                 queue: RefCell::new(VecDeque::new()),
                 handling: Cell::new(false),
                 worker: RefCell::new(None),
@@ -269,6 +435,7 @@ mod web {
                 Effect::LoadEditor { path, content } => self.load_editor(&path, &content),
                 Effect::SetEditor { path, content } => set_editor(&path, &content),
                 Effect::ScheduleSave => self.schedule_save(),
+                Effect::SaveProgress(json) => save_progress(&json),
             }
         }
 
@@ -364,6 +531,18 @@ mod web {
                 )
                 .unwrap_or(0);
             *slot = Some((id, save));
+        }
+    }
+
+    /// The saved lesson progress; storage may be refused (private mode): then none.
+    fn load_progress() -> Option<String> {
+        window().local_storage().ok()??.get_item(STORAGE_KEY).ok()?
+    }
+
+    fn save_progress(json: &str) {
+        if let Ok(Some(storage)) = window().local_storage() {
+            // Full or refused storage: progress lives on in the page until it closes.
+            let _ = storage.set_item(STORAGE_KEY, json);
         }
     }
 

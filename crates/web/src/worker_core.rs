@@ -168,6 +168,15 @@ impl WorkerCore {
     /// Does `op`; a check answers with its outcome. An unknown lesson or step does
     /// nothing (the page's saved progress may name a lesson that no longer exists).
     fn lesson_op(&mut self, op: &LessonOp, lang: &str) -> Option<CheckOutcome> {
+        // Lesson scripts and catch-up solutions run to the end, as in the tests: a
+        // `rollout status` among them must not keep the learner's terminal.
+        self.sandbox.set_interactive(false);
+        let outcome = self.lesson_op_inner(op, lang);
+        self.sandbox.set_interactive(true);
+        outcome
+    }
+
+    fn lesson_op_inner(&mut self, op: &LessonOp, lang: &str) -> Option<CheckOutcome> {
         let lang = Lang::from_code(lang);
         self.catalog();
         let catalog = self.lessons.as_ref().expect("loaded above");

@@ -26,6 +26,13 @@ echo "$replicasets" | grep -q '^nginx:1\.24\.0 ' ||
   fail "nginx:1.24.0 の古い ReplicaSet が見つかりません。Deployment を削除して作り直すのではなく、apply で更新してください。" \
        "The old nginx:1.24.0 ReplicaSet is missing. Update the Deployment with apply instead of deleting and recreating it."
 
+# Throughout the update (every change to the Deployment since this step opened), at
+# least two pods were available: the point of a rolling update is that the app stays up.
+least=$(changes deployments nginx-deployment | jq -s 'map(.status.availableReplicas // 0) | min // 3')
+[ "$least" -ge 2 ] ||
+  fail "更新の途中で、使える Pod (AVAILABLE) が $least 個まで減りました。RollingUpdate のまま image だけを書き換えて apply すると、Pod を少しずつ入れ替えるので 2 個以上が使えるままになります。" \
+       "During the update the available pods fell to $least. Keep the RollingUpdate strategy and change only the image: pods are then replaced a few at a time and at least 2 stay available."
+
 echo "$replicasets" | grep '^nginx:1\.24\.0 ' | grep -qv ' 0$' &&
   fail "古い ReplicaSet (nginx:1.24.0) がまだ 0 まで縮んでいません。" \
        "The old ReplicaSet (nginx:1.24.0) has not been scaled down to 0 yet."

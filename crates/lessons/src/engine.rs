@@ -16,8 +16,12 @@
 //! - `$LANG` (`ja` or `en`): the learner's language, for its messages;
 //! - `$KUBENIWA_HISTORY`: a file with the command lines the learner ran since the lesson
 //!   started ([`start_lesson`]), oldest first;
+//! - `$KUBENIWA_CHANGES`: for a step that `track`s resources, every change to them
+//!   since the step opened ([`run_setup`]), oldest first, one JSON object per line
+//!   (`cluster`, `type`, `resource`, `namespace`, `name`, `object`), from the API
+//!   server's watch log, so a condition can be checked over time, not only at the end;
 //! - `. /var/kubeniwa/lib.sh`: helpers `say JA EN`, `fail JA EN`, `ran REGEX`,
-//!   `ensure_cluster`.
+//!   `ran_in_order REGEX...`, `changes RESOURCE [NAME [NAMESPACE]]`, `ensure_cluster`.
 //!
 //! A script that loops is stopped by the shell's step budget; the check then fails and
 //! says so, instead of hanging the page.
@@ -31,6 +35,10 @@ use crate::model::{Action, Lang, Lesson, Script, Step};
 pub const WORK_DIR: &str = "/var/kubeniwa";
 /// The learner's command lines, written before each check.
 pub const HISTORY_FILE: &str = "/var/kubeniwa/history";
+/// The changes to the step's tracked resources, written before each check.
+pub const CHANGES_FILE: &str = "/var/kubeniwa/changes";
+/// Each cluster's resourceVersion when the step opened (`NAME RV` lines).
+const MARKS_FILE: &str = "/var/kubeniwa/marks";
 /// Helpers for lesson scripts.
 pub const LIB_FILE: &str = "/var/kubeniwa/lib.sh";
 
@@ -64,6 +72,28 @@ fail() {
 # expression, e.g. ran 'kubectl .*describe'.
 ran() {
   grep -Eq -- "$1" "$KUBENIWA_HISTORY"
+}
+
+# ran_in_order REGEX...: whether the learner ran lines matching each extended regular
+# expression in this order (others may come between), e.g. looked at the pods before
+# the Service: ran_in_order 'get pods' 'describe service'.
+ran_in_order() {
+  rest=$(cat "$KUBENIWA_HISTORY")
+  for re in "$@"; do
+    n=$(printf '%s\n' "$rest" | grep -nE -- "$re" | head -n 1 | cut -d: -f1)
+    [ -n "$n" ] || return 1
+    rest=$(printf '%s\n' "$rest" | tail -n +$((n + 1)))
+  done
+  return 0
+}
+
+# changes RESOURCE [NAME [NAMESPACE]]: every version of the matching objects since the
+# step opened, oldest first, one JSON object per line (the step must `track` RESOURCE).
+# E.g. the fewest available replicas during a rollout:
+#   changes deployments web | jq -s 'map(.status.availableReplicas // 0) | min'
+changes() {
+  jq -c --arg r "$1" --arg n "${2:-}" --arg ns "${3:-default}" \
+    'select(.resource == $r and ($n == "" or .name == $n) and (.namespace == $ns or .namespace == "")) | .object' "$KUBENIWA_CHANGES"
 }
 
 # ensure_cluster: creates the kind cluster "kind" unless it exists, and makes kind-kind
@@ -105,15 +135,74 @@ pub fn start_lesson(sandbox: &mut Sandbox, _lesson: &Lesson, lang: Lang) -> Scri
 
 /// Runs the step's setup script, if it has one. Setup scripts create what the step
 /// needs (a cluster, a broken pod) and should be safe to run twice.
+///
+/// Opening a step also marks where its tracked changes start (after the setup: what
+/// the setup breaks is not the learner's doing).
 pub fn run_setup(sandbox: &mut Sandbox, step: &Step, lang: Lang) -> Option<ScriptRun> {
-    let setup = step.setup.as_ref()?;
-    Some(run_script(sandbox, setup, lang))
+    let run = step.setup.as_ref().map(|setup| run_script(sandbox, setup, lang));
+    let marks: String = {
+        let world = sandbox.world();
+        world
+            .cluster_names()
+            .filter_map(|name| world.cluster(name).map(|c| format!("{name} {}\n", c.resource_version())))
+            .collect()
+    };
+    // The work directory always exists once a script ran; a failed write leaves the
+    // marks at the start of the lesson's sandbox, which only widens the window.
+    let _ = sandbox.write_file(MARKS_FILE, &marks);
+    run
+}
+
+/// The tracked changes since the step opened, as `$KUBENIWA_CHANGES` holds them.
+fn changes(sandbox: &Sandbox, step: &Step) -> String {
+    let marks = sandbox.read_file(MARKS_FILE).unwrap_or_default();
+    let mark = |cluster: &str| -> u64 {
+        marks
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .find(|(name, _)| *name == cluster)
+            .and_then(|(_, rv)| rv.parse().ok())
+            .unwrap_or(0)
+    };
+    let world = sandbox.world();
+    let mut out = String::new();
+    for name in world.cluster_names() {
+        let Some(cluster) = world.cluster(name) else { continue };
+        for event in cluster.events_since(mark(name)) {
+            // The store keys resources as `plural.group` (`deployments.apps`); steps
+            // name them as kubectl's short forms do, by the plural alone or in full.
+            let resource = event.key.resource.as_str();
+            let plural = resource.split('.').next().unwrap_or(resource);
+            if !step.track.iter().any(|r| r == resource || r == plural) {
+                continue;
+            }
+            let kind = match event.kind {
+                kubeniwa_core::cluster::WatchKind::Added => "ADDED",
+                kubeniwa_core::cluster::WatchKind::Modified => "MODIFIED",
+                kubeniwa_core::cluster::WatchKind::Deleted => "DELETED",
+            };
+            let line = serde_json::json!({
+                "cluster": name,
+                "type": kind,
+                "resource": plural,
+                "namespace": event.key.namespace,
+                "name": event.key.name,
+                "object": event.object,
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Runs the step's verify script and says whether the step is done.
 pub fn check(sandbox: &mut Sandbox, step: &Step, lang: Lang) -> CheckResult {
     if in_container(sandbox) {
         return CheckResult { passed: false, message: leave_container(lang).to_string(), stopped: false };
+    }
+    if let Err(e) = sandbox.write_file(CHANGES_FILE, &changes(sandbox, step)) {
+        return CheckResult { passed: false, message: e, stopped: false };
     }
     let run = run_script(sandbox, &step.verify, lang);
     let passed = run.status == 0 && !run.stopped;
@@ -185,7 +274,7 @@ fn run_script(sandbox: &mut Sandbox, script: &Script, lang: Lang) -> ScriptRun {
     // engine's own. `history` numbers entries right-aligned in five columns, which tells
     // an entry's first line from the continuation lines of a here-document.
     let driver = format!(
-        "export LANG={lang} KUBENIWA_HISTORY={HISTORY_FILE}\n\
+        "export LANG={lang} KUBENIWA_HISTORY={HISTORY_FILE} KUBENIWA_CHANGES={CHANGES_FILE}\n\
          since=$(cat {SINCE_FILE} 2>/dev/null)\n\
          history | awk -v since=\"${{since:-0}}\" 'match($0, /^ *[0-9]+  /) && RLENGTH >= 7 {{ n = $1 + 0; $0 = substr($0, RLENGTH + 1); keep = (n > since && index($0, \"{DRIVER_LINE}\") != 1) }} keep {{ print }}' > {HISTORY_FILE}\n\
          bash {path}\n"

@@ -142,6 +142,9 @@ struct RawStep {
     #[serde(default)]
     hints: Option<Localized<Vec<String>>>,
     solution: Vec<RawAction>,
+    /// Resources whose changes since the step opened its verify script reads.
+    #[serde(default)]
+    track: Vec<String>,
 }
 
 /// One of `run: COMMAND`, `write: PATH` with `content:` or `source:`, `wait: SECONDS`.
@@ -296,7 +299,13 @@ fn read_step(ctx: &mut Ctx<'_>, at: &str, raw: RawStep) -> Option<Step> {
         }
     }
     let [ja, en]: [String; 2] = texts.try_into().ok()?;
-    Some(Step { id: raw.id, title: raw.title, text: Localized { ja, en }, setup, verify: verify?, hints, solution })
+    for (j, resource) in raw.track.iter().enumerate() {
+        let ok = !resource.is_empty() && resource.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b.is_ascii_digit());
+        if !ok {
+            ctx.at(&format!("{at}/track/{j}"), format!("`{resource}` is not a resource name (plural, lower case: `deployments`, `pods`)"));
+        }
+    }
+    Some(Step { id: raw.id, title: raw.title, text: Localized { ja, en }, setup, verify: verify?, hints, solution, track: raw.track })
 }
 
 fn read_action(ctx: &mut Ctx<'_>, at: &str, raw: RawAction) -> Option<Action> {

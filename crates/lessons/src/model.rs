@@ -93,6 +93,10 @@ pub struct Step {
     pub hints: Localized<Vec<String>>,
     /// What a learner could do to pass the check, in order.
     pub solution: Vec<Action>,
+    /// Resources (`deployments`, `pods`, ...) whose every change since the step opened
+    /// the verify script can read with `changes` (conditions over time: "at least 2
+    /// ready replicas throughout the rollout").
+    pub track: Vec<String>,
 }
 
 /// A shell script of a step, read from the lesson folder.

@@ -96,7 +96,7 @@ fn a_misspelt_or_missing_field_names_its_line() {
         &bad_yaml("    title:\n      ja: ステップ", "    titel:\n      ja: ステップ"),
         expect![[r#"
             loaded good
-            bad/lesson.yaml:11: steps[0].titel: unknown field `titel`, expected one of `id`, `title`, `text`, `setup`, `verify`, `hints`, `solution`
+            bad/lesson.yaml:11: steps[0].titel: unknown field `titel`, expected one of `id`, `title`, `text`, `setup`, `verify`, `hints`, `solution`, `track`
         "#]],
     );
     check_load(
@@ -309,4 +309,20 @@ fn inside_a_container_shell_the_check_asks_to_leave_it() {
     assert_eq!((inside.passed, inside.message.as_str()), (false, "The check cannot run inside a container shell. Leave it with `exit`, then check again."));
     sandbox.run_line("exit");
     assert!(check(&mut sandbox, &step, Lang::En).passed);
+}
+
+/// `ran_in_order`: the learner's lines matched the patterns in this order, with other
+/// lines between allowed ("looked at the pods before the Service").
+#[test]
+fn ran_in_order_follows_the_history() {
+    let verify = ". /var/kubeniwa/lib.sh\nran_in_order 'get pods' 'describe service' && echo bottom-up || echo other-order\nexit 1\n";
+    let (lesson, step) = lesson_with(verify);
+    let mut sandbox = Sandbox::new(1);
+    start_lesson(&mut sandbox, &lesson, Lang::En);
+    sandbox.run_line("echo describe service web");
+    sandbox.run_line("echo get pods");
+    assert_eq!(check(&mut sandbox, &step, Lang::En).message, "other-order");
+    sandbox.run_line("echo something else");
+    sandbox.run_line("echo describe service web");
+    assert_eq!(check(&mut sandbox, &step, Lang::En).message, "bottom-up");
 }

@@ -157,3 +157,33 @@ fn checking_in_the_middle_of_the_rollout() {
     assert!(!result.passed);
     assert!(result.message.starts_with("The update has not finished (updated/available/total pods = "), "{}", result.message);
 }
+
+/// A check over time: switching the Deployment to `Recreate` also ends with three new
+/// pods and the old ReplicaSet at 0, but every pod was down at once on the way.
+#[test]
+fn a_recreate_update_takes_the_app_down_on_the_way() {
+    let lesson = lesson("05-replicaset-and-deployment");
+    let mut sandbox = at_step(&lesson, "rolling-update");
+    let result = try_lines(
+        &lesson,
+        &mut sandbox,
+        "rolling-update",
+        &[
+            "sed -i 's/nginx:1.24.0/nginx:1.25.3/' deployment.yaml",
+            "printf '  strategy:\\n    type: Recreate\\n' >> deployment.yaml",
+            "cat deployment.yaml",
+            "kubectl apply -f deployment.yaml",
+            "kubectl rollout status deployment nginx-deployment",
+            "sleep 30",
+        ],
+    );
+    let changes = sandbox.read_file("/var/kubeniwa/changes").unwrap();
+    assert!(changes.contains("\"type\":\"Recreate\""), "{changes}");
+    assert_eq!(
+        result.message,
+        "During the update the available pods fell to 0. Keep the RollingUpdate strategy and change only the image: pods are then replaced a few at a time and at least 2 stay available."
+    );
+    let step = lesson.steps.iter().find(|s| s.id == "rolling-update").unwrap();
+    assert!(check(&mut sandbox, step, Lang::Ja).message.starts_with("更新の途中で、使える Pod (AVAILABLE) が 0 個まで減りました。"));
+}
+

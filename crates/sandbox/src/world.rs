@@ -143,6 +143,11 @@ impl World {
         });
     }
 
+    /// The names of the kind clusters, in order.
+    pub fn cluster_names(&self) -> impl Iterator<Item = &str> {
+        self.clusters.keys().map(String::as_str)
+    }
+
     /// A kind cluster by name.
     pub fn cluster(&self, name: &str) -> Option<&Cluster> {
         self.clusters.get(name)

@@ -24,6 +24,39 @@ pub struct Image {
     pub workdir: String,
     #[serde(default)]
     pub prompt: String,
+    /// What its default process uses when idle (for `kubectl top` and the HPA).
+    #[serde(default)]
+    pub usage: Usage,
+}
+
+/// Idle usage of an image's process.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Usage {
+    /// Millicores.
+    #[serde(default = "one")]
+    pub cpu_m: u64,
+    /// Working set in MiB.
+    #[serde(default = "two")]
+    pub memory_mi: f64,
+}
+
+fn one() -> u64 {
+    1
+}
+fn two() -> f64 {
+    2.0
+}
+
+impl Default for Usage {
+    fn default() -> Usage {
+        Usage { cpu_m: one(), memory_mi: two() }
+    }
+}
+
+impl Usage {
+    pub fn memory_bytes(&self) -> u64 {
+        (self.memory_mi * 1_048_576.0) as u64
+    }
 }
 
 /// What the image's default process does.

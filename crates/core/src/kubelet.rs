@@ -78,6 +78,8 @@ struct ContainerRt {
     /// The kubelet is stopping the container (a failed liveness or startup probe):
     /// the exit code its process ends with.
     killed: Option<i32>,
+    /// The kernel's OOM killer ended it (memory over the limit).
+    oom: bool,
     /// The last start failed with `CreateContainerConfigError`.
     config_retry: bool,
     /// The environment the current run was created with.
@@ -138,6 +140,7 @@ pub fn sync_all(cluster: &mut Cluster) {
                 ready: false,
                 started: false,
                 killed: None,
+                oom: false,
                 config_retry: false,
                 env: Vec::new(),
                 files: Vec::new(),
@@ -382,8 +385,18 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                         c.last = Some(c.state.clone());
                     }
                     c.previous_logs = std::mem::take(&mut c.logs);
-                    let msg = format!("Container image \"{}\" already present on machine", c.image);
-                    cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
+                    if pull_policy.get(i).map(String::as_str) == Some("Always") {
+                        // `Always` pulls again before every start; the layers are
+                        // there, so only the manifest round trip is paid.
+                        cluster.emit_event(&pod, Some(&path), "Normal", "Pulling", &source, format!("Pulling image \"{}\"", c.image));
+                        let took = go_duration(300 + cluster.rng.below(600));
+                        let size = images::find(&c.image).map(|i| i.size).unwrap_or(0);
+                        let msg = format!("Successfully pulled image \"{}\" in {took} ({took} including waiting). Image size: {size} bytes.", c.image);
+                        cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
+                    } else {
+                        let msg = format!("Container image \"{}\" already present on machine", c.image);
+                        cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
+                    }
                 } else if was_retry {
                     let msg = format!("Container image \"{}\" already present on machine", c.image);
                     cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
@@ -415,18 +428,37 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     }
                     None => c.next = Next::Nothing,
                 }
+                // Memory over the limit: the cgroup's OOM killer ends the process as
+                // soon as its allocations reach the limit.
+                let demand = crate::resources_model::memory_demand(spec, &c.image);
+                if let Some(limit) = crate::resources_model::memory_limit(spec).filter(|l| demand > *l) {
+                    let ramp = 150 + (limit / (1 << 20)).min(2_000) * 2 + cluster.rng.below(200);
+                    if c.next == Next::Nothing || c.next_at > now + ramp {
+                        c.killed = Some(137);
+                        c.oom = true;
+                        c.next = Next::Exit;
+                        c.next_at = now + ramp;
+                    }
+                }
             }
             Next::Exit => {
                 let started = match c.state {
                     State::Running { started } => started,
                     _ => now,
                 };
+                let oom = std::mem::replace(&mut c.oom, false);
                 let code = match c.killed.take() {
                     Some(code) => code,
                     None => behaviour_of(&command_of[i], &c.image).exit_after.map(|(_, code)| code).unwrap_or(0),
                 };
                 c.started = false;
-                let reason = if code == 0 { "Completed" } else { "Error" };
+                let reason = if oom {
+                    "OOMKilled"
+                } else if code == 0 {
+                    "Completed"
+                } else {
+                    "Error"
+                };
                 c.state = State::Terminated { code, reason: reason.into(), started, finished: now };
                 c.ready = false;
                 let restart = match restart_policy.as_str() {
@@ -522,6 +554,13 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
         .collect();
     // `args` alone replace the CMD of an image without an entrypoint (busybox's `sh`).
     let args_replace_cmd = container["command"].is_null() && matches!(images::find(image).map(|i| &i.process), Some(Process::Exit { .. }));
+    if let Some(stress) = crate::resources_model::stress_args(&words) {
+        let hogs = format!("stress: info: [1] dispatching hogs: {} cpu, 0 io, {} vm, 0 hdd", stress.cpu, stress.vm);
+        let exit_after = stress.timeout_s.map(|t| (t * 1000, 0));
+        // Under cgroup v2 the kubelet asks for the whole container to be OOM-killed
+        // at once (memory.oom.group), so stress never gets to log its FAIL lines.
+        return Behaviour { exit_after, ignores_sigterm: false, lines: vec![hogs], go_lines: Vec::new() };
+    }
     if !words.is_empty() && (!container["command"].is_null() || args_replace_cmd) {
         let script = words.join(" ");
         let long_running = script.contains("sleep infinity") || script.contains("while true") || script.contains("tail -f");

@@ -23,6 +23,7 @@ pub mod printers;
 pub mod probes;
 pub mod quantity;
 pub mod resources;
+pub mod resources_model;
 pub mod rng;
 pub mod scheduler;
 pub mod selectors;

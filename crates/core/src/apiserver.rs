@@ -259,6 +259,10 @@ impl Cluster {
         meta_mut(&mut obj).insert("uid".into(), json!(uid));
         admission::default_object(self, t.rt, &mut obj);
         admission::validate_create(t.rt, &obj)?;
+        if t.rt.kind == "Pod" {
+            crate::quota::admit_pod(self, &ns, &mut obj)?;
+            obj["status"]["qosClass"] = json!(admission::qos_class(&obj["spec"]));
+        }
         let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
         let key = ObjKey::new(t.rt, &ns, &name);
         if self.objects.contains_key(&key) {

@@ -107,6 +107,9 @@ pub struct Cluster {
     pub api_port: u16,
     /// Warnings of the request being served (`Warning:` headers).
     pub(crate) warnings: Vec<String>,
+    /// Controllers whose pod creation was refused (owner uid → retry time, failures):
+    /// their work queue backs off before trying again.
+    pub(crate) create_backoff: BTreeMap<String, (Millis, u32)>,
 }
 
 /// How many watch events are kept for `?watch=true&resourceVersion=N`.
@@ -127,6 +130,7 @@ impl Cluster {
             timers: BTreeMap::new(),
             timer_seq: 0,
             warnings: Vec::new(),
+            create_backoff: BTreeMap::new(),
             event_seq: 0,
             event_index: BTreeMap::new(),
             watch_log: Vec::new(),

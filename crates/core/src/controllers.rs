@@ -65,6 +65,7 @@ pub fn sync_all(c: &mut Cluster) {
     crate::jobs::sync_jobs(c);
     sync_endpoints(c);
     crate::disruption::sync_pdbs(c);
+    crate::quota::sync_quotas(c);
 }
 
 // ---------------------------------------------------------------------------
@@ -89,7 +90,9 @@ fn sync_replicasets(c: &mut Cluster) {
         let diff = active.len() as i64 - want;
         if diff < 0 {
             for _ in 0..(-diff).min(500) {
-                create_pod_from_template(c, &rs);
+                if !create_pod_from_template(c, &rs) {
+                    break;
+                }
             }
         } else if diff > 0 {
             // `getPodsToDelete`: unscheduled first, then pending, then not ready,
@@ -152,8 +155,12 @@ fn prune_zeros(status: &mut Value, fields: &[&str]) {
 
 /// `controller.(*RealPodControl).CreatePods`: a pod from the template, owned by `owner`
 /// (a ReplicaSet or a Job).
-pub(crate) fn create_pod_from_template(c: &mut Cluster, owner: &Value) {
+pub(crate) fn create_pod_from_template(c: &mut Cluster, owner: &Value) -> bool {
     let ns = s(&owner["metadata"]["namespace"]).to_string();
+    let owner_uid = s(&owner["metadata"]["uid"]).to_string();
+    if c.create_backoff.get(&owner_uid).is_some_and(|(at, _)| c.now < *at) {
+        return false;
+    }
     let template = &owner["spec"]["template"];
     let prefix = format!("{}-", s(&owner["metadata"]["name"]));
     let name = format!("{prefix}{}", c.rng.name_suffix(5));
@@ -183,10 +190,22 @@ pub(crate) fn create_pod_from_template(c: &mut Cluster, owner: &Value) {
     let rt = resources::lookup("pods").expect("pods are registered");
     admission::default_object(c, rt, &mut pod);
     meta_mut(&mut pod).insert("generation".into(), json!(1));
-    c.insert(ObjKey::pod(&ns, &name), pod);
     let kind = s(&owner["kind"]).to_string();
     let component = if kind == "Job" { "job-controller" } else { "replicaset-controller" };
+    // The create goes through admission (LimitRange, ResourceQuota) like any other.
+    if let Err(e) = crate::quota::admit_pod(c, &ns, &mut pod) {
+        let failures = c.create_backoff.get(&owner_uid).map(|(_, n)| n + 1).unwrap_or(1);
+        let at = c.now + 1000 * (1u64 << (failures - 1).min(8));
+        c.create_backoff.insert(owner_uid, (at, failures));
+        c.schedule(at, crate::cluster::Timer::Resync);
+        c.emit_event(owner, None, "Warning", "FailedCreate", component, format!("Error creating: {}", e.message));
+        return false;
+    }
+    pod["status"]["qosClass"] = json!(admission::qos_class(&pod["spec"]));
+    c.create_backoff.remove(&owner_uid);
+    c.insert(ObjKey::pod(&ns, &name), pod);
     c.emit_event(owner, None, "Normal", "SuccessfulCreate", component, format!("Created pod: {name}"));
+    true
 }
 
 // ---------------------------------------------------------------------------

@@ -182,12 +182,18 @@ fn walk(t: &str, v: &mut Value, ctx: &Ctx, st: &mut State, prune: bool) {
             _ => st.type_err(v, ctx, t),
         },
         "quantity" => {
-            let text = match v {
+            let text = match &*v {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            if let Err(e) = crate::quantity::parse_milli(&text) {
-                st.fatal = Some(e.to_string());
+            match crate::quantity::parse_milli(&text) {
+                Err(e) => st.fatal = Some(e.to_string()),
+                // Stored as `Quantity.String()` writes it.
+                Ok(_) => {
+                    if let Some(c) = crate::quantity::canonical(&text) {
+                        *v = Value::String(c);
+                    }
+                }
             }
         }
         "intstr" => match v {

@@ -22,6 +22,7 @@ pub mod podenv;
 pub mod printers;
 pub mod probes;
 pub mod quantity;
+pub mod quota;
 pub mod resources;
 pub mod resources_model;
 pub mod rng;

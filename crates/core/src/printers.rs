@@ -118,6 +118,8 @@ fn columns(kind: &str) -> Vec<Col> {
             c("Count", "string", 1),
             c("Name", "string", 1),
         ],
+        "ResourceQuota" => vec![c("Name", "string", 0), c("Age", "string", 0), c("Request", "string", 0), c("Limit", "string", 0)],
+        "LimitRange" => vec![c("Name", "string", 0), c("Created At", "date", 0)],
         "PodDisruptionBudget" => vec![
             c("Name", "string", 0),
             c("Min Available", "string", 0),
@@ -315,6 +317,20 @@ fn cells(kind: &str, o: &Value, now: Millis) -> Vec<Value> {
                 json!(selector_string(&o["spec"]["selector"])),
             ]
         }
+        "ResourceQuota" => {
+            let (mut req, mut lim) = (Vec::new(), Vec::new());
+            for (res, hard) in o["status"]["hard"].as_object().into_iter().flatten() {
+                let used = o["status"]["used"].get(res).map(s).unwrap_or_else(|| "0".into());
+                let cell = format!("{res}: {used}/{}", s(hard));
+                if res.split('.').next() == Some("limits") && res.contains('.') {
+                    lim.push(cell);
+                } else {
+                    req.push(cell);
+                }
+            }
+            vec![name, age_cell, json!(req.join(", ")), json!(lim.join(", "))]
+        }
+        "LimitRange" => vec![name, json!(s(&o["metadata"]["creationTimestamp"]))],
         "PodDisruptionBudget" => {
             let or_na = |v: &Value| match v {
                 Value::Null => "N/A".to_string(),

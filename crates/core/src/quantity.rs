@@ -108,6 +108,36 @@ pub fn parse_milli(s: &str) -> Result<i128, &'static str> {
     Ok(if negative { -value } else { value })
 }
 
+/// `Quantity.String()`: the canonical form the API server writes back (`1000m` → `1`,
+/// `1024Mi` → `1Gi`, `0.5` → `500m`, `2000` → `2k`). Binary suffixes stay binary.
+pub fn canonical_from(milli: i128, binary: bool) -> String {
+    if milli == 0 {
+        return "0".into();
+    }
+    if milli % 1000 != 0 {
+        return format!("{milli}m");
+    }
+    let mut value = milli / 1000;
+    let mut i = 0;
+    let (base, suffixes): (i128, [&str; 7]) = if binary { (1024, ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]) } else { (1000, ["", "k", "M", "G", "T", "P", "E"]) };
+    while i < 6 && value % base == 0 {
+        value /= base;
+        i += 1;
+    }
+    format!("{value}{}", suffixes[i])
+}
+
+/// The canonical text of a quantity as written (`None` when it does not parse).
+pub fn canonical(s: &str) -> Option<String> {
+    let m = parse_milli(s).ok()?;
+    let t = s.trim();
+    // Exponent forms and sub-milli values keep their own spelling.
+    if t.contains(['e', 'E']) || t.ends_with('n') || t.ends_with('u') {
+        return Some(t.to_string());
+    }
+    Some(canonical_from(m, t.ends_with('i')))
+}
+
 /// A quantity's milli-value, or 0 when it does not parse (stored objects were checked).
 pub fn milli(v: &serde_json::Value) -> i128 {
     match v {

@@ -1400,7 +1400,7 @@ spec:
         Status:
             Allowed disruptions:  0
             Current:              0
-            Desired:              0
+            Desired:              2
             Total:                0
         Events:                   <none>
     "#]]);
@@ -1694,10 +1694,13 @@ spec:
 ",
     );
     check(&mut sb, "kubectl describe quota compute", expect![[r#"
-        Name:       compute
-        Namespace:  default
-        Resource    Used  Hard
-        --------    ----  ----
+        Name:            compute
+        Namespace:       default
+        Resource         Used  Hard
+        --------         ----  ----
+        pods             0     10
+        requests.cpu     0     2
+        requests.memory  0     2Gi
     "#]]);
     check(&mut sb, "kubectl describe limitrange defaults", expect![[r#"
         Name:       defaults
@@ -1714,9 +1717,12 @@ spec:
         Status:       Active
 
         Resource Quotas
-          Name:     compute
-          Resource  Used  Hard
-          --------  ---   ---
+          Name:            compute
+          Resource         Used  Hard
+          --------         ---   ---
+          pods             0     10
+          requests.cpu     0     2
+          requests.memory  0     2Gi
 
         Resource Limits
          Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio

@@ -70,6 +70,13 @@ impl Cluster {
             (Method::Post, Some(name), Some("binding")) if target.rt.kind == "Pod" => self.bind(req, &target, name),
             (Method::Get, Some(name), Some("scale")) if has_scale(target.rt) => Ok(Response::ok(scale_of(&self.get_object(&target, name)?))),
             (Method::Put | Method::Patch, Some(name), Some("scale")) if has_scale(target.rt) => self.update_scale(req, &target, name),
+            (Method::Put | Method::Patch, Some(name), Some("ephemeralcontainers")) if target.rt.kind == "Pod" => {
+                let key = ObjKey::new(target.rt, target.namespace.as_deref().unwrap_or(""), name);
+                let body = req.body.clone().unwrap_or(Value::Null);
+                let ct = req.content_type.clone().unwrap_or_else(|| "application/strategic-merge-patch+json".into());
+                let stored = crate::ephemeral::update(self, &key, &body, &ct, req.method == Method::Put)?;
+                Ok(Response::ok(with_type(target.rt, stored)))
+            }
             (Method::Put, Some(name), None | Some("status")) => self.update(req, &target, name),
             (Method::Patch, Some(name), None | Some("status")) => self.patch(req, &target, name),
             (Method::Delete, Some(name), None) => self.delete(req, &target, name),

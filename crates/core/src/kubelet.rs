@@ -75,6 +75,8 @@ struct ContainerRt {
     ready: bool,
     /// The startup probe has succeeded (or there is none) for the current run.
     started: bool,
+    /// An ephemeral (debug) container: never restarted, not part of readiness.
+    ephemeral: bool,
     /// The kubelet is stopping the container (a failed liveness or startup probe):
     /// the exit code its process ends with.
     killed: Option<i32>,
@@ -120,7 +122,9 @@ pub fn sync_all(cluster: &mut Cluster) {
                 .flatten()
                 .map(|c| (c["name"].as_str().unwrap_or("").to_string(), c["image"].as_str().unwrap_or("").to_string()))
                 .collect();
+            let ephemeral = pod["spec"]["ephemeralContainers"].clone();
             restart_changed_containers(cluster, &key, &uid, &images);
+            add_ephemeral_containers(cluster, &key, &uid, &ephemeral);
             continue;
         }
         if pod["status"]["phase"] == "Running" || pod["spec"]["hostNetwork"] == true && pod["status"]["phase"] == "Running" {
@@ -139,6 +143,7 @@ pub fn sync_all(cluster: &mut Cluster) {
                 restarts: 0,
                 ready: false,
                 started: false,
+                ephemeral: false,
                 killed: None,
                 oom: false,
                 config_retry: false,
@@ -181,6 +186,85 @@ pub fn sync_all(cluster: &mut Cluster) {
         let first_sync = now + SYNC_PERIOD_MS + crate::rng::fnv32a(uid.as_bytes()) as Millis % (SYNC_PERIOD_MS / 2);
         cluster.schedule(first_sync, Timer::PodSync { pod: key.clone(), uid: uid.clone() });
         cluster.schedule(now + SANDBOX_MS, Timer::Kubelet { pod: key, uid });
+    }
+}
+
+/// Regular containers, then ephemeral ones.
+fn all_container_specs(pod: &Value) -> Vec<Value> {
+    ["containers", "ephemeralContainers"].iter().flat_map(|f| pod["spec"][*f].as_array().cloned().unwrap_or_default()).collect()
+}
+
+/// Ephemeral containers added through `pods/ephemeralcontainers` start like any
+/// other (pull, create, start), after the regular ones in the runtime's list.
+fn add_ephemeral_containers(cluster: &mut Cluster, key: &ObjKey, uid: &str, ephemeral: &Value) {
+    let now = cluster.now;
+    let Some(rt) = cluster.runtime.pods.get_mut(uid) else { return };
+    let mut added = false;
+    for e in ephemeral.as_array().into_iter().flatten() {
+        let name = e["name"].as_str().unwrap_or("").to_string();
+        if rt.containers.iter().any(|c| c.name == name) {
+            continue;
+        }
+        let mut c = rt.containers.first().cloned().map(fresh).unwrap_or_else(|| fresh_blank(now));
+        c.name = name;
+        c.image = e["image"].as_str().unwrap_or("").to_string();
+        c.ephemeral = true;
+        c.next = Next::Pull;
+        c.next_at = now + 300;
+        rt.containers.push(c);
+        added = true;
+    }
+    if added {
+        cluster.schedule(now + 300, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
+    }
+}
+
+/// A container record with nothing run yet, keeping only the shape of `c`.
+fn fresh(c: ContainerRt) -> ContainerRt {
+    fresh_blank(c.next_at)
+}
+
+fn fresh_blank(_at: Millis) -> ContainerRt {
+    ContainerRt {
+        name: String::new(),
+        image: String::new(),
+        state: State::Waiting { reason: "ContainerCreating".into(), message: None },
+        last: None,
+        restarts: 0,
+        ready: false,
+        started: false,
+        ephemeral: false,
+        killed: None,
+        oom: false,
+        config_retry: false,
+        env: Vec::new(),
+        files: Vec::new(),
+        body: None,
+        started_once: false,
+        relaunch: false,
+        next: Next::Nothing,
+        next_at: 0,
+        backoff: 0,
+        pull_started: 0,
+        retry_at: 0,
+        container_id: None,
+        logs: Vec::new(),
+        previous_logs: Vec::new(),
+    }
+}
+
+/// The learner left an attached session: the ephemeral container's shell exits.
+pub fn end_session(cluster: &mut Cluster, namespace: &str, pod: &str, container: &str, status: i32) {
+    let key = ObjKey::pod(namespace, pod);
+    let Some(uid) = cluster.get(&key).and_then(|p| p["metadata"]["uid"].as_str().map(String::from)) else { return };
+    let now = cluster.now;
+    let Some(rt) = cluster.runtime.pods.get_mut(&uid) else { return };
+    let Some(c) = rt.containers.iter_mut().find(|c| c.name == container && c.ephemeral) else { return };
+    if matches!(c.state, State::Running { .. }) {
+        c.killed = Some(status);
+        c.next = Next::Exit;
+        c.next_at = now + 50;
+        cluster.schedule(now + 50, Timer::Kubelet { pod: key, uid });
     }
 }
 
@@ -264,15 +348,15 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     }
     let restart_policy = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always").to_string();
     let source = format!("kubelet/{}", rt.node);
-    let pull_policy: Vec<String> =
-        pod["spec"]["containers"].as_array().into_iter().flatten().map(|c| c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent").to_string()).collect();
-    let command_of: Vec<Value> = pod["spec"]["containers"].as_array().into_iter().flatten().cloned().collect();
+    // Regular containers first, then ephemeral ones, in the runtime's order.
+    let command_of: Vec<Value> = all_container_specs(&pod);
+    let pull_policy: Vec<String> = command_of.iter().map(|c| c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent").to_string()).collect();
     for i in 0..rt.containers.len() {
         let c = &mut rt.containers[i];
         if c.next == Next::Nothing || c.next_at > now {
             continue;
         }
-        let path = format!("spec.containers{{{}}}", c.name);
+        let path = if c.ephemeral { format!("spec.ephemeralContainers{{{}}}", c.name) } else { format!("spec.containers{{{}}}", c.name) };
         let node_has = cluster.runtime.node_images.get(&rt.node).is_some_and(|s| s.contains(&ImageRef::parse(&c.image).full()));
         match c.next {
             Next::Pull => {
@@ -412,7 +496,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 c.body = served_body(&c.image, &c.files);
                 let spec = &command_of[i];
                 c.started = !spec["startupProbe"].is_object();
-                c.ready = c.started && !spec["readinessProbe"].is_object();
+                c.ready = c.started && !spec["readinessProbe"].is_object() && !c.ephemeral;
                 let behaviour = behaviour_of(&command_of[i], &c.image);
                 let port = match images::find(&c.image).map(|i| &i.process) {
                     Some(Process::Server { port, port_env, .. }) => {
@@ -462,6 +546,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 c.state = State::Terminated { code, reason: reason.into(), started, finished: now };
                 c.ready = false;
                 let restart = match restart_policy.as_str() {
+                    _ if c.ephemeral => false,
                     "Never" => false,
                     "OnFailure" => code != 0,
                     _ => true,
@@ -561,6 +646,11 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
         // at once (memory.oom.group), so stress never gets to log its FAIL lines.
         return Behaviour { exit_after, ignores_sigterm: false, lines: vec![hogs], go_lines: Vec::new() };
     }
+    // A shell with stdin open (an attached debug container) runs until the session ends.
+    let shell_first = words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).is_some_and(|w| matches!(w, "sh" | "bash" | "ash"));
+    if container["stdin"] == true && (words.len() == 1 && shell_first || words.is_empty() && images::find(image).is_some_and(|i| i.shell)) {
+        return Behaviour { exit_after: None, ignores_sigterm: true, lines: Vec::new(), go_lines: Vec::new() };
+    }
     if !words.is_empty() && (!container["command"].is_null() || args_replace_cmd) {
         let script = words.join(" ");
         let long_running = script.contains("sleep infinity") || script.contains("while true") || script.contains("tail -f");
@@ -624,7 +714,7 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     let Some(pod) = cluster.get(&rt.key).cloned() else { return };
     let now = cluster.now;
     let mut rt = rt;
-    let all_ready = rt.containers.iter().all(|c| c.ready);
+    let all_ready = rt.containers.iter().filter(|c| !c.ephemeral).all(|c| c.ready);
     let set = |rt: &mut PodRuntime, name: &'static str, value: bool, reason: Option<&'static str>| {
         let entry = rt.conditions.get(name).copied();
         if entry.map(|(v, _, _)| v) != Some(value) {
@@ -639,7 +729,7 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled"))
         .and_then(|c| c["lastTransitionTime"].as_str().map(String::from))
         .unwrap_or_else(|| rfc3339(now));
-    let not_ready: Vec<String> = rt.containers.iter().filter(|c| !c.ready).map(|c| c.name.clone()).collect();
+    let not_ready: Vec<String> = rt.containers.iter().filter(|c| !c.ready && !c.ephemeral).map(|c| c.name.clone()).collect();
     let mut conditions = Vec::new();
     for name in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"] {
         let (v, at, reason) = rt.conditions[name];
@@ -663,8 +753,8 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         "status": "True",
         "type": "PodScheduled",
     }));
-    let spec_containers: Vec<Value> = pod["spec"]["containers"].as_array().cloned().unwrap_or_default();
-    let statuses: Vec<Value> = rt
+    let spec_containers: Vec<Value> = all_container_specs(&pod);
+    let all_statuses: Vec<Value> = rt
         .containers
         .iter()
         .zip(spec_containers.iter())
@@ -700,13 +790,22 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
             if !mounts.is_empty() {
                 s["volumeMounts"] = json!(mounts);
             }
+            if c.ephemeral {
+                // Ephemeral containers have no readiness or startup.
+                if let Some(o) = s.as_object_mut() {
+                    o.remove("started");
+                }
+            }
             s
         })
         .collect();
-    let running = rt.containers.iter().any(|c| matches!(c.state, State::Running { .. }) || c.started_once && c.next != Next::Nothing);
-    let all_done = rt.containers.iter().all(|c| matches!(c.state, State::Terminated { .. }) && c.next == Next::Nothing);
+    let regular = rt.containers.iter().filter(|c| !c.ephemeral).count();
+    let statuses: Vec<Value> = all_statuses[..regular.min(all_statuses.len())].to_vec();
+    let ephemeral_statuses: Vec<Value> = all_statuses[regular.min(all_statuses.len())..].to_vec();
+    let running = rt.containers.iter().filter(|c| !c.ephemeral).any(|c| matches!(c.state, State::Running { .. }) || c.started_once && c.next != Next::Nothing);
+    let all_done = rt.containers.iter().filter(|c| !c.ephemeral).all(|c| matches!(c.state, State::Terminated { .. }) && c.next == Next::Nothing);
     let phase = if all_done {
-        if rt.containers.iter().all(|c| matches!(c.state, State::Terminated { code: 0, .. })) { "Succeeded" } else { "Failed" }
+        if rt.containers.iter().filter(|c| !c.ephemeral).all(|c| matches!(c.state, State::Terminated { code: 0, .. })) { "Succeeded" } else { "Failed" }
     } else if running {
         "Running"
     } else {
@@ -723,6 +822,9 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         "qosClass": pod["status"]["qosClass"].clone(),
         "startTime": pod["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| rfc3339(now)),
     });
+    if !ephemeral_statuses.is_empty() {
+        status["ephemeralContainerStatuses"] = json!(ephemeral_statuses);
+    }
     if let Some(ip) = &rt.ip {
         status["podIP"] = json!(ip);
         status["podIPs"] = json!([{"ip": ip}]);

@@ -13,6 +13,7 @@ pub mod cluster;
 pub mod controllers;
 pub mod decode;
 pub mod disruption;
+pub mod ephemeral;
 pub mod images;
 pub mod jobs;
 pub mod kubelet;

@@ -8,6 +8,7 @@ use kubeniwa_shell::Io;
 mod apply;
 mod delete;
 mod describe;
+mod debug;
 mod diff;
 mod exec;
 mod follow;
@@ -91,6 +92,9 @@ pub enum ExecMode {
     /// `kubectl run --rm -it --command -- ...`: the container's own command, which
     /// may already have finished.
     Attach,
+    /// `kubectl debug -it`: a session with the ephemeral container's shell; when it
+    /// ends, the container ends and kubectl says how to reattach.
+    AttachEphemeral,
 }
 
 /// What an exec produced.
@@ -240,7 +244,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -314,6 +318,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "exec" => exec::run(&mut ctx),
         "port-forward" => forward::run(&mut ctx),
         "top" => misc::top(&mut ctx),
+        "debug" => debug::run(&mut ctx),
         "diff" => diff::run(&mut ctx),
         "delete" => delete::run(&mut ctx),
         "run" => misc::run_pod(&mut ctx),
@@ -362,9 +367,23 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "api-resources" => API_RESOURCES_FLAGS,
         "config" => CONFIG_FLAGS,
         "wait" => WAIT_FLAGS,
+        "debug" => DEBUG_FLAGS,
         _ => &[],
     }
 }
+
+const DEBUG_FLAGS: &[flags::Flag] = &[
+    val("image", None),
+    val("target", None),
+    val("container", Some('c')),
+    boolean("stdin", Some('i')),
+    boolean("tty", Some('t')),
+    boolean("quiet", Some('q')),
+    val("profile", None),
+    val("image-pull-policy", None),
+    boolean("arguments-only", None),
+    boolean("attach", None),
+];
 
 const GET_FLAGS: &[flags::Flag] = &[
     val("output", Some('o')),

@@ -44,10 +44,11 @@ pub fn inspect(world: &World, r: &ContainerRef, require_running: bool) -> Result
     if require_running && (phase == "Succeeded" || phase == "Failed") {
         return Err(format!("error: cannot exec into a container in a completed pod; current phase is {phase}"));
     }
-    let spec = pod["spec"]["containers"].as_array().and_then(|cs| cs.iter().find(|x| x["name"] == r.container.as_str()));
+    let spec = ["containers", "ephemeralContainers"].iter().filter_map(|f| pod["spec"][*f].as_array()).flatten().find(|x| x["name"] == r.container.as_str());
     let spec = spec.ok_or_else(|| format!("error: unable to upgrade connection: container {} not found in pod {}", r.container, r.pod))?;
-    let running = pod["status"]["containerStatuses"].as_array().is_some_and(|s| s.iter().any(|s| s["name"] == r.container.as_str() && !s["state"]["running"].is_null()));
-    let started = pod["status"]["containerStatuses"].as_array().is_some_and(|s| s.iter().any(|s| s["name"] == r.container.as_str() && (!s["state"]["running"].is_null() || !s["state"]["terminated"].is_null())));
+    let statuses: Vec<&Value> = ["containerStatuses", "ephemeralContainerStatuses"].iter().filter_map(|f| pod["status"][*f].as_array()).flatten().collect();
+    let running = statuses.iter().any(|s| s["name"] == r.container.as_str() && !s["state"]["running"].is_null());
+    let started = statuses.iter().any(|s| s["name"] == r.container.as_str() && (!s["state"]["running"].is_null() || !s["state"]["terminated"].is_null()));
     if !running && (require_running || !started) {
         return Err(format!("error: unable to upgrade connection: container not found (\"{}\")", r.container));
     }
@@ -139,7 +140,7 @@ impl Host for ContainerHost<'_> {
     fn run(&mut self, argv: &[String], io: &mut Io<'_>) -> Option<i32> {
         let name = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
         let args = &argv[1..];
-        let from = From::Pod { cluster: self.container.cluster.clone(), namespace: self.container.namespace.clone(), curl_old_wording: self.curl_old_wording };
+        let from = From::Pod { cluster: self.container.cluster.clone(), namespace: self.container.namespace.clone(), pod: self.container.pod.clone(), curl_old_wording: self.curl_old_wording };
         let has = |t: &str| self.tools.iter().any(|x| x == t);
         Some(match name.as_str() {
             "curl" if has("curl") => net::curl(self.world, &from, args, io),
@@ -226,6 +227,9 @@ pub struct Session {
     pub prompt: String,
     pub tools: Vec<String>,
     pub curl_old_wording: bool,
+    /// What kubectl prints when the session ends (a debug container's reattach hint);
+    /// the container's shell ends with it.
+    pub end_note: Option<String>,
 }
 
 /// Opens an interactive session, or says why not (in kubectl's words).
@@ -243,7 +247,7 @@ pub fn open_session(world: &mut World, r: &ContainerRef, program: &str) -> Resul
     mount_volumes(world, r, &inside, &mut vfs);
     let shell = container_shell(vfs, &inside);
     let prompt = if program == "bash" && inside.image.user == "root" { format!("root@{}:/# ", r.pod) } else { inside.image.prompt.clone() };
-    Ok(Session { container: r.clone(), uid: inside.uid, shell, prompt, tools: inside.image.tools.clone(), curl_old_wording: inside.image_name.ends_with(":8.4.0") })
+    Ok(Session { container: r.clone(), uid: inside.uid, shell, prompt, tools: inside.image.tools.clone(), curl_old_wording: inside.image_name.ends_with(":8.4.0"), end_note: None })
 }
 
 /// Puts a session's filesystem back when it ends.

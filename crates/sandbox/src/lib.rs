@@ -124,8 +124,17 @@ impl Sandbox {
             let outcome = session.shell.run(&mut host, line);
             let mut text = outcome.text;
             if outcome.exited {
-                if outcome.status != 0 {
-                    text.push_str(&format!("command terminated with exit code {}\n", outcome.status));
+                match &session.end_note {
+                    Some(note) => {
+                        // An attached debug container: its shell exits with the session.
+                        text.push_str(note);
+                        let c = &session.container;
+                        if let Some(cluster) = self.world.clusters.get_mut(&c.cluster) {
+                            kubeniwa_core::kubelet::end_session(cluster, &c.namespace, &c.pod, &c.container, outcome.status);
+                        }
+                    }
+                    None if outcome.status != 0 => text.push_str(&format!("command terminated with exit code {}\n", outcome.status)),
+                    None => {}
                 }
                 container::close_session(&mut self.world, session);
             } else {

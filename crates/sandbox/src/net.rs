@@ -11,7 +11,7 @@ pub enum From {
     /// The learner's machine (outside the kind nodes).
     Host,
     /// A container of a pod in `cluster`, in `namespace`.
-    Pod { cluster: String, namespace: String, curl_old_wording: bool },
+    Pod { cluster: String, namespace: String, pod: String, curl_old_wording: bool },
 }
 
 /// The outcome of one HTTP GET.
@@ -107,7 +107,7 @@ fn fetch(world: &mut crate::World, from: &From, url: &Url) -> Fetch {
                 }
             }
         }
-        From::Pod { cluster, namespace, .. } => {
+        From::Pod { cluster, namespace, pod, .. } => {
             let Some(c) = world.clusters.get_mut(cluster) else { return Fetch::Error(6, format!("Could not resolve host: {}", url.host)) };
             let ip = match network::resolve(c, namespace, &url.host) {
                 Resolved::Ip(ip) => ip,
@@ -119,7 +119,13 @@ fn fetch(world: &mut crate::World, from: &From, url: &Url) -> Fetch {
                 Resolved::NotFound => return Fetch::Error(6, format!("Could not resolve host: {}", url.host)),
             };
             if ip == "127.0.0.1" {
-                return refused(&url.host);
+                // localhost is the pod's own network namespace, shared by all its
+                // containers (and a debug container).
+                let own = c.get(&kubeniwa_core::ObjKey::pod(namespace, pod)).and_then(|p| p["status"]["podIP"].as_str().map(String::from));
+                return match own {
+                    Some(own) => serve(c, &own, url, couldnt),
+                    None => refused(&url.host),
+                };
             }
             serve(c, &ip, url, couldnt)
         }

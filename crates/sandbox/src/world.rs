@@ -251,10 +251,16 @@ impl kubeniwa_kubectl::Backend for World {
         };
         let r = crate::container::ContainerRef { cluster, namespace: target.namespace.clone(), pod: target.pod.clone(), container: target.container.clone() };
         match mode {
-            ExecMode::Interactive => {
+            ExecMode::Interactive | ExecMode::AttachEphemeral => {
                 let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
                 match crate::container::open_session(self, &r, &program) {
-                    Ok(session) => {
+                    Ok(mut session) => {
+                        if mode == ExecMode::AttachEphemeral {
+                            session.end_note = Some(format!(
+                                "Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach {} -c {} -i -t' if it is still running\n",
+                                target.pod, target.container
+                            ));
+                        }
                         self.pending_session = Some(session);
                         ExecReply::Session
                     }

@@ -66,6 +66,7 @@ pub fn sync_all(c: &mut Cluster) {
     sync_endpoints(c);
     crate::disruption::sync_pdbs(c);
     crate::quota::sync_quotas(c);
+    crate::hpa::sync_hpas(c);
 }
 
 // ---------------------------------------------------------------------------

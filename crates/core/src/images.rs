@@ -38,6 +38,13 @@ pub struct Usage {
     /// Working set in MiB.
     #[serde(default = "two")]
     pub memory_mi: f64,
+    /// CPU one client requesting in a tight loop costs its servers, in millicores.
+    #[serde(default = "busy")]
+    pub busy_cpu_m: u64,
+}
+
+fn busy() -> u64 {
+    20
 }
 
 fn one() -> u64 {
@@ -49,7 +56,7 @@ fn two() -> f64 {
 
 impl Default for Usage {
     fn default() -> Usage {
-        Usage { cpu_m: one(), memory_mi: two() }
+        Usage { cpu_m: one(), memory_mi: two(), busy_cpu_m: busy() }
     }
 }
 

@@ -27,6 +27,8 @@ pub struct Runtime {
     /// The last pod IP handed out per node index (host-local IPAM continues after it).
     pub(crate) last_ip: BTreeMap<usize, u32>,
     pub(crate) released_ips: BTreeSet<String>,
+    /// The HPA controller's memory, by HPA uid.
+    pub(crate) hpas: BTreeMap<String, crate::hpa::HpaState>,
     /// Prober workers by (pod uid, container, probe type).
     pub(crate) probes: BTreeMap<(String, String, crate::probes::ProbeKind), crate::probes::Worker>,
 }

@@ -14,6 +14,7 @@ pub mod controllers;
 pub mod decode;
 pub mod disruption;
 pub mod ephemeral;
+pub mod hpa;
 pub mod images;
 pub mod jobs;
 pub mod kubelet;

@@ -127,6 +127,15 @@ fn columns(kind: &str) -> Vec<Col> {
             c("Allowed Disruptions", "integer", 0),
             c("Age", "string", 0),
         ],
+        "HorizontalPodAutoscaler" => vec![
+            c("Name", "string", 0),
+            c("Reference", "string", 0),
+            c("Targets", "string", 0),
+            c("MinPods", "string", 0),
+            c("MaxPods", "integer", 0),
+            c("Replicas", "integer", 0),
+            c("Age", "string", 0),
+        ],
         "StorageClass" => vec![
             c("Name", "string", 0),
             c("Provisioner", "string", 0),
@@ -289,6 +298,19 @@ fn cells(kind: &str, o: &Value, now: Millis) -> Vec<Value> {
                 json!(if ports.is_empty() { "<none>".to_string() } else { ports.join(",") }),
                 age_cell,
                 json!(selector),
+            ]
+        }
+        "HorizontalPodAutoscaler" => {
+            let r = &o["spec"]["scaleTargetRef"];
+            let min = o["spec"]["minReplicas"].as_i64().map(|m| m.to_string()).unwrap_or_else(|| "<unset>".into());
+            vec![
+                name,
+                json!(format!("{}/{}", s(&r["kind"]), s(&r["name"]))),
+                json!(hpa_targets(o)),
+                json!(min),
+                json!(int(&o["spec"]["maxReplicas"])),
+                json!(int(&o["status"]["currentReplicas"])),
+                age_cell,
             ]
         }
         "Deployment" => {
@@ -485,6 +507,43 @@ fn cells(kind: &str, o: &Value, now: Millis) -> Vec<Value> {
 }
 
 /// `printPod`: the STATUS reason ladder and `RESTARTS (Xs ago)`.
+/// `formatHPAMetrics`: `cpu: 42%/50%`, `<unknown>` until a metric is read, at most
+/// two metrics then ` + N more...`.
+fn hpa_targets(o: &Value) -> String {
+    let specs = o["spec"]["metrics"].as_array().cloned().unwrap_or_default();
+    if specs.is_empty() {
+        return "<none>".into();
+    }
+    let statuses = o["status"]["currentMetrics"].as_array().cloned().unwrap_or_default();
+    let mut list = Vec::new();
+    for (i, m) in specs.iter().enumerate() {
+        let st = statuses.get(i).cloned().unwrap_or(Value::Null);
+        let text = match s(&m["type"]).as_str() {
+            "Resource" | "ContainerResource" => {
+                let field = if m["type"] == "Resource" { "resource" } else { "containerResource" };
+                let r = &m[field];
+                let cur = &st[field]["current"];
+                if !r["target"]["averageValue"].is_null() {
+                    let current = if cur["averageValue"].is_null() { "<unknown>".to_string() } else { s(&cur["averageValue"]) };
+                    format!("{}: {current}/{}", s(&r["name"]), s(&r["target"]["averageValue"]))
+                } else {
+                    let current = cur["averageUtilization"].as_i64().map(|u| format!("{u}%")).unwrap_or_else(|| "<unknown>".into());
+                    let target = r["target"]["averageUtilization"].as_i64().map(|u| format!("{u}%")).unwrap_or_else(|| "<auto>".into());
+                    format!("{}: {current}/{target}", s(&r["name"]))
+                }
+            }
+            _ => "<unknown>/<unknown>".to_string(),
+        };
+        list.push(text);
+    }
+    if list.len() > 2 {
+        let more = list.len() - 2;
+        list.truncate(2);
+        return format!("{} + {more} more...", list.join(", "));
+    }
+    list.join(", ")
+}
+
 fn pod_cells(o: &Value, now: Millis) -> Vec<Value> {
     let status = &o["status"];
     let total = o["spec"]["containers"].as_array().map(|a| a.len()).unwrap_or(0);

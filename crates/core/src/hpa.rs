@@ -1,0 +1,291 @@
+//! The HorizontalPodAutoscaler controller (`pkg/controller/podautoscaler`,
+//! `reconcileAutoscaler`), autoscaling/v2, resource metrics only.
+//!
+//! Every 15 s (`--horizontal-pod-autoscaler-sync-period`) each HPA reads its target's
+//! scale, clamps it to [minReplicas, maxReplicas], and otherwise asks the resource
+//! metrics API for the pods' usage. kind ships no metrics-server, so that fails as
+//! it does there (`FailedGetResourceMetric`, `<unknown>` in TARGETS) until a
+//! `metrics-server` Deployment in `kube-system` is available; then usage comes from
+//! [`crate::resources_model`] and the replica count follows the v2 algorithm:
+//! tolerance 0.1, scale-up limited to max(100 %, 4 pods) per period, scale-down to
+//! the highest recommendation of the last 300 s.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::cluster::{Cluster, ObjKey, Timer};
+use crate::time::{rfc3339, Millis};
+
+const SYNC_PERIOD_MS: Millis = 15_000;
+const TOLERANCE: f64 = 0.1;
+const DOWNSCALE_WINDOW_MS: Millis = 300_000;
+const SOURCE: &str = "horizontal-pod-autoscaler";
+const NO_METRICS_API: &str =
+    "unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)";
+
+/// What the controller remembers per HPA (its informer cache and recommendations).
+#[derive(Debug, Clone, Default)]
+pub struct HpaState {
+    next_sync: Millis,
+    /// (time, recommended replicas), for scale-down stabilisation.
+    recommendations: Vec<(Millis, i64)>,
+}
+
+/// Syncs every HPA whose period has come round.
+pub fn sync_hpas(c: &mut Cluster) {
+    let keys = c.list_keys("horizontalpodautoscalers.autoscaling");
+    for key in keys {
+        let Some(hpa) = c.get(&key).cloned() else { continue };
+        let uid = hpa["metadata"]["uid"].as_str().unwrap_or("").to_string();
+        let now = c.now;
+        let state = c.runtime.hpas.entry(uid.clone()).or_default();
+        if state.next_sync > now {
+            continue;
+        }
+        state.next_sync = now + SYNC_PERIOD_MS;
+        c.schedule(now + SYNC_PERIOD_MS, Timer::Resync);
+        reconcile(c, &key, &hpa, &uid);
+    }
+    let live: Vec<String> = c.list("horizontalpodautoscalers.autoscaling", None).iter().filter_map(|h| h["metadata"]["uid"].as_str().map(String::from)).collect();
+    c.runtime.hpas.retain(|uid, _| live.contains(uid));
+}
+
+fn condition(status: &mut Value, now: Millis, type_: &str, ok: bool, reason: &str, message: String) {
+    let list = status["conditions"].as_array().cloned().unwrap_or_default();
+    let st = if ok { "True" } else { "False" };
+    let mut out: Vec<Value> = Vec::new();
+    let mut found = false;
+    for mut cnd in list {
+        if cnd["type"] == type_ {
+            found = true;
+            if cnd["status"] != st {
+                cnd["lastTransitionTime"] = json!(rfc3339(now));
+            }
+            cnd["status"] = json!(st);
+            cnd["reason"] = json!(reason);
+            cnd["message"] = json!(message);
+        }
+        out.push(cnd);
+    }
+    if !found {
+        out.push(json!({"type": type_, "status": st, "lastTransitionTime": rfc3339(now), "reason": reason, "message": message}));
+    }
+    status["conditions"] = json!(out);
+}
+
+/// `reconcileAutoscaler` for one HPA.
+fn reconcile(c: &mut Cluster, key: &ObjKey, hpa: &Value, uid: &str) {
+    let now = c.now;
+    let ns = key.namespace.clone();
+    let spec = &hpa["spec"];
+    let target = &spec["scaleTargetRef"];
+    let kind = target["kind"].as_str().unwrap_or("");
+    let tname = target["name"].as_str().unwrap_or("").to_string();
+    let resource = match kind {
+        "Deployment" => "deployments.apps",
+        "ReplicaSet" => "replicasets.apps",
+        "StatefulSet" => "statefulsets.apps",
+        _ => "",
+    };
+    let plural = resource.split('.').next().unwrap_or("").to_string();
+    let tkey = ObjKey { resource: resource.into(), namespace: ns.clone(), name: tname.clone() };
+    let mut status = hpa["status"].clone();
+    if !status.is_object() {
+        status = json!({});
+    }
+    let Some(workload) = c.get(&tkey).cloned().filter(|_| !resource.is_empty()) else {
+        let err = format!("{plural}/scale.apps \"{tname}\" not found");
+        condition(&mut status, now, "AbleToScale", false, "FailedGetScale", format!("the HPA controller was unable to get the target's current scale: {err}"));
+        c.emit_event(hpa, None, "Warning", "FailedGetScale", SOURCE, err);
+        write_status(c, key, status);
+        return;
+    };
+    condition(&mut status, now, "AbleToScale", true, "SucceededGetScale", "the HPA controller was able to get the target's current scale".into());
+    let current = workload["spec"]["replicas"].as_i64().unwrap_or(1);
+    let min = spec["minReplicas"].as_i64().unwrap_or(1);
+    let max = spec["maxReplicas"].as_i64().unwrap_or(1);
+    let (desired, reason) = if current == 0 && min != 0 {
+        condition(&mut status, now, "ScalingActive", false, "ScalingDisabled", "scaling is disabled since the replica count of the target is zero".into());
+        (0, None)
+    } else if current > max {
+        (max, Some("Current number of replicas above Spec.MaxReplicas".to_string()))
+    } else if current < min {
+        (min, Some("Current number of replicas below Spec.MinReplicas".to_string()))
+    } else {
+        match compute_from_metrics(c, hpa, &workload, current) {
+            Err((first, count)) => {
+                status["currentReplicas"] = json!(current);
+                if status["desiredReplicas"].is_null() {
+                    status["desiredReplicas"] = json!(0);
+                }
+                status["currentMetrics"] = json!(vec![json!({"type": ""}); count]);
+                condition(&mut status, now, "ScalingActive", false, "FailedGetResourceMetric", format!("the HPA was unable to compute the replica count: {first}"));
+                c.emit_event(hpa, None, "Warning", "FailedGetResourceMetric", SOURCE, first.clone());
+                write_status(c, key, status);
+                let msg = format!("invalid metrics ({count} invalid out of {count}), first error is: failed to get cpu resource metric value: {first}");
+                if let Some(h) = c.get(key).cloned() {
+                    c.emit_event(&h, None, "Warning", "FailedComputeMetricsReplicas", SOURCE, msg);
+                }
+                return;
+            }
+            Ok((proposal, metrics)) => {
+                status["currentMetrics"] = json!(metrics);
+                condition(&mut status, now, "ScalingActive", true, "ValidMetricFound", "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)".into());
+                let desired = stabilise(c, uid, now, current, proposal, min, max, &mut status);
+                let reason = if desired > current { "above" } else { "below" };
+                (desired, Some(format!("cpu resource utilization (percentage of request) {reason} target")))
+            }
+        }
+    };
+    let rescale = desired != current && reason.is_some() && !(current == 0 && min != 0);
+    if rescale {
+        c.modify(&tkey, |w| {
+            w["spec"]["replicas"] = json!(desired);
+            let g = w["metadata"]["generation"].as_i64().unwrap_or(1);
+            w["metadata"]["generation"] = json!(g + 1);
+        });
+        condition(&mut status, now, "AbleToScale", true, "SucceededRescale", format!("the HPA controller was able to update the target scale to {desired}"));
+        c.emit_event(hpa, None, "Normal", "SuccessfulRescale", SOURCE, format!("New size: {desired}; reason: {}", reason.unwrap_or_default()));
+        status["lastScaleTime"] = json!(rfc3339(now));
+    } else if current != 0 {
+        let st = status["conditions"].as_array().and_then(|cs| cs.iter().find(|x| x["type"] == "AbleToScale").cloned());
+        if st.is_some_and(|x| x["reason"] == "SucceededGetScale") {
+            condition(&mut status, now, "AbleToScale", true, "ReadyForNewScale", "recommended size matches current size".into());
+        }
+    }
+    status["currentReplicas"] = json!(current);
+    status["desiredReplicas"] = json!(desired);
+    write_status(c, key, status);
+}
+
+fn write_status(c: &mut Cluster, key: &ObjKey, status: Value) {
+    c.modify(key, |h| h["status"] = status);
+}
+
+/// Whether the resource metrics API answers (a metrics-server is available).
+pub fn metrics_api_available(c: &Cluster) -> bool {
+    let key = ObjKey { resource: "deployments.apps".into(), namespace: "kube-system".into(), name: "metrics-server".into() };
+    c.get(&key).is_some_and(|d| d["status"]["availableReplicas"].as_i64().unwrap_or(0) > 0)
+}
+
+/// `computeReplicasForMetrics` for CPU utilisation: Ok(proposed replicas, metric
+/// statuses), or Err(first error, number of metrics).
+fn compute_from_metrics(c: &Cluster, hpa: &Value, workload: &Value, current: i64) -> Result<(i64, Vec<Value>), (String, usize)> {
+    let metrics: Vec<Value> = hpa["spec"]["metrics"].as_array().cloned().unwrap_or_default();
+    let count = metrics.len().max(1);
+    let target_util = metrics
+        .iter()
+        .find(|m| m["type"] == "Resource" && m["resource"]["name"] == "cpu")
+        .and_then(|m| m["resource"]["target"]["averageUtilization"].as_i64())
+        .unwrap_or(80);
+    if !metrics_api_available(c) {
+        return Err((format!("failed to get cpu utilization: {NO_METRICS_API}"), count));
+    }
+    let selector = crate::selectors::LabelSelector::from_object(&workload["spec"]["selector"]);
+    let ns = workload["metadata"]["namespace"].as_str().unwrap_or("");
+    let pods: Vec<Value> = c
+        .list("pods", Some(ns))
+        .into_iter()
+        .filter(|p| selector.matches(Some(&p["metadata"]["labels"])) && p["metadata"]["deletionTimestamp"].is_null() && p["status"]["phase"] == "Running")
+        .cloned()
+        .collect();
+    let (mut usage, mut request) = (0u64, 0u64);
+    let mut ready = 0i64;
+    for p in &pods {
+        for ctr in p["spec"]["containers"].as_array().into_iter().flatten() {
+            let req = crate::quantity::milli(&ctr["resources"]["requests"]["cpu"]);
+            if req <= 0 {
+                return Err((
+                    format!("failed to get cpu utilization: missing request for cpu in container {} of Pod {}", ctr["name"].as_str().unwrap_or(""), p["metadata"]["name"].as_str().unwrap_or("")),
+                    count,
+                ));
+            }
+            request += req as u64;
+            usage += pod_cpu(c, p, ctr);
+        }
+        ready += 1;
+    }
+    if pods.is_empty() || request == 0 {
+        return Err(("failed to get cpu utilization: did not receive metrics for targeted pods (pods might be unready)".into(), count));
+    }
+    let util = (usage * 100 / request) as i64;
+    let ratio = util as f64 / target_util as f64;
+    let proposal = if (ratio - 1.0).abs() <= TOLERANCE { current } else { (ratio * ready as f64).ceil() as i64 };
+    let avg_m = usage / pods.len() as u64;
+    let metric = json!({"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": util, "averageValue": format!("{avg_m}m")}}});
+    Ok((proposal, vec![metric]))
+}
+
+/// A pod container's CPU now, in millicores, with the load other pods send it.
+pub fn pod_cpu(c: &Cluster, pod: &Value, ctr: &Value) -> u64 {
+    let image = ctr["image"].as_str().unwrap_or("");
+    crate::resources_model::usage(ctr, image, load_on(c, pod, ctr)).0
+}
+
+/// Demand from client loops (`while true; do wget -q -O- http://php-apache; done`)
+/// aimed at a Service whose ready endpoints include this pod, shared among them.
+fn load_on(c: &Cluster, pod: &Value, ctr: &Value) -> u64 {
+    let Some(ip) = pod["status"]["podIP"].as_str() else { return 0 };
+    let Some(crate::images::Process::Server { .. }) = crate::images::find(ctr["image"].as_str().unwrap_or("")).map(|i| &i.process) else { return 0 };
+    let per_client = crate::images::find(ctr["image"].as_str().unwrap_or("")).map(|i| i.usage.busy_cpu_m).unwrap_or(0);
+    let mut demand = 0u64;
+    for client in c.list("pods", None) {
+        if client["status"]["phase"] != "Running" {
+            continue;
+        }
+        let ns = client["metadata"]["namespace"].as_str().unwrap_or("default");
+        for cc in client["spec"]["containers"].as_array().into_iter().flatten() {
+            let script: String = ["command", "args"].iter().flat_map(|f| cc[*f].as_array().cloned().unwrap_or_default()).filter_map(|v| v.as_str().map(String::from)).collect::<Vec<_>>().join(" ");
+            if !(script.contains("while") && (script.contains("wget") || script.contains("curl"))) {
+                continue;
+            }
+            let Some(host) = script.split_whitespace().find_map(|w| w.trim_matches(|ch| ch == ';' || ch == '"' || ch == '\'').strip_prefix("http://").map(|r| r.split(['/', ':']).next().unwrap_or("").to_string())) else { continue };
+            let crate::network::Resolved::Service { fqdn, .. } = crate::network::resolve(c, ns, &host) else { continue };
+            let mut parts = fqdn.split('.');
+            let (svc, svc_ns) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let ep = c.get(&ObjKey { resource: "endpoints".into(), namespace: svc_ns.into(), name: svc.into() });
+            let addrs: Vec<String> = ep.map(|e| e["subsets"].as_array().into_iter().flatten().flat_map(|s| s["addresses"].as_array().cloned().unwrap_or_default()).filter_map(|a| a["ip"].as_str().map(String::from)).collect()).unwrap_or_default();
+            if addrs.iter().any(|a| a == ip) {
+                demand += per_client / addrs.len() as u64;
+            }
+        }
+    }
+    demand
+}
+
+/// Scale-up limited to max(2x, +4) per period; scale-down to the highest
+/// recommendation of the last 300 s; clamped to the bounds.
+#[allow(clippy::too_many_arguments)]
+fn stabilise(c: &mut Cluster, uid: &str, now: Millis, current: i64, proposal: i64, min: i64, max: i64, status: &mut Value) -> i64 {
+    let state = c.runtime.hpas.entry(uid.to_string()).or_default();
+    state.recommendations.push((now, proposal));
+    state.recommendations.retain(|(t, _)| *t + DOWNSCALE_WINDOW_MS > now);
+    let mut desired = proposal;
+    if desired < current {
+        desired = state.recommendations.iter().map(|(_, r)| *r).max().unwrap_or(desired).min(current);
+    }
+    let up_limit = (current * 2).max(current + 4);
+    if desired > up_limit {
+        desired = up_limit;
+    }
+    let clamped = desired.clamp(min, max);
+    if clamped != desired {
+        let (reason, msg) = if desired > max { ("TooManyReplicas", "the desired replica count is more than the maximum replica count") } else { ("TooFewReplicas", "the desired replica count is less than the minimum replica count") };
+        condition(status, now, "ScalingLimited", true, reason, msg.into());
+    } else {
+        condition(status, now, "ScalingLimited", false, "DesiredWithinRange", "the desired count is within the acceptable range".into());
+    }
+    clamped
+}
+
+/// For tests and `kubectl top`: usage of every container of a pod.
+pub fn pod_usage(c: &Cluster, pod: &Value) -> BTreeMap<String, (u64, u64)> {
+    let mut out = BTreeMap::new();
+    for ctr in pod["spec"]["containers"].as_array().into_iter().flatten() {
+        let image = ctr["image"].as_str().unwrap_or("");
+        let (cpu, mem) = crate::resources_model::usage(ctr, image, load_on(c, pod, ctr));
+        out.insert(ctr["name"].as_str().unwrap_or("").to_string(), (cpu, mem));
+    }
+    out
+}

@@ -109,7 +109,18 @@ fn native_tests(tools: &Tools) -> Result<()> {
         }
         Err(e) => println!("setup: real kubectl  NOT available ({e}); the differential test will say SKIPPED"),
     }
-    run(&mut cmd)
+    // The oracle tests (differential, txtar) append their figures here.
+    let summary = tools.root.join("target/oracle/summary.txt");
+    let _ = std::fs::create_dir_all(tools.root.join("target/oracle"));
+    let _ = std::fs::remove_file(&summary);
+    cmd.env("KUBENIWA_ORACLE_SUMMARY", &summary);
+    let result = run(&mut cmd);
+    if let Ok(text) = std::fs::read_to_string(&summary) {
+        for line in text.lines() {
+            println!("oracle: {line}");
+        }
+    }
+    result
 }
 
 fn wasm_build(tools: &Tools) -> Result<()> {

@@ -395,7 +395,7 @@ fn to_api_request(req: &HttpRequest) -> Result<Request, ApiError> {
             let docs = kubeniwa_format::yaml::parse_documents(text).map_err(|e| ApiError::bad_request(format!("error converting YAML to JSON: {e}")))?;
             docs.into_iter().next()
         } else {
-            Some(serde_json::from_str(text).map_err(|e| ApiError::bad_request(format!("json parse error: {e}")))?)
+            Some(serde_json::from_str(text).map_err(|e| undecodable(&req.path, &req.body, &e))?)
         }
     };
     Ok(Request {
@@ -406,6 +406,45 @@ fn to_api_request(req: &HttpRequest) -> Result<Request, ApiError> {
         content_type,
         body,
     })
+}
+
+/// A body that is not JSON, as `transformDecodeError` words it: the kind the path
+/// wants, the JSON error in Go's words where they are known, and the body's start (hex
+/// unless it looks like JSON).
+fn undecodable(path: &str, body: &[u8], e: &serde_json::Error) -> ApiError {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let (group, version, rest) = match segs.as_slice() {
+        ["api", v, rest @ ..] => ("", *v, rest),
+        ["apis", g, v, rest @ ..] => (*g, *v, rest),
+        _ => return ApiError::bad_request(format!("json parse error: {e}")),
+    };
+    let plural = match rest {
+        ["namespaces", _, p, ..] => *p,
+        [p, ..] => *p,
+        [] => "",
+    };
+    let Some(rt) = kubeniwa_core::resources::by_plural(group, version, plural) else {
+        return ApiError::bad_request(format!("json parse error: {e}"));
+    };
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    let go_error = match first {
+        None => "unexpected end of JSON input".to_string(),
+        Some(c) if !matches!(c, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => format!("invalid character '{}' looking for beginning of value", c as char),
+        Some(_) => e.to_string(),
+    };
+    const MAX: usize = 30;
+    let summary = match body.first() {
+        None => "<empty>".to_string(),
+        Some(b'{') => {
+            let shown = String::from_utf8_lossy(&body[..body.len().min(MAX)]).into_owned();
+            if body.len() > MAX { format!("{shown} ...") } else { shown }
+        }
+        Some(_) => {
+            let hex: String = body[..body.len().min(MAX)].iter().map(|b| format!("{b:02x}")).collect();
+            if body.len() > MAX { format!("{hex} ...") } else { hex }
+        }
+    };
+    ApiError::bad_request(format!("the object provided is unrecognized (must be of type {}): couldn't get version/kind; json parse error: {go_error} ({summary})", rt.kind))
 }
 
 /// What a watch follows.

@@ -12,175 +12,12 @@
 //! as `cargo xtask` installs it, or `kubectl-real` on the PATH) the test says it is
 //! skipped and passes.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-/// How long one real kubectl command may take before it counts as hung.
-const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+use std::io::Write;
+use std::path::Path;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// This machine's clock, ms since 1970.
-fn wall_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
-}
-
-fn find_real_kubectl() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("KUBENIWA_REAL_KUBECTL") {
-        return Some(PathBuf::from(p));
-    }
-    let installed = workspace_root().join("target/oracle/kubectl/kubectl");
-    if installed.is_file() {
-        return Some(installed);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join("kubectl-real")).find(|p| p.is_file())
-}
-
-/// `kubeniwa serve` on a free port, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-    kubeconfig: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.kubeconfig);
-    }
-}
-
-impl Server {
-    fn start() -> Server {
-        let kubeconfig = std::env::temp_dir().join(format!("kubeniwa-differential-{}.kubeconfig", std::process::id()));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kubeniwa"))
-            // The simulated clock starts a minute before this machine's, so the kind
-            // cluster exists "a minute ago"; `sync` then keeps it on the wall clock.
-            .args(["serve", "--port", "0", "--seed", "1", "--start", &kubeniwa_core::time::rfc3339(wall_ms() / 1000 * 1000 - 60_000), "--kubeconfig"])
-            .arg(&kubeconfig)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start kubeniwa serve");
-        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut line = String::new();
-        out.read_line(&mut line).expect("read serve's first line");
-        let port = line
-            .trim()
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("kubeniwa serve said {line:?}"));
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut sink = Vec::new();
-            let _ = out.read_to_end(&mut sink);
-        });
-        Server { child, port, kubeconfig }
-    }
-
-    /// One request with `Connection: close`; (status, exit-status header, body).
-    fn request(&self, method: &str, path: &str, body: &str) -> (u16, Option<i32>, String) {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        s.set_read_timeout(Some(COMMAND_TIMEOUT)).unwrap();
-        let req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
-        s.write_all(req.as_bytes()).expect("send");
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).expect("receive");
-        let raw = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-        let code = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-        let exit = head
-            .lines()
-            .find_map(|l| l.to_ascii_lowercase().strip_prefix("x-kubeniwa-exit-status:").map(|v| v.trim().parse().unwrap_or(-1)));
-        (code, exit, body.to_string())
-    }
-
-    /// Every stored object, by `resource/namespace/name`.
-    fn objects(&self) -> std::collections::BTreeMap<String, serde_json::Value> {
-        let (code, _, text) = self.request("GET", "/kubeniwa/v1/objects", "");
-        assert_eq!(code, 200, "objects: {text}");
-        let list: Vec<serde_json::Value> = serde_json::from_str(&text).expect("objects as JSON");
-        list.into_iter()
-            .map(|o| (format!("{}/{}/{}", o["resource"].as_str().unwrap_or(""), o["namespace"].as_str().unwrap_or(""), o["name"].as_str().unwrap_or("")), o["object"].clone()))
-            .collect()
-    }
-
-    /// Puts the simulated clock on a whole second `S` of this machine's clock that has
-    /// just begun (waiting for it if the simulation is ahead), so the real kubectl, which
-    /// computes ages and stamps from its own clock, and ours, which uses the simulated
-    /// one, see the same second. Returns `S` in ms.
-    fn sync(&self) -> u64 {
-        let (code, _, text) = self.request("GET", "/kubeniwa/v1/clock", "");
-        assert_eq!(code, 200, "clock: {text}");
-        let clock: serde_json::Value = serde_json::from_str(&text).expect("clock as JSON");
-        let sim = clock["nowMs"].as_u64().expect("nowMs");
-        let second = |ms: u64| ms.div_ceil(1000) * 1000;
-        let target = second(sim).max(second(wall_ms() + 1));
-        self.control("clock", &format!("{{\"to_ms\": {target}}}"));
-        let wait = (target + 20).saturating_sub(wall_ms());
-        std::thread::sleep(Duration::from_millis(wait));
-        target
-    }
-
-    fn control(&self, what: &str, body: &str) {
-        let (code, _, text) = self.request("POST", &format!("/kubeniwa/v1/{what}"), body);
-        assert_eq!(code, 200, "{what}: {text}");
-    }
-
-    /// Our kubectl: the line in the sandbox's shell.
-    fn ours(&self, line: &str) -> (String, i32) {
-        let (code, exit, text) = self.request("POST", "/kubeniwa/v1/exec", line);
-        assert_eq!(code, 200, "exec {line}: {text}");
-        (text, exit.unwrap_or(-1))
-    }
-
-    /// The real kubectl running `line` in `sh` (so quoting means what it means in the
-    /// sandbox's shell), stdout and stderr together as a terminal shows them.
-    fn real(&self, kubectl: &Path, line: &str) -> (String, i32) {
-        let script = format!("exec 2>&1\nkubectl() {{ \"$KUBENIWA_REAL_KUBECTL\" --kubeconfig \"$KUBENIWA_KUBECONFIG\" \"$@\"; }}\n{line}\n");
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(script)
-            .env("KUBENIWA_REAL_KUBECTL", kubectl)
-            .env("KUBENIWA_KUBECONFIG", &self.kubeconfig)
-            .env("TZ", "UTC")
-            .stdout(Stdio::piped())
-            .stdin(Stdio::null())
-            .spawn()
-            .expect("run the real kubectl");
-        let mut out = child.stdout.take().expect("stdout");
-        let reader = std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = out.read_to_end(&mut s);
-            s
-        });
-        let started = Instant::now();
-        let status = loop {
-            if let Some(st) = child.try_wait().expect("wait") {
-                break st.code().unwrap_or(-1);
-            }
-            if started.elapsed() > COMMAND_TIMEOUT {
-                let _ = child.kill();
-                let _ = child.wait();
-                break -9;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let text = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
-        if status == -9 {
-            return (format!("{text}<timed out after {}s>\n", COMMAND_TIMEOUT.as_secs()), status);
-        }
-        (text, status)
-    }
-}
+use common::{find_real_kubectl, summary, wall_ms, workspace_root, Server};
 
 /// Writes a manifest where both kubectls will read it: this machine's filesystem and
 /// the sandbox's.
@@ -306,12 +143,15 @@ fn real_kubectl_and_ours_print_the_same() {
     let Some(kubectl) = find_real_kubectl() else {
         // Straight to stderr: the test harness captures print! of passing tests, and a
         // skip must never look like a silent pass.
-        let _ = writeln!(std::io::stderr(), "differential: SKIPPED — the real kubectl was not found (set KUBENIWA_REAL_KUBECTL, run `cargo xtask` to install it into target/oracle/, or put kubectl-real on the PATH)");
+        summary("differential: SKIPPED — the real kubectl was not found (set KUBENIWA_REAL_KUBECTL, run `cargo xtask` to install it into target/oracle/, or put kubectl-real on the PATH)");
         return;
     };
     let corpus = std::fs::read_to_string(workspace_root().join("tests/differential/corpus.txt")).expect("read the corpus");
     let known = known_mismatches();
-    let server = Server::start();
+    // The simulated clock starts a minute before this machine's, so the kind cluster
+    // exists "a minute ago"; `sync` then keeps it on the wall clock.
+    let start = kubeniwa_core::time::rfc3339(wall_ms() / 1000 * 1000 - 60_000);
+    let server = Server::start(&["--start", &start]);
 
     let coredns = server
         .real(&kubectl, "kubectl get pods -n kube-system -l k8s-app=kube-dns -o 'jsonpath={.items[0].metadata.name}'")
@@ -397,9 +237,9 @@ fn real_kubectl_and_ours_print_the_same() {
         report.push_str(&diff(&ours_text, &real_text));
         mismatches.push(report);
     }
-    let summary = format!("differential: {compared} commands compared, {} mismatches ({unexpected} not known)", mismatches.len());
-    let _ = writeln!(std::io::stderr(), "{summary} — with the real kubectl {}", kubectl.display());
-    println!("{summary}");
+    let line = format!("differential: {compared} commands compared, {} mismatches ({unexpected} not known)", mismatches.len());
+    summary(&format!("{line} — with the real kubectl {}", kubectl.display()));
+    println!("{line}");
     for m in &mismatches {
         println!("{m}");
     }

@@ -571,8 +571,11 @@ fn scale_of(obj: &Value) -> Value {
     })
 }
 
+/// `dryRun=All` in the query, or (for DELETE) in the `DeleteOptions` body, where
+/// client-go puts it.
 fn is_dry_run(req: &Request) -> bool {
     req.query_value("dryRun") == Some("All")
+        || (req.method == Method::Delete && req.body.as_ref().and_then(|b| b["dryRun"].as_array()).is_some_and(|d| d.iter().any(|v| v == "All")))
 }
 
 /// Kinds whose `metadata.generation` the server maintains.

@@ -45,7 +45,8 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
         ExecReply::Done { output, status } => {
             ctx.io.out(output);
             if status != 0 {
-                return Err(Fail::Text(format!("command terminated with exit code {status}\n")));
+                // kubectl exits with the command's own status (CodeExitError).
+                return Err(Fail::Exit { text: format!("command terminated with exit code {status}\n"), status });
             }
             Ok(())
         }

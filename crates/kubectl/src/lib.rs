@@ -116,6 +116,8 @@ pub(crate) enum Fail {
     Text(String),
     /// Already printed; exit 1.
     Silent,
+    /// Printed as is, exiting with `status` (`exec`'s remote exit code).
+    Exit { text: String, status: i32 },
 }
 
 pub(crate) type Outcome = Result<(), Fail>;
@@ -342,6 +344,10 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
             1
         }
         Err(Fail::Silent) => 1,
+        Err(Fail::Exit { text, status }) => {
+            ctx.io.err(text);
+            status
+        }
     }
 }
 

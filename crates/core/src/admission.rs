@@ -58,6 +58,12 @@ pub fn default_object(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value)
                 crate::jobs::default_job(obj);
             }
         }
+        "PodDisruptionBudget" => {
+            // The status's counters are not omitempty: a new PDB stores them as 0.
+            for f in ["currentHealthy", "desiredHealthy", "disruptionsAllowed", "expectedPods"] {
+                set_if_null(&mut obj["status"], f, json!(0));
+            }
+        }
         "CronJob" => {
             crate::jobs::default_cronjob(obj);
             default_pod_spec(&mut obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]);

@@ -144,6 +144,32 @@ fn columns(kind: &str) -> Vec<Col> {
             c("AllowVolumeExpansion", "string", 0),
             c("Age", "string", 0),
         ],
+        // RBAC registers no printer: the default table convertor's columns.
+        "Role" | "ClusterRole" => vec![c("Name", "string", 0), c("Created At", "date", 0)],
+        "RoleBinding" | "ClusterRoleBinding" => vec![
+            c("Name", "string", 0),
+            c("Role", "string", 0),
+            c("Age", "string", 0),
+            c("Users", "string", 1),
+            c("Groups", "string", 1),
+            c("ServiceAccounts", "string", 1),
+        ],
+        "Ingress" => vec![
+            c("Name", "string", 0),
+            c("Class", "string", 0),
+            c("Hosts", "string", 0),
+            c("Address", "string", 0),
+            c("Ports", "string", 0),
+            c("Age", "string", 0),
+        ],
+        "PriorityClass" => vec![
+            c("Name", "string", 0),
+            c("Value", "integer", 0),
+            c("Global-Default", "boolean", 0),
+            c("Age", "string", 0),
+            c("PreemptionPolicy", "string", 0),
+        ],
+        "ResourceQuota" => vec![c("Name", "string", 0), c("Age", "string", 0), c("Request", "string", 0), c("Limit", "string", 0)],
         _ => vec![c("Name", "string", 0), c("Age", "string", 0)],
     }
 }
@@ -501,6 +527,75 @@ fn cells(kind: &str, o: &Value, now: Millis) -> Vec<Value> {
                 json!(o["allowVolumeExpansion"].as_bool().unwrap_or(false).to_string()),
                 age_cell,
             ]
+        }
+        "Role" | "ClusterRole" => vec![name, json!(s(&o["metadata"]["creationTimestamp"]))],
+        "RoleBinding" | "ClusterRoleBinding" => {
+            let subjects = o["subjects"].as_array().cloned().unwrap_or_default();
+            let of = |kind: &str| -> String {
+                subjects
+                    .iter()
+                    .filter(|x| x["kind"] == kind)
+                    .map(|x| if kind == "ServiceAccount" { format!("{}/{}", s(&x["namespace"]), s(&x["name"])) } else { s(&x["name"]) })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            vec![
+                name,
+                json!(format!("{}/{}", s(&o["roleRef"]["kind"]), s(&o["roleRef"]["name"]))),
+                age_cell,
+                json!(of("User")),
+                json!(of("Group")),
+                json!(of("ServiceAccount")),
+            ]
+        }
+        "Ingress" => {
+            let rules = o["spec"]["rules"].as_array().cloned().unwrap_or_default();
+            let hosts: Vec<String> = rules.iter().filter_map(|r| r["host"].as_str().filter(|h| !h.is_empty()).map(String::from)).collect();
+            let shown = if hosts.is_empty() {
+                "*".to_string()
+            } else if hosts.len() > 3 {
+                format!("{} + {} more...", hosts[..3].join(","), rules.len() - 3)
+            } else {
+                hosts.join(",")
+            };
+            let mut addresses: Vec<String> = o["status"]["loadBalancer"]["ingress"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|i| [s(&i["ip"]), s(&i["hostname"])])
+                .filter(|a| !a.is_empty())
+                .collect();
+            addresses.sort();
+            addresses.dedup();
+            let tls = o["spec"]["tls"].as_array().is_some_and(|t| !t.is_empty());
+            vec![
+                name,
+                json!(o["spec"]["ingressClassName"].as_str().unwrap_or("<none>")),
+                json!(shown),
+                json!(addresses.join(",")),
+                json!(if tls { "80, 443" } else { "80" }),
+                age_cell,
+            ]
+        }
+        "PriorityClass" => vec![
+            name,
+            json!(int(&o["value"])),
+            json!(o["globalDefault"].as_bool().unwrap_or(false)),
+            age_cell,
+            json!(s(&o["preemptionPolicy"])),
+        ],
+        "ResourceQuota" => {
+            let (mut request, mut limit) = (Vec::new(), Vec::new());
+            for (res, hard) in o["status"]["hard"].as_object().into_iter().flatten() {
+                let used = o["status"]["used"][res.as_str()].as_str().unwrap_or("0");
+                let cell = format!("{res}: {used}/{}", s(hard));
+                if res.split('.').next() == Some("limits") && res.contains('.') {
+                    limit.push(cell);
+                } else {
+                    request.push(cell);
+                }
+            }
+            vec![name, age_cell, json!(request.join(", ")), json!(limit.join(", "))]
         }
         _ => vec![name, age_cell],
     }

@@ -62,6 +62,41 @@ impl LabelSelector {
         self.reqs.is_empty()
     }
 
+    /// The `metav1.LabelSelector` object form, as `ParseToLabelSelector` builds it:
+    /// equalities become `matchLabels`, everything else `matchExpressions` (values
+    /// sorted); `!=` has no object form.
+    pub fn to_object(&self) -> Result<Value, String> {
+        let mut labels = serde_json::Map::new();
+        let mut exprs = Vec::new();
+        let expr = |k: &str, op: &str, vals: Vec<String>| {
+            let mut e = serde_json::json!({"key": k, "operator": op});
+            if !vals.is_empty() {
+                e["values"] = serde_json::json!(vals);
+            }
+            e
+        };
+        for r in &self.reqs {
+            match r {
+                Req::Eq(k, v) => {
+                    labels.insert(k.clone(), Value::String(v.clone()));
+                }
+                Req::NotEq(..) => return Err("\"!=\" is not a valid label selector operator".into()),
+                Req::In(k, vs) => exprs.push(expr(k, "In", vs.iter().cloned().collect())),
+                Req::NotIn(k, vs) => exprs.push(expr(k, "NotIn", vs.iter().cloned().collect())),
+                Req::Exists(k) => exprs.push(expr(k, "Exists", Vec::new())),
+                Req::NotExists(k) => exprs.push(expr(k, "DoesNotExist", Vec::new())),
+            }
+        }
+        let mut out = serde_json::Map::new();
+        if !labels.is_empty() {
+            out.insert("matchLabels".into(), Value::Object(labels));
+        }
+        if !exprs.is_empty() {
+            out.insert("matchExpressions".into(), Value::Array(exprs));
+        }
+        Ok(Value::Object(out))
+    }
+
     pub fn matches(&self, labels: Option<&Value>) -> bool {
         let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
         self.reqs.iter().all(|r| match r {

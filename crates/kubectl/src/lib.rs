@@ -6,6 +6,7 @@ use kubeniwa_core::{ApiError, Request, Response};
 use kubeniwa_shell::Io;
 
 mod apply;
+mod create_gen;
 mod delete;
 mod describe;
 mod debug;
@@ -260,16 +261,20 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     }
     let mut rest: Vec<String> = args[..pos].to_vec();
     rest.extend_from_slice(&args[pos + 1..]);
-    let specs = command_flags(&command);
+    // `kubectl create job ...`: the generator's own flags and help.
+    let generator = if command == "create" { create_gen::find(&rest) } else { None };
+    let generator_flags = generator.map(|g| create_gen::flags_of(g.help));
+    let specs = generator_flags.as_deref().unwrap_or(command_flags(&command));
+    let usage_name = generator.map(|g| format!("create {}", g.name)).unwrap_or_else(|| command.clone());
     let parsed = match flags::parse(&rest, specs) {
         Ok(p) => p,
         Err(e) => {
-            io.err(format!("error: {e}\nSee 'kubectl {command} --help' for usage.\n"));
+            io.err(format!("error: {e}\nSee 'kubectl {usage_name} --help' for usage.\n"));
             return 1;
         }
     };
     if parsed.flag("help") {
-        io.out(misc::help(&command));
+        io.out(generator.map(|g| g.help).unwrap_or_else(|| misc::help(&command)));
         return 0;
     }
     // The kubeconfig decides where requests go.
@@ -308,7 +313,8 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "get" => get::run(&mut ctx),
         "describe" => describe::run(&mut ctx),
         "apply" => apply::run(&mut ctx, apply::Mode::Apply),
-        "create" if ctx.flags.all("filename").is_empty() && !ctx.flags.args.is_empty() => mutate::create_generator(&mut ctx),
+        "create" if generator.is_some() => create_gen::run(&mut ctx, generator.expect("checked")),
+        "create" if ctx.flags.all("filename").is_empty() && !ctx.flags.args.is_empty() => Err(create_gen::unexpected_args(&ctx.flags.args)),
         "create" => apply::run(&mut ctx, apply::Mode::Create),
         "scale" => mutate::scale(&mut ctx),
         "rollout" => mutate::rollout(&mut ctx),

@@ -580,7 +580,11 @@ fn is_dry_run(req: &Request) -> bool {
 
 /// Kinds whose `metadata.generation` the server maintains.
 fn has_generation(rt: &ResourceType) -> bool {
-    !matches!(rt.kind, "ConfigMap" | "Secret" | "Event" | "Endpoints" | "Namespace" | "Node" | "ServiceAccount" | "Service" | "Lease")
+    // RBAC's and ResourceQuota's strategies never set it either.
+    !matches!(
+        rt.kind,
+        "ConfigMap" | "Secret" | "Event" | "Endpoints" | "Namespace" | "Node" | "ServiceAccount" | "Service" | "Lease" | "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" | "ResourceQuota"
+    )
 }
 
 /// Adds `apiVersion` and `kind`, as the server does when it encodes an object.

@@ -169,7 +169,6 @@ fn columns(kind: &str) -> Vec<Col> {
             c("Age", "string", 0),
             c("PreemptionPolicy", "string", 0),
         ],
-        "ResourceQuota" => vec![c("Name", "string", 0), c("Age", "string", 0), c("Request", "string", 0), c("Limit", "string", 0)],
         _ => vec![c("Name", "string", 0), c("Age", "string", 0)],
     }
 }
@@ -584,19 +583,6 @@ fn cells(kind: &str, o: &Value, now: Millis) -> Vec<Value> {
             age_cell,
             json!(s(&o["preemptionPolicy"])),
         ],
-        "ResourceQuota" => {
-            let (mut request, mut limit) = (Vec::new(), Vec::new());
-            for (res, hard) in o["status"]["hard"].as_object().into_iter().flatten() {
-                let used = o["status"]["used"][res.as_str()].as_str().unwrap_or("0");
-                let cell = format!("{res}: {used}/{}", s(hard));
-                if res.split('.').next() == Some("limits") && res.contains('.') {
-                    limit.push(cell);
-                } else {
-                    request.push(cell);
-                }
-            }
-            vec![name, age_cell, json!(request.join(", ")), json!(limit.join(", "))]
-        }
         _ => vec![name, age_cell],
     }
 }

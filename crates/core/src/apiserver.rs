@@ -265,6 +265,9 @@ impl Cluster {
         let uid = self.rng.uuid();
         meta_mut(&mut obj).insert("uid".into(), json!(uid));
         admission::default_object(self, t.rt, &mut obj);
+        if t.rt.kind == "DaemonSet" {
+            crate::daemonset::prepare_for_create(&mut obj);
+        }
         admission::validate_create(t.rt, &obj)?;
         if t.rt.kind == "Pod" {
             crate::quota::admit_pod(self, &ns, &mut obj)?;
@@ -423,6 +426,9 @@ impl Cluster {
         let mode = crate::decode::FieldValidation::from_query(req.query_value("fieldValidation"));
         self.warnings = crate::decode::decode(t.rt, &mut next, mode)?;
         admission::default_object(self, t.rt, &mut next);
+        if t.rt.kind == "DaemonSet" {
+            crate::daemonset::prepare_for_update(&current, &mut next);
+        }
         admission::validate_update(t.rt, &current, &next)?;
         let spec_changed = strip_type(next.get("spec")) != strip_type(current.get("spec"));
         if spec_changed && has_generation(t.rt) {

@@ -61,6 +61,7 @@ pub fn sync_all(c: &mut Cluster) {
     garbage_collect(c);
     sync_deployments(c);
     sync_replicasets(c);
+    crate::daemonset::sync_daemonsets(c);
     crate::jobs::sync_cronjobs(c);
     crate::jobs::sync_jobs(c);
     sync_endpoints(c);
@@ -192,7 +193,11 @@ pub(crate) fn create_pod_from_template(c: &mut Cluster, owner: &Value) -> bool {
     admission::default_object(c, rt, &mut pod);
     meta_mut(&mut pod).insert("generation".into(), json!(1));
     let kind = s(&owner["kind"]).to_string();
-    let component = if kind == "Job" { "job-controller" } else { "replicaset-controller" };
+    let component = match kind.as_str() {
+        "Job" => "job-controller",
+        "DaemonSet" => "daemonset-controller",
+        _ => "replicaset-controller",
+    };
     // The create goes through admission (LimitRange, ResourceQuota) like any other.
     if let Err(e) = crate::quota::admit_pod(c, &ns, &mut pod) {
         let failures = c.create_backoff.get(&owner_uid).map(|(_, n)| n + 1).unwrap_or(1);

@@ -11,6 +11,7 @@ pub mod apiserver;
 pub mod bootstrap;
 pub mod cluster;
 pub mod controllers;
+pub mod daemonset;
 pub mod decode;
 pub mod disruption;
 pub mod ephemeral;

@@ -363,7 +363,7 @@ fn filter(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests
     inter_pod_affinity_filter(snap, pod, i)
 }
 
-fn tolerates(pod: &Value, taint: &Value) -> bool {
+pub(crate) fn tolerates(pod: &Value, taint: &Value) -> bool {
     pod["spec"]["tolerations"].as_array().into_iter().flatten().any(|t| {
         let op = t["operator"].as_str().unwrap_or("Equal");
         let key = t["key"].as_str().unwrap_or("");
@@ -416,7 +416,7 @@ fn term_matches(term: &Value, node: &Value) -> bool {
     exprs.into_iter().flatten().all(|r| requirement_matches(r, labels)) && fields.into_iter().flatten().all(|r| requirement_matches(r, &name_fields))
 }
 
-fn node_affinity_matches(pod: &Value, node: &Value) -> bool {
+pub(crate) fn node_affinity_matches(pod: &Value, node: &Value) -> bool {
     let labels = &node["metadata"]["labels"];
     if let Some(sel) = pod["spec"]["nodeSelector"].as_object() {
         if !sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {

@@ -115,7 +115,7 @@ const journeys = {
     await waitForPrompt(page);
     // The pane lists the lessons; open the break-and-fix one.
     await page.locator('.lang-switch .lang', { hasText: 'English' }).click();
-    await page.locator('.lesson-open[data-lesson="04-image-not-found"]').click({ timeout: 20_000 });
+    await page.locator('.lesson-open[data-lesson="06-image-not-found"]').click({ timeout: 20_000 });
     await page.locator('.lesson-text h1', { hasText: 'Find out what is wrong' }).waitFor({ timeout: 30_000 });
     // Checking before doing anything fails and says what is missing.
     await page.locator('.check-button').click();
@@ -169,7 +169,7 @@ const journeys = {
     await page.locator('.reset-all').click();
     await expectTerminal(page, 'fresh sandbox', { timeout: 20_000 });
     const stored = await page.evaluate(() => localStorage.getItem('kubeniwa.lessons.v1'));
-    if (stored.includes('04-image-not-found')) throw new Error(`progress after reset: ${stored}`);
+    if (stored.includes('06-image-not-found')) throw new Error(`progress after reset: ${stored}`);
     if (page.problems.length) throw new Error(page.problems.join('\n'));
   },
 

@@ -97,10 +97,13 @@ changes() {
 }
 
 # ensure_cluster: creates the kind cluster "kind" unless it exists, and makes kind-kind
-# the current context (for setup scripts of lessons that start from a cluster).
+# the current context, working in the namespace default (for setup scripts of lessons
+# that start from a cluster; the namespaces lesson changes the context's namespace).
 ensure_cluster() {
   kind get clusters 2>/dev/null | grep -qx kind || kind create cluster >/dev/null 2>&1
   kubectl config use-context kind-kind >/dev/null 2>&1
+  ns=$(kubectl config get-contexts 2>/dev/null | awk '$1 == "*" { print $5 }')
+  [ -z "$ns" ] || [ "$ns" = default ] || kubectl config set-context --current --namespace default >/dev/null 2>&1
 }
 "#;
 

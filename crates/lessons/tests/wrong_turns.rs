@@ -83,7 +83,7 @@ fn checking_before_the_pod_is_up() {
 
 #[test]
 fn fixing_the_image_without_recreating_the_pod() {
-    let lesson = lesson("04-image-not-found");
+    let lesson = lesson("06-image-not-found");
     let mut sandbox = at_step(&lesson, "fix");
     let result = try_lines(
         &lesson,
@@ -97,7 +97,7 @@ fn fixing_the_image_without_recreating_the_pod() {
 
 #[test]
 fn fixing_the_pod_but_not_the_manifest() {
-    let lesson = lesson("04-image-not-found");
+    let lesson = lesson("06-image-not-found");
     let mut sandbox = at_step(&lesson, "fix");
     let result = try_lines(
         &lesson,
@@ -113,7 +113,7 @@ fn fixing_the_pod_but_not_the_manifest() {
 
 #[test]
 fn describe_from_an_earlier_lesson_does_not_count() {
-    let lesson = lesson("04-image-not-found");
+    let lesson = lesson("06-image-not-found");
     let mut sandbox = Sandbox::new(7);
     sandbox.run_line("kind create cluster");
     sandbox.run_line("kubectl get pods; kubectl describe pods");
@@ -125,7 +125,7 @@ fn describe_from_an_earlier_lesson_does_not_count() {
 
 #[test]
 fn recreating_the_deployment_is_not_a_rolling_update() {
-    let lesson = lesson("05-replicaset-and-deployment");
+    let lesson = lesson("07-replicaset-and-deployment");
     let mut sandbox = at_step(&lesson, "rolling-update");
     let result = try_lines(
         &lesson,
@@ -146,7 +146,7 @@ fn recreating_the_deployment_is_not_a_rolling_update() {
 
 #[test]
 fn checking_in_the_middle_of_the_rollout() {
-    let lesson = lesson("05-replicaset-and-deployment");
+    let lesson = lesson("07-replicaset-and-deployment");
     let mut sandbox = at_step(&lesson, "rolling-update");
     let result = try_lines(
         &lesson,
@@ -162,7 +162,7 @@ fn checking_in_the_middle_of_the_rollout() {
 /// pods and the old ReplicaSet at 0, but every pod was down at once on the way.
 #[test]
 fn a_recreate_update_takes_the_app_down_on_the_way() {
-    let lesson = lesson("05-replicaset-and-deployment");
+    let lesson = lesson("07-replicaset-and-deployment");
     let mut sandbox = at_step(&lesson, "rolling-update");
     let result = try_lines(
         &lesson,

@@ -1030,7 +1030,7 @@ mod tests {
     fn a_lesson_journey_through_the_pane() {
         let mut h = Harness::new();
         assert_eq!(h.session.view().lessons.lessons.as_ref().map(|l| l.len() >= 5), Some(true));
-        lesson(&mut h, LessonEvent::Open("04-image-not-found".into()));
+        lesson(&mut h, LessonEvent::Open("06-image-not-found".into()));
         let open = h.session.view().lessons.open.expect("open");
         assert_eq!((open.step, open.busy), (0, false));
         let text = open.text.expect("the text arrived");
@@ -1052,7 +1052,7 @@ mod tests {
         assert_eq!(open.steps[0].1, true);
         let saved = h.saved.clone().expect("progress saved");
         let progress = Progress::from_json(Some(&saved));
-        assert!(progress.lessons["04-image-not-found"].done.contains("investigate"), "{saved}");
+        assert!(progress.lessons["06-image-not-found"].done.contains("investigate"), "{saved}");
 
         // Next step, then a new page (reload) with the saved progress.
         lesson(&mut h, LessonEvent::Step(1));
@@ -1063,7 +1063,7 @@ mod tests {
         let view = h2.session.view().lessons;
         assert_eq!(view.lang, "ja");
         let open = view.open.expect("the lesson is open again");
-        assert_eq!((open.id.as_str(), open.step, open.steps[0].1), ("04-image-not-found", 1, true));
+        assert_eq!((open.id.as_str(), open.step, open.steps[0].1), ("06-image-not-found", 1, true));
         lesson(&mut h2, LessonEvent::Check);
         let check = h2.session.view().lessons.open.unwrap().check.unwrap();
         assert!(!check.passed);

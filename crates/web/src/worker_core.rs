@@ -385,8 +385,8 @@ mod tests {
     #[test]
     fn prepare_catches_up_with_earlier_steps() {
         let mut core = WorkerCore::new();
-        lesson(&mut core, LessonOp::Prepare { lesson: "05-replicaset-and-deployment".into(), step: 3, catch_up: true });
-        let check = lesson(&mut core, LessonOp::Check { lesson: "05-replicaset-and-deployment".into(), step: 3 }).expect("a check");
+        lesson(&mut core, LessonOp::Prepare { lesson: "07-replicaset-and-deployment".into(), step: 3, catch_up: true });
+        let check = lesson(&mut core, LessonOp::Check { lesson: "07-replicaset-and-deployment".into(), step: 3 }).expect("a check");
         assert!(!check.passed);
         assert!(check.message.contains("still uses nginx:1.24.0"), "{}", check.message);
     }

@@ -28,6 +28,10 @@ impl HttpRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
+    /// Every value of a repeatable header.
+    pub fn headers_named(&self, name: &str) -> Vec<String> {
+        self.headers.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
 }
 
 /// Why no request could be read.

@@ -388,6 +388,8 @@ fn to_api_request(req: &HttpRequest) -> Result<Request, ApiError> {
                 accept: req.header("accept").map(String::from),
                 content_type: Some("application/json".into()),
                 body: crate::protobuf::decode(&req.body).ok(),
+                impersonate_user: req.header("impersonate-user").map(String::from),
+                impersonate_groups: req.headers_named("impersonate-group"),
             });
         }
         let text = std::str::from_utf8(&req.body).map_err(|_| ApiError::bad_request("the request body is not UTF-8"))?;
@@ -405,6 +407,8 @@ fn to_api_request(req: &HttpRequest) -> Result<Request, ApiError> {
         accept: req.header("accept").map(String::from),
         content_type,
         body,
+        impersonate_user: req.header("impersonate-user").map(String::from),
+        impersonate_groups: req.headers_named("impersonate-group"),
     })
 }
 

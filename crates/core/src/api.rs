@@ -37,11 +37,15 @@ pub struct Request {
     /// The `Content-Type` header (patch type for PATCH).
     pub content_type: Option<String>,
     pub body: Option<Value>,
+    /// `Impersonate-User` (what `kubectl --as` sends).
+    pub impersonate_user: Option<String>,
+    /// `Impersonate-Group` headers (`--as-group`).
+    pub impersonate_groups: Vec<String>,
 }
 
 impl Request {
     pub fn new(method: Method, path: impl Into<String>) -> Request {
-        Request { method, path: path.into(), query: Vec::new(), accept: None, content_type: None, body: None }
+        Request { method, path: path.into(), query: Vec::new(), accept: None, content_type: None, body: None, impersonate_user: None, impersonate_groups: Vec::new() }
     }
     pub fn get(path: impl Into<String>) -> Request {
         Request::new(Method::Get, path)

@@ -57,6 +57,13 @@ impl Cluster {
             _ => {}
         }
         let target = parse_target(&segs).ok_or_else(|| not_found_path())?;
+        if target.rt.group == "authorization.k8s.io" {
+            return match (req.method, target.name.is_some(), target.rt.kind) {
+                (Method::Post, false, "SelfSubjectAccessReview") => crate::authorization::self_subject_access_review(self, req),
+                (Method::Post, false, "SelfSubjectRulesReview") => crate::authorization::self_subject_rules_review(self, req),
+                _ => Err(ApiError::method_not_allowed("the server does not allow this method on the requested resource")),
+            };
+        }
         match (req.method, &target.name, target.subresource.as_deref()) {
             (Method::Get, None, None) if matches!(req.query_value("watch"), Some("true" | "1")) => self.watch_poll(req, target.rt, target.namespace.as_deref()),
             (Method::Get, None, None) => self.list_request(req, &target),

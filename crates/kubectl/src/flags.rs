@@ -25,6 +25,8 @@ pub const GLOBAL: &[Flag] = &[
     val("kubeconfig", None),
     val("cluster", None),
     val("user", None),
+    val("as", None),
+    val("as-group", None),
     val("server", Some('s')),
     val("v", Some('v')),
     val("request-timeout", None),

@@ -6,6 +6,7 @@ use kubeniwa_core::{ApiError, Request, Response};
 use kubeniwa_shell::Io;
 
 mod apply;
+mod auth;
 mod create_gen;
 mod delete;
 mod describe;
@@ -247,7 +248,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug", "auth",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -274,7 +275,12 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         }
     };
     if parsed.flag("help") {
-        io.out(generator.map(|g| g.help).unwrap_or_else(|| misc::help(&command)));
+        let help = match command.as_str() {
+            "auth" if parsed.args.first().is_some_and(|a| a == "can-i") => auth::CAN_I_HELP,
+            "auth" => auth::AUTH_HELP,
+            _ => generator.map(|g| g.help).unwrap_or_else(|| misc::help(&command)),
+        };
+        io.out(help);
         return 0;
     }
     // The kubeconfig decides where requests go.
@@ -336,6 +342,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "config" => misc::config(&mut ctx, &path, config),
         "api-resources" => misc::api_resources(&mut ctx),
         "api-versions" => misc::api_versions(&mut ctx),
+        "auth" => auth::run(&mut ctx),
         "wait" => wait::run(&mut ctx),
         _ => Ok(()),
     };
@@ -376,6 +383,7 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "port-forward" => FORWARD_FLAGS,
         "diff" => DIFF_FLAGS,
         "version" => VERSION_FLAGS,
+        "auth" => AUTH_FLAGS,
         "api-resources" => API_RESOURCES_FLAGS,
         "config" => CONFIG_FLAGS,
         "wait" => WAIT_FLAGS,
@@ -485,6 +493,7 @@ const WAIT_FLAGS: &[flags::Flag] = &[
     val("output", Some('o')),
 ];
 
+const AUTH_FLAGS: &[flags::Flag] = &[boolean("all-namespaces", Some('A')), boolean("list", None), boolean("no-headers", None), boolean("quiet", Some('q')), val("subresource", None)];
 const VERSION_FLAGS: &[flags::Flag] = &[boolean("client", None), val("output", Some('o'))];
 
 const API_RESOURCES_FLAGS: &[flags::Flag] = &[boolean("namespaced", None), val("output", Some('o')), boolean("no-headers", None), val("api-group", None), val("verbs", None)];

@@ -2,7 +2,8 @@
 //!
 //! `kubeniwa run [--seed N] FILE|-` replays a script or transcript against a fresh
 //! sandbox and prints the transcript. `kubeniwa serve` serves a sandbox's kind cluster
-//! over HTTP on loopback for the real kubectl (see [`serve`]).
+//! over HTTP on loopback for the real kubectl (see [`serve`]). `kubeniwa
+//! import-killercoda DIR [OUT]` turns a Killercoda scenario into a lesson folder.
 
 mod http;
 mod openapi;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: kubeniwa run [--seed N] FILE|-
        kubeniwa serve [--port N] [--seed N] [--clock paused|running] [--start now|RFC3339]
                       [--kubeconfig PATH]
+       kubeniwa import-killercoda DIR [OUT]
 
 run: runs the commands of FILE (lines starting with '$ ', continued by '> ') against a
 fresh sandbox and prints the transcript. '-' reads standard input.
@@ -31,6 +33,11 @@ client that computes ages from its own clock agrees). For tests:
   POST /kubeniwa/v1/checkpoint  saves the clusters and the clock
   POST /kubeniwa/v1/restore     puts them back
   GET  /kubeniwa/v1/objects     every stored object
+
+import-killercoda: reads the Killercoda scenario in DIR (index.json, step Markdown,
+verify.sh, background.sh, foreground.sh) and writes it as a lesson folder OUT (default:
+lessons/NAME-OF-DIR). A scenario that uses commands the sandbox lacks is not written:
+each is named with its file and line, and the exit status is 1.
 ";
 
 fn main() -> ExitCode {
@@ -38,6 +45,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("serve") => serve_command(&args[1..]),
+        Some("import-killercoda") => import_killercoda(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -45,6 +53,46 @@ fn main() -> ExitCode {
         _ => {
             eprint!("{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn import_killercoda(args: &[String]) -> ExitCode {
+    let (dir, out) = match args {
+        [dir] => {
+            let name = std::path::Path::new(dir).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (dir, std::path::PathBuf::from("lessons").join(name))
+        }
+        [dir, out] => (dir, std::path::PathBuf::from(out)),
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let files = match kubeniwa_lessons::read_dir(std::path::Path::new(dir)) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("kubeniwa: {dir}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let id = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match kubeniwa_lessons::killercoda::import(&files, &id) {
+        Ok(lesson) => {
+            for (path, text) in &lesson {
+                let target = out.join(path);
+                if let Err(e) = std::fs::create_dir_all(target.parent().unwrap_or(&out)).and_then(|()| std::fs::write(&target, text)) {
+                    eprintln!("kubeniwa: {}: {e}", target.display());
+                    return ExitCode::from(1);
+                }
+            }
+            println!("wrote {} ({} files)", out.display(), lesson.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("kubeniwa: {dir} was not imported");
+            ExitCode::from(1)
         }
     }
 }

@@ -33,8 +33,11 @@
 //! - `load`: folder map → [`Catalog`] with a [`LoadError`] (file, line) per problem.
 //! - [`markdown`]: the ```` ```bash run ```` and ```` ```yaml file=NAME ```` extensions.
 //! - `engine`: [`start_lesson`], [`run_setup`], [`check`], [`apply_solution`].
+//! - [`killercoda`]: a Killercoda scenario folder → a lesson folder, or the unsupported
+//!   commands it uses.
 
 mod engine;
+pub mod killercoda;
 mod load;
 pub mod markdown;
 mod model;

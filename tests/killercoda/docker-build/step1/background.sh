@@ -1,0 +1,3 @@
+#!/bin/bash
+systemctl restart containerd
+echo FROM nginx > Dockerfile

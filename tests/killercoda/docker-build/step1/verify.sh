@@ -1,0 +1,2 @@
+#!/bin/bash
+docker image ls | grep -q app

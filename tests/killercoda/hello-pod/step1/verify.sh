@@ -1,0 +1,2 @@
+#!/bin/bash
+kubectl get pod web -o jsonpath='{.status.phase}' | grep -q Running

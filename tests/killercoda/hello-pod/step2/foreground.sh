@@ -1,0 +1,1 @@
+echo "Label the pod web."

@@ -1,0 +1,2 @@
+#!/bin/bash
+[ "$(kubectl get pod web -o jsonpath='{.metadata.labels.tier}')" = frontend ]

@@ -56,7 +56,53 @@ pub struct Bench {
 pub const BENCHES: &[Bench] = &[
     Bench { name: "site size", needs_site: true, run: site_size },
     Bench { name: "time to first prompt", needs_site: true, run: time_to_prompt },
+    Bench { name: "converge 10k pods", needs_site: false, run: converge_10k },
+    Bench { name: "hold 100k pods", needs_site: false, run: hold_100k },
 ];
+
+/// The control plane's budgets (issue 3): 10,000 pods converge in ≤ 2 s; 100,000
+/// pods are held in ≤ 1.5 GB.
+const CONVERGE_10K_MS: f64 = 2000.0;
+const HOLD_100K_MB: f64 = 1536.0;
+
+/// Runs `crates/core/examples/cluster_bench.rs` in release mode (a process of its own,
+/// so its peak memory is its own) and reads `ms=… peak_kb=… pods=…`.
+fn cluster_bench(cx: &Context, which: &str, limit_s: u64) -> Result<(f64, f64, f64)> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    crate::util::run(Command::new(&cargo).current_dir(&cx.tools.root).args(["build", "--quiet", "--release", "-p", "kubeniwa-core", "--example", "cluster_bench"]))?;
+    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| cx.tools.root.join("target"));
+    let exe = target.join("release/examples/cluster_bench");
+    let out_path = target.join(format!("bench/cluster-{which}.out"));
+    fs::create_dir_all(target.join("bench"))?;
+    let out = fs::File::create(&out_path)?;
+    let status = crate::util::run_with_timeout(Command::new(&exe).arg(which).stdout(out), std::time::Duration::from_secs(limit_s))?;
+    match status {
+        None => fail!("{which}: did not finish within {limit_s} s"),
+        Some(s) if !s.success() => fail!("{which}: exited with {s}"),
+        Some(_) => {}
+    }
+    let text = fs::read_to_string(&out_path)?;
+    let field = |k: &str| -> f64 { text.split_whitespace().find_map(|w| w.strip_prefix(k)).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN) };
+    Ok((field("ms="), field("peak_kb="), field("pods=")))
+}
+
+fn converge_10k(cx: &Context) -> Result<Vec<Measurement>> {
+    let (ms, kb, pods) = cluster_bench(cx, "converge", 900)?;
+    Ok(vec![
+        Measurement::new("time to converge (100 deploy × 100, 100 nodes)", ms, "ms").budget(CONVERGE_10K_MS),
+        Measurement::new("peak memory", kb / 1024.0, "MB"),
+        Measurement::new("pods running", pods, "pods"),
+    ])
+}
+
+fn hold_100k(cx: &Context) -> Result<Vec<Measurement>> {
+    let (ms, kb, pods) = cluster_bench(cx, "hold", 1800)?;
+    Ok(vec![
+        Measurement::new("peak memory (1000 deploy × 100, 1000 nodes)", kb / 1024.0, "MB").budget(HOLD_100K_MB),
+        Measurement::new("time to converge", ms, "ms"),
+        Measurement::new("pods running", pods, "pods"),
+    ])
+}
 
 /// The page's budget before the first prompt.
 const FIRST_PROMPT_MS: f64 = 300.0;

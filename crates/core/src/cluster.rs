@@ -166,7 +166,7 @@ impl Cluster {
         self.range(resource, None).map(|(k, _)| k.clone()).collect()
     }
 
-    fn range(&self, resource: &str, namespace: Option<&str>) -> impl Iterator<Item = (&ObjKey, &Value)> + '_ {
+    pub(crate) fn range(&self, resource: &str, namespace: Option<&str>) -> impl Iterator<Item = (&ObjKey, &Value)> + '_ {
         let start = ObjKey { resource: resource.to_string(), namespace: namespace.unwrap_or("").to_string(), name: String::new() };
         let (resource, namespace) = (resource.to_string(), namespace.map(String::from));
         self.objects
@@ -228,7 +228,8 @@ impl Cluster {
 
     fn record(&mut self, rv: u64, kind: WatchKind, key: ObjKey, object: Value) {
         self.watch_log.push((rv, WatchEvent { kind, key, object }));
-        if self.watch_log.len() > WATCH_LOG_LIMIT {
+        // Trimmed in chunks: shifting the whole log on every write is quadratic.
+        if self.watch_log.len() > WATCH_LOG_LIMIT + WATCH_LOG_LIMIT / 4 {
             let drop = self.watch_log.len() - WATCH_LOG_LIMIT;
             self.watch_log.drain(..drop);
         }
@@ -261,6 +262,14 @@ impl Cluster {
             let timer = self.timers.remove(&(at, seq)).expect("key just read");
             self.now = self.now.max(at);
             self.fire(timer);
+            // Timers of the same instant fire together; the controllers then run once.
+            while let Some((&(next, seq), _)) = self.timers.iter().next() {
+                if next != at {
+                    break;
+                }
+                let timer = self.timers.remove(&(next, seq)).expect("key just read");
+                self.fire(timer);
+            }
             self.reconcile();
         }
         self.now = self.now.max(t);

@@ -74,6 +74,14 @@ pub fn sync_all(c: &mut Cluster) {
 // ReplicaSet: `pkg/controller/replicaset.(*ReplicaSetController).syncReplicaSet`
 
 fn sync_replicasets(c: &mut Cluster) {
+    // One pass over the pods: each ReplicaSet's own pods by its uid (a ReplicaSet only
+    // creates and deletes its own, so the index stays true for the others).
+    let mut by_owner: std::collections::BTreeMap<String, Vec<ObjKey>> = std::collections::BTreeMap::new();
+    for (k, p) in c.range("pods", None) {
+        if let Some(owner) = controller_of(p).filter(|r| r["kind"] == "ReplicaSet") {
+            by_owner.entry(s(&owner["uid"]).to_string()).or_default().push(k.clone());
+        }
+    }
     for key in c.list_keys("replicasets.apps") {
         let Some(rs) = c.get(&key).cloned() else { continue };
         if !rs["metadata"]["deletionTimestamp"].is_null() {
@@ -81,9 +89,10 @@ fn sync_replicasets(c: &mut Cluster) {
         }
         let uid = s(&rs["metadata"]["uid"]).to_string();
         let selector = LabelSelector::from_object(&rs["spec"]["selector"]);
-        let pods: Vec<Value> = c
-            .list("pods", Some(&key.namespace))
-            .into_iter()
+        let owned: Vec<ObjKey> = by_owner.remove(&uid).unwrap_or_default();
+        let pods: Vec<Value> = owned
+            .iter()
+            .filter_map(|k| c.get(k))
             .filter(|p| owned_by(p, &uid) && selector.matches(p["metadata"].get("labels")))
             .cloned()
             .collect();
@@ -115,7 +124,11 @@ fn sync_replicasets(c: &mut Cluster) {
         // Status, from the pods as they are now.
         let now = c.now;
         let min_ready = int(&rs["spec"]["minReadySeconds"]);
-        let pods: Vec<Value> = c.list("pods", Some(&key.namespace)).into_iter().filter(|p| owned_by(p, &uid) && is_active(p)).cloned().collect();
+        let pods: Vec<Value> = if diff == 0 {
+            pods.iter().filter(|p| is_active(p)).cloned().collect()
+        } else {
+            c.list("pods", Some(&key.namespace)).into_iter().filter(|p| owned_by(p, &uid) && is_active(p)).cloned().collect()
+        };
         let template_labels = rs["spec"]["template"]["metadata"]["labels"].clone();
         let fully_labeled = pods
             .iter()

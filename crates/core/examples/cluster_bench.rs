@@ -1,0 +1,77 @@
+//! The control-plane benches `cargo xtask bench` runs (in release mode, one process per
+//! bench so peak memory is the bench's own):
+//!
+//! - `converge`: 100 Deployments × 100 replicas on a kind cluster of 100 nodes, from
+//!   the first create until every Deployment reports 100 available replicas;
+//! - `hold`: 1,000 Deployments × 100 replicas on 1,000 nodes, held in the store.
+//!
+//! Prints one line: `ms=<wall ms> peak_kb=<VmHWM> pods=<running pods>`. The example
+//! reads the clock and /proc; the library it drives does neither.
+
+use std::time::Instant;
+
+use kubeniwa_core::{bootstrap, ClusterConfig, Method, Request};
+use serde_json::json;
+
+fn peak_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn run(nodes: usize, deployments: usize, replicas: usize) -> (u128, u64, usize) {
+    let mut roles = vec!["control-plane".to_string()];
+    roles.extend(std::iter::repeat_n("worker".to_string(), nodes - 1));
+    let config = ClusterConfig { name: "kind".into(), node_image: kubeniwa_core::KIND_NODE_IMAGE.into(), nodes: roles, node_labels: Vec::new() };
+    let start_ms = 1_796_029_200_000;
+    let mut c = bootstrap::create_kind_cluster(config, 1, start_ms);
+    let t0 = Instant::now();
+    for i in 0..deployments {
+        let name = format!("app{i}");
+        let body = json!({
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": name},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": {"app": name}},
+                "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}},
+            },
+        });
+        let r = c.handle(&Request::new(Method::Post, "/apis/apps/v1/namespaces/default/deployments").body(body));
+        assert!(r.is_success(), "{}", r.body);
+    }
+    // Simulated time moves on until every Deployment is available.
+    let mut t = c.now();
+    let t_start = t;
+    for _ in 0..600 {
+        let done = c.list("deployments.apps", Some("default")).iter().all(|d| d["status"]["availableReplicas"].as_u64() == Some(replicas as u64));
+        if done {
+            break;
+        }
+        t += 1000;
+        c.advance_to(t);
+    }
+    let running = c.list("pods", Some("default")).iter().filter(|p| p["status"]["phase"] == "Running").count();
+    eprintln!("simulated {} s", (t - t_start) / 1000);
+    (t0.elapsed().as_millis(), peak_kb(), running)
+}
+
+fn main() {
+    let which = std::env::args().nth(1).unwrap_or_else(|| "converge".into());
+    let (ms, kb, pods) = match which.as_str() {
+        "converge" => run(100, 100, 100),
+        "hold" => run(1000, 1000, 100),
+        // Small sizes for a quick look: `small N D R`.
+        "small" => {
+            let a: Vec<usize> = std::env::args().skip(2).filter_map(|s| s.parse().ok()).collect();
+            run(*a.first().unwrap_or(&10), *a.get(1).unwrap_or(&10), *a.get(2).unwrap_or(&10))
+        }
+        other => {
+            eprintln!("unknown bench {other:?} (converge, hold, small N D R)");
+            std::process::exit(2);
+        }
+    };
+    println!("ms={ms} peak_kb={kb} pods={pods}");
+}

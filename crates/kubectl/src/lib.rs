@@ -6,6 +6,7 @@ use kubeniwa_core::{ApiError, Request, Response};
 use kubeniwa_shell::Io;
 
 mod apply;
+mod verbose;
 mod auth;
 mod create_gen;
 mod delete;
@@ -141,8 +142,13 @@ impl Ctx<'_, '_> {
         let Some(server) = self.server.clone() else {
             return Err(self.refused("http://localhost:8080", "localhost:8080"));
         };
+        let v = verbose::level(&self.flags);
+        let sent_at = self.backend.now();
+        verbose::request(self.io, v, sent_at, &server, &req);
         match self.backend.send(&server, &req) {
             Some(r) => {
+                let now = self.backend.now();
+                verbose::response(self.io, v, now, now.saturating_sub(sent_at), &server, &req, &r);
                 // Warning headers, as client-go's default warning handler prints them.
                 for w in &r.warnings {
                     self.io.err(format!("Warning: {w}\n"));
@@ -307,6 +313,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         .map(String::from)
         .or_else(|| target.as_ref().and_then(|t| t.namespace.clone()))
         .unwrap_or_else(|| "default".into());
+    verbose::preamble(io, verbose::level(&parsed), backend.now(), &path);
     let mut ctx = Ctx {
         backend,
         io,

@@ -48,6 +48,9 @@ impl Cluster {
         }
         let path = req.path.trim_end_matches('/');
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        if let Some(answer) = crate::metrics::handle(self, &segs, req) {
+            return answer;
+        }
         match segs.as_slice() {
             ["version"] => return Ok(Response::ok(self.version_info())),
             ["api"] => return Ok(Response::ok(api_versions())),

@@ -133,8 +133,9 @@ fn reconcile(c: &mut Cluster, key: &ObjKey, hpa: &Value, uid: &str) {
                 status["currentMetrics"] = json!(metrics);
                 condition(&mut status, now, "ScalingActive", true, "ValidMetricFound", "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)".into());
                 let desired = stabilise(c, uid, now, current, proposal, min, max, &mut status);
-                let reason = if desired > current { "above" } else { "below" };
-                (desired, Some(format!("cpu resource utilization (percentage of request) {reason} target")))
+                // `reconcileAutoscaler`: the metric that asked for more, or all below.
+                let reason = if desired > current { "cpu resource utilization (percentage of request) above target".to_string() } else { "All metrics below target".to_string() };
+                (desired, Some(reason))
             }
         }
     };
@@ -166,7 +167,12 @@ fn write_status(c: &mut Cluster, key: &ObjKey, status: Value) {
 /// Whether the resource metrics API answers (a metrics-server is available).
 pub fn metrics_api_available(c: &Cluster) -> bool {
     let key = ObjKey { resource: "deployments.apps".into(), namespace: "kube-system".into(), name: "metrics-server".into() };
-    c.get(&key).is_some_and(|d| d["status"]["availableReplicas"].as_i64().unwrap_or(0) > 0)
+    // On kind the kubelets' serving certificates name no IP, so metrics-server only
+    // scrapes them with `--kubelet-insecure-tls` (the well-known patch).
+    c.get(&key).is_some_and(|d| {
+        let args: Vec<&Value> = d["spec"]["template"]["spec"]["containers"].as_array().into_iter().flatten().flat_map(|ctr| ctr["args"].as_array().into_iter().flatten().chain(ctr["command"].as_array().into_iter().flatten())).collect();
+        d["status"]["availableReplicas"].as_i64().unwrap_or(0) > 0 && args.iter().any(|a| a.as_str() == Some("--kubelet-insecure-tls"))
+    })
 }
 
 /// `computeReplicasForMetrics` for CPU utilisation: Ok(proposed replicas, metric

@@ -655,7 +655,7 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
     }
     if !words.is_empty() && (!container["command"].is_null() || args_replace_cmd) {
         let script = words.join(" ");
-        let long_running = script.contains("sleep infinity") || script.contains("while true") || script.contains("tail -f");
+        let long_running = script.contains("sleep infinity") || script.contains("while ") || script.contains("tail -f");
         if long_running {
             return Behaviour { exit_after: None, ignores_sigterm: true, lines: Vec::new(), go_lines: Vec::new() };
         }

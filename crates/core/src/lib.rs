@@ -20,6 +20,7 @@ pub mod hpa;
 pub mod images;
 pub mod jobs;
 pub mod kubelet;
+pub mod metrics;
 pub mod network;
 pub mod patch;
 pub mod podenv;

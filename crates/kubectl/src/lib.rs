@@ -395,9 +395,19 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "config" => CONFIG_FLAGS,
         "wait" => WAIT_FLAGS,
         "debug" => DEBUG_FLAGS,
+        "top" => TOP_FLAGS,
         _ => &[],
     }
 }
+
+const TOP_FLAGS: &[flags::Flag] = &[
+    boolean("all-namespaces", Some('A')),
+    val("selector", Some('l')),
+    boolean("containers", None),
+    boolean("no-headers", None),
+    val("sort-by", None),
+    boolean("use-protocol-buffers", None),
+];
 
 const DEBUG_FLAGS: &[flags::Flag] = &[
     val("image", None),

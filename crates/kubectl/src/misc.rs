@@ -482,8 +482,114 @@ fn logs_by_selector(ctx: &mut Ctx, selector: &str) -> Outcome {
     Ok(())
 }
 
-/// `kubectl top`: kind ships no metrics-server, so the Metrics API is missing.
+/// `kubectl top pod|node`: kind ships no metrics-server, so until one is installed
+/// the Metrics API is missing; then the figures come from the metrics API
+/// (`metricsutil.TopCmdPrinter`: millicores and Mi, a trailing tab per column).
 pub(crate) fn top(ctx: &mut Ctx) -> Outcome {
-    ctx.send(Request::get("/apis/metrics.k8s.io/v1beta1"))?;
-    Err(Fail::Text("error: Metrics API not available\n".into()))
+    let discovery = ctx.send(Request::get("/apis/metrics.k8s.io/v1beta1"))?;
+    if !discovery.is_success() {
+        return Err(Fail::Text("error: Metrics API not available\n".into()));
+    }
+    let args = ctx.flags.args.clone();
+    let what = args.first().cloned().unwrap_or_default();
+    let name = args.get(1).cloned();
+    let all = ctx.flags.flag("all-namespaces");
+    let headers = !ctx.flags.flag("no-headers");
+    let mut tw = kubeniwa_format::table::TabWriter::kubectl_get();
+    match what.as_str() {
+        "pod" | "pods" | "po" => {
+            let base = if all { "/apis/metrics.k8s.io/v1beta1/pods".to_string() } else { format!("/apis/metrics.k8s.io/v1beta1/namespaces/{}/pods", ctx.namespace) };
+            let mut req = Request::get(match &name {
+                Some(n) => format!("{base}/{n}"),
+                None => base,
+            });
+            if let Some(l) = ctx.flags.get("selector") {
+                req = req.query("labelSelector", l);
+            }
+            let body = match ctx.call(req)? {
+                Ok(b) => b,
+                Err(e) if e.code == 404 && name.is_some() => {
+                    return Err(Fail::Text(format!("error: podmetrics.metrics.k8s.io \"{}\" not found\n", name.unwrap_or_default())));
+                }
+                Err(e) => return Err(Fail::Text(crate::server_error(&e))),
+            };
+            let items: Vec<Value> = if name.is_some() { vec![body] } else { body["items"].as_array().cloned().unwrap_or_default() };
+            if items.is_empty() {
+                let pods = ctx.call(Request::get(if all { "/api/v1/pods".to_string() } else { format!("/api/v1/namespaces/{}/pods", ctx.namespace) }))?;
+                let any = pods.ok().is_some_and(|p| p["items"].as_array().is_some_and(|i| !i.is_empty()));
+                if any {
+                    return Err(Fail::Text("error: metrics not available yet\n".into()));
+                }
+                ctx.io.err(if all { "No resources found\n".to_string() } else { format!("No resources found in {} namespace.\n", ctx.namespace) });
+                return Ok(());
+            }
+            let containers = ctx.flags.flag("containers");
+            if headers {
+                let mut h = String::new();
+                if all {
+                    h.push_str("NAMESPACE\t");
+                }
+                if containers {
+                    h.push_str("POD\t");
+                }
+                h.push_str("NAME\tCPU(cores)\tMEMORY(bytes)\t\n");
+                tw.write(&h);
+            }
+            for m in &items {
+                let pod = m["metadata"]["name"].as_str().unwrap_or("");
+                let ns = m["metadata"]["namespace"].as_str().unwrap_or("");
+                let rows: Vec<(String, u64, u64)> = if containers {
+                    m["containers"].as_array().into_iter().flatten().map(|c| (c["name"].as_str().unwrap_or("").to_string(), milli(&c["usage"]["cpu"]), bytes(&c["usage"]["memory"]))).collect()
+                } else {
+                    let (cpu, mem) = m["containers"].as_array().into_iter().flatten().fold((0, 0), |(a, b), c| (a + milli(&c["usage"]["cpu"]), b + bytes(&c["usage"]["memory"])));
+                    vec![(pod.to_string(), cpu, mem)]
+                };
+                for (n, cpu, mem) in rows {
+                    let mut line = String::new();
+                    if all {
+                        line.push_str(&format!("{ns}\t"));
+                    }
+                    if containers {
+                        line.push_str(&format!("{pod}\t"));
+                    }
+                    line.push_str(&format!("{n}\t{cpu}m\t{}Mi\t\n", mem / (1 << 20)));
+                    tw.write(&line);
+                }
+            }
+        }
+        "node" | "nodes" | "no" => {
+            let nodes = match ctx.call(Request::get("/api/v1/nodes"))? {
+                Ok(n) => n["items"].as_array().cloned().unwrap_or_default(),
+                Err(e) => return Err(Fail::Text(crate::server_error(&e))),
+            };
+            let metrics = match ctx.call(Request::get("/apis/metrics.k8s.io/v1beta1/nodes"))? {
+                Ok(m) => m["items"].as_array().cloned().unwrap_or_default(),
+                Err(e) => return Err(Fail::Text(crate::server_error(&e))),
+            };
+            if headers {
+                tw.write("NAME\tCPU(cores)\tCPU(%)\tMEMORY(bytes)\tMEMORY(%)\t\n");
+            }
+            for m in metrics.iter().filter(|m| name.as_ref().is_none_or(|n| m["metadata"]["name"] == n.as_str())) {
+                let n = m["metadata"]["name"].as_str().unwrap_or("");
+                let node = nodes.iter().find(|x| x["metadata"]["name"] == n).cloned().unwrap_or(Value::Null);
+                let (cpu, mem) = (milli(&m["usage"]["cpu"]), bytes(&m["usage"]["memory"]));
+                let (acpu, amem) = (milli(&node["status"]["allocatable"]["cpu"]).max(1), bytes(&node["status"]["allocatable"]["memory"]).max(1));
+                tw.write(&format!("{n}\t{cpu}m\t{}%\t{}Mi\t{}%\t\n", cpu * 100 / acpu, mem / (1 << 20), mem * 100 / amem));
+            }
+        }
+        "" => return Err(Fail::Text("error: You must specify a resource type (node or pod)\n".into())),
+        other => return Err(Fail::Text(format!("error: unknown command \"{other}\" for \"kubectl top\"\n"))),
+    }
+    ctx.io.out(tw.finish());
+    Ok(())
+}
+
+/// A CPU quantity in millicores (`250000000n` → 250), as `MilliValue` rounds up.
+fn milli(v: &Value) -> u64 {
+    kubeniwa_core::quantity::milli(v).max(0) as u64
+}
+
+/// A memory quantity in bytes.
+fn bytes(v: &Value) -> u64 {
+    (kubeniwa_core::quantity::milli(v) / 1000).max(0) as u64
 }

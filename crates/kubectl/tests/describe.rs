@@ -1444,7 +1444,14 @@ spec:
         Min replicas:                                          1
         Max replicas:                                          10
         Deployment pods:                                       0 current / 0 desired
-        Events:                                                <none>
+        Conditions:
+          Type         Status  Reason          Message
+          ----         ------  ------          -------
+          AbleToScale  False   FailedGetScale  the HPA controller was unable to get the target's current scale: deployments/scale.apps "hpa-handson" not found
+        Events:
+          Type     Reason          Age   From                       Message
+          ----     ------          ----  ----                       -------
+          Warning  FailedGetScale  0s    horizontal-pod-autoscaler  deployments/scale.apps "hpa-handson" not found
     "#]]);
 }
 

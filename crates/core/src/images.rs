@@ -24,6 +24,9 @@ pub struct Image {
     pub workdir: String,
     #[serde(default)]
     pub prompt: String,
+    /// The default process's command line as `ps` shows it.
+    #[serde(default)]
+    pub cmd: Vec<String>,
     /// What its default process uses when idle (for `kubectl top` and the HPA).
     #[serde(default)]
     pub usage: Usage,

@@ -150,11 +150,54 @@ impl Host for ContainerHost<'_> {
                 io.out(format!("{}\n", self.container.pod));
                 0
             }
+            "ps" if has("ps") => {
+                io.out(ps(self.world, &self.container));
+                0
+            }
             "sleep" if !args.is_empty() => self.world.run(argv, io).unwrap_or(0),
             "date" => self.world.run(argv, io).unwrap_or(0),
             _ => return None,
         })
     }
+}
+
+/// BusyBox `ps`: the container's own process (PID 1), or, for a debug container with
+/// a target, the target's process first (they share a process namespace), then the
+/// shell and `ps` itself.
+fn ps(world: &World, r: &ContainerRef) -> String {
+    let mut out = String::from("PID   USER     TIME  COMMAND\n");
+    let Some(pod) = world.clusters.get(&r.cluster).and_then(|c| c.get(&ObjKey::pod(&r.namespace, &r.pod))) else { return out };
+    let find = |name: &str| ["containers", "ephemeralContainers"].iter().filter_map(|f| pod["spec"][*f].as_array()).flatten().find(|c| c["name"] == name).cloned();
+    let me = find(&r.container).unwrap_or(Value::Null);
+    let user_of = |spec: &Value| images::find(spec["image"].as_str().unwrap_or("")).map(|i| if i.user.is_empty() { "root".to_string() } else { i.user.chars().take(8).collect() }).unwrap_or_else(|| "root".into());
+    let command_of = |spec: &Value| {
+        let words: Vec<String> = ["command", "args"].iter().flat_map(|f| spec[*f].as_array().cloned().unwrap_or_default()).filter_map(|v| v.as_str().map(String::from)).collect();
+        if words.is_empty() {
+            images::find(spec["image"].as_str().unwrap_or("")).map(|i| i.cmd.join(" ")).unwrap_or_default()
+        } else {
+            words.join(" ")
+        }
+    };
+    let line = |pid: u32, user: &str, cmd: &str| format!("{pid:>5} {user:<8} {:>5} {cmd}\n", "0:00");
+    let target = me["targetContainerName"].as_str().and_then(|t| find(t));
+    let mut pid = 1;
+    if let Some(t) = &target {
+        out.push_str(&line(pid, &user_of(t), &command_of(t)));
+        pid += 6;
+    }
+    let own = command_of(&me);
+    let me_user = user_of(&me);
+    let ephemeral = pod["spec"]["ephemeralContainers"].as_array().is_some_and(|e| e.iter().any(|c| c["name"] == r.container.as_str()));
+    if ephemeral {
+        // The attached shell is the debug container's own process.
+        out.push_str(&line(pid, &me_user, &own));
+    } else {
+        out.push_str(&line(pid, &me_user, &own));
+        pid += 6;
+        out.push_str(&line(pid, &me_user, "sh"));
+    }
+    out.push_str(&line(pid + 6, &me_user, "ps"));
+    out
 }
 
 /// What running a command in a container produced.

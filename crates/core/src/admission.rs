@@ -298,6 +298,13 @@ pub fn validate_create(rt: &ResourceType, obj: &Value) -> ApiResult<()> {
     if rt.kind == "Pod" {
         causes.extend(pod_spec_causes(&obj["spec"], "spec"));
     }
+    // `ValidateNonnegativeField` on the workloads' replica counts (a negative count
+    // once reached the controllers through an update).
+    if matches!(rt.kind, "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController") {
+        if let Some(n) = obj["spec"]["replicas"].as_i64().filter(|n| *n < 0) {
+            causes.push(Cause { reason: "FieldValueInvalid", field: "spec.replicas".into(), message: format!("Invalid value: {n}: must be greater than or equal to 0") });
+        }
+    }
     if rt.kind == "Deployment" {
         causes.extend(pod_spec_causes(&obj["spec"]["template"]["spec"], "spec.template.spec"));
         let sel = crate::selectors::LabelSelector::from_object(&obj["spec"]["selector"]);

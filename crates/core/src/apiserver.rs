@@ -78,6 +78,7 @@ impl Cluster {
             (Method::Get, Some(name), Some("log")) if target.rt.kind == "Pod" => self.pod_log(req, &target, name),
             (Method::Post, None, None) => self.create(req, &target),
             (Method::Post, Some(name), Some("binding")) if target.rt.kind == "Pod" => self.bind(req, &target, name),
+            (Method::Post, Some(name), Some("eviction")) if target.rt.kind == "Pod" => self.evict(req, target.namespace.as_deref().unwrap_or(""), name),
             (Method::Get, Some(name), Some("scale")) if has_scale(target.rt) => Ok(Response::ok(scale_of(&self.get_object(&target, name)?))),
             (Method::Put | Method::Patch, Some(name), Some("scale")) if has_scale(target.rt) => self.update_scale(req, &target, name),
             (Method::Put | Method::Patch, Some(name), Some("ephemeralcontainers")) if target.rt.kind == "Pod" => {

@@ -89,7 +89,14 @@ pub fn create_kind_cluster(config: ClusterConfig, seed: u64, start: Millis) -> C
             "metadata": {
                 "name": format!("{component}-{cp}"),
                 "labels": {"component": component, "tier": "control-plane"},
-                "annotations": {"kubernetes.io/config.source": "file"},
+                // The kubelet's mirror-pod annotations: drain skips pods that have
+                // `config.mirror`.
+                "annotations": {
+                    "kubernetes.io/config.hash": manifest_hash(component),
+                    "kubernetes.io/config.mirror": manifest_hash(component),
+                    "kubernetes.io/config.seen": format!("{}.{:09}Z", &crate::time::rfc3339(start + 7_000)[..19], (u64::from_str_radix(&manifest_hash(component)[..8], 16).unwrap_or(0) % 1_000_000_000)),
+                    "kubernetes.io/config.source": "file",
+                },
                 "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": cp, "controller": true, "uid": node_uid(&c, &cp)}],
             },
             "spec": {
@@ -296,6 +303,17 @@ fn node_object(c: &Cluster, name: &str, role: &str, index: usize, version: &str,
 
 fn node_uid(c: &Cluster, node: &str) -> Value {
     c.get(&ObjKey { resource: "nodes".into(), namespace: String::new(), name: node.into() }).map(|n| n["metadata"]["uid"].clone()).unwrap_or(Value::Null)
+}
+
+/// The kubelet's hash of a static pod manifest (32 hex digits); here a fixed function
+/// of the component, as kind's manifests are the same in every cluster.
+fn manifest_hash(component: &str) -> String {
+    let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    for b in component.bytes() {
+        h ^= u128::from(b);
+        h = h.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013B);
+    }
+    format!("{h:032x}")
 }
 
 fn rt_of(kind: &str) -> &'static ResourceType {

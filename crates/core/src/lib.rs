@@ -16,6 +16,7 @@ pub mod daemonset;
 pub mod decode;
 pub mod disruption;
 pub mod ephemeral;
+pub mod eviction;
 pub mod hpa;
 pub mod images;
 pub mod jobs;

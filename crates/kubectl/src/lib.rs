@@ -13,6 +13,9 @@ mod delete;
 mod describe;
 mod debug;
 mod diff;
+mod drain;
+mod edit;
+mod events;
 mod exec;
 mod follow;
 mod forward;
@@ -21,6 +24,8 @@ mod get;
 pub mod kubeconfig;
 mod misc;
 mod mutate;
+mod replace;
+mod set;
 mod wait;
 
 use flags::{boolean, val, Parsed};
@@ -74,6 +79,11 @@ pub trait Job: Send {
     /// Ctrl-C: what the command does as it dies (a port-forward stops listening).
     fn interrupt(&mut self, backend: &mut dyn Backend) {
         let _ = backend;
+    }
+    /// An instant at which the command wants to look again although nothing changed
+    /// in the cluster (a retry after 5s, a once-a-second check).
+    fn next_wake(&self) -> Option<Millis> {
+        None
     }
 }
 
@@ -254,7 +264,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug", "auth",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug", "auth", "cordon", "uncordon", "drain", "events", "replace", "autoscale", "edit",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -351,6 +361,13 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "api-versions" => misc::api_versions(&mut ctx),
         "auth" => auth::run(&mut ctx),
         "wait" => wait::run(&mut ctx),
+        "cordon" => drain::cordon(&mut ctx, true),
+        "uncordon" => drain::cordon(&mut ctx, false),
+        "drain" => drain::drain(&mut ctx),
+        "events" => events::run(&mut ctx),
+        "replace" => replace::replace(&mut ctx),
+        "autoscale" => replace::autoscale(&mut ctx),
+        "edit" => edit::run(&mut ctx),
         _ => Ok(()),
     };
     match result {
@@ -396,6 +413,12 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "wait" => WAIT_FLAGS,
         "debug" => DEBUG_FLAGS,
         "top" => TOP_FLAGS,
+        "cordon" | "uncordon" => CORDON_FLAGS,
+        "drain" => DRAIN_FLAGS,
+        "events" => EVENTS_FLAGS,
+        "replace" => REPLACE_FLAGS,
+        "autoscale" => AUTOSCALE_FLAGS,
+        "edit" => EDIT_FLAGS,
         _ => &[],
     }
 }
@@ -511,6 +534,67 @@ const WAIT_FLAGS: &[flags::Flag] = &[
 ];
 
 const AUTH_FLAGS: &[flags::Flag] = &[boolean("all-namespaces", Some('A')), boolean("list", None), boolean("no-headers", None), boolean("quiet", Some('q')), val("subresource", None)];
+const CORDON_FLAGS: &[flags::Flag] = &[val("selector", Some('l')), val("dry-run", None)];
+const DRAIN_FLAGS: &[flags::Flag] = &[
+    val("selector", Some('l')),
+    val("dry-run", None),
+    boolean("force", None),
+    boolean("ignore-daemonsets", None),
+    boolean("delete-emptydir-data", None),
+    boolean("disable-eviction", None),
+    val("grace-period", None),
+    val("timeout", None),
+    val("pod-selector", None),
+    val("skip-wait-for-delete-timeout", None),
+    val("chunk-size", None),
+];
+
+const EVENTS_FLAGS: &[flags::Flag] = &[
+    boolean("all-namespaces", Some('A')),
+    val("for", None),
+    val("types", None),
+    boolean("watch", Some('w')),
+    boolean("no-headers", None),
+    val("output", Some('o')),
+    val("chunk-size", None),
+];
+
+const REPLACE_FLAGS: &[flags::Flag] = &[
+    val("filename", Some('f')),
+    boolean("recursive", Some('R')),
+    boolean("force", None),
+    val("grace-period", None),
+    val("timeout", None),
+    val("output", Some('o')),
+    val("dry-run", None),
+    val("validate", None),
+    boolean("save-config", None),
+];
+const AUTOSCALE_FLAGS: &[flags::Flag] = &[
+    val("min", None),
+    val("max", None),
+    val("cpu-percent", None),
+    val("cpu", None),
+    val("memory", None),
+    val("name", None),
+    val("dry-run", None),
+    val("output", Some('o')),
+    val("filename", Some('f')),
+    boolean("save-config", None),
+];
+
+const EDIT_FLAGS: &[flags::Flag] = &[
+    val("filename", Some('f')),
+    val("output", Some('o')),
+    boolean("output-patch", None),
+    boolean("windows-line-endings", None),
+    boolean("save-config", None),
+    val("validate", None),
+    val("field-manager", None),
+    val("subresource", None),
+    boolean("show-managed-fields", None),
+];
+
 const VERSION_FLAGS: &[flags::Flag] = &[boolean("client", None), val("output", Some('o'))];
 
 const API_RESOURCES_FLAGS: &[flags::Flag] = &[boolean("namespaced", None), val("output", Some('o')), boolean("no-headers", None), val("api-group", None), val("verbs", None)];
@@ -527,7 +611,24 @@ const DESCRIBE_FLAGS: &[flags::Flag] = &[
 const SCALE_FLAGS: &[flags::Flag] = &[val("replicas", None), val("current-replicas", None), val("filename", Some('f')), val("selector", Some('l')), boolean("all", None)];
 const ROLLOUT_FLAGS: &[flags::Flag] = &[val("to-revision", None), val("revision", None), val("watch", Some('w')), val("timeout", None), val("output", Some('o'))];
 const LABEL_FLAGS: &[flags::Flag] = &[boolean("overwrite", None), boolean("all", None), val("selector", Some('l')), val("filename", Some('f')), val("output", Some('o'))];
-const SET_FLAGS: &[flags::Flag] = &[boolean("all", None), val("selector", Some('l')), val("filename", Some('f'))];
+const SET_FLAGS: &[flags::Flag] = &[
+    boolean("all", None),
+    val("selector", Some('l')),
+    val("filename", Some('f')),
+    val("env", Some('e')),
+    val("from", None),
+    val("prefix", None),
+    val("keys", None),
+    boolean("list", None),
+    boolean("resolve", None),
+    boolean("overwrite", None),
+    val("containers", Some('c')),
+    val("limits", None),
+    val("requests", None),
+    val("dry-run", None),
+    val("output", Some('o')),
+    boolean("local", None),
+];
 const PATCH_FLAGS: &[flags::Flag] = &[val("patch", Some('p')), val("type", None), val("filename", Some('f')), val("output", Some('o'))];
 const EXPOSE_FLAGS: &[flags::Flag] = &[val("port", None), val("target-port", None), val("type", None), val("name", None), val("protocol", None), val("selector", None), val("dry-run", None), val("output", Some('o'))];
 const CREATE_FLAGS: &[flags::Flag] = &[

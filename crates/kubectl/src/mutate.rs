@@ -101,6 +101,8 @@ pub(crate) fn set(ctx: &mut Ctx) -> Outcome {
     let words = ctx.flags.args.clone();
     match words.first().map(String::as_str) {
         Some("image") => {}
+        Some("env") => return crate::set::env(ctx, &words[1..]),
+        Some("resources") => return crate::set::resources(ctx, &words[1..]),
         Some(other) => return Err(Fail::Text(format!("error: unknown command \"{other}\" for \"kubectl set\"\n"))),
         None => return Err(Fail::Text("error: Required resource not specified.\n".into())),
     }

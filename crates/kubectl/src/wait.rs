@@ -294,6 +294,26 @@ pub(crate) fn parse_go_duration(s: &str) -> Option<i64> {
     Some(if neg { -ms } else { ms })
 }
 
+/// Go's `time.Duration.String` for whole milliseconds: `7s`, `1m0s`, `1h30m0s`, `1.5s`.
+pub(crate) fn go_duration_string(ms: Millis) -> String {
+    if ms == 0 {
+        return "0s".into();
+    }
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let (h, m) = (ms / 3_600_000, (ms / 60_000) % 60);
+    let secs = (ms % 60_000) as f64 / 1000.0;
+    let s = if ms % 1000 == 0 { format!("{}s", (ms % 60_000) / 1000) } else { format!("{secs}s") };
+    if h > 0 {
+        format!("{h}h{m}m{s}")
+    } else if m > 0 {
+        format!("{m}m{s}")
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +326,9 @@ mod tests {
         assert_eq!(parse_go_duration("-1s"), Some(-1000));
         assert_eq!(parse_go_duration("10"), None);
         assert_eq!(parse_go_duration("abc"), None);
+        assert_eq!(go_duration_string(7_000), "7s");
+        assert_eq!(go_duration_string(60_000), "1m0s");
+        assert_eq!(go_duration_string(5_400_000), "1h30m0s");
     }
 
     #[test]

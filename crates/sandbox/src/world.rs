@@ -92,7 +92,8 @@ impl World {
         let mut polls = 0;
         while self.held.is_some() && polls < MAX_POLLS_PER_ADVANCE {
             polls += 1;
-            let next = self.clusters.values().filter_map(|c| c.next_timer()).min().map_or(target, |t| t.clamp(self.now, target));
+            let wake = self.held.as_ref().and_then(|j| j.next_wake());
+            let next = self.clusters.values().filter_map(|c| c.next_timer()).chain(wake).min().map_or(target, |t| t.clamp(self.now, target));
             self.step_to(next);
             self.poll_held();
             if self.now >= target {

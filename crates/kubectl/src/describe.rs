@@ -224,31 +224,57 @@ fn describe(ctx: &mut Ctx, info: &Info, settings: &Settings) -> Result<Result<St
 /// `Flush()` while `tabwriter.Writer` has `Flush() error`, so that call does nothing; the
 /// `Events:` line (a line without tabs) ends the column block anyway.
 struct Out {
-    tw: TabWriter,
+    /// `None` for a bare `PrefixWriter` on a buffer (no tab alignment), as
+    /// `rollout history --revision` prints a pod template.
+    tw: Option<TabWriter>,
+    raw: String,
     /// The extra levels of a `nestedPrefixWriter` (ephemeral volume claim templates).
     nested: usize,
 }
 
 impl Out {
     fn new() -> Out {
-        Out { tw: TabWriter::new(TabWriterConfig::KUBECTL_DESCRIBE), nested: 0 }
+        Out { tw: Some(TabWriter::new(TabWriterConfig::KUBECTL_DESCRIBE)), raw: String::new(), nested: 0 }
+    }
+
+    fn unaligned() -> Out {
+        Out { tw: None, raw: String::new(), nested: 0 }
+    }
+
+    fn put(&mut self, text: &str) {
+        let text = escape_terminal(text);
+        match &mut self.tw {
+            Some(tw) => tw.write(&text),
+            None => self.raw.push_str(&text),
+        }
     }
 
     /// `Write(level, ...)`: `text` is the already formatted string.
     fn w(&mut self, level: usize, text: &str) {
         let prefix = "  ".repeat(level + self.nested);
-        self.tw.write(&escape_terminal(&format!("{prefix}{text}")));
+        self.put(&format!("{prefix}{text}"));
     }
 
     /// `WriteLine(text)`; a nested writer indents it like any other write.
     fn line(&mut self, text: &str) {
         let prefix = "  ".repeat(self.nested);
-        self.tw.write(&escape_terminal(&format!("{prefix}{text}\n")));
+        self.put(&format!("{prefix}{text}\n"));
     }
 
     fn finish(self) -> String {
-        self.tw.finish()
+        match self.tw {
+            Some(tw) => tw.finish(),
+            None => self.raw,
+        }
     }
+}
+
+/// `printTemplate` of `rollout history --revision`: `DescribePodTemplate` on a bare
+/// prefix writer.
+pub(crate) fn pod_template_text(template: &Value) -> String {
+    let mut o = Out::unaligned();
+    describe_pod_template(&mut o, template);
+    o.finish()
 }
 
 // ---------------------------------------------------------------------------------------

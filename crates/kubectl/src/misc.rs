@@ -124,18 +124,40 @@ pub(crate) fn api_versions(ctx: &mut Ctx) -> Outcome {
 
 pub(crate) fn api_resources(ctx: &mut Ctx) -> Outcome {
     ctx.send(Request::get("/api"))?;
+    let output = ctx.flags.get("output").unwrap_or("").to_string();
+    if !matches!(output.as_str(), "" | "wide" | "name") {
+        return Err(Fail::Text(format!("error: --output {output} is not available\n")));
+    }
     let mut rows: Vec<_> = RESOURCES.iter().collect();
     rows.sort_by(|a, b| (a.group, a.plural).cmp(&(b.group, b.plural)));
     let namespaced = ctx.flags.get("namespaced").map(|v| v != "false");
+    let group = ctx.flags.get("api-group").map(String::from);
+    // `--verbs=get,list`: every one of them.
+    let verbs: Vec<String> = ctx.flags.get("verbs").map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+    rows.retain(|r| {
+        namespaced.is_none_or(|n| n == r.namespaced) && group.as_deref().is_none_or(|g| g == r.group) && verbs.iter().all(|v| r.verbs().contains(&v.as_str()))
+    });
+    if output == "name" {
+        let text: String = rows.iter().map(|r| format!("{}\n", r.group_resource())).collect();
+        ctx.io.out(text);
+        return Ok(());
+    }
+    let wide = output == "wide";
     let mut t = Table::kubectl_get();
     if !ctx.flags.flag("no-headers") {
-        t.row(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]);
+        let mut head = vec!["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"];
+        if wide {
+            head.extend(["VERBS", "CATEGORIES"]);
+        }
+        t.row(head);
     }
     for r in rows {
-        if namespaced.is_some_and(|n| n != r.namespaced) {
-            continue;
+        let mut row = vec![r.plural.to_string(), r.short_names.join(","), r.api_version(), r.namespaced.to_string(), r.kind.to_string()];
+        if wide {
+            row.push(r.verbs().join(","));
+            row.push(if r.in_all { "all".to_string() } else { String::new() });
         }
-        t.row([r.plural.to_string(), r.short_names.join(","), r.api_version(), r.namespaced.to_string(), r.kind.to_string()]);
+        t.row(row);
     }
     ctx.io.out(t.render());
     Ok(())

@@ -74,6 +74,7 @@ pub(crate) fn label(ctx: &mut Ctx, field: &str) -> Outcome {
     for (rt, name) in targets(&objects, command)? {
         let current = get_obj(ctx, rt, &name)?;
         let mut set = Map::new();
+        let mut clashes: Vec<String> = Vec::new();
         for ch in &changes {
             if let Some(k) = ch.strip_suffix('-') {
                 set.insert(k.to_string(), Value::Null);
@@ -81,11 +82,21 @@ pub(crate) fn label(ctx: &mut Ctx, field: &str) -> Outcome {
             }
             let (k, v) = ch.split_once('=').unwrap_or((ch, ""));
             if let Some(old) = current["metadata"][field].get(k).and_then(Value::as_str) {
+                // label.go stops at the first; annotate.go lists them all (the
+                // change-cause annotation may always be overwritten).
                 if !overwrite && old != v {
-                    return Err(Fail::Text(format!("error: '{k}' already has a value ({old}), and --overwrite is false\n")));
+                    if field == "labels" {
+                        return Err(Fail::Text(format!("error: '{k}' already has a value ({old}), and --overwrite is false\n")));
+                    }
+                    if k != "kubernetes.io/change-cause" {
+                        clashes.push(format!("'{k}' already has a value ({old})"));
+                    }
                 }
             }
             set.insert(k.to_string(), json!(v));
+        }
+        if !clashes.is_empty() {
+            return Err(Fail::Text(format!("error: --overwrite is false but found the following declared annotation(s): {}\n", clashes.join("; "))));
         }
         let after = patch_obj(ctx, rt, &name, "application/merge-patch+json", json!({"metadata": {field: set}}))?;
         let verb = if command == "label" { "labeled" } else { "annotated" };
@@ -189,6 +200,22 @@ pub(crate) fn rollout(ctx: &mut Ctx) -> Outcome {
                 ctx.io.out(format!("{prefix} {}\n", if paused { "paused" } else { "resumed" }));
             }
             "status" => rollout_status(ctx, rt, &name)?,
+            "history" if ctx.flags.get("revision").is_some_and(|r| r != "0") => {
+                let wanted: i64 = match ctx.flags.get("revision").and_then(|r| r.parse().ok()) {
+                    Some(r) => r,
+                    None => return Err(Fail::Text(format!("error: invalid argument {:?} for \"--revision\" flag: strconv.ParseInt: parsing {:?}: invalid syntax\nSee 'kubectl rollout history --help' for usage.\n", ctx.flags.get("revision").unwrap_or(""), ctx.flags.get("revision").unwrap_or("")))),
+                };
+                let rss = owned_replicasets(ctx, rt, &name)?;
+                let found = rss.iter().find(|r| r["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str().and_then(|v| v.parse::<i64>().ok()) == Some(wanted));
+                let Some(rs) = found else {
+                    return Err(Fail::Text("error: unable to find the specified revision\n".into()));
+                };
+                let mut template = rs["spec"]["template"].clone();
+                if let Some(cause) = rs["metadata"]["annotations"]["kubernetes.io/change-cause"].as_str() {
+                    template["metadata"]["annotations"]["kubernetes.io/change-cause"] = json!(cause);
+                }
+                ctx.io.out(format!("{prefix} with revision #{wanted}\n{}\n", crate::describe::pod_template_text(&template)));
+            }
             "history" => {
                 let rss = owned_replicasets(ctx, rt, &name)?;
                 let mut revs: Vec<(i64, String)> = rss

@@ -775,7 +775,7 @@ fn sync_namespaces(c: &mut Cluster) {
 // Garbage collector (background propagation): dependents of a missing owner go.
 
 fn garbage_collect(c: &mut Cluster) {
-    let uids: std::collections::BTreeSet<String> = c.objects.values().filter_map(|o| o["metadata"]["uid"].as_str().map(String::from)).collect();
+    let uids: std::collections::BTreeSet<&str> = c.objects.values().filter_map(|o| o["metadata"]["uid"].as_str()).collect();
     let orphans: Vec<ObjKey> = c
         .objects
         .iter()

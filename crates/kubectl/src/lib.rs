@@ -264,7 +264,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug", "auth", "cordon", "uncordon", "drain", "events", "replace", "autoscale", "edit",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug", "auth", "cordon", "uncordon", "drain", "events", "replace", "autoscale", "edit", "completion",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -360,6 +360,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "api-resources" => misc::api_resources(&mut ctx),
         "api-versions" => misc::api_versions(&mut ctx),
         "auth" => auth::run(&mut ctx),
+        "completion" => misc::completion(&mut ctx),
         "wait" => wait::run(&mut ctx),
         "cordon" => drain::cordon(&mut ctx, true),
         "uncordon" => drain::cordon(&mut ctx, false),

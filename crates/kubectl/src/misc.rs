@@ -36,6 +36,7 @@ pub(crate) fn help(command: &str) -> &'static str {
         "config" => include_str!("../data/help/config.txt"),
         "api-resources" => include_str!("../data/help/api-resources.txt"),
         "api-versions" => include_str!("../data/help/api-versions.txt"),
+        "completion" => include_str!("../data/help/completion.txt"),
         "wait" => include_str!("../data/help/wait.txt"),
         "events" => include_str!("../data/help/events.txt"),
         "cordon" => include_str!("../data/help/cordon.txt"),
@@ -614,4 +615,23 @@ fn milli(v: &Value) -> u64 {
 /// A memory quantity in bytes.
 fn bytes(v: &Value) -> u64 {
     (kubeniwa_core::quantity::milli(v) / 1000).max(0) as u64
+}
+
+/// `kubectl completion SHELL`: the script the real kubectl v1.35.2 prints (data).
+pub(crate) fn completion(ctx: &mut Ctx) -> Outcome {
+    let usage = |message: &str| Fail::Usage { message: message.to_string(), command: "completion".into() };
+    let args = ctx.flags.args.clone();
+    let script = match args.as_slice() {
+        [] => return Err(usage("Shell not specified.")),
+        [shell] => match shell.as_str() {
+            "bash" => include_str!("../data/completion/bash.txt"),
+            "zsh" => include_str!("../data/completion/zsh.txt"),
+            "fish" => include_str!("../data/completion/fish.txt"),
+            "powershell" => include_str!("../data/completion/powershell.txt"),
+            other => return Err(usage(&format!("Unsupported shell type \"{other}\"."))),
+        },
+        _ => return Err(usage("Too many arguments. Expected only the shell type.")),
+    };
+    ctx.io.out(script);
+    Ok(())
 }

@@ -60,6 +60,12 @@ impl Cluster {
             _ => {}
         }
         let target = parse_target(&segs).ok_or_else(|| not_found_path())?;
+        if target.rt.kind == "SelfSubjectReview" {
+            return match (req.method, target.name.is_some()) {
+                (Method::Post, false) => crate::authorization::self_subject_review(req),
+                _ => Err(ApiError::method_not_allowed("the server does not allow this method on the requested resource")),
+            };
+        }
         if target.rt.group == "authorization.k8s.io" {
             return match (req.method, target.name.is_some(), target.rt.kind) {
                 (Method::Post, false, "SelfSubjectAccessReview") => crate::authorization::self_subject_access_review(self, req),

@@ -213,6 +213,26 @@ fn review_body(req: &Request, kind: &str) -> ApiResult<Value> {
     Ok(body)
 }
 
+/// `POST /apis/authentication.k8s.io/v1/selfsubjectreviews` (`kubectl auth whoami`):
+/// who the request is authenticated as.
+pub fn self_subject_review(req: &Request) -> ApiResult<Response> {
+    let mut body = review_body(req, "SelfSubjectReview")?;
+    let user = UserInfo::of(req);
+    body["apiVersion"] = json!("authentication.k8s.io/v1");
+    body["kind"] = json!("SelfSubjectReview");
+    // The typed object re-encoded: a zero creationTimestamp is left out.
+    match body["metadata"].as_object_mut() {
+        Some(m) => {
+            if m.get("creationTimestamp").is_some_and(Value::is_null) {
+                m.remove("creationTimestamp");
+            }
+        }
+        None => body["metadata"] = json!({}),
+    }
+    body["status"] = json!({"userInfo": {"username": user.name, "groups": user.groups}});
+    Ok(Response::created(body))
+}
+
 /// `POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews`.
 pub fn self_subject_access_review(cluster: &Cluster, req: &Request) -> ApiResult<Response> {
     let mut body = review_body(req, "SelfSubjectAccessReview")?;

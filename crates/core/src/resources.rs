@@ -62,7 +62,7 @@ impl ResourceType {
 
     pub fn verbs(&self) -> &'static [&'static str] {
         match self.kind {
-            "Binding" | "SelfSubjectAccessReview" | "SelfSubjectRulesReview" => &["create"],
+            "Binding" | "SelfSubjectAccessReview" | "SelfSubjectRulesReview" | "SelfSubjectReview" => &["create"],
             "ComponentStatus" => &["get", "list"],
             _ => &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
         }
@@ -107,6 +107,7 @@ pub const RESOURCES: &[ResourceType] = &[
     rt("apps", "v1", "ReplicaSet", "replicasets", "replicaset", &["rs"], true, true),
     rt("apps", "v1", "StatefulSet", "statefulsets", "statefulset", &["sts"], true, true),
     rt("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", &["hpa"], true, true),
+    rt("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", &[], false, false),
     rt("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview", &[], false, false),
     rt("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", "selfsubjectrulesreview", &[], false, false),
     rt("batch", "v1", "CronJob", "cronjobs", "cronjob", &["cj"], true, true),

@@ -13,6 +13,7 @@ use crate::{server_error, Ctx, Fail, Outcome};
 
 pub(crate) const AUTH_HELP: &str = include_str!("../data/help/auth.txt");
 pub(crate) const CAN_I_HELP: &str = include_str!("../data/help/auth-can-i.txt");
+pub(crate) const WHOAMI_HELP: &str = include_str!("../data/help/auth-whoami.txt");
 
 const RESOURCE_VERBS: &[&str] = &["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "use", "bind", "impersonate", "*", "approve", "sign", "escalate", "attest"];
 const NON_RESOURCE_VERBS: &[&str] = &["get", "put", "post", "head", "options", "delete", "patch", "*"];
@@ -26,6 +27,7 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
             Err(Fail::Silent)
         }
         Some("can-i") => can_i(ctx, &args[1..]),
+        Some("whoami") => whoami(ctx),
         Some(_) => Err(Fail::Usage { message: format!("unknown command \"{}\"", args.join(" ")), command: "auth".into() }),
     }
 }
@@ -282,5 +284,50 @@ fn access_list(ctx: &mut Ctx, namespace: &str) -> Outcome {
         w.write(&format!("{combined}\t{}\t{}\t{}\n", v(&r.urls), v(&r.names), v(&r.verbs)));
     }
     ctx.io.out(w.finish());
+    Ok(())
+}
+
+/// `kubectl auth whoami` (`pkg/cmd/auth/whoami.go`): a SelfSubjectReview, as a table
+/// of the user's attributes or the object itself with `-o json|yaml`.
+fn whoami(ctx: &mut Ctx) -> Outcome {
+    let output = ctx.flags.get("output").unwrap_or("").to_string();
+    if !matches!(output.as_str(), "" | "json" | "yaml") {
+        return Err(text(&format!("unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,yaml")));
+    }
+    let review = json!({"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1", "metadata": {"creationTimestamp": null}, "status": {}});
+    let req = impersonating(ctx, Request::new(Method::Post, "/apis/authentication.k8s.io/v1/selfsubjectreviews").body(review));
+    let reply = ctx.call(req)?;
+    let obj = match reply {
+        Ok(o) => o,
+        Err(e) if e.code == 404 => return Err(text("the selfsubjectreviews API is not enabled in the cluster")),
+        Err(e) if e.code == 403 => return Err(text("the selfsubjectreviews API is not enabled in the cluster or you do not have permission to call it")),
+        Err(e) => return Err(Fail::Text(server_error(&e))),
+    };
+    match output.as_str() {
+        "json" => ctx.io.out(kubeniwa_format::json::to_string_pretty(&obj)),
+        "yaml" => ctx.io.out(kubeniwa_format::yaml::to_string(&obj)),
+        _ => {
+            let ui = &obj["status"]["userInfo"];
+            let mut w = TabWriter::kubectl_get();
+            w.write("ATTRIBUTE\tVALUE\n");
+            if let Some(u) = ui["username"].as_str().filter(|u| !u.is_empty()) {
+                w.write(&format!("Username\t{u}\n"));
+            }
+            if let Some(u) = ui["uid"].as_str().filter(|u| !u.is_empty()) {
+                w.write(&format!("UID\t{u}\n"));
+            }
+            let groups: Vec<&str> = ui["groups"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            if !groups.is_empty() {
+                w.write(&format!("Groups\t[{}]\n", groups.join(" ")));
+            }
+            if let Some(extra) = ui["extra"].as_object() {
+                for (k, v) in extra {
+                    let vals: Vec<&str> = v.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                    w.write(&format!("Extra: {k}\t[{}]\n", vals.join(" ")));
+                }
+            }
+            ctx.io.out(w.finish());
+        }
+    }
     Ok(())
 }

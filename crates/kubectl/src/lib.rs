@@ -293,6 +293,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     if parsed.flag("help") {
         let help = match command.as_str() {
             "auth" if parsed.args.first().is_some_and(|a| a == "can-i") => auth::CAN_I_HELP,
+            "auth" if parsed.args.first().is_some_and(|a| a == "whoami") => auth::WHOAMI_HELP,
             "auth" => auth::AUTH_HELP,
             _ => generator.map(|g| g.help).unwrap_or_else(|| misc::help(&command)),
         };
@@ -534,7 +535,7 @@ const WAIT_FLAGS: &[flags::Flag] = &[
     val("output", Some('o')),
 ];
 
-const AUTH_FLAGS: &[flags::Flag] = &[boolean("all-namespaces", Some('A')), boolean("list", None), boolean("no-headers", None), boolean("quiet", Some('q')), val("subresource", None)];
+const AUTH_FLAGS: &[flags::Flag] = &[boolean("all-namespaces", Some('A')), boolean("list", None), boolean("no-headers", None), boolean("quiet", Some('q')), val("subresource", None), val("output", Some('o'))];
 const CORDON_FLAGS: &[flags::Flag] = &[val("selector", Some('l')), val("dry-run", None)];
 const DRAIN_FLAGS: &[flags::Flag] = &[
     val("selector", Some('l')),

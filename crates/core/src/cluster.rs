@@ -261,6 +261,10 @@ impl Cluster {
             }
             let timer = self.timers.remove(&(at, seq)).expect("key just read");
             self.now = self.now.max(at);
+            let before = self.resource_version;
+            // The kubelet's periodic syncs and probe ticks mostly change nothing in the
+            // store; then the controllers have nothing new to see.
+            let mut quiet = matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. });
             self.fire(timer);
             // Timers of the same instant fire together; the controllers then run once.
             while let Some((&(next, seq), _)) = self.timers.iter().next() {
@@ -268,7 +272,11 @@ impl Cluster {
                     break;
                 }
                 let timer = self.timers.remove(&(next, seq)).expect("key just read");
+                quiet &= matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. });
                 self.fire(timer);
+            }
+            if quiet && self.resource_version == before {
+                continue;
             }
             self.reconcile();
         }

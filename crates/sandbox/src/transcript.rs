@@ -64,6 +64,12 @@ fn parse_duration(text: &str) -> Option<u64> {
 
 /// Runs a script against a fresh sandbox and returns the transcript.
 pub fn run(seed: u64, script: &str) -> String {
+    run_keeping(seed, script).0
+}
+
+/// [`run`], also handing back the sandbox as the script left it (for tests that look
+/// at the state).
+pub fn run_keeping(seed: u64, script: &str) -> (String, Sandbox) {
     let mut sandbox = Sandbox::new(seed);
     sandbox.set_interactive(true);
     let mut out = String::new();
@@ -96,7 +102,7 @@ pub fn run(seed: u64, script: &str) -> String {
         }
     }
     settle(&mut sandbox, &mut out);
-    out
+    (out, sandbox)
 }
 
 fn push_text(out: &mut String, text: &str) {

@@ -291,8 +291,9 @@ fn access_list(ctx: &mut Ctx, namespace: &str) -> Outcome {
 /// of the user's attributes or the object itself with `-o json|yaml`.
 fn whoami(ctx: &mut Ctx) -> Outcome {
     let output = ctx.flags.get("output").unwrap_or("").to_string();
-    if !matches!(output.as_str(), "" | "json" | "yaml") {
-        return Err(text(&format!("unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,yaml")));
+    let (format, template) = output.split_once('=').map(|(f, t)| (f.to_string(), t.to_string())).unwrap_or((output.clone(), String::new()));
+    if !matches!(format.as_str(), "" | "json" | "yaml" | "kyaml" | "name" | "jsonpath" | "jsonpath-as-json") {
+        return Err(text(&format!("unable to match a printer suitable for the output format \"{output}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml")));
     }
     let review = json!({"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1", "metadata": {"creationTimestamp": null}, "status": {}});
     let req = impersonating(ctx, Request::new(Method::Post, "/apis/authentication.k8s.io/v1/selfsubjectreviews").body(review));
@@ -303,11 +304,20 @@ fn whoami(ctx: &mut Ctx) -> Outcome {
         Err(e) if e.code == 403 => return Err(text("the selfsubjectreviews API is not enabled in the cluster or you do not have permission to call it")),
         Err(e) => return Err(Fail::Text(server_error(&e))),
     };
-    match output.as_str() {
-        "json" => ctx.io.out(kubeniwa_format::json::to_string_pretty(&obj)),
+    let ui = &obj["status"]["userInfo"];
+    match format.as_str() {
+        "json" => ctx.io.out(typed_json(&obj)),
         "yaml" => ctx.io.out(kubeniwa_format::yaml::to_string(&obj)),
+        "kyaml" => ctx.io.out(kubeniwa_format::kyaml::to_string(&obj)),
+        "name" => ctx.io.out("selfsubjectreview.authentication.k8s.io/<unknown>\n".to_string()),
+        "jsonpath" | "jsonpath-as-json" => {
+            let printed = if format == "jsonpath" { kubeniwa_format::jsonpath::print_jsonpath(&template, &obj) } else { kubeniwa_format::jsonpath::print_jsonpath_as_json(&template, &obj) };
+            match printed {
+                Ok(t) => ctx.io.out(t),
+                Err(e) => return Err(Fail::Text(format!("error: {e}\n"))),
+            }
+        }
         _ => {
-            let ui = &obj["status"]["userInfo"];
             let mut w = TabWriter::kubectl_get();
             w.write("ATTRIBUTE\tVALUE\n");
             if let Some(u) = ui["username"].as_str().filter(|u| !u.is_empty()) {
@@ -330,4 +340,30 @@ fn whoami(ctx: &mut Ctx) -> Outcome {
         }
     }
     Ok(())
+}
+
+/// The review as kubectl's JSON printer writes the typed Go struct: fields in struct
+/// order (`kind`, `apiVersion`, `metadata`, `status.userInfo.username`, `uid`,
+/// `groups`, `extra`), empty ones left out.
+fn typed_json(obj: &Value) -> String {
+    let ui = &obj["status"]["userInfo"];
+    let q = |v: &Value| kubeniwa_format::json::to_string_compact(v);
+    let mut fields = Vec::new();
+    for key in ["username", "uid"] {
+        if ui[key].as_str().is_some_and(|s| !s.is_empty()) {
+            fields.push(format!("            \"{key}\": {}", q(&ui[key])));
+        }
+    }
+    for key in ["groups", "extra"] {
+        let empty = ui[key].as_array().is_some_and(Vec::is_empty) || ui[key].as_object().is_some_and(|m| m.is_empty()) || ui[key].is_null();
+        if !empty {
+            let body = kubeniwa_format::json::to_string_indent(&ui[key], "    ").replace('\n', "\n            ");
+            fields.push(format!("            \"{key}\": {body}"));
+        }
+    }
+    let user = if fields.is_empty() { "{}".to_string() } else { format!("{{\n{}\n        }}", fields.join(",\n")) };
+    let metadata = kubeniwa_format::json::to_string_indent(&obj["metadata"], "    ").replace('\n', "\n    ");
+    format!(
+        "{{\n    \"kind\": \"SelfSubjectReview\",\n    \"apiVersion\": \"authentication.k8s.io/v1\",\n    \"metadata\": {metadata},\n    \"status\": {{\n        \"userInfo\": {user}\n    }}\n}}\n"
+    )
 }

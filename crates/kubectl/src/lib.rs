@@ -8,6 +8,7 @@ use kubeniwa_shell::Io;
 mod apply;
 mod verbose;
 mod auth;
+pub mod complete;
 mod create_gen;
 mod delete;
 mod describe;

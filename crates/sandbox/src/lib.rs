@@ -4,6 +4,7 @@
 //! The web worker, the native `kubeniwa` CLI and the tests all drive a [`Sandbox`] and
 //! nothing else. Same seed + same calls = same bytes.
 
+mod complete;
 mod jq;
 pub mod container;
 mod kind;
@@ -13,6 +14,7 @@ mod world;
 
 use kubeniwa_shell::{Shell, Vfs};
 
+pub use complete::HOST_COMMANDS;
 pub use world::{Checkpoint, World};
 
 /// The learner's home directory; relative editor paths are under it.

@@ -428,6 +428,11 @@ impl Shell {
         out
     }
 
+    /// The value of alias `name`, if there is one.
+    pub fn alias_value(&self, name: &str) -> Option<&str> {
+        self.aliases.get(name).map(String::as_str)
+    }
+
     /// The state to save (everything but the filesystem and the budget).
     pub fn state(&self) -> ShellState {
         ShellState {

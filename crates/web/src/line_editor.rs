@@ -14,6 +14,10 @@ pub enum Action {
     Cancel,
     /// Ctrl-L: clear the screen, then redraw the prompt and [`LineEditor::line`].
     Clear,
+    /// Tab: complete the word before the cursor. The session asks the worker for the
+    /// candidates of this text (the line up to the cursor) and hands them to
+    /// [`LineEditor::complete`].
+    Complete(String),
 }
 
 /// The result of [`LineEditor::feed`].
@@ -37,6 +41,8 @@ pub struct LineEditor {
     browsing: Option<usize>,
     /// The line being typed before browsing started, restored by going past the end.
     draft: Vec<char>,
+    /// Tab presses in a row (a second one lists the candidates, as bash does).
+    tabs: u32,
 }
 
 const MAX_HISTORY: usize = 1000;
@@ -58,6 +64,7 @@ enum Key {
     KillToEnd,
     Interrupt,
     ClearScreen,
+    Tab,
     Ignored,
 }
 
@@ -107,6 +114,11 @@ impl LineEditor {
     }
 
     fn key(&mut self, key: Key, out: &mut String) -> Option<Action> {
+        if key == Key::Tab {
+            self.tabs += 1;
+            return Some(Action::Complete(self.buffer[..self.cursor].iter().collect()));
+        }
+        self.tabs = 0;
         match key {
             Key::Char(c) => self.insert(c, out),
             Key::Enter => {
@@ -193,9 +205,84 @@ impl LineEditor {
                     self.replace(line, out);
                 }
             }
-            Key::Ignored => {}
+            Key::Ignored | Key::Tab => {}
         }
         None
+    }
+
+    /// Applies the candidates for the word before the cursor, as bash's readline does:
+    /// one candidate replaces the word (and a space follows unless it is a directory);
+    /// several extend it to their longest common prefix; when that adds nothing, a
+    /// second Tab in a row lists them in columns under the line, then the prompt and
+    /// the line are drawn again. Returns the bytes for the terminal.
+    pub fn complete(&mut self, candidates: &[String], prompt: &str, columns: usize) -> String {
+        let mut out = String::new();
+        let before: String = self.buffer[..self.cursor].iter().collect();
+        let word_start = before.rfind([' ', '\t', '|', ';', '&', '(', '<', '>', '=', '`']).map(|i| i + 1).unwrap_or(0);
+        // `--namespace=st` completes to `--namespace=staging`: candidates may carry
+        // the part before the `=`.
+        let word = &before[word_start..];
+        let word_chars = word.chars().count();
+        let cut = |c: &String| -> Option<String> {
+            if c.starts_with(word) {
+                return Some(c.clone());
+            }
+            // Candidates for a whole word after `=` or a flag (`--namespace=st`).
+            let whole_start = before[..word_start].rfind([' ', '\t']).map(|i| i + 1).unwrap_or(0);
+            let whole = &before[whole_start..];
+            c.strip_prefix(&whole[..whole.len() - word.len()]).filter(|rest| rest.starts_with(word)).map(String::from)
+        };
+        let shown: Vec<String> = candidates.iter().filter_map(cut).collect();
+        if shown.is_empty() {
+            out.push('\x07');
+            return out;
+        }
+        let common = common_prefix(&shown);
+        let mut insert: String = common.chars().skip(word_chars).collect();
+        if shown.len() == 1 && !common.ends_with('/') {
+            insert.push(' ');
+        }
+        if !insert.is_empty() {
+            for c in insert.chars() {
+                self.insert(c, &mut out);
+            }
+            self.tabs = 0;
+            return out;
+        }
+        if self.tabs < 2 {
+            out.push('\x07');
+            return out;
+        }
+        self.tabs = 0;
+        // The list, column-major as readline prints it, names without their directory.
+        let names: Vec<String> = shown.iter().map(|c| {
+            let trimmed = c.trim_end_matches('/');
+            match trimmed.rfind('/') {
+                Some(i) if !c.contains('=') => c[i + 1..].to_string(),
+                _ => c.clone(),
+            }
+        }).collect();
+        let widest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 2;
+        let per_row = (columns / widest).max(1);
+        let rows = names.len().div_ceil(per_row);
+        out.push_str(&move_right(width(&self.buffer[self.cursor..])));
+        out.push_str("\r\n");
+        for r in 0..rows {
+            let mut line = String::new();
+            for c in 0..per_row {
+                if let Some(n) = names.get(c * rows + r) {
+                    line.push_str(n);
+                    if c + 1 < per_row && names.get((c + 1) * rows + r).is_some() {
+                        line.push_str(&" ".repeat(widest - n.chars().count()));
+                    }
+                }
+            }
+            out.push_str(&line);
+            out.push_str("\r\n");
+        }
+        out.push_str(prompt);
+        out.push_str(&self.redraw());
+        out
     }
 
     fn insert(&mut self, c: char, out: &mut String) {
@@ -252,8 +339,9 @@ fn decode(input: &str) -> (Key, usize) {
         0x0b => Key::KillToEnd,
         0x0c => Key::ClearScreen,
         0x15 => Key::KillToStart,
+        b'\t' => Key::Tab,
         0x1b => return decode_escape(input),
-        // Tab is reserved for completion; other control characters mean nothing here.
+        // Other control characters mean nothing here.
         b if b < 0x20 => Key::Ignored,
         _ => {
             let c = input.chars().next().expect("input is not empty");
@@ -302,6 +390,16 @@ fn decode_escape(input: &str) -> (Key, usize) {
         }
         _ => (Key::Ignored, 1),
     }
+}
+
+/// The longest prefix all `words` share (whole characters).
+fn common_prefix(words: &[String]) -> String {
+    let mut prefix: Vec<char> = words[0].chars().collect();
+    for w in &words[1..] {
+        let n = prefix.iter().zip(w.chars()).take_while(|(a, b)| **a == *b).count();
+        prefix.truncate(n);
+    }
+    prefix.into_iter().collect()
 }
 
 fn move_left(cells: usize) -> String {
@@ -364,6 +462,70 @@ mod tests {
             rest = feed.rest;
         }
         (echo, actions)
+    }
+
+    fn tab(ed: &mut LineEditor, typed: &str) -> String {
+        let feed = ed.feed(&format!("{typed}\t"));
+        let Some(Action::Complete(line)) = feed.action else { panic!("no completion asked: {feed:?}") };
+        assert_eq!(line, ed.line()[..line.len()]);
+        line
+    }
+
+    fn words(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn tab_completes_a_unique_word_and_adds_a_space() {
+        let mut ed = LineEditor::new();
+        assert_eq!(tab(&mut ed, "kubectl ge"), "kubectl ge");
+        assert_eq!(ed.complete(&words(&["get"]), "$ ", 80), "t ");
+        assert_eq!(ed.line(), "kubectl get ");
+        // A directory gets no space: the next Tab goes on inside it.
+        let mut ed = LineEditor::new();
+        tab(&mut ed, "cat man");
+        assert_eq!(ed.complete(&words(&["manifests/"]), "$ ", 80), "ifests/");
+        assert_eq!(ed.line(), "cat manifests/");
+    }
+
+    #[test]
+    fn tab_extends_to_the_common_prefix_then_a_second_tab_lists() {
+        let mut ed = LineEditor::new();
+        tab(&mut ed, "kubectl get po");
+        let pods = words(&["poddisruptionbudgets.policy", "pods", "podtemplates"]);
+        assert_eq!(ed.complete(&pods, "$ ", 80), "d");
+        assert_eq!(ed.line(), "kubectl get pod");
+        // Nothing more to add: the first Tab rings, the second lists, then the prompt
+        // and the line come back.
+        tab(&mut ed, "");
+        assert_eq!(ed.complete(&pods, "$ ", 80), "\x07");
+        tab(&mut ed, "");
+        assert_eq!(
+            ed.complete(&pods, "$ ", 80),
+            "\r\npoddisruptionbudgets.policy  podtemplates\r\npods\r\n$ kubectl get pod"
+        );
+        assert_eq!(ed.line(), "kubectl get pod");
+    }
+
+    #[test]
+    fn the_list_is_column_major_and_shows_names_without_their_directory() {
+        let mut ed = LineEditor::new();
+        tab(&mut ed, "kubectl apply -f manifests/");
+        tab(&mut ed, "");
+        let files = words(&["manifests/a.yaml", "manifests/b.yaml", "manifests/c.yaml"]);
+        assert_eq!(ed.complete(&files, "$ ", 20), "\r\na.yaml  c.yaml\r\nb.yaml\r\n$ kubectl apply -f manifests/");
+    }
+
+    #[test]
+    fn tab_completes_after_an_equals_sign_and_rings_with_nothing() {
+        let mut ed = LineEditor::new();
+        tab(&mut ed, "kubectl get pods --namespace=st");
+        assert_eq!(ed.complete(&words(&["--namespace=staging"]), "$ ", 80), "aging ");
+        assert_eq!(ed.line(), "kubectl get pods --namespace=staging ");
+        let mut ed = LineEditor::new();
+        tab(&mut ed, "nothing");
+        assert_eq!(ed.complete(&[], "$ ", 80), "\x07");
+        assert_eq!(ed.line(), "nothing");
     }
 
     #[test]

@@ -151,6 +151,10 @@ pub enum Request {
     StepText { lesson: String, step: usize, lang: String },
     /// Let `advance_ms` pass, then do `op`. Answered with [`Response::LessonDone`].
     Lesson { id: u64, op: LessonOp, lang: String, advance_ms: u64 },
+    /// Tab at the prompt: the words that could replace the last word of `line` (the
+    /// line up to the cursor). Changes nothing, so it is not journaled. Answered with
+    /// [`Response::Completions`].
+    Complete { id: u64, line: String },
 }
 
 /// Worker → page.
@@ -178,6 +182,8 @@ pub enum Response {
     Stream { text: String, ended: bool, status: i32, prompt: String },
     /// The command is not complete yet (open quote, here-document…): ask for more.
     Incomplete { id: u64 },
+    /// The candidates for [`Request::Complete`], sorted.
+    Completions { id: u64, candidates: Vec<String> },
     /// The file list after a write.
     Files { files: Vec<String> },
     /// A file's content, `None` if it does not exist.

@@ -38,6 +38,9 @@ spec:
     - containerPort: 80
 ";
 
+/// The width completion lists are laid out for (xterm.js's default columns).
+const TERMINAL_COLUMNS: usize = 80;
+
 /// The prompt shown while a command is not complete yet.
 pub const CONTINUATION_PROMPT: &str = "> ";
 
@@ -147,6 +150,8 @@ enum Phase {
     /// A command ran and keeps the terminal (`kubectl get -w`): clock ticks go to the
     /// worker and come back as its output; Ctrl-C interrupts it.
     Holding { interrupting: bool },
+    /// Tab was pressed: the worker is asked for the candidates; keys wait.
+    Completing { id: u64 },
     /// Too many failures; the learner has been told to reload.
     Failed,
 }
@@ -265,7 +270,7 @@ impl Session {
         let status = match self.phase {
             Phase::Starting { restoring: false, .. } => Status::Starting,
             Phase::Starting { restoring: true, .. } | Phase::Replaying => Status::Restoring,
-            Phase::Idle => Status::Ready,
+            Phase::Idle | Phase::Completing { .. } => Status::Ready,
             Phase::Running { .. } | Phase::Holding { .. } => Status::Busy,
             Phase::Failed => Status::Failed,
         };
@@ -487,6 +492,18 @@ impl Session {
                     self.pump(now, String::new(), fx);
                 }
             }
+            Response::Completions { id, candidates } => {
+                if self.phase != (Phase::Completing { id }) {
+                    return;
+                }
+                self.phase = Phase::Idle;
+                let prompt = to_terminal(self.current_prompt());
+                let echo = self.line.complete(&candidates, &prompt, TERMINAL_COLUMNS);
+                if !echo.is_empty() {
+                    fx.push(Effect::Term(echo));
+                }
+                self.pump(now, String::new(), fx);
+            }
             Response::Files { files } => self.files = files,
             Response::File { path, content } => {
                 if self.editor.opening.as_deref() == Some(path.as_str()) {
@@ -539,7 +556,7 @@ impl Session {
                 self.record(JournalEntry::Interrupt);
                 true
             }
-            Phase::Idle | Phase::Failed => !self.journal.is_empty(),
+            Phase::Idle | Phase::Completing { .. } | Phase::Failed => !self.journal.is_empty(),
         };
         self.continuation = None;
         self.typeahead.clear();
@@ -640,6 +657,12 @@ impl Session {
                     fx.push(Effect::ClearTerminal);
                     let prompt = self.current_prompt().to_string();
                     fx.push(Effect::Term(prompt + &self.line.redraw()));
+                }
+                Some(Action::Complete(line)) => {
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    self.phase = Phase::Completing { id };
+                    fx.push(Effect::Post(Request::Complete { id, line }));
                 }
                 None => {}
             }
@@ -1017,6 +1040,25 @@ mod tests {
         let mut h = Harness::new();
         h.type_text("kub\x0c");
         assert_eq!(h.screen, "$ kub");
+    }
+
+    /// Tab asks the worker for the candidates; one completes, a second Tab lists them
+    /// under the line and the prompt comes back with it; keys typed meanwhile wait.
+    #[test]
+    fn tab_completes_through_the_worker() {
+        let mut h = Harness::new();
+        h.type_text("mkdir manifests\r");
+        h.type_text("cat man\tx");
+        assert!(h.screen.ends_with("$ cat manifests/x"), "{:?}", h.screen);
+        h.type_text("\x15kubectl rollout \t\t");
+        assert!(
+            h.screen.ends_with("Dkubectl rollout \u{7}\r\nhistory  pause    restart  resume   status   undo\r\n$ kubectl rollout "),
+            "{:?}",
+            h.screen
+        );
+        // Nothing was run or journaled by completing.
+        let runs: Vec<&JournalEntry> = h.session.journal().iter().filter(|e| matches!(e, JournalEntry::Run { .. })).collect();
+        assert_eq!(runs, [&JournalEntry::Run { source: "mkdir manifests".into() }]);
     }
 
     fn lesson(h: &mut Harness, event: LessonEvent) {

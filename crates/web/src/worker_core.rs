@@ -91,6 +91,7 @@ impl WorkerCore {
                     prompt: self.sandbox.prompt(),
                 })
             }
+            Request::Complete { id, line } => Some(Response::Completions { id, candidates: self.sandbox.complete(&line) }),
             Request::Interrupt => {
                 let out = self.sandbox.interrupt();
                 Some(Response::Stream { text: out.text, ended: true, status: out.status, prompt: self.sandbox.prompt() })

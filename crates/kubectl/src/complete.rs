@@ -173,7 +173,10 @@ pub fn complete(words: &[String], cur: &str, backend: &mut dyn Backend, io: &mut
         return filtered(names, cur);
     }
     let Some(&command) = positional.first() else {
-        return filtered(commands_of(misc::ROOT_HELP), cur);
+        // cobra adds `help` and kubectl `options`; the captured help also lists the
+        // plugin its machine had on PATH (`kubectl-real`), which a learner's lacks.
+        let commands = commands_of(misc::ROOT_HELP).into_iter().filter(|c| c != "real").chain(["help".to_string(), "options".to_string()]);
+        return filtered(commands, cur);
     };
     let args = &positional[1..];
     let mut scope = globals.clone();

@@ -33,6 +33,8 @@ fn completes_as_bash_with_kubectl_completion() {
         ("ech", &["echo"]),
         // kubectl commands and subcommands from the help texts.
         ("kubectl ge", &["get"]),
+        // Every command `kubectl __complete ""` lists (v1.35.2), and only those.
+        ("kubectl ", &["alpha", "annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion", "config", "cordon", "cp", "create", "debug", "delete", "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose", "get", "help", "kustomize", "label", "logs", "options", "patch", "plugin", "port-forward", "proxy", "replace", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version", "wait"]),
         ("kubectl ro", &["rollout"]),
         ("kubectl rollout ", &["history", "pause", "restart", "resume", "status", "undo"]),
         ("kubectl create dep", &["deployment"]),

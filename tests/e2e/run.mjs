@@ -67,6 +67,25 @@ const journeys = {
     }
   },
 
+  async 'Tab completes kubectl words and files; a second Tab lists the candidates'(page) {
+    await waitForPrompt(page);
+    await page.locator('.terminal-host').click();
+    await page.keyboard.type('kubectl ro');
+    await page.keyboard.press('Tab');
+    await expectTerminal(page, /\$ kubectl rollout\s*$/);
+    // Several subcommands: the first Tab rings, the second lists them under the line
+    // and the prompt comes back with the line as it was.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await expectTerminal(page, /history +pause +restart +resume +status +undo\s*\n\$ kubectl rollout\s*$/);
+    await page.keyboard.press('Control+U');
+    await page.keyboard.type('cat pod');
+    await page.keyboard.press('Tab');
+    await expectTerminal(page, /\$ cat pod\.yaml\s*$/);
+    await page.keyboard.press('Enter');
+    await expectTerminal(page, 'kubectl apply -f pod.yaml');
+  },
+
   async 'an open quote asks for more with > '(page) {
     await waitForPrompt(page);
     const first = await run(page, "echo 'one");

@@ -110,6 +110,10 @@ pub struct Cluster {
     /// Controllers whose pod creation was refused (owner uid → retry time, failures):
     /// their work queue backs off before trying again.
     pub(crate) create_backoff: BTreeMap<String, (Millis, u32)>,
+    /// Whether a write since the garbage collector's last pass could change what it
+    /// finds: any removal (owners disappear) or any write of an object other than an
+    /// event without owner references. Events the components record never matter.
+    pub(crate) gc_dirty: bool,
 }
 
 /// How many watch events are kept for `?watch=true&resourceVersion=N`.
@@ -131,6 +135,7 @@ impl Cluster {
             timer_seq: 0,
             warnings: Vec::new(),
             create_backoff: BTreeMap::new(),
+            gc_dirty: true,
             event_seq: 0,
             event_index: BTreeMap::new(),
             watch_log: Vec::new(),
@@ -227,6 +232,9 @@ impl Cluster {
     }
 
     fn record(&mut self, rv: u64, kind: WatchKind, key: ObjKey, object: Value) {
+        if kind == WatchKind::Deleted || key.resource != "events" || !object["metadata"]["ownerReferences"].is_null() {
+            self.gc_dirty = true;
+        }
         self.watch_log.push((rv, WatchEvent { kind, key, object }));
         // Trimmed in chunks: shifting the whole log on every write is quadratic.
         if self.watch_log.len() > WATCH_LOG_LIMIT + WATCH_LOG_LIMIT / 4 {

@@ -83,29 +83,33 @@ fn sync_replicasets(c: &mut Cluster) {
         }
     }
     for key in c.list_keys("replicasets.apps") {
-        let Some(rs) = c.get(&key).cloned() else { continue };
-        if !rs["metadata"]["deletionTimestamp"].is_null() {
+        let now = c.now;
+        // Decide from borrowed pods; copy the ReplicaSet only when pods are created or
+        // deleted (most passes change nothing).
+        let Some(rs_ref) = c.get(&key) else { continue };
+        if !rs_ref["metadata"]["deletionTimestamp"].is_null() {
             continue;
         }
-        let uid = s(&rs["metadata"]["uid"]).to_string();
-        let selector = LabelSelector::from_object(&rs["spec"]["selector"]);
+        let uid = s(&rs_ref["metadata"]["uid"]).to_string();
+        let selector = LabelSelector::from_object(&rs_ref["spec"]["selector"]);
         let owned: Vec<ObjKey> = by_owner.remove(&uid).unwrap_or_default();
-        let pods: Vec<Value> = owned
-            .iter()
-            .filter_map(|k| c.get(k))
-            .filter(|p| owned_by(p, &uid) && selector.matches(p["metadata"].get("labels")))
-            .cloned()
-            .collect();
-        let active: Vec<&Value> = pods.iter().filter(|p| is_active(p)).collect();
-        let want = int(&rs["spec"]["replicas"]);
+        let pods: Vec<&Value> = owned.iter().filter_map(|k| c.get(k)).filter(|p| owned_by(p, &uid) && selector.matches(p["metadata"].get("labels"))).collect();
+        let active: Vec<&Value> = pods.iter().copied().filter(|p| is_active(p)).collect();
+        let want = int(&rs_ref["spec"]["replicas"]);
         let diff = active.len() as i64 - want;
-        if diff < 0 {
-            for _ in 0..(-diff).min(500) {
-                if !create_pod_from_template(c, &rs) {
-                    break;
-                }
+        if diff == 0 {
+            // Status, from the pods as they are now (nothing was written).
+            let (status, resync) = rs_status(rs_ref, &active, now);
+            let write = rs_ref["status"] != status;
+            if write {
+                c.modify(&key, |r| r["status"] = status);
             }
-        } else if diff > 0 {
+            if let Some(at) = resync {
+                c.schedule(at, crate::cluster::Timer::Resync);
+            }
+            continue;
+        }
+        let victims: Vec<ObjKey> = if diff > 0 {
             // `getPodsToDelete`: unscheduled first, then pending, then not ready,
             // then the most recently ready.
             let mut victims: Vec<&Value> = active.clone();
@@ -115,46 +119,62 @@ fn sync_replicasets(c: &mut Cluster) {
                 let ready = ready_since(p);
                 (!unscheduled, !pending, ready.is_some(), std::cmp::Reverse(ready.unwrap_or(0)))
             });
-            for p in victims.into_iter().take(diff as usize) {
-                let pk = key_of("pods", p);
+            victims.into_iter().take(diff as usize).map(|p| key_of("pods", p)).collect()
+        } else {
+            Vec::new()
+        };
+        let rs = rs_ref.clone();
+        if diff < 0 {
+            for _ in 0..(-diff).min(500) {
+                if !create_pod_from_template(c, &rs) {
+                    break;
+                }
+            }
+        } else {
+            for pk in victims {
                 crate::kubelet::delete_pod(c, &pk, None);
                 c.emit_event(&rs, None, "Normal", "SuccessfulDelete", "replicaset-controller", format!("Deleted pod: {}", pk.name));
             }
         }
         // Status, from the pods as they are now.
         let now = c.now;
-        let min_ready = int(&rs["spec"]["minReadySeconds"]);
-        let pods: Vec<Value> = if diff == 0 {
-            pods.iter().filter(|p| is_active(p)).cloned().collect()
-        } else {
-            c.list("pods", Some(&key.namespace)).into_iter().filter(|p| owned_by(p, &uid) && is_active(p)).cloned().collect()
-        };
-        let template_labels = rs["spec"]["template"]["metadata"]["labels"].clone();
-        let fully_labeled = pods
-            .iter()
-            .filter(|p| template_labels.as_object().is_none_or(|m| m.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v))))
-            .count();
-        let ready = pods.iter().filter(|p| ready_since(p).is_some()).count();
-        let available = pods.iter().filter(|p| is_available(p, min_ready, now)).count();
-        let generation = rs["metadata"]["generation"].clone();
-        let mut status = json!({
-            "replicas": pods.len(),
-            "fullyLabeledReplicas": fully_labeled,
-            "readyReplicas": ready,
-            "availableReplicas": available,
-            "observedGeneration": generation,
-        });
-        prune_zeros(&mut status, &["fullyLabeledReplicas", "readyReplicas", "availableReplicas"]);
+        let pods: Vec<&Value> = c.list("pods", Some(&key.namespace)).into_iter().filter(|p| owned_by(p, &uid) && is_active(p)).collect();
+        let (status, resync) = rs_status(&rs, &pods, now);
         if rs["status"] != status {
             c.modify(&key, |r| r["status"] = status);
         }
-        if min_ready > 0 && available < ready {
-            let next = pods.iter().filter_map(ready_since).map(|t| t + min_ready as Millis * 1000).filter(|t| *t > now).min();
-            if let Some(at) = next {
-                c.schedule(at, crate::cluster::Timer::Resync);
-            }
+        if let Some(at) = resync {
+            c.schedule(at, crate::cluster::Timer::Resync);
         }
     }
+}
+
+/// A ReplicaSet's status from its active pods, and when to look again for a pod
+/// that becomes available after `minReadySeconds`.
+fn rs_status(rs: &Value, pods: &[&Value], now: Millis) -> (Value, Option<Millis>) {
+    let min_ready = int(&rs["spec"]["minReadySeconds"]);
+    let template_labels = &rs["spec"]["template"]["metadata"]["labels"];
+    let fully_labeled = pods
+        .iter()
+        .filter(|p| template_labels.as_object().is_none_or(|m| m.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v))))
+        .count();
+    let ready = pods.iter().filter(|p| ready_since(p).is_some()).count();
+    let available = pods.iter().filter(|p| is_available(p, min_ready, now)).count();
+    let generation = rs["metadata"]["generation"].clone();
+    let mut status = json!({
+        "replicas": pods.len(),
+        "fullyLabeledReplicas": fully_labeled,
+        "readyReplicas": ready,
+        "availableReplicas": available,
+        "observedGeneration": generation,
+    });
+    prune_zeros(&mut status, &["fullyLabeledReplicas", "readyReplicas", "availableReplicas"]);
+    let resync = if min_ready > 0 && available < ready {
+        pods.iter().filter_map(|p| ready_since(p)).map(|t| t + min_ready as Millis * 1000).filter(|t| *t > now).min()
+    } else {
+        None
+    };
+    (status, resync)
 }
 
 /// Kubernetes omits zero counts from ReplicaSet and Deployment status (`omitempty`).
@@ -775,6 +795,12 @@ fn sync_namespaces(c: &mut Cluster) {
 // Garbage collector (background propagation): dependents of a missing owner go.
 
 fn garbage_collect(c: &mut Cluster) {
+    // A pass over an unchanged store finds the same orphans and does nothing again
+    // (it acts only by writing, which marks the store dirty for the next pass).
+    if !c.gc_dirty {
+        return;
+    }
+    c.gc_dirty = false;
     let uids: std::collections::BTreeSet<&str> = c.objects.values().filter_map(|o| o["metadata"]["uid"].as_str()).collect();
     let orphans: Vec<ObjKey> = c
         .objects

@@ -108,16 +108,23 @@ fn sync_one(c: &mut Cluster, key: &ObjKey, ds: Value) {
     let selector = LabelSelector::from_object(&ds["spec"]["selector"]);
     let generation = ds["metadata"]["annotations"][GENERATION].as_str().unwrap_or("1").to_string();
     let hash = crate::controllers::pod_template_hash(&ds["spec"]["template"], 0);
-    let nodes: Vec<Value> = c.list("nodes", None).into_iter().cloned().collect();
-    let pods: Vec<Value> = c
+    // Nodes and pods are borrowed while deciding; the writes come after.
+    let nodes: Vec<&Value> = c.list("nodes", None);
+    let pods: Vec<&Value> = c
         .list("pods", Some(&key.namespace))
         .into_iter()
         .filter(|p| {
             p["metadata"]["ownerReferences"].as_array().is_some_and(|o| o.iter().any(|r| r["controller"] == true && r["uid"] == uid.as_str()))
                 && selector.matches(p["metadata"].get("labels"))
         })
-        .cloned()
         .collect();
+    // The pods of each node, in list order.
+    let mut by_node: std::collections::BTreeMap<String, Vec<&Value>> = std::collections::BTreeMap::new();
+    for p in &pods {
+        if let Some(n) = target_node(p) {
+            by_node.entry(n).or_default().push(p);
+        }
+    }
     let updated = |p: &Value| {
         let l = &p["metadata"]["labels"];
         l["pod-template-generation"] == generation.as_str() || l["controller-revision-hash"] == hash.as_str()
@@ -130,9 +137,9 @@ fn sync_one(c: &mut Cluster, key: &ObjKey, ds: Value) {
     let mut to_delete: Vec<ObjKey> = Vec::new();
     let mut old_available: Vec<ObjKey> = Vec::new();
     let mut unavailable = 0;
-    for node in &nodes {
+    for node in nodes {
         let name = node["metadata"]["name"].as_str().unwrap_or("").to_string();
-        let on_node: Vec<&Value> = pods.iter().filter(|p| target_node(p).as_deref() == Some(name.as_str())).collect();
+        let on_node: Vec<&Value> = by_node.get(&name).cloned().unwrap_or_default();
         let active: Vec<&Value> =
             on_node.iter().copied().filter(|p| p["metadata"]["deletionTimestamp"].is_null() && !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))).collect();
         if should_run(&ds, node) {
@@ -192,6 +199,7 @@ fn sync_one(c: &mut Cluster, key: &ObjKey, ds: Value) {
         let budget = (max_unavailable - down).max(0) as usize;
         to_delete.extend(old_available.into_iter().take(budget));
     }
+    let resync = if min_ready > 0 { pods.iter().filter_map(|p| ready_since(p)).map(|t| t + min_ready as Millis * 1000).filter(|t| *t > now).min() } else { None };
     for name in to_create {
         let mut owner = ds.clone();
         let t = &mut owner["spec"]["template"];
@@ -229,10 +237,7 @@ fn sync_one(c: &mut Cluster, key: &ObjKey, ds: Value) {
         }
     }
     c.modify(key, |d| d["status"] = status);
-    if min_ready > 0 {
-        let next = pods.iter().filter_map(ready_since).map(|t| t + min_ready as Millis * 1000).filter(|t| *t > now).min();
-        if let Some(at) = next {
-            c.schedule(at, crate::cluster::Timer::Resync);
-        }
+    if let Some(at) = resync {
+        c.schedule(at, crate::cluster::Timer::Resync);
     }
 }

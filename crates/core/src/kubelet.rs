@@ -274,6 +274,14 @@ pub fn end_session(cluster: &mut Cluster, namespace: &str, pod: &str, container:
 /// with the new image (`computePodActions`: "definition changed").
 fn restart_changed_containers(cluster: &mut Cluster, key: &ObjKey, uid: &str, images: &[(String, String)]) {
     let now = cluster.now;
+    // Most syncs change nothing: look before taking the runtime record and a copy of
+    // the pod (the loop below only acts on a container whose image changed).
+    let differs = cluster.runtime.pods.get(uid).is_some_and(|rt| {
+        rt.containers.iter().any(|c| images.iter().find(|(n, _)| *n == c.name).is_some_and(|(_, image)| *image != c.image))
+    });
+    if !differs && cluster.get(key).is_some() {
+        return;
+    }
     let Some(mut rt) = cluster.runtime.pods.remove(uid) else { return };
     let Some(pod) = cluster.get(key).cloned() else { return };
     let source = format!("kubelet/{}", rt.node);

@@ -801,15 +801,24 @@ fn garbage_collect(c: &mut Cluster) {
         return;
     }
     c.gc_dirty = false;
-    let uids: std::collections::BTreeSet<&str> = c.objects.values().filter_map(|o| o["metadata"]["uid"].as_str()).collect();
-    let orphans: Vec<ObjKey> = c
-        .objects
-        .iter()
-        .filter(|(_, o)| {
-            o["metadata"]["ownerReferences"].as_array().is_some_and(|refs| {
-                !refs.is_empty() && refs.iter().all(|r| r["kind"] != "Node" && !uids.contains(s(&r["uid"])))
-            })
-        })
+    // Only membership is asked of this set, never its order; the hasher has fixed keys
+    // (no randomness from the host).
+    type Fixed = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+    // One pass over the store: every uid, and the objects that name owners.
+    let mut uids: std::collections::HashSet<&str, Fixed> = std::collections::HashSet::default();
+    let mut dependents: Vec<(&ObjKey, &Vec<Value>)> = Vec::new();
+    for (k, o) in c.objects.iter() {
+        let meta = &o["metadata"];
+        if let Some(u) = meta["uid"].as_str() {
+            uids.insert(u);
+        }
+        if let Some(refs) = meta["ownerReferences"].as_array().filter(|r| !r.is_empty()) {
+            dependents.push((k, refs));
+        }
+    }
+    let orphans: Vec<ObjKey> = dependents
+        .into_iter()
+        .filter(|(_, refs)| refs.iter().all(|r| r["kind"] != "Node" && !uids.contains(s(&r["uid"]))))
         .map(|(k, _)| k.clone())
         .collect();
     for k in orphans {

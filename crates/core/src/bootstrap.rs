@@ -201,11 +201,24 @@ pub fn create_kind_cluster(config: ClusterConfig, seed: u64, start: Millis) -> C
         "reclaimPolicy": "Delete",
         "volumeBindingMode": "WaitForFirstConsumer",
     }));
-    // The images kind preloads are present on every node.
+    // The images kind preloads are present on every node (`crictl images` on a
+    // kindest/node): a system pod recreated after an eviction starts without a pull.
+    let preloaded = [
+        "registry.k8s.io/pause:3.10.1".to_string(),
+        "registry.k8s.io/etcd:3.6.6-0".to_string(),
+        format!("registry.k8s.io/kube-apiserver:{version}"),
+        format!("registry.k8s.io/kube-controller-manager:{version}"),
+        format!("registry.k8s.io/kube-scheduler:{version}"),
+        "registry.k8s.io/kube-proxy:v1.35.0".to_string(),
+        "registry.k8s.io/coredns/coredns:v1.13.1".to_string(),
+        "docker.io/kindest/kindnetd:v20251212-v0.29.0-alpha-105-g20ccfc88".to_string(),
+        "docker.io/kindest/local-path-provisioner:v20251212-v0.29.0-alpha-105-g20ccfc88".to_string(),
+        "docker.io/kindest/local-path-helper:v20251212-v0.29.0-alpha-105-g20ccfc88".to_string(),
+    ];
     for (name, _) in &nodes {
         let set = c.runtime.node_images.entry(name.clone()).or_default();
-        for image in ["registry.k8s.io/pause:3.10.1"] {
-            set.insert(image.to_string());
+        for image in &preloaded {
+            set.insert(image.clone());
         }
     }
     c.now = start + CREATE_DURATION_MS;

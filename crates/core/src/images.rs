@@ -103,6 +103,10 @@ pub enum Process {
         /// (hello-server 1.5: `/etc/config/myconfig.txt`).
         #[serde(default)]
         config_file: Option<String>,
+        /// Further ports the process listens on (CoreDNS's health and readiness
+        /// endpoints), answering like the main one.
+        #[serde(default)]
+        extra_ports: Vec<u16>,
     },
     /// Exits with `code` after `after_ms`.
     Exit {

@@ -1017,6 +1017,7 @@ fn served_body(image: &str, files: &[(String, String)]) -> Option<String> {
 /// kubelet created it (`None` when the kubelet does not drive this pod).
 pub struct Serving {
     pub port: u16,
+    pub extra_ports: Vec<u16>,
     pub body: Option<String>,
     /// When the process started.
     pub since: Millis,
@@ -1031,9 +1032,9 @@ pub fn serving(cluster: &Cluster, uid: &str, name: &str) -> Option<Option<Servin
     if !spec["command"].is_null() {
         return Some(None);
     }
-    let Some(Process::Server { port, port_env, body, .. }) = images::find(&c.image).map(|i| &i.process) else { return Some(None) };
+    let Some(Process::Server { port, port_env, body, extra_ports, .. }) = images::find(&c.image).map(|i| &i.process) else { return Some(None) };
     let env_port = port_env.as_ref().and_then(|var| c.env.iter().find(|(k, _)| k == var)).and_then(|(_, v)| v.parse::<u16>().ok());
-    Some(Some(Serving { port: env_port.unwrap_or(*port), body: c.body.clone().or_else(|| body.clone()), since: started }))
+    Some(Some(Serving { port: env_port.unwrap_or(*port), extra_ports: extra_ports.clone(), body: c.body.clone().or_else(|| body.clone()), since: started }))
 }
 
 /// The environment a container was created with (`None` if not created yet).

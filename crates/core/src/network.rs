@@ -234,7 +234,7 @@ fn listener(cluster: &Cluster, pod: &Value, port: u16) -> Option<(String, Option
     for c in pod["spec"]["containers"].as_array()? {
         let name = c["name"].as_str().unwrap_or("");
         match crate::kubelet::serving(cluster, uid, name) {
-            Some(Some(s)) if s.port == port => return Some((name.to_string(), s.body)),
+            Some(Some(s)) if s.port == port || s.extra_ports.contains(&port) => return Some((name.to_string(), s.body)),
             Some(_) => continue,
             // A pod the bootstrap made running: its spec says it all.
             None => {

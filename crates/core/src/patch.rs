@@ -26,7 +26,7 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 
 /// The merge key of a list field, as the Kubernetes types declare it
 /// (`patchMergeKey`), chosen by field name and the shape of its items.
-pub(crate) fn merge_key(field: &str, sample: Option<&Value>) -> Option<&'static str> {
+pub fn merge_key(field: &str, sample: Option<&Value>) -> Option<&'static str> {
     let has = |k: &str| sample.is_some_and(|s| s.get(k).is_some());
     match field {
         "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes" | "imagePullSecrets" => Some("name"),
@@ -73,6 +73,13 @@ fn smp(target: &mut Value, patch: &Value, field: &str) {
                     }
                 }
             }
+            for (k, order) in p {
+                if let (Some(f), Value::Array(order)) = (k.strip_prefix("$setElementOrder/"), order) {
+                    if let Some(Value::Array(items)) = t.get_mut(f) {
+                        set_element_order(f, items, order);
+                    }
+                }
+            }
         }
         (t @ Value::Array(_), Value::Array(p)) => {
             let key = merge_key(field, p.first());
@@ -107,6 +114,172 @@ fn smp(target: &mut Value, patch: &Value, field: &str) {
         }
         (t, p) => *t = p.clone(),
     }
+}
+
+/// The patch client-side `kubectl apply` sends (strategicpatch's
+/// CreateThreeWayMergePatch): the changes and additions from `current` (the live
+/// object) to `modified` (the new manifest), never deleting what only the server
+/// set, merged with the deletions from `original` (the last applied manifest) to
+/// `modified`: `null` for a removed map key, `{"<key>": …, "$patch": "delete"}` for a
+/// removed list item, and `$setElementOrder/<field>` for lists merged by key.
+pub fn three_way_merge_patch(original: &Value, modified: &Value, current: &Value) -> Value {
+    let empty = Value::Object(Default::default());
+    let obj = |v: &Value| if v.is_object() { v.clone() } else { empty.clone() };
+    let (original, modified, current) = (obj(original), obj(modified), obj(current));
+    let delta = diff_maps(&current, &modified, Diff { ignore_deletions: true, ignore_changes: false });
+    let deletions = diff_maps(&original, &modified, Diff { ignore_deletions: false, ignore_changes: true });
+    let mut out = deletions;
+    merge_patches(&mut out, &delta, "");
+    out
+}
+
+#[derive(Clone, Copy)]
+struct Diff {
+    ignore_deletions: bool,
+    ignore_changes: bool,
+}
+
+fn diff_maps(original: &Value, modified: &Value, opts: Diff) -> Value {
+    let mut patch = serde_json::Map::new();
+    let (Some(o), Some(m)) = (original.as_object(), modified.as_object()) else {
+        return Value::Object(patch);
+    };
+    for (k, mv) in m {
+        let Some(ov) = o.get(k) else {
+            if !opts.ignore_changes {
+                patch.insert(k.clone(), mv.clone());
+            }
+            continue;
+        };
+        match (ov, mv) {
+            (Value::Object(_), Value::Object(_)) => {
+                let sub = diff_maps(ov, mv, opts);
+                if sub.as_object().is_some_and(|s| !s.is_empty()) {
+                    patch.insert(k.clone(), sub);
+                }
+            }
+            (Value::Array(oa), Value::Array(ma)) => diff_lists(k, oa, ma, &mut patch, opts),
+            _ => {
+                if ov != mv && !opts.ignore_changes {
+                    patch.insert(k.clone(), mv.clone());
+                }
+            }
+        }
+    }
+    if !opts.ignore_deletions {
+        for k in o.keys() {
+            if !m.contains_key(k) {
+                patch.insert(k.clone(), Value::Null);
+            }
+        }
+    }
+    Value::Object(patch)
+}
+
+fn diff_lists(field: &str, original: &[Value], modified: &[Value], patch: &mut serde_json::Map<String, Value>, opts: Diff) {
+    let all_maps = original.iter().chain(modified).all(Value::is_object);
+    let key = merge_key(field, modified.first().or(original.first())).filter(|_| all_maps);
+    let Some(key) = key else {
+        if original != modified && !opts.ignore_changes {
+            patch.insert(field.to_string(), Value::Array(modified.to_vec()));
+        }
+        return;
+    };
+    let mut list = Vec::new();
+    for mv in modified {
+        let id = mv.get(key);
+        match original.iter().find(|o| id.is_some() && o.get(key) == id) {
+            Some(ov) => {
+                let sub = diff_maps(ov, mv, opts);
+                if let Some(s) = sub.as_object().filter(|s| !s.is_empty()) {
+                    let mut s = s.clone();
+                    s.insert(key.to_string(), id.cloned().unwrap_or(Value::Null));
+                    list.push(Value::Object(s));
+                }
+            }
+            None if !opts.ignore_changes => list.push(mv.clone()),
+            None => {}
+        }
+    }
+    if !opts.ignore_deletions {
+        for ov in original {
+            let id = ov.get(key);
+            if !modified.iter().any(|m| m.get(key) == id) {
+                let mut d = serde_json::Map::new();
+                d.insert(key.to_string(), id.cloned().unwrap_or(Value::Null));
+                d.insert("$patch".into(), Value::String("delete".into()));
+                list.push(Value::Object(d));
+            }
+        }
+    }
+    let ids = |l: &[Value]| l.iter().map(|v| v.get(key).cloned()).collect::<Vec<_>>();
+    let same_order = {
+        let m = ids(modified);
+        let o: Vec<_> = ids(original).into_iter().filter(|i| m.contains(i)).collect();
+        let m: Vec<_> = m.into_iter().filter(|i| o.contains(i)).collect();
+        o == m
+    };
+    let order = (!opts.ignore_changes && (!list.is_empty() || !same_order)) || (!opts.ignore_deletions && !list.is_empty());
+    if !list.is_empty() {
+        patch.insert(field.to_string(), Value::Array(list));
+    }
+    if order {
+        let keys = modified
+            .iter()
+            .map(|m| {
+                let mut o = serde_json::Map::new();
+                o.insert(key.to_string(), m.get(key).cloned().unwrap_or(Value::Null));
+                Value::Object(o)
+            })
+            .collect();
+        patch.insert(format!("$setElementOrder/{field}"), Value::Array(keys));
+    }
+}
+
+/// Merges two patches (the deletions and the changes) into one.
+fn merge_patches(target: &mut Value, patch: &Value, field: &str) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                match t.get_mut(k) {
+                    Some(existing) if !k.starts_with('$') => merge_patches(existing, v, k),
+                    _ => {
+                        t.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (Value::Array(t), Value::Array(p)) => match merge_key(field, p.first().or(t.first())) {
+            Some(key) if t.iter().chain(p).all(Value::is_object) => {
+                for pv in p {
+                    match t.iter_mut().find(|i| i.get(key) == pv.get(key)) {
+                        Some(i) => merge_patches(i, pv, ""),
+                        None => t.push(pv.clone()),
+                    }
+                }
+            }
+            _ => *t = p.clone(),
+        },
+        (t, p) => *t = p.clone(),
+    }
+}
+
+/// `$setElementOrder/<field>`: the listed items in the listed order, the items only
+/// the server has keeping their positions.
+fn set_element_order(field: &str, items: &mut Vec<Value>, order: &[Value]) {
+    let Some(key) = merge_key(field, order.first()).filter(|_| items.iter().chain(order).all(Value::is_object)) else {
+        return;
+    };
+    let rank = |v: &Value| order.iter().position(|o| o.get(key).is_some() && o.get(key) == v.get(key));
+    let mut listed: Vec<Value> = items.iter().filter(|i| rank(i).is_some()).cloned().collect();
+    listed.sort_by_key(|i| rank(i));
+    let mut out = listed;
+    for (i, item) in items.iter().enumerate() {
+        if rank(item).is_none() {
+            out.insert(i.min(out.len()), item.clone());
+        }
+    }
+    *items = out;
 }
 
 /// RFC 6902 JSON patch. The error is the server's wording.

@@ -254,7 +254,7 @@ fn listener_in_pod(cluster: &Cluster, pod: &Value, port: u16, _started_at: Milli
     for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
         let name = c["name"].as_str().unwrap_or("");
         let Some(Some(serving)) = crate::kubelet::serving(cluster, uid, name) else { continue };
-        if serving.port == port {
+        if serving.port == port || serving.extra_ports.contains(&port) {
             let image = images::find(c["image"].as_str().unwrap_or(""))?;
             return Some((name.to_string(), &image.process, cluster.now.saturating_sub(serving.since)));
         }

@@ -326,49 +326,7 @@ fn gvk(rt: &ResourceType) -> String {
     }
 }
 
-/// The three-way patch: what changed from the last applied manifest to the new one
-/// (deletions as `null`), plus new values that differ from the live object.
+/// The three-way strategic merge patch of client-side apply.
 pub(crate) fn three_way(previous: &Value, new: &Value, live: &Value) -> Value {
-    match (previous, new) {
-        (_, Value::Object(n)) => {
-            let mut out = Map::new();
-            if let Value::Object(p) = previous {
-                for k in p.keys() {
-                    if !n.contains_key(k) {
-                        out.insert(k.clone(), Value::Null);
-                    }
-                }
-            }
-            for (k, v) in n {
-                let pv = previous.get(k).unwrap_or(&Value::Null);
-                let lv = live.get(k).unwrap_or(&Value::Null);
-                match v {
-                    Value::Object(_) if lv.is_object() => {
-                        let sub = three_way(pv, v, lv);
-                        if sub.as_object().is_some_and(|m| !m.is_empty()) {
-                            out.insert(k.clone(), sub);
-                        }
-                    }
-                    // The live list is the applied one plus server defaults.
-                    Value::Array(_) if contained(v, lv) => {}
-                    _ if v == lv => {}
-                    _ => {
-                        out.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-            Value::Object(out)
-        }
-        _ => new.clone(),
-    }
-}
-
-/// True when every item of `want` matches (as a subset) an item in `have` at the same
-/// position: the live list is the applied one plus server defaults.
-fn contained(want: &Value, have: &Value) -> bool {
-    match (want, have) {
-        (Value::Object(w), Value::Object(h)) => w.iter().all(|(k, v)| h.get(k).is_some_and(|hv| contained(v, hv))),
-        (Value::Array(w), Value::Array(h)) => w.len() == h.len() && w.iter().zip(h).all(|(a, b)| contained(a, b)),
-        (a, b) => a == b,
-    }
+    kubeniwa_core::patch::three_way_merge_patch(previous, new, live)
 }

@@ -224,7 +224,7 @@ pub fn exec(world: &mut World, r: &ContainerRef, argv: &[String], stdin: &[u8], 
     let key = r.fs_key(&inside.uid);
     let mut vfs = world.container_fs.remove(&key).unwrap_or_else(|| initial_fs(world, r, &inside));
     mount_volumes(world, r, &inside, &mut vfs);
-    let mut shell = container_shell(vfs, &inside);
+    let mut shell = container_shell(vfs, &inside, false);
     let script = if is_shell {
         match argv.get(1).map(String::as_str) {
             Some("-c") => argv.get(2).cloned().unwrap_or_default(),
@@ -252,10 +252,16 @@ fn shell_quote(s: &str) -> String {
     }
 }
 
-fn container_shell(vfs: Vfs, inside: &Inside) -> Shell {
+fn container_shell(vfs: Vfs, inside: &Inside, tty: bool) -> Shell {
     let home = inside.env.get("HOME").cloned().unwrap_or_else(|| "/root".into());
     let mut shell = Shell::new(vfs, &home);
     shell.set_program_name("sh");
+    // The container's environment: the image's PATH, HOSTNAME, what the kubelet
+    // resolved (env, envFrom, service links) and HOME, never the host's variables.
+    shell.clear_env();
+    if tty {
+        shell.set_var("TERM", "xterm");
+    }
     for (k, v) in &inside.env {
         shell.set_var(k, v);
     }
@@ -288,7 +294,7 @@ pub fn open_session(world: &mut World, r: &ContainerRef, program: &str) -> Resul
     let key = r.fs_key(&inside.uid);
     let mut vfs = world.container_fs.remove(&key).unwrap_or_else(|| initial_fs(world, r, &inside));
     mount_volumes(world, r, &inside, &mut vfs);
-    let shell = container_shell(vfs, &inside);
+    let shell = container_shell(vfs, &inside, true);
     let prompt = if program == "bash" && inside.image.user == "root" { format!("root@{}:/# ", r.pod) } else { inside.image.prompt.clone() };
     Ok(Session { container: r.clone(), uid: inside.uid, shell, prompt, tools: inside.image.tools.clone(), curl_old_wording: inside.image_name.ends_with(":8.4.0"), end_note: None })
 }

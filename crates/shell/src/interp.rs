@@ -349,6 +349,11 @@ impl Shell {
             .map(String::as_str)
     }
     /// Sets and exports a variable (as `export NAME=value` would).
+    /// Forgets every exported variable: a container's shell starts with only the
+    /// environment its runtime gives it, none of the learner's terminal.
+    pub fn clear_env(&mut self) {
+        self.env.clear();
+    }
     pub fn set_var(&mut self, name: &str, value: &str) {
         self.vars.remove(name);
         self.env.insert(name.to_string(), value.to_string());

@@ -57,6 +57,9 @@ impl Cluster {
             ["apis"] => return Ok(Response::ok(api_groups())),
             ["api", v] => return resource_list("", v),
             ["apis", g, v] => return resource_list(g, v),
+            ["openapi", "v3", ..] if req.method == Method::Get => {
+                return crate::openapi::document(path).map(Response::ok).ok_or_else(not_found_path);
+            }
             _ => {}
         }
         let target = parse_target(&segs).ok_or_else(|| not_found_path())?;

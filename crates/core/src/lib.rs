@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod kubelet;
 pub mod metrics;
 pub mod network;
+pub mod openapi;
 pub mod patch;
 pub mod podenv;
 pub mod printers;

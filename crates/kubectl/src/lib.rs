@@ -10,6 +10,7 @@ mod verbose;
 mod auth;
 pub mod complete;
 mod create_gen;
+mod explain;
 mod delete;
 mod describe;
 mod debug;
@@ -265,7 +266,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug", "auth", "cordon", "uncordon", "drain", "events", "replace", "autoscale", "edit", "completion",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug", "auth", "cordon", "uncordon", "drain", "events", "replace", "autoscale", "edit", "completion", "explain",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -371,6 +372,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "replace" => replace::replace(&mut ctx),
         "autoscale" => replace::autoscale(&mut ctx),
         "edit" => edit::run(&mut ctx),
+        "explain" => explain::run(&mut ctx),
         _ => Ok(()),
     };
     match result {
@@ -419,6 +421,7 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "cordon" | "uncordon" => CORDON_FLAGS,
         "drain" => DRAIN_FLAGS,
         "events" => EVENTS_FLAGS,
+        "explain" => EXPLAIN_FLAGS,
         "replace" => REPLACE_FLAGS,
         "autoscale" => AUTOSCALE_FLAGS,
         "edit" => EDIT_FLAGS,
@@ -551,6 +554,8 @@ const DRAIN_FLAGS: &[flags::Flag] = &[
     val("skip-wait-for-delete-timeout", None),
     val("chunk-size", None),
 ];
+
+const EXPLAIN_FLAGS: &[flags::Flag] = &[val("api-version", None), val("output", Some('o')), boolean("recursive", None)];
 
 const EVENTS_FLAGS: &[flags::Flag] = &[
     boolean("all-namespaces", Some('A')),

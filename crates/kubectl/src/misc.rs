@@ -38,6 +38,7 @@ pub(crate) fn help(command: &str) -> &'static str {
         "api-versions" => include_str!("../data/help/api-versions.txt"),
         "completion" => include_str!("../data/help/completion.txt"),
         "wait" => include_str!("../data/help/wait.txt"),
+        "explain" => include_str!("../data/help/explain.txt"),
         "events" => include_str!("../data/help/events.txt"),
         "cordon" => include_str!("../data/help/cordon.txt"),
         "uncordon" => include_str!("../data/help/uncordon.txt"),

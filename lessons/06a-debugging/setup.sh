@@ -8,22 +8,5 @@ kubectl delete configmap hello-server-configmap --namespace default --ignore-not
 if [ -n "$(kubectl get pod myapp --namespace default --output jsonpath='{.spec.ephemeralContainers[*].name}' 2>/dev/null)" ]; then
   kubectl delete pod myapp --namespace default >/dev/null 2>&1
 fi
-if ! kubectl get pod myapp --namespace default >/dev/null 2>&1; then
-  [ -f ~/myapp.yaml ] || cat > ~/myapp.yaml <<'MANIFEST'
-apiVersion: v1
-kind: Pod
-metadata:
-  name: myapp
-  labels:
-    app: myapp
-spec:
-  containers:
-  - name: hello-server
-    image: blux2/hello-server:1.0
-    ports:
-    - containerPort: 8080
-MANIFEST
-  kubectl apply --filename ~/myapp.yaml --namespace default >/dev/null
-  sleep 10
-fi
+ensure_myapp
 true

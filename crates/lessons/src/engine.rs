@@ -21,7 +21,7 @@
 //!   (`cluster`, `type`, `resource`, `namespace`, `name`, `object`), from the API
 //!   server's watch log, so a condition can be checked over time, not only at the end;
 //! - `. /var/kubeniwa/lib.sh`: helpers `say JA EN`, `fail JA EN`, `ran REGEX`,
-//!   `ran_in_order REGEX...`, `changes RESOURCE [NAME [NAMESPACE]]`, `ensure_cluster`.
+//!   `ran_in_order REGEX...`, `changes RESOURCE [NAME [NAMESPACE]]`, `ensure_cluster`, `ensure_myapp`.
 //!
 //! A script that loops is stopped by the shell's step budget; the check then fails and
 //! says so, instead of hanging the page.
@@ -104,6 +104,28 @@ ensure_cluster() {
   kubectl config use-context kind-kind >/dev/null 2>&1
   ns=$(kubectl config get-contexts 2>/dev/null | awk '$1 == "*" { print $5 }')
   [ -z "$ns" ] || [ "$ns" = default ] || kubectl config set-context --current --namespace default >/dev/null 2>&1
+}
+
+# ensure_myapp: makes sure the notes' pod myapp (hello-server 1.0 on 8080, from
+# ~/myapp.yaml, written if missing) runs in the namespace default, as lesson 02 leaves it.
+ensure_myapp() {
+  kubectl get pod myapp --namespace default >/dev/null 2>&1 && return 0
+  [ -f ~/myapp.yaml ] || cat > ~/myapp.yaml <<'MANIFEST'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: myapp
+  labels:
+    app: myapp
+spec:
+  containers:
+  - name: hello-server
+    image: blux2/hello-server:1.0
+    ports:
+    - containerPort: 8080
+MANIFEST
+  kubectl apply --filename ~/myapp.yaml --namespace default >/dev/null
+  sleep 10
 }
 "#;
 

@@ -102,7 +102,7 @@ pub(crate) fn mapping(doc: &Doc) -> Result<&'static ResourceType, Fail> {
 }
 
 /// The namespace a manifest goes to; a conflict with `-n` is kubectl's error.
-pub(crate) fn namespace_of(ctx: &Ctx, rt: &ResourceType, obj: &Value) -> Result<Option<String>, Fail> {
+fn namespace_of(ctx: &Ctx, rt: &ResourceType, obj: &Value) -> Result<Option<String>, Fail> {
     if !rt.namespaced {
         return Ok(None);
     }
@@ -114,6 +114,25 @@ pub(crate) fn namespace_of(ctx: &Ctx, rt: &ResourceType, obj: &Value) -> Result<
         Some(ns) => Ok(Some(ns.to_string())),
         None => Ok(Some(ctx.namespace.clone())),
     }
+}
+
+/// A manifest's object as a command sends it: the namespace it goes to (see
+/// [`namespace_of`]), its name, and the object with that namespace written in.
+pub(crate) struct Target {
+    pub(crate) ns: Option<String>,
+    pub(crate) name: String,
+    pub(crate) obj: Value,
+}
+
+/// The per-document prologue of apply, create, replace, diff, delete and describe `-f`.
+pub(crate) fn target(ctx: &Ctx, rt: &ResourceType, doc: &Doc) -> Result<Target, Fail> {
+    let ns = namespace_of(ctx, rt, &doc.obj)?;
+    let name = doc.obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+    let mut obj = doc.obj.clone();
+    if let Some(n) = &ns {
+        obj["metadata"]["namespace"] = json!(n);
+    }
+    Ok(Target { ns, name, obj })
 }
 
 /// `--validate` as `cmdutil.GetValidationDirective` reads it: the `fieldValidation`
@@ -165,12 +184,7 @@ pub(crate) fn run(ctx: &mut Ctx, mode: Mode) -> Outcome {
             }
             Err(e) => return Err(e),
         };
-        let ns = namespace_of(ctx, rt, &doc.obj)?;
-        let name = doc.obj["metadata"]["name"].as_str().unwrap_or("").to_string();
-        let mut obj = doc.obj.clone();
-        if let Some(n) = &ns {
-            obj["metadata"]["namespace"] = json!(n);
-        }
+        let Target { ns, name, obj } = target(ctx, rt, &doc)?;
         let prefix = rt.kind_group();
         let result: Result<(String, Value), String> = if mode == Mode::Create {
             let mut body = obj.clone();

@@ -5,7 +5,7 @@ use kubeniwa_core::resources::ResourceType;
 use kubeniwa_core::{Method, Request};
 use serde_json::json;
 
-use crate::apply::{mapping, namespace_of, read_sources};
+use crate::apply::{mapping, read_sources, target};
 use crate::get::select;
 use crate::{server_error, Ctx, Fail, Outcome};
 
@@ -18,8 +18,8 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
     if !ctx.flags.all("filename").is_empty() {
         for doc in read_sources(ctx, "delete")? {
             let rt = mapping(&doc)?;
-            let ns = namespace_of(ctx, rt, &doc.obj)?;
-            targets.push((rt, ns, doc.obj["metadata"]["name"].as_str().unwrap_or("").to_string()));
+            let t = target(ctx, rt, &doc)?;
+            targets.push((rt, t.ns, t.name));
         }
     } else {
         let args = ctx.flags.args.clone();

@@ -53,9 +53,8 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
         }
         for doc in crate::apply::read_sources(ctx, "describe")? {
             let rt = crate::apply::mapping(&doc)?;
-            let ns = crate::apply::namespace_of(ctx, rt, &doc.obj)?.unwrap_or_default();
-            let name = doc.obj["metadata"]["name"].as_str().unwrap_or("").to_string();
-            infos.push(Info { rt, namespace: ns, name });
+            let t = crate::apply::target(ctx, rt, &doc)?;
+            infos.push(Info { rt, namespace: t.ns.unwrap_or_default(), name: t.name });
         }
     } else {
         let sel = crate::get::select(&args, "describe")?;

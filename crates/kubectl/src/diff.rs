@@ -5,7 +5,7 @@
 use kubeniwa_core::{Method, Request};
 use serde_json::Value;
 
-use crate::apply::{mapping, namespace_of, read_sources, three_way, LAST_APPLIED};
+use crate::apply::{mapping, read_sources, target, three_way, Target, LAST_APPLIED};
 use crate::{server_error, Ctx, Fail, Outcome};
 
 pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
@@ -21,12 +21,7 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
     let mut differ = false;
     for doc in docs {
         let rt = mapping(&doc)?;
-        let ns = namespace_of(ctx, rt, &doc.obj)?;
-        let name = doc.obj["metadata"]["name"].as_str().unwrap_or("").to_string();
-        let mut obj = doc.obj.clone();
-        if let Some(n) = &ns {
-            obj["metadata"]["namespace"] = Value::from(n.clone());
-        }
+        let Target { ns, name, obj } = target(ctx, rt, &doc)?;
         let live = match ctx.call(Request::get(rt.object_path(ns.as_deref(), &name)))? {
             Ok(l) => Some(l),
             Err(e) if e.reason == "NotFound" => None,

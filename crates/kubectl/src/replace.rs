@@ -6,7 +6,7 @@ use kubeniwa_core::resources::ResourceType;
 use kubeniwa_core::{Method, Request};
 use serde_json::{json, Value};
 
-use crate::apply::{mapping, namespace_of, read_sources};
+use crate::apply::{mapping, read_sources, target, Target};
 use crate::{server_error, server_error_in, Ctx, Fail, Outcome};
 
 /// How long `replace --force` waits for the old object to go, at most.
@@ -28,12 +28,7 @@ pub(crate) fn replace(ctx: &mut Ctx) -> Outcome {
             }
             Err(e) => return Err(e),
         };
-        let ns = namespace_of(ctx, rt, &doc.obj)?;
-        let name = doc.obj["metadata"]["name"].as_str().unwrap_or("").to_string();
-        let mut obj = doc.obj.clone();
-        if let Some(n) = &ns {
-            obj["metadata"]["namespace"] = json!(n);
-        }
+        let Target { ns, name, mut obj } = target(ctx, rt, &doc)?;
         let path = rt.object_path(ns.as_deref(), &name);
         if force {
             match ctx.call(Request::new(Method::Delete, path.clone()))? {

@@ -146,22 +146,30 @@ impl Sandbox {
         }
         self.shell.vfs_mut().set_now(self.world.now / 1000);
         self.world.may_hold = self.interactive && kubeniwa_shell::is_simple_foreground(line);
-        self.world.held_output.clear();
+        // Anything background processes printed before the line was entered.
+        let before = std::mem::take(&mut self.world.held_output);
         self.world.held_status = None;
         let outcome = self.shell.run(&mut self.world, line);
         self.world.may_hold = false;
         if let Some(session) = self.world.pending_session.take() {
             self.sessions.push(session);
         }
-        CommandOutput { text: outcome.text, status: outcome.status }
+        let mut text = before;
+        text.push_str(&outcome.text);
+        if !self.running() {
+            // A script's `fg` or `wait` ran its job here.
+            text.push_str(&std::mem::take(&mut self.world.held_output));
+        }
+        CommandOutput { text, status: outcome.status }
     }
 
     /// Lets simulated time pass (the page calls this with real elapsed time). Returns
     /// what a command holding the terminal printed meanwhile, and whether it ended.
+    /// Background processes (`cmd &`) print here too, while the prompt waits.
     pub fn advance(&mut self, millis: u64) -> Stream {
         if !self.running() {
             self.world.advance(millis);
-            return Stream::default();
+            return Stream { text: std::mem::take(&mut self.world.held_output), ended: None };
         }
         self.world.advance(millis);
         self.collect()
@@ -186,14 +194,17 @@ impl Sandbox {
         }
         text.push_str("^C\n");
         self.shell.set_last_status(130);
+        // Background jobs that ended meanwhile are reported before the prompt.
+        text.push_str(&self.shell.job_notices(&mut self.world));
         CommandOutput { text, status: 130 }
     }
 
     fn collect(&mut self) -> Stream {
-        let text = std::mem::take(&mut self.world.held_output);
+        let mut text = std::mem::take(&mut self.world.held_output);
         let ended = self.world.held_status.take();
         if let Some(status) = ended {
             self.shell.set_last_status(status);
+            text.push_str(&self.shell.job_notices(&mut self.world));
         }
         Stream { text, ended }
     }

@@ -55,11 +55,45 @@ pub struct World {
     /// the learner's prompt).
     pub(crate) may_hold: bool,
     /// The command that holds the terminal, if any.
-    pub(crate) held: Option<Box<dyn Job>>,
+    pub(crate) held: Option<Held>,
+    /// While the shell runs `cmd &`: the process id a command that keeps running
+    /// detaches as, instead of holding the terminal.
+    pub(crate) bg_slot: Option<u32>,
+    pub(crate) bg_detached: bool,
+    /// Background processes (`kubectl port-forward ... &`, `sleep 10 &`) by id.
+    pub(crate) background: BTreeMap<u32, Background>,
     /// What it printed since the terminal last collected it, and its exit status once
     /// it has ended by itself.
     pub(crate) held_output: String,
     pub(crate) held_status: Option<i32>,
+}
+
+/// What holds the terminal.
+pub(crate) enum Held {
+    /// A command that keeps running (`get -w`, `logs -f`, `port-forward`, `sleep`).
+    Job(Box<dyn Job>),
+    /// `wait`: until these background processes have ended.
+    Wait(Vec<u32>),
+}
+
+/// A background process: running (its job) or ended with a status.
+pub(crate) struct Background {
+    pub job: Option<Box<dyn Job>>,
+    pub status: i32,
+}
+
+/// `sleep N` in the background: ends at an instant.
+struct Sleep {
+    until: Millis,
+}
+
+impl Job for Sleep {
+    fn poll(&mut self, backend: &mut dyn kubeniwa_kubectl::Backend, _out: &mut String) -> Option<i32> {
+        (backend.now() >= self.until).then_some(0)
+    }
+    fn next_wake(&self) -> Option<Millis> {
+        Some(self.until)
+    }
 }
 
 /// Polls of a held command per `advance`, at most: a runaway timer loop cannot hang
@@ -75,7 +109,7 @@ impl World {
     /// [`EPOCH_START`]; `kubeniwa serve --start now` uses it so that a client computing
     /// ages from its own wall clock agrees with the simulation.
     pub fn starting_at(seed: u64, start: Millis) -> World {
-        World { start, now: start, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new(), may_hold: false, held: None, held_output: String::new(), held_status: None }
+        World { start, now: start, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new(), may_hold: false, held: None, bg_slot: None, bg_detached: false, background: BTreeMap::new(), held_output: String::new(), held_status: None }
     }
 
     /// Lets time pass everywhere. A command that holds the terminal is polled at
@@ -90,11 +124,16 @@ impl World {
     pub(crate) fn advance_held(&mut self, millis: Millis, stop_at_end: bool) {
         let target = self.now.saturating_add(millis);
         let mut polls = 0;
-        while self.held.is_some() && polls < MAX_POLLS_PER_ADVANCE {
+        while (self.held.is_some() || self.background_running()) && polls < MAX_POLLS_PER_ADVANCE {
             polls += 1;
-            let wake = self.held.as_ref().and_then(|j| j.next_wake());
-            let next = self.clusters.values().filter_map(|c| c.next_timer()).chain(wake).min().map_or(target, |t| t.clamp(self.now, target));
+            let wake = match &self.held {
+                Some(Held::Job(j)) => j.next_wake(),
+                _ => None,
+            };
+            let bg_wake = self.background.values().filter_map(|b| b.job.as_ref().and_then(|j| j.next_wake())).min();
+            let next = self.clusters.values().filter_map(|c| c.next_timer()).chain(wake).chain(bg_wake).min().map_or(target, |t| t.clamp(self.now, target));
             self.step_to(next);
+            self.poll_background();
             self.poll_held();
             if self.now >= target {
                 break;
@@ -116,21 +155,77 @@ impl World {
 
     /// Lets the held command look at the world once.
     pub(crate) fn poll_held(&mut self) {
-        let Some(mut job) = self.held.take() else { return };
-        let mut out = String::new();
-        let ended = job.poll(self, &mut out);
-        self.held_output.push_str(&out);
-        match ended {
-            Some(status) => self.held_status = Some(status),
-            None => self.held = Some(job),
+        let Some(held) = self.held.take() else { return };
+        match held {
+            Held::Job(mut job) => {
+                let mut out = String::new();
+                let ended = job.poll(self, &mut out);
+                self.held_output.push_str(&out);
+                match ended {
+                    Some(status) => self.held_status = Some(status),
+                    None => self.held = Some(Held::Job(job)),
+                }
+            }
+            Held::Wait(pids) => {
+                let statuses: Vec<Option<i32>> = pids.iter().map(|p| self.background_status(*p)).collect();
+                if statuses.iter().all(Option::is_some) {
+                    self.held_status = Some(statuses.last().copied().flatten().unwrap_or(0));
+                } else {
+                    self.held = Some(Held::Wait(pids));
+                }
+            }
         }
     }
 
     /// Ctrl-C for the held command.
     pub(crate) fn interrupt_held(&mut self) {
-        if let Some(mut job) = self.held.take() {
+        if let Some(Held::Job(mut job)) = self.held.take() {
             job.interrupt(self);
         }
+    }
+
+    fn background_running(&self) -> bool {
+        self.background.values().any(|b| b.job.is_some())
+    }
+
+    /// A background process's status once it has ended; `None` while it runs.
+    pub(crate) fn background_status(&self, pid: u32) -> Option<i32> {
+        match self.background.get(&pid) {
+            Some(b) if b.job.is_some() => None,
+            Some(b) => Some(b.status),
+            None => Some(0),
+        }
+    }
+
+    /// Lets each background process look at the world once; what they print goes to
+    /// the terminal.
+    fn poll_background(&mut self) {
+        let pids: Vec<u32> = self.background.iter().filter(|(_, b)| b.job.is_some()).map(|(p, _)| *p).collect();
+        for pid in pids {
+            let Some(mut job) = self.background.get_mut(&pid).and_then(|b| b.job.take()) else { continue };
+            let mut out = String::new();
+            let ended = job.poll(self, &mut out);
+            self.held_output.push_str(&out);
+            if let Some(b) = self.background.get_mut(&pid) {
+                match ended {
+                    Some(status) => b.status = status,
+                    None => b.job = Some(job),
+                }
+            }
+        }
+    }
+
+    /// Runs the held command to its end (at most [`crate::SETTLE_MS`]) where nothing may
+    /// hold the terminal (a script's `fg` or `wait`), interrupting it then.
+    fn run_held_to_end(&mut self) -> i32 {
+        self.held_status = None;
+        self.advance_held(crate::SETTLE_MS, true);
+        if self.held.is_some() {
+            self.interrupt_held();
+            self.held_output.push_str("^C\n");
+            return 130;
+        }
+        self.held_status.take().unwrap_or(0)
     }
 
     /// Forwards whose pod is gone have ended (kubectl exits when the pod goes).
@@ -207,12 +302,17 @@ impl kubeniwa_kubectl::Backend for World {
     }
 
     fn can_hold(&self) -> bool {
-        self.may_hold && self.held.is_none()
+        self.bg_slot.is_some() || (self.may_hold && self.held.is_none())
     }
 
     fn hold(&mut self, job: Box<dyn Job>) {
+        if let Some(pid) = self.bg_slot.take() {
+            self.background.insert(pid, Background { job: Some(job), status: 0 });
+            self.bg_detached = true;
+            return;
+        }
         self.may_hold = false;
-        self.held = Some(job);
+        self.held = Some(Held::Job(job));
     }
 
     fn stop_port_forward(&mut self, ports: &[u16]) {
@@ -282,6 +382,61 @@ impl Host for World {
     }
 
     fn run(&mut self, argv: &[String], io: &mut Io<'_>) -> Option<i32> {
+        let status = self.run_program(argv, io);
+        // What background processes printed while it ran (time passes in `sleep`,
+        // `kubectl wait`...) shows on the terminal after it.
+        if self.held.is_none() && !self.held_output.is_empty() {
+            io.sink.write(kubeniwa_shell::Stream::Terminal, std::mem::take(&mut self.held_output).as_bytes());
+        }
+        status
+    }
+
+    fn begin_background(&mut self, pid: u32) -> bool {
+        self.bg_slot = Some(pid);
+        self.bg_detached = false;
+        true
+    }
+
+    fn end_background(&mut self) -> bool {
+        self.bg_slot = None;
+        std::mem::take(&mut self.bg_detached)
+    }
+
+    fn job_status(&mut self, pid: u32) -> Option<i32> {
+        self.background_status(pid)
+    }
+
+    fn kill_job(&mut self, pid: u32, signal: i32) {
+        let Some(mut job) = self.background.get_mut(&pid).and_then(|b| b.job.take()) else { return };
+        job.interrupt(self);
+        if let Some(b) = self.background.get_mut(&pid) {
+            b.status = 128 + signal;
+        }
+    }
+
+    fn foreground_job(&mut self, pid: u32) -> Option<i32> {
+        let job = self.background.get_mut(&pid).and_then(|b| b.job.take())?;
+        self.background.remove(&pid);
+        self.held = Some(Held::Job(job));
+        if self.may_hold {
+            self.may_hold = false;
+            return None;
+        }
+        Some(self.run_held_to_end())
+    }
+
+    fn wait_jobs(&mut self, pids: &[u32]) -> Option<i32> {
+        self.held = Some(Held::Wait(pids.to_vec()));
+        if self.may_hold {
+            self.may_hold = false;
+            return None;
+        }
+        Some(self.run_held_to_end())
+    }
+}
+
+impl World {
+    fn run_program(&mut self, argv: &[String], io: &mut Io<'_>) -> Option<i32> {
         let args = &argv[1..];
         Some(match argv[0].as_str() {
             "kubectl" => kubeniwa_kubectl::run(args, self, io),
@@ -327,6 +482,12 @@ fn sleep(world: &mut World, args: &[String], io: &mut Io<'_>) -> i32 {
     }
     // An endless sleep would freeze the learner's terminal: cap it at a day.
     let millis = (total.min(86_400.0) * 1000.0).round() as Millis;
+    if world.bg_slot.is_some() {
+        // `sleep 10 &` runs on in the background while the prompt comes back.
+        let until = world.now.saturating_add(millis);
+        kubeniwa_kubectl::Backend::hold(world, Box::new(Sleep { until }));
+        return 0;
+    }
     world.advance(millis);
     0
 }

@@ -29,7 +29,7 @@ fn completes_as_bash_with_kubectl_completion() {
         // Commands: builtins, programs, the sandbox's programs, aliases.
         ("kubec", &["kubectl"]),
         ("kin", &["kind"]),
-        ("k", &["k", "kind", "kubectl"]),
+        ("k", &["k", "kill", "kind", "kubectl"]),
         ("ech", &["echo"]),
         // kubectl commands and subcommands from the help texts.
         ("kubectl ge", &["get"]),

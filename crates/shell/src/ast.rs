@@ -15,8 +15,10 @@ pub(crate) struct List {
 #[derive(Debug, Clone)]
 pub(crate) struct Item {
     pub and_or: AndOr,
-    /// Ended by `&`. The shell runs it to completion anyway (no job control).
+    /// Ended by `&`: a background job (see `Host::begin_background`).
     pub background: bool,
+    /// Its source text (what `jobs` shows).
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +51,9 @@ pub(crate) struct Simple {
     pub assigns: Vec<Assign>,
     pub words: Vec<Word>,
     pub redirects: Vec<Redirect>,
+    /// `local a=(x y)`, `declare -a a=(...)`: array assignments written as arguments
+    /// of a declaration builtin (the word itself is just the name).
+    pub decl_arrays: Vec<Assign>,
 }
 
 #[derive(Debug, Clone)]

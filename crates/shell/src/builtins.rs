@@ -10,7 +10,7 @@ pub(crate) const BUILTINS: &[&str] = &[
     ".", ":", "[", "alias", "bash", "break", "builtin", "cd", "command", "compgen", "complete", "continue", "declare", "echo", "eval", "exec", "exit",
     "export", "false", "hash", "help", "history", "jobs", "let", "local", "logout", "printf", "pwd", "read", "readonly",
     "return", "set", "shift", "shopt", "source", "test", "time", "trap", "true", "type", "typeset", "umask", "unalias",
-    "unset", "wait",
+    "unset", "wait", "fg", "bg", "kill", "disown",
 ];
 
 pub(crate) const KEYWORDS: &[&str] =
@@ -258,7 +258,13 @@ impl Shell {
             "xargs" => self.xargs(host, args),
             "bash" | "sh" => self.bash(host, args),
             // Accepted and ignored: no signals, jobs, completion or limits in this shell.
-            "trap" | "shopt" | "hash" | "wait" | "ulimit" | "disown" | "complete" | "compgen" | "compopt" => Ok(0),
+            "trap" | "shopt" | "hash" | "ulimit" | "complete" | "compgen" | "compopt" => Ok(0),
+            "jobs" => Ok(self.jobs_builtin(host, args)),
+            "fg" => Ok(self.fg_builtin(host, args)),
+            "bg" => Ok(self.bg_builtin(host, args)),
+            "wait" => Ok(self.wait_builtin(host, args)),
+            "kill" => Ok(self.kill_builtin(host, args)),
+            "disown" => Ok(self.disown_builtin(host, args)),
             // The learner is the only user; `sudo cmd` runs `cmd`.
             "sudo" => {
                 let rest: Vec<String> = args.iter().skip_while(|a| a.starts_with('-')).cloned().collect();
@@ -274,7 +280,6 @@ impl Shell {
                 };
                 r
             }
-            "jobs" => Ok(0),
             "umask" => {
                 if args.is_empty() {
                     self.print_out("0022\n");
@@ -287,6 +292,277 @@ impl Shell {
             }
             _ => return None,
         })
+    }
+
+    /// Finds a job by `%N`, `%%`, `%+`, `%-`, `%string` (its command starts so) or
+    /// none (the current job); the index in the table, or bash's error text.
+    fn find_job(&self, spec: Option<&str>) -> Result<usize, String> {
+        let n = self.jobs.len();
+        match spec {
+            None | Some("%%") | Some("%+") | Some("%") => n.checked_sub(1).ok_or_else(|| "current: no such job".to_string()),
+            Some("%-") => n.checked_sub(if n >= 2 { 2 } else { 1 }).ok_or_else(|| "previous: no such job".to_string()),
+            Some(spec) => {
+                let body = spec.strip_prefix('%').unwrap_or(spec);
+                let found = match body.parse::<u32>() {
+                    Ok(num) => self.jobs.iter().position(|j| j.number == num),
+                    Err(_) => self.jobs.iter().rposition(|j| j.text.starts_with(body)),
+                };
+                found.ok_or_else(|| format!("{}: no such job", clean(spec)))
+            }
+        }
+    }
+
+    /// `jobs [-l|-p]`: the background jobs, with those that ended reported (once).
+    fn jobs_builtin(&mut self, host: &mut dyn Host, args: &[String]) -> i32 {
+        let mut long = false;
+        let mut pids = false;
+        let mut specs = Vec::new();
+        for a in args {
+            match a.as_str() {
+                "-l" => long = true,
+                "-p" => pids = true,
+                "-r" | "-s" | "-n" => {}
+                s if s.starts_with('-') && s.len() > 1 => {
+                    self.print_err(&format!("bash: jobs: {}: invalid option\njobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]\n", clean(&s[..2])));
+                    return 2;
+                }
+                s => specs.push(s.to_string()),
+            }
+        }
+        let mut chosen = Vec::new();
+        if specs.is_empty() {
+            chosen = (0..self.jobs.len()).collect();
+        } else {
+            for spec in &specs {
+                match self.find_job(Some(spec)) {
+                    Ok(i) => chosen.push(i),
+                    Err(e) => {
+                        self.print_err(&format!("bash: jobs: {e}\n"));
+                        return 1;
+                    }
+                }
+            }
+        }
+        let mut out = String::new();
+        let mut ended = Vec::new();
+        for i in chosen {
+            let job = self.jobs[i].clone();
+            let status = self.job_status(host, &job);
+            if pids {
+                out.push_str(&format!("{}\n", job.pid));
+                continue;
+            }
+            let state = crate::interp::job_state_text(status);
+            let text = if status.is_none() { format!("{} &", job.text) } else { job.text.clone() };
+            let mark = self.job_mark(i);
+            if long {
+                out.push_str(&format!("[{}]{} {} {:<24}{}\n", job.number, mark, job.pid, state, text));
+            } else {
+                out.push_str(&format!("[{}]{}  {:<24}{}\n", job.number, mark, state, text));
+            }
+            if status.is_some() {
+                ended.push(job.number);
+            }
+        }
+        self.print_out(&out);
+        self.jobs.retain(|j| !ended.contains(&j.number));
+        0
+    }
+
+    /// `fg [%N]`: the job takes the terminal again (Ctrl-C then stops it).
+    fn fg_builtin(&mut self, host: &mut dyn Host, args: &[String]) -> i32 {
+        let i = match self.find_job(args.first().map(String::as_str)) {
+            Ok(i) => i,
+            Err(e) => {
+                self.print_err(&format!("bash: fg: {e}\n"));
+                return 1;
+            }
+        };
+        let job = self.jobs[i].clone();
+        if let Some(status) = self.job_status(host, &job) {
+            // It ended before: bash reports it as it takes it off the table.
+            self.jobs.remove(i);
+            self.print_err("bash: fg: job has terminated\n");
+            let _ = status;
+            return 1;
+        }
+        self.jobs.remove(i);
+        self.print_out(&format!("{}\n", job.text));
+        host.foreground_job(job.pid).unwrap_or(0)
+    }
+
+    /// `bg`: every job here is already running in the background.
+    fn bg_builtin(&mut self, host: &mut dyn Host, args: &[String]) -> i32 {
+        let i = match self.find_job(args.first().map(String::as_str)) {
+            Ok(i) => i,
+            Err(e) => {
+                self.print_err(&format!("bash: bg: {e}\n"));
+                return 1;
+            }
+        };
+        let job = self.jobs[i].clone();
+        if self.job_status(host, &job).is_some() {
+            self.print_err("bash: bg: job has terminated\n");
+        } else {
+            self.print_err(&format!("bash: bg: job {} already in background\n", job.number));
+        }
+        1
+    }
+
+    /// `wait [%N|PID...]`: waits for the background jobs to end.
+    fn wait_builtin(&mut self, host: &mut dyn Host, args: &[String]) -> i32 {
+        let mut pids = Vec::new();
+        let mut last_known: Option<i32> = None;
+        let specs: Vec<&String> = args.iter().filter(|a| !matches!(a.as_str(), "-n" | "-f")).collect();
+        if specs.is_empty() {
+            let jobs = self.jobs.clone();
+            for job in &jobs {
+                if job.state == crate::interp::JobRun::Host && self.job_status(host, job).is_none() {
+                    pids.push(job.pid);
+                }
+            }
+        }
+        for spec in specs {
+            if spec.starts_with('%') {
+                match self.find_job(Some(spec)) {
+                    Ok(i) => {
+                        let job = self.jobs[i].clone();
+                        match self.job_status(host, &job) {
+                            None => pids.push(job.pid),
+                            Some(s) => last_known = Some(s),
+                        }
+                    }
+                    Err(e) => {
+                        self.print_err(&format!("bash: wait: {e}\n"));
+                        last_known = Some(127);
+                    }
+                }
+            } else if let Ok(pid) = spec.parse::<u32>() {
+                match self.jobs.iter().find(|j| j.pid == pid).cloned() {
+                    Some(job) => match self.job_status(host, &job) {
+                        None => pids.push(job.pid),
+                        Some(s) => last_known = Some(s),
+                    },
+                    None => {
+                        self.print_err(&format!("bash: wait: pid {pid} is not a child of this shell\n"));
+                        last_known = Some(127);
+                    }
+                }
+            } else {
+                self.print_err(&format!("bash: wait: `{}': not a pid or valid job spec\n", clean(spec)));
+                last_known = Some(2);
+            }
+        }
+        if pids.is_empty() {
+            return if args.is_empty() { 0 } else { last_known.unwrap_or(0) };
+        }
+        host.wait_jobs(&pids).unwrap_or(0)
+    }
+
+    /// `kill [-s SIG | -SIG] %N|PID...`: ends background jobs.
+    fn kill_builtin(&mut self, host: &mut dyn Host, args: &[String]) -> i32 {
+        const USAGE: &str = "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n";
+        const SIGNALS: [(&str, i32); 9] = [("HUP", 1), ("INT", 2), ("QUIT", 3), ("KILL", 9), ("USR1", 10), ("USR2", 12), ("TERM", 15), ("CONT", 18), ("STOP", 19)];
+        let signal_of = |text: &str| -> Option<i32> {
+            let t = text.strip_prefix("SIG").unwrap_or(text).to_ascii_uppercase();
+            t.parse::<i32>().ok().filter(|n| (0..=64).contains(n)).or_else(|| SIGNALS.iter().find(|(n, _)| *n == t).map(|(_, v)| *v))
+        };
+        let mut signal = 15;
+        let mut rest = args;
+        if let Some(first) = rest.first() {
+            if first == "-l" || first == "-L" {
+                self.print_out(" 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n 6) SIGABRT\t 7) SIGBUS\t 8) SIGFPE\t 9) SIGKILL\t10) SIGUSR1\n11) SIGSEGV\t12) SIGUSR2\t13) SIGPIPE\t14) SIGALRM\t15) SIGTERM\n");
+                return 0;
+            }
+            if first == "-s" || first == "-n" {
+                let Some(name) = rest.get(1) else {
+                    self.print_err(&format!("bash: kill: {first}: option requires an argument\n{USAGE}"));
+                    return 2;
+                };
+                match signal_of(name) {
+                    Some(s) => signal = s,
+                    None => {
+                        self.print_err(&format!("bash: kill: {}: invalid signal specification\n", clean(name)));
+                        return 1;
+                    }
+                }
+                rest = &rest[2..];
+            } else if let Some(name) = first.strip_prefix('-').filter(|n| !n.is_empty()) {
+                match signal_of(name) {
+                    Some(s) => signal = s,
+                    None => {
+                        self.print_err(&format!("bash: kill: {}: invalid signal specification\n", clean(name)));
+                        return 1;
+                    }
+                }
+                rest = &rest[1..];
+            }
+        }
+        if rest.is_empty() {
+            self.print_err(USAGE);
+            return 2;
+        }
+        let mut status = 0;
+        for target in rest {
+            let job = if target.starts_with('%') {
+                match self.find_job(Some(target)) {
+                    Ok(i) => Some(self.jobs[i].clone()),
+                    Err(e) => {
+                        self.print_err(&format!("bash: kill: {e}\n"));
+                        status = 1;
+                        continue;
+                    }
+                }
+            } else if let Ok(pid) = target.parse::<u32>() {
+                match self.jobs.iter().find(|j| j.pid == pid) {
+                    Some(j) => Some(j.clone()),
+                    None => {
+                        self.print_err(&format!("bash: kill: ({pid}) - No such process\n"));
+                        status = 1;
+                        continue;
+                    }
+                }
+            } else {
+                self.print_err(&format!("bash: kill: {}: arguments must be process or job IDs\n", clean(target)));
+                status = 1;
+                continue;
+            };
+            let Some(job) = job else { continue };
+            match self.job_status(host, &job) {
+                None => {
+                    if signal != 0 {
+                        host.kill_job(job.pid, signal);
+                    }
+                }
+                Some(_) => {
+                    if target.starts_with('%') {
+                        self.print_err(&format!("bash: kill: {}: no such job\n", clean(target)));
+                    } else {
+                        self.print_err(&format!("bash: kill: ({}) - No such process\n", job.pid));
+                    }
+                    status = 1;
+                }
+            }
+        }
+        status
+    }
+
+    /// `disown [%N]`: the job leaves the table (it keeps running).
+    fn disown_builtin(&mut self, _host: &mut dyn Host, args: &[String]) -> i32 {
+        if args.first().map(String::as_str) == Some("-a") {
+            self.jobs.clear();
+            return 0;
+        }
+        match self.find_job(args.first().map(String::as_str)) {
+            Ok(i) => {
+                self.jobs.remove(i);
+                0
+            }
+            Err(e) => {
+                self.print_err(&format!("bash: disown: {e}\n"));
+                1
+            }
+        }
     }
 
     /// `printf -v NAME FORMAT ARGS...`: the output goes into a variable.

@@ -164,6 +164,7 @@ impl Sink for Router<'_> {
         let target = match stream {
             Stream::Out => self.fds.out,
             Stream::Err => self.fds.err,
+            Stream::Terminal => Target::Terminal,
         };
         self.out.write(target, bytes);
     }
@@ -251,6 +252,44 @@ pub struct Shell {
     pub(crate) lineno: u32,
     /// Set by `exit` at the top level during one `run`.
     exited: bool,
+    /// Background jobs (`cmd &`) of the interactive shell, by job number.
+    pub(crate) jobs: Vec<JobEntry>,
+    /// `$!`: the process id of the last background job.
+    pub(crate) last_bg: Option<u32>,
+    /// Commands run so far; process ids grow with them as a real system's do.
+    pub(crate) forks: u32,
+}
+
+/// A background job in the shell's table.
+#[derive(Debug, Clone)]
+pub(crate) struct JobEntry {
+    pub number: u32,
+    pub pid: u32,
+    pub text: String,
+    /// Detached in the host (ask it for the state), or finished with this status.
+    pub state: JobRun,
+    /// Started during the current `run`: a job that finished at once (`false &`) is
+    /// reported at the next prompt, as bash notices it only then.
+    pub fresh: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JobRun {
+    Host,
+    Ended(i32),
+}
+
+/// How `jobs` and the notices name a job's state, as bash does.
+pub(crate) fn job_state_text(status: Option<i32>) -> String {
+    match status {
+        None => "Running".to_string(),
+        Some(0) => "Done".to_string(),
+        Some(129) => "Hangup".to_string(),
+        Some(130) => "Interrupt".to_string(),
+        Some(137) => "Killed".to_string(),
+        Some(143) => "Terminated".to_string(),
+        Some(n) => format!("Exit {n}"),
+    }
 }
 
 impl Shell {
@@ -315,6 +354,9 @@ impl Shell {
             stack_base: 0,
             proc_files: Vec::new(),
             exited: false,
+            jobs: Vec::new(),
+            last_bg: None,
+            forks: 0,
             script: None,
             lineno: 1,
         }
@@ -514,6 +556,9 @@ impl Shell {
             }
         }
         self.steps = 0;
+        for job in &mut self.jobs {
+            job.fresh = false;
+        }
         self.out = Outputs::default();
         self.fds = Fds { out: Target::Terminal, err: Target::Terminal };
         self.stdin = Input::default();
@@ -523,6 +568,10 @@ impl Shell {
         self.exited = false;
         let status = self.run_source(host, source, false);
         self.status = status;
+        let notices = self.job_notices(host);
+        if !notices.is_empty() {
+            self.out.write(Target::Terminal, notices.as_bytes());
+        }
         for path in std::mem::take(&mut self.proc_files) {
             let _ = self.vfs.remove(&path);
         }
@@ -638,13 +687,78 @@ impl Shell {
     pub(crate) fn exec_list(&mut self, host: &mut dyn Host, list: &List) -> Exec {
         let mut status = self.status;
         for item in &list.items {
-            // `cmd &` runs to completion like `cmd;`: there is no job control (yet), and
-            // the simulated world only moves when commands finish anyway.
-            let _background = item.background;
-            status = self.exec_and_or(host, &item.and_or)?;
+            if item.background {
+                status = self.exec_background(host, item)?;
+            } else {
+                status = self.exec_and_or(host, &item.and_or)?;
+            }
             self.status = status;
         }
         Ok(status)
+    }
+
+    /// `cmd &`: the interactive shell prints `[N] PID` and goes on at once. A simple
+    /// command the host can detach keeps running there (a port-forward, `get -w`,
+    /// `sleep`); anything else runs to completion first and is then a finished job.
+    fn exec_background(&mut self, host: &mut dyn Host, item: &Item) -> Exec {
+        self.forks += 1;
+        let pid = 4242 + 17 + self.forks * 3;
+        self.last_bg = Some(pid);
+        let interactive = self.script.is_none();
+        let number = self.jobs.iter().map(|j| j.number).max().unwrap_or(0) + 1;
+        let simple = item.and_or.rest.is_empty() && !item.and_or.first.negate && item.and_or.first.commands.len() == 1 && matches!(item.and_or.first.commands[0], Command::Simple(_));
+        let detachable = simple && host.begin_background(pid);
+        if interactive {
+            let line = format!("[{number}] {pid}\n");
+            self.out.write(Target::Terminal, line.as_bytes());
+        }
+        let saved_stdin = std::mem::take(&mut self.stdin);
+        let r = self.subshell(|sh| sh.exec_and_or(host, &item.and_or));
+        self.stdin = saved_stdin;
+        let detached = detachable && host.end_background();
+        let ended = r?;
+        if interactive {
+            let state = if detached { JobRun::Host } else { JobRun::Ended(ended) };
+            self.jobs.push(JobEntry { number, pid, text: item.text.trim_end_matches('&').trim_end().to_string(), state, fresh: true });
+        }
+        Ok(0)
+    }
+
+    /// A job's exit status once it has ended, `None` while it runs.
+    pub(crate) fn job_status(&self, host: &mut dyn Host, job: &JobEntry) -> Option<i32> {
+        match job.state {
+            JobRun::Host => host.job_status(job.pid),
+            JobRun::Ended(n) => Some(n),
+        }
+    }
+
+    /// `+` for the current job (the newest), `-` for the one before.
+    pub(crate) fn job_mark(&self, index: usize) -> char {
+        let n = self.jobs.len();
+        if index + 1 == n {
+            '+'
+        } else if index + 2 == n {
+            '-'
+        } else {
+            ' '
+        }
+    }
+
+    /// The lines bash prints before a prompt for the background jobs that ended
+    /// (`[1]+  Done                    sleep 10`); they leave the table.
+    pub fn job_notices(&mut self, host: &mut dyn Host) -> String {
+        let mut out = String::new();
+        let mut keep = Vec::new();
+        let jobs = self.jobs.clone();
+        for (i, job) in jobs.iter().enumerate() {
+            match self.job_status(host, job) {
+                Some(_) if job.fresh && job.state != JobRun::Host => keep.push(job.clone()),
+                Some(status) => out.push_str(&format!("[{}]{}  {:<24}{}\n", job.number, self.job_mark(i), job_state_text(Some(status)), job.text)),
+                None => keep.push(job.clone()),
+            }
+        }
+        self.jobs = keep;
+        out
     }
 
     fn exec_and_or(&mut self, host: &mut dyn Host, and_or: &AndOr) -> Exec {
@@ -1096,7 +1210,15 @@ impl Shell {
             self.vars.remove(&assign.name);
             self.env.insert(assign.name.clone(), value);
         }
-        let r = self.with_redirects(host, &simple.redirects, |sh, host| sh.dispatch(host, &argv));
+        let r = self.with_redirects(host, &simple.redirects, |sh, host| {
+            let status = sh.dispatch(host, &argv)?;
+            if status == 0 {
+                for assign in &simple.decl_arrays {
+                    sh.run_assign(host, assign)?;
+                }
+            }
+            Ok(status)
+        });
         for (name, env, var) in restore.into_iter().rev() {
             self.env.remove(&name);
             self.vars.remove(&name);
@@ -1127,6 +1249,7 @@ impl Shell {
         if let Some(r) = self.builtin(host, argv) {
             return r;
         }
+        self.forks = self.forks.wrapping_add(1);
         if let Some(program) = programs::lookup(name) {
             return Ok(self.run_program(argv, program));
         }
@@ -1593,7 +1716,7 @@ impl Shell {
             "#" => self.positional.len().to_string(),
             "@" | "*" => self.positional.join(" "),
             "$" => "4242".to_string(),
-            "!" => return None,
+            "!" => return self.last_bg.map(|p| p.to_string()),
             "-" => format!("{}h{}B", if self.errexit { "e" } else { "" }, if self.nounset { "u" } else { "" }),
             "0" => self.arg0.clone(),
             "RANDOM" => {

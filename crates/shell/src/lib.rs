@@ -39,8 +39,8 @@
 //!
 //! # Not (yet) supported
 //!
-//! Associative arrays; job control (`cmd &` runs to completion, `jobs` lists
-//! nothing); `>(...)`; `getopts`; history expansion (`!!`); `exec` redirections that
+//! Associative arrays; background compound commands and pipelines (`(a; b) &`
+//! runs to completion, then is a finished job); `bg` and stopping a job (Ctrl-Z); `>(...)`; `getopts`; history expansion (`!!`); `exec` redirections that
 //! outlive the command; `trap`, `set -x` and completion builtins are accepted and
 //! ignored; braces spanning an expansion (`{$a,b}`); awk user functions and
 //! `getline`; sed branches (`b`, `t`, labels). Host commands do not consume stdin
@@ -95,6 +95,9 @@ pub fn check_syntax(source: &str) -> Result<(), ParseError> {
 pub enum Stream {
     Out,
     Err,
+    /// Straight to the terminal, whatever the command's redirections: what another
+    /// process (a background job) printed meanwhile.
+    Terminal,
 }
 
 /// Where a command's output goes; the shell routes it (terminal, pipe, file, `2>&1`).
@@ -139,5 +142,47 @@ pub trait Host {
     fn knows(&self, name: &str) -> bool {
         let _ = name;
         false
+    }
+
+    /// Job control, for `cmd &` where `cmd` is one simple command. The shell calls
+    /// this before running it as background process `pid`: while it runs, a host
+    /// command that keeps running (a port-forward, `kubectl get -w`, `sleep`) detaches
+    /// as that process instead of holding the terminal or blocking. Returns false when
+    /// the host has no background processes (the default): the command then runs to
+    /// completion, as it does for compound commands.
+    fn begin_background(&mut self, pid: u32) -> bool {
+        let _ = pid;
+        false
+    }
+
+    /// Ends what [`Host::begin_background`] began; true when a process detached and
+    /// is still running.
+    fn end_background(&mut self) -> bool {
+        false
+    }
+
+    /// A detached process's exit status once it has ended (128 + the signal when it
+    /// was killed), `None` while it runs.
+    fn job_status(&mut self, pid: u32) -> Option<i32> {
+        let _ = pid;
+        Some(0)
+    }
+
+    /// `kill`: sends `signal` (15 TERM, 9 KILL, 2 INT...) to a detached process.
+    fn kill_job(&mut self, pid: u32, signal: i32) {
+        let _ = (pid, signal);
+    }
+
+    /// `fg`: the detached process takes the terminal. Returns its exit status when it
+    /// has ended, or `None` when it now holds the terminal (its status comes later).
+    fn foreground_job(&mut self, pid: u32) -> Option<i32> {
+        self.job_status(pid)
+    }
+
+    /// `wait`: lets time pass until the processes have ended; their last status, or
+    /// `None` when the wait now holds the terminal (interrupted by Ctrl-C).
+    fn wait_jobs(&mut self, pids: &[u32]) -> Option<i32> {
+        let _ = pids;
+        Some(0)
     }
 }

@@ -167,17 +167,19 @@ impl Parser {
         self.start_line = 1 + self.chars[..start].iter().filter(|c| **c == '\n').count() as u32;
         let mut list = List::default();
         loop {
+            let from = self.peek_start;
             let and_or = self.parse_and_or()?;
+            let text = self.text_since(from);
             match self.peek()? {
                 Tok::Op(";") | Tok::Op("&") => {
                     let background = matches!(self.next_tok()?, Tok::Op("&"));
-                    list.items.push(Item { and_or, background });
+                    list.items.push(Item { and_or, background, text });
                     if matches!(self.peek()?, Tok::Newline | Tok::Eof) {
                         break;
                     }
                 }
                 Tok::Newline | Tok::Eof => {
-                    list.items.push(Item { and_or, background: false });
+                    list.items.push(Item { and_or, background: false, text });
                     break;
                 }
                 other => return Err(SyntaxError::Unexpected(other.text())),
@@ -939,7 +941,9 @@ impl Parser {
         let mut list = List::default();
         self.skip_newlines()?;
         while !self.at_ender(enders)? {
+            let from = self.peek_start;
             let and_or = self.parse_and_or()?;
+            let text = self.text_since(from);
             let mut background = false;
             match self.peek()? {
                 Tok::Op(";") => {
@@ -951,7 +955,7 @@ impl Parser {
                 }
                 Tok::Newline => {}
                 _ => {
-                    list.items.push(Item { and_or, background });
+                    list.items.push(Item { and_or, background, text });
                     if self.at_ender(enders)? {
                         break;
                     }
@@ -959,7 +963,7 @@ impl Parser {
                     return Err(SyntaxError::Unexpected(tok.text()));
                 }
             }
-            list.items.push(Item { and_or, background });
+            list.items.push(Item { and_or, background, text });
             self.skip_newlines()?;
         }
         Ok(list)
@@ -1279,6 +1283,26 @@ impl Parser {
         Ok(Command::Function { name, body: Arc::new(body), source })
     }
 
+    /// The source text from `from` to the end of the last token read.
+    fn text_since(&self, from: usize) -> String {
+        let end = self.last_end.min(self.chars.len());
+        self.chars[from.min(end)..end].iter().collect::<String>().trim().to_string()
+    }
+
+    /// The words of an array literal after its `(`, up to the `)`.
+    fn array_items(&mut self) -> PResult<Vec<Word>> {
+        let mut items = Vec::new();
+        loop {
+            match self.next_tok()? {
+                Tok::Word(w) => items.push(w),
+                Tok::Newline => {}
+                Tok::Op(")") => return Ok(items),
+                Tok::Eof => return Err(SyntaxError::Eof),
+                other => return Err(SyntaxError::Unexpected(other.text())),
+            }
+        }
+    }
+
     fn parse_simple(&mut self) -> PResult<Command> {
         let start = self.pos;
         let mut simple = Simple::default();
@@ -1292,20 +1316,23 @@ impl Parser {
                             let bare = assign.value.parts.is_empty() && assign.index.is_none();
                             if bare && matches!(self.peek()?, Tok::Op("(")) && self.peek_start == word_end {
                                 self.bump();
-                                let mut items = Vec::new();
-                                loop {
-                                    match self.next_tok()? {
-                                        Tok::Word(w) => items.push(w),
-                                        Tok::Newline => {}
-                                        Tok::Op(")") => break,
-                                        Tok::Eof => return Err(SyntaxError::Eof),
-                                        other => return Err(SyntaxError::Unexpected(other.text())),
-                                    }
-                                }
-                                assign.array = Some(items);
+                                assign.array = Some(self.array_items()?);
                             }
                             simple.assigns.push(assign);
                             continue;
+                        }
+                    }
+                    if simple.words.first().and_then(|w| w.literal()).is_some_and(|w| matches!(w, "local" | "declare" | "typeset" | "readonly" | "export")) {
+                        if let Some(mut assign) = self.as_assignment(&word)? {
+                            let word_end = self.last_end;
+                            let bare = assign.value.parts.is_empty() && assign.index.is_none();
+                            if bare && matches!(self.peek()?, Tok::Op("(")) && self.peek_start == word_end {
+                                self.bump();
+                                assign.array = Some(self.array_items()?);
+                                simple.words.push(Word { parts: vec![Part::Lit(assign.name.clone())], raw: assign.name.clone() });
+                                simple.decl_arrays.push(assign);
+                                continue;
+                            }
                         }
                     }
                     simple.words.push(word);

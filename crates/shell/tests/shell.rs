@@ -368,10 +368,12 @@ $ break
             a1
             b1
             $ echo one & echo two
+            [1] 4394
             one
             two
             $ break
             bash: break: only meaningful in a `for', `while', or `until' loop
+            [1]+  Done                    echo one
         "#]],
     );
 }

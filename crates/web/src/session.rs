@@ -479,6 +479,14 @@ impl Session {
                 self.pump(now, String::new(), fx);
             }
             Response::Stream { text, ended, prompt, .. } => {
+                if self.phase == Phase::Idle && !ended {
+                    // A background job printed while the prompt waits: the text comes
+                    // where the cursor is, then the prompt and the line are redrawn.
+                    fx.push(Effect::Term(to_terminal(&text)));
+                    let redraw = format!("{}{}", to_terminal(self.current_prompt()), self.line.redraw());
+                    fx.push(Effect::Term(redraw));
+                    return;
+                }
                 if !matches!(self.phase, Phase::Holding { .. }) {
                     return;
                 }

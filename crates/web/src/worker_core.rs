@@ -56,7 +56,8 @@ impl WorkerCore {
     pub fn handle(&mut self, request: Request) -> Option<Response> {
         match request {
             Request::Run { id, source, advance_ms, writes, open_file } => {
-                self.sandbox.advance(advance_ms);
+                // What background jobs printed since the last tick comes first.
+                let before = self.sandbox.advance(advance_ms).text;
                 for file in writes {
                     self.write(&file.path, &file.content);
                 }
@@ -69,7 +70,7 @@ impl WorkerCore {
                 let output = self.sandbox.run_line(&source);
                 Some(Response::Output {
                     id,
-                    text: output.text,
+                    text: before + &output.text,
                     status: output.status,
                     prompt: self.sandbox.prompt(),
                     files: self.sandbox.list_files(),
@@ -81,7 +82,8 @@ impl WorkerCore {
             Request::Advance { ms } => {
                 let was_running = self.sandbox.running();
                 let stream = self.sandbox.advance(ms);
-                if !was_running || (stream.text.is_empty() && stream.ended.is_none()) {
+                // Background jobs (`cmd &`) print while the prompt waits, too.
+                if stream.text.is_empty() && (!was_running || stream.ended.is_none()) {
                     return None;
                 }
                 Some(Response::Stream {
@@ -324,6 +326,32 @@ mod tests {
             Some(Response::Stream { text, ended, status, .. }) => {
                 assert_eq!((text.as_str(), ended, status), ("^C\n", true, 130));
             }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(core.handle(Request::Advance { ms: 1000 }), None);
+    }
+
+    #[test]
+    fn a_background_job_prints_while_the_prompt_waits() {
+        let mut core = WorkerCore::new();
+        run(&mut core, "kind create cluster");
+        match run(&mut core, "kubectl get pods -w &") {
+            Response::Output { running, text, .. } => {
+                assert!(!running, "the prompt comes back at once");
+                assert!(text.starts_with("[1] "), "{text}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        run(&mut core, "kubectl run web --image=nginx:1.25.3");
+        match core.handle(Request::Advance { ms: 20_000 }) {
+            Some(Response::Stream { text, ended, .. }) => {
+                assert!(!ended);
+                assert!(text.contains("Running"), "{text}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match run(&mut core, "kill %1") {
+            Response::Output { text, .. } => assert_eq!(text, "[1]+  Terminated              kubectl get pods -w\n"),
             other => panic!("unexpected {other:?}"),
         }
         assert_eq!(core.handle(Request::Advance { ms: 1000 }), None);

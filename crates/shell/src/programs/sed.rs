@@ -11,6 +11,8 @@ enum Addr {
     Line(usize),
     Last,
     Re(Option<Regex>),
+    /// GNU's `addr1,+N`: the N lines after the range's first line.
+    Plus(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -192,7 +194,17 @@ impl ScriptParser<'_> {
             let mut a2 = None;
             if a1.is_some() && self.peek() == Some(',') {
                 self.pos += 1;
-                a2 = self.addr()?;
+                a2 = if self.peek() == Some('+') && self.chars.get(self.pos + 1).is_some_and(|c| c.is_ascii_digit()) {
+                    self.pos += 1;
+                    let mut n = 0usize;
+                    while let Some(d) = self.peek().and_then(|c| c.to_digit(10)) {
+                        n = n.saturating_mul(10).saturating_add(d as usize);
+                        self.pos += 1;
+                    }
+                    Some(Addr::Plus(n))
+                } else {
+                    self.addr()?
+                };
                 if a2.is_none() {
                     return Err(self.err("unexpected `,'"));
                 }
@@ -315,6 +327,8 @@ struct State {
     last: bool,
     /// Per-command "inside a range" flags, by command index in a flattened walk.
     ranges: Vec<bool>,
+    /// Where an `addr1,+N` range that is open ends, by command index.
+    range_end: std::collections::BTreeMap<usize, usize>,
     hold: String,
     quit: Option<bool>,
     deleted: bool,
@@ -328,6 +342,7 @@ fn matches(addr: &Addr, st: &State, line: &str) -> bool {
         Addr::Line(n) => st.line_no == *n,
         Addr::Last => st.last,
         Addr::Re(re) => re.as_ref().is_some_and(|re| re.is_match(line)),
+        Addr::Plus(_) => false,
     }
 }
 
@@ -342,6 +357,7 @@ fn selected(cmd: &Cmd, idx: usize, st: &mut State, line: &str) -> bool {
             if st.ranges[idx] {
                 let end = match a2 {
                     Addr::Line(n) => st.line_no >= *n,
+                    Addr::Plus(_) => st.line_no >= st.range_end.get(&idx).copied().unwrap_or(0),
                     other => matches(other, st, line),
                 };
                 if end {
@@ -351,6 +367,10 @@ fn selected(cmd: &Cmd, idx: usize, st: &mut State, line: &str) -> bool {
             } else if matches(a1, st, line) {
                 let ends_now = match a2 {
                     Addr::Line(n) => st.line_no >= *n,
+                    Addr::Plus(n) => {
+                        st.range_end.insert(idx, st.line_no.saturating_add(*n));
+                        *n == 0
+                    }
                     _ => false,
                 };
                 st.ranges[idx] = !ends_now;
@@ -588,7 +608,7 @@ pub(crate) fn sed(ctx: &mut Ctx) -> i32 {
     }
     for (path, lines) in streams {
         let total = lines.len();
-        let mut st = State { line_no: 0, last: false, ranges: Vec::new(), hold: String::new(), quit: None, deleted: false, append: Vec::new(), out: String::new(), quiet };
+        let mut st = State { line_no: 0, last: false, ranges: Vec::new(), range_end: Default::default(), hold: String::new(), quit: None, deleted: false, append: Vec::new(), out: String::new(), quiet };
         let mut input = lines.into_iter();
         while let Some(line) = input.next() {
             st.line_no += 1;

@@ -8,7 +8,7 @@ use kubeniwa_shell::{Io, Sink, Stream};
 use crate::Sandbox;
 
 /// The programs the sandbox adds to the shell's own.
-pub const HOST_COMMANDS: &[&str] = &["kubectl", "kind", "sleep", "date", "curl", "wget", "nslookup", "jq"];
+pub const HOST_COMMANDS: &[&str] = &["kubectl", "kind", "sleep", "date", "curl", "wget", "nslookup", "jq", "watch"];
 
 struct Discard;
 

@@ -10,6 +10,7 @@ pub mod container;
 mod kind;
 mod net;
 pub mod transcript;
+mod watch;
 mod world;
 
 use kubeniwa_shell::{Shell, Vfs};
@@ -188,10 +189,10 @@ impl Sandbox {
     /// Ctrl-C: interrupts the command holding the terminal (its last output, then
     /// `^C`, status 130). With nothing running the terminal shows `^C` all the same.
     pub fn interrupt(&mut self) -> CommandOutput {
-        let mut text = std::mem::take(&mut self.world.held_output);
         if self.running() {
             self.world.interrupt_held();
         }
+        let mut text = std::mem::take(&mut self.world.held_output);
         text.push_str("^C\n");
         self.shell.set_last_status(130);
         // Background jobs that ended meanwhile are reported before the prompt.

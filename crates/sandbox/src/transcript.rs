@@ -106,7 +106,8 @@ pub fn run_keeping(seed: u64, script: &str) -> (String, Sandbox) {
 }
 
 fn push_text(out: &mut String, text: &str) {
-    out.push_str(&strip_sgr(text));
+    let text = strip_sgr(text);
+    out.push_str(&text);
     if !text.is_empty() && !text.ends_with('\n') {
         out.push('\n');
     }

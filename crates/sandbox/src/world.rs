@@ -74,6 +74,8 @@ pub(crate) enum Held {
     Job(Box<dyn Job>),
     /// `wait`: until these background processes have ended.
     Wait(Vec<u32>),
+    /// `watch COMMAND`: a frame every interval until Ctrl-C.
+    Watch(Box<crate::watch::Watch>),
 }
 
 /// A background process: running (its job) or ended with a status.
@@ -128,6 +130,7 @@ impl World {
             polls += 1;
             let wake = match &self.held {
                 Some(Held::Job(j)) => j.next_wake(),
+                Some(Held::Watch(w)) => Some(w.next),
                 _ => None,
             };
             let bg_wake = self.background.values().filter_map(|b| b.job.as_ref().and_then(|j| j.next_wake())).min();
@@ -166,6 +169,17 @@ impl World {
                     None => self.held = Some(Held::Job(job)),
                 }
             }
+            Held::Watch(mut watch) => {
+                if self.now >= watch.next {
+                    // What is already on its way to the terminal stays before the frame.
+                    let before = std::mem::take(&mut self.held_output);
+                    let frame = watch.frame(self);
+                    let during = std::mem::replace(&mut self.held_output, before);
+                    self.held_output.push_str(&during);
+                    self.held_output.push_str(&frame);
+                }
+                self.held = Some(Held::Watch(watch));
+            }
             Held::Wait(pids) => {
                 let statuses: Vec<Option<i32>> = pids.iter().map(|p| self.background_status(*p)).collect();
                 if statuses.iter().all(Option::is_some) {
@@ -179,8 +193,10 @@ impl World {
 
     /// Ctrl-C for the held command.
     pub(crate) fn interrupt_held(&mut self) {
-        if let Some(Held::Job(mut job)) = self.held.take() {
-            job.interrupt(self);
+        match self.held.take() {
+            Some(Held::Job(mut job)) => job.interrupt(self),
+            Some(Held::Watch(_)) => self.held_output.push_str(crate::watch::Watch::leave()),
+            _ => {}
         }
     }
 
@@ -378,7 +394,7 @@ impl kubeniwa_kubectl::Backend for World {
 
 impl Host for World {
     fn knows(&self, name: &str) -> bool {
-        matches!(name, "kubectl" | "kind" | "sleep" | "date" | "curl" | "wget" | "nslookup" | "jq")
+        matches!(name, "kubectl" | "kind" | "sleep" | "date" | "curl" | "wget" | "nslookup" | "jq" | "watch")
     }
 
     fn run(&mut self, argv: &[String], io: &mut Io<'_>) -> Option<i32> {
@@ -443,6 +459,7 @@ impl World {
             "kind" => crate::kind::run(args, self, io),
             "jq" => crate::jq::run(args, self.now, io),
             "sleep" => sleep(self, args, io),
+            "watch" => crate::watch::run(self, args, io),
             "curl" => crate::net::curl(self, &crate::net::From::Host, args, io),
             "wget" => crate::net::wget(self, &crate::net::From::Host, args, io),
             "nslookup" => crate::net::nslookup(self, &crate::net::From::Host, args, io),

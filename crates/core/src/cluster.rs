@@ -61,6 +61,9 @@ pub enum Timer {
     Probe { pod: ObjKey, uid: String, container: String, kind: crate::probes::ProbeKind },
     /// The kubelet's periodic sync of a pod (volume contents).
     PodSync { pod: ObjKey, uid: String },
+    /// A container's process printed something at this instant: the kubelet moves
+    /// it into the container's log (see `crate::process`).
+    Output { uid: String, container: String },
     /// Nothing to do but run the controllers again (e.g. a pod becomes available
     /// after `minReadySeconds`).
     Resync,
@@ -114,6 +117,8 @@ pub struct Cluster {
     /// finds: any removal (owners disappear) or any write of an object other than an
     /// event without owner references. Events the components record never matter.
     pub(crate) gc_dirty: bool,
+    /// Runs containers' own commands (installed by the sandbox, which has the shell).
+    pub(crate) process_runner: Option<std::sync::Arc<dyn crate::process::ProcessRunner>>,
 }
 
 /// How many watch events are kept for `?watch=true&resourceVersion=N`.
@@ -136,12 +141,18 @@ impl Cluster {
             warnings: Vec::new(),
             create_backoff: BTreeMap::new(),
             gc_dirty: true,
+            process_runner: None,
             event_seq: 0,
             event_index: BTreeMap::new(),
             watch_log: Vec::new(),
             runtime: Runtime::default(),
             api_port,
         }
+    }
+
+    /// Installs what runs containers' own commands (see [`crate::process`]).
+    pub fn set_process_runner(&mut self, runner: std::sync::Arc<dyn crate::process::ProcessRunner>) {
+        self.process_runner = Some(runner);
     }
 
     pub fn name(&self) -> &str {
@@ -272,7 +283,7 @@ impl Cluster {
             let before = self.resource_version;
             // The kubelet's periodic syncs and probe ticks mostly change nothing in the
             // store; then the controllers have nothing new to see.
-            let mut quiet = matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. });
+            let mut quiet = matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. });
             self.fire(timer);
             // Timers of the same instant fire together; the controllers then run once.
             while let Some((&(next, seq), _)) = self.timers.iter().next() {
@@ -280,7 +291,7 @@ impl Cluster {
                     break;
                 }
                 let timer = self.timers.remove(&(next, seq)).expect("key just read");
-                quiet &= matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. });
+                quiet &= matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. });
                 self.fire(timer);
             }
             if quiet && self.resource_version == before {
@@ -301,6 +312,7 @@ impl Cluster {
             Timer::Kubelet { pod, uid } => crate::kubelet::step(self, &pod, &uid),
             Timer::PodSync { pod, uid } => crate::kubelet::periodic_sync(self, &pod, &uid),
             Timer::Probe { pod, uid, container, kind } => crate::probes::tick(self, &pod, &uid, &container, kind),
+            Timer::Output { uid, container } => crate::kubelet::reveal_output(self, &uid, &container),
             Timer::Resync => {}
         }
     }

@@ -17,6 +17,11 @@ pub struct Image {
     /// Programs on the image's PATH besides the shell's builtins (`sh`, `curl`, ...).
     #[serde(default)]
     pub tools: Vec<String>,
+    /// Further programs of the image that the simulation does not run (the image's
+    /// server, a database): a container command naming one keeps the process's
+    /// catalogue behaviour, and one naming neither a tool nor a binary fails to start.
+    #[serde(default)]
+    pub binaries: Vec<String>,
     /// The user its processes run as, the working directory, and the shell prompt.
     #[serde(default)]
     pub user: String,

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use crate::cluster::{Cluster, ObjKey, Timer};
 use crate::images::{self, ImageRef, Process};
+use crate::process::{ProcessRequest, ProcessRun};
 use crate::time::{rfc3339, Millis};
 
 /// The back-off the kubelet applies to image pulls and crashing containers.
@@ -50,7 +51,7 @@ struct PodRuntime {
 enum State {
     Waiting { reason: String, message: Option<String> },
     Running { started: Millis },
-    Terminated { code: i32, reason: String, started: Millis, finished: Millis },
+    Terminated { code: i32, reason: String, started: Millis, finished: Millis, message: Option<String> },
 }
 
 /// What the kubelet will do next for one container.
@@ -106,6 +107,31 @@ struct ContainerRt {
     /// The log of the current and previous run.
     pub logs: Vec<String>,
     pub previous_logs: Vec<String>,
+    /// The current run of the container's own command (see `crate::process`).
+    own: OwnProcess,
+}
+
+/// A container's own command as the process runner ran it: what it prints later,
+/// and how far it was run.
+#[derive(Debug, Clone, Default)]
+struct OwnProcess {
+    /// Output not yet in the log, by the instant it is printed.
+    pending: std::collections::VecDeque<(Millis, String)>,
+    /// The revealed output after its last newline.
+    partial: String,
+    /// The exit code the process ends with (at `next_at` of `Next::Exit`).
+    exit_code: Option<i32>,
+    /// The runtime failed to start it (`StartError`); the message.
+    start_error: Option<String>,
+    /// When the process was run up to while it still runs: it is run again further then.
+    horizon: Option<Millis>,
+    /// How far the last run went, and its step budget (both grow when run again).
+    horizon_ms: Millis,
+    budget: u64,
+    argv: Vec<String>,
+    started: Millis,
+    /// The instant of the pending `Timer::Output` for this container.
+    wake: Option<Millis>,
 }
 
 /// Starts tracking every pod that was bound to a node since the last sync.
@@ -162,6 +188,7 @@ pub fn sync_all(cluster: &mut Cluster) {
                 container_id: None,
                 logs: Vec::new(),
                 previous_logs: Vec::new(),
+                own: OwnProcess::default(),
             })
             .collect();
         let now = cluster.now;
@@ -252,6 +279,7 @@ fn fresh_blank(_at: Millis) -> ContainerRt {
         container_id: None,
         logs: Vec::new(),
         previous_logs: Vec::new(),
+        own: OwnProcess::default(),
     }
 }
 
@@ -295,7 +323,7 @@ fn restart_changed_containers(cluster: &mut Cluster, key: &ObjKey, uid: &str, im
         let path = format!("spec.containers{{{}}}", c.name);
         if let State::Running { started } = c.state {
             cluster.emit_event(&pod, Some(&path), "Normal", "Killing", &source, format!("Container {} definition changed, will be restarted", c.name));
-            c.last = Some(State::Terminated { code: 2, reason: "Error".into(), started, finished: now });
+            c.last = Some(State::Terminated { code: 2, reason: "Error".into(), started, finished: now, message: None });
             c.relaunch = true;
         } else if c.started_once {
             c.relaunch = true;
@@ -361,9 +389,15 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     // Regular containers first, then ephemeral ones, in the runtime's order.
     let command_of: Vec<Value> = all_container_specs(&pod);
     let pull_policy: Vec<String> = command_of.iter().map(|c| c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent").to_string()).collect();
+    // A container whose command cannot start ends in the same sync: a second pass
+    // records its exit before the status is written.
+    for pass in 0..2 {
+    if pass == 1 && !rt.containers.iter().any(|c| c.own.start_error.is_some() && c.next == Next::Exit && c.next_at <= now) {
+        break;
+    }
     for i in 0..rt.containers.len() {
         let c = &mut rt.containers[i];
-        if c.next == Next::Nothing || c.next_at > now {
+        if c.next == Next::Nothing || c.next_at > now || pass == 1 && c.own.start_error.is_none() {
             continue;
         }
         let path = if c.ephemeral { format!("spec.ephemeralContainers{{{}}}", c.name) } else { format!("spec.containers{{{}}}", c.name) };
@@ -496,13 +530,33 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
                 }
                 cluster.emit_event(&pod, Some(&path), "Normal", "Created", &source, format!("Created container: {}", c.name));
+                let files = crate::podenv::mounted_files(cluster, &pod, &command_of[i]);
+                let own = run_own_command(cluster, &pod, rt.ip.as_deref().unwrap_or(""), &command_of[i], &c.image, &env, &files, now);
+                c.own = OwnProcess::default();
+                if let Some((_, ProcessRun::NotFound { program })) = &own {
+                    // The runtime creates the container but cannot exec its command.
+                    let message = format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{program}\": executable file not found in $PATH: unknown");
+                    cluster.emit_event(&pod, Some(&path), "Warning", "Failed", &source, format!("Error: {message}"));
+                    c.container_id = Some(cluster.rng.hex(32));
+                    c.started_once = true;
+                    c.killed = None;
+                    c.env = env;
+                    c.files = files;
+                    c.started = false;
+                    c.ready = false;
+                    c.own.start_error = Some(message.clone());
+                    c.state = State::Waiting { reason: "RunContainerError".into(), message: Some(message) };
+                    c.next = Next::Exit;
+                    c.next_at = now;
+                    continue;
+                }
                 cluster.emit_event(&pod, Some(&path), "Normal", "Started", &source, format!("Started container {}", c.name));
                 c.container_id = Some(cluster.rng.hex(32));
                 c.state = State::Running { started: now };
                 c.started_once = true;
                 c.killed = None;
                 c.env = env;
-                c.files = crate::podenv::mounted_files(cluster, &pod, &command_of[i]);
+                c.files = files;
                 c.body = served_body(&c.image, &c.files);
                 let spec = &command_of[i];
                 c.started = !spec["startupProbe"].is_object();
@@ -522,6 +576,29 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     }
                     None => c.next = Next::Nothing,
                 }
+                if let Some((argv, ProcessRun::Ran { output, exit, running_until })) = own {
+                    // The command ran in the shell: its output and exit replace the
+                    // catalogue's description.
+                    c.logs.clear();
+                    c.own.pending = output.into_iter().map(|(at, text)| (now + at, text)).collect();
+                    c.own.argv = argv;
+                    c.own.started = now;
+                    c.own.horizon_ms = FIRST_HORIZON_MS;
+                    c.own.budget = FIRST_STEP_BUDGET;
+                    match exit {
+                        Some((at, code)) => {
+                            c.own.exit_code = Some(code);
+                            c.next = Next::Exit;
+                            c.next_at = now + at.max(100);
+                        }
+                        None => {
+                            c.next = Next::Nothing;
+                            c.own.horizon = (running_until >= FIRST_HORIZON_MS).then_some(now + running_until);
+                        }
+                    }
+                    reveal_due(c, now);
+                    schedule_output(cluster, uid, c);
+                }
                 // Memory over the limit: the cgroup's OOM killer ends the process as
                 // soon as its allocations reach the limit.
                 let demand = crate::resources_model::memory_demand(spec, &c.image);
@@ -540,20 +617,37 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     State::Running { started } => started,
                     _ => now,
                 };
+                // What the process printed up to now is in the log; the rest never is.
+                reveal_due(c, now);
+                let rest = std::mem::take(&mut c.own.partial);
+                if !rest.is_empty() {
+                    c.logs.push(rest);
+                }
+                c.own.pending.clear();
+                c.own.horizon = None;
+                let start_error = c.own.start_error.take();
                 let oom = std::mem::replace(&mut c.oom, false);
                 let code = match c.killed.take() {
                     Some(code) => code,
-                    None => behaviour_of(&command_of[i], &c.image).exit_after.map(|(_, code)| code).unwrap_or(0),
+                    None if start_error.is_some() => 128,
+                    None => match c.own.exit_code.take() {
+                        Some(code) => code,
+                        None => behaviour_of(&command_of[i], &c.image).exit_after.map(|(_, code)| code).unwrap_or(0),
+                    },
                 };
                 c.started = false;
-                let reason = if oom {
+                let reason = if start_error.is_some() {
+                    "StartError"
+                } else if oom {
                     "OOMKilled"
                 } else if code == 0 {
                     "Completed"
                 } else {
                     "Error"
                 };
-                c.state = State::Terminated { code, reason: reason.into(), started, finished: now };
+                // A process that never started reports Go's zero time as its start.
+                let started = if start_error.is_some() { 0 } else { started };
+                c.state = State::Terminated { code, reason: reason.into(), started, finished: now, message: start_error.clone() };
                 c.ready = false;
                 let restart = match restart_policy.as_str() {
                     _ if c.ephemeral => false,
@@ -582,9 +676,15 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 } else {
                     c.next = Next::Nothing;
                 }
+                // Until the next start, the pod worker reports the failed start.
+                if let (Some(message), State::Terminated { .. }, Next::Restart) = (start_error, &c.state, c.next) {
+                    c.last = Some(c.state.clone());
+                    c.state = State::Waiting { reason: "RunContainerError".into(), message: Some(message) };
+                }
             }
             Next::Nothing => {}
         }
+    }
     }
     // The pod's next wake-up.
     let wake = rt.containers.iter().filter(|c| c.next != Next::Nothing).map(|c| c.next_at).min();
@@ -592,6 +692,136 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     write_status(cluster, uid);
     if let Some(at) = wake {
         cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
+    }
+}
+
+/// How far a container's own command is run at first, and with how many shell steps;
+/// a process still running then is run again four times as far (up to two days).
+const FIRST_HORIZON_MS: Millis = 3_600_000;
+const FIRST_STEP_BUDGET: u64 = 200_000;
+const MAX_HORIZON_MS: Millis = 2 * 86_400_000;
+
+/// The argv of a container whose command the process runner runs: one that sets
+/// `command` (or `args` of an image without an entrypoint), unless it is `stress`
+/// (the usage model's) or a shell kept open on stdin for an attached session.
+fn own_command(spec: &Value, image: &str) -> Option<Vec<String>> {
+    let words: Vec<String> = ["command", "args"].iter().flat_map(|f| spec[*f].as_array().cloned().unwrap_or_default()).filter_map(|v| v.as_str().map(String::from)).collect();
+    let args_replace_cmd = spec["command"].is_null() && matches!(images::find(image).map(|i| &i.process), Some(Process::Exit { .. }));
+    if words.is_empty() || !(spec["command"].is_array() || args_replace_cmd) || crate::resources_model::stress_args(&words).is_some() {
+        return None;
+    }
+    let shell_only = words.len() == 1 && matches!(words[0].rsplit('/').next().unwrap_or(""), "sh" | "bash" | "ash");
+    if spec["stdin"] == true && shell_only {
+        return None;
+    }
+    Some(words)
+}
+
+/// Runs a container's own command through the installed runner (`None`: no runner,
+/// not its own command, or one the runner cannot model).
+#[allow(clippy::too_many_arguments)]
+fn run_own_command(cluster: &Cluster, pod: &Value, ip: &str, spec: &Value, image: &str, env: &[(String, String)], files: &[(String, String)], now: Millis) -> Option<(Vec<String>, ProcessRun)> {
+    let runner = cluster.process_runner.clone()?;
+    let words = own_command(spec, image)?;
+    let argv: Vec<String> = words.iter().map(|w| crate::process::expand(w, env)).collect();
+    let request = ProcessRequest {
+        image,
+        argv: &argv,
+        env,
+        files,
+        namespace: pod["metadata"]["namespace"].as_str().unwrap_or(""),
+        pod: pod["metadata"]["name"].as_str().unwrap_or(""),
+        pod_ip: ip,
+        start: now,
+        horizon_ms: FIRST_HORIZON_MS,
+        step_budget: FIRST_STEP_BUDGET,
+    };
+    let run = runner.run(&request)?;
+    Some((argv, run))
+}
+
+/// Moves what the process printed up to `now` into the log, line by line.
+fn reveal_due(c: &mut ContainerRt, now: Millis) {
+    while c.own.pending.front().is_some_and(|(at, _)| *at <= now) {
+        let Some((_, text)) = c.own.pending.pop_front() else { break };
+        c.own.partial.push_str(&text);
+    }
+    while let Some(pos) = c.own.partial.find('\n') {
+        let line = c.own.partial[..pos].to_string();
+        c.own.partial.drain(..=pos);
+        c.logs.push(line);
+    }
+}
+
+/// Wakes the kubelet when the process prints next (or reaches its horizon).
+fn schedule_output(cluster: &mut Cluster, uid: &str, c: &mut ContainerRt) {
+    let next = c.own.pending.front().map(|(at, _)| *at).into_iter().chain(c.own.horizon).min();
+    if let Some(at) = next {
+        if c.own.wake != Some(at) {
+            c.own.wake = Some(at);
+            cluster.schedule(at, Timer::Output { uid: uid.to_string(), container: c.name.clone() });
+        }
+    }
+}
+
+/// `Timer::Output`: a container's process printed something (or ran as far as it
+/// was run, and is run again further).
+pub(crate) fn reveal_output(cluster: &mut Cluster, uid: &str, container: &str) {
+    let now = cluster.now;
+    let runner = cluster.process_runner.clone();
+    let Some(mut rt) = cluster.runtime.pods.remove(uid) else { return };
+    let (namespace, pod_name) = (rt.key.namespace.clone(), rt.key.name.clone());
+    let ip = rt.ip.clone().unwrap_or_default();
+    let mut exit_at = None;
+    if let Some(c) = rt.containers.iter_mut().find(|c| c.name == container && c.own.wake == Some(now)) {
+        c.own.wake = None;
+        reveal_due(c, now);
+        if let (Some(h), Some(runner), State::Running { .. }) = (c.own.horizon, runner, &c.state) {
+            if h <= now {
+                c.own.horizon = None;
+                let horizon_ms = (c.own.horizon_ms * 4).min(MAX_HORIZON_MS);
+                let budget = c.own.budget * 4;
+                let request = ProcessRequest {
+                    image: &c.image,
+                    argv: &c.own.argv,
+                    env: &c.env,
+                    files: &c.files,
+                    namespace: &namespace,
+                    pod: &pod_name,
+                    pod_ip: &ip,
+                    start: c.own.started,
+                    horizon_ms,
+                    step_budget: budget,
+                };
+                if let Some(ProcessRun::Ran { output, exit, running_until }) = runner.run(&request) {
+                    let started = c.own.started;
+                    // The same process, run further: only what comes after now is new.
+                    c.own.pending = output.into_iter().map(|(at, text)| (started + at, text)).filter(|(at, _)| *at > now).collect();
+                    c.own.horizon_ms = horizon_ms;
+                    c.own.budget = budget;
+                    match exit {
+                        Some((at, code)) => {
+                            c.own.exit_code = Some(code);
+                            if c.next == Next::Nothing {
+                                c.next = Next::Exit;
+                                c.next_at = (started + at.max(100)).max(now);
+                                exit_at = Some(c.next_at);
+                            }
+                        }
+                        None => {
+                            let until = started + running_until;
+                            c.own.horizon = (running_until >= horizon_ms && horizon_ms < MAX_HORIZON_MS && until > now).then_some(until);
+                        }
+                    }
+                }
+            }
+        }
+        schedule_output(cluster, uid, c);
+    }
+    let key = rt.key.clone();
+    cluster.runtime.pods.insert(uid.to_string(), rt);
+    if let Some(at) = exit_at {
+        cluster.schedule(at, Timer::Kubelet { pod: key, uid: uid.to_string() });
     }
 }
 
@@ -853,13 +1083,19 @@ fn state_json(s: &State) -> Value {
             json!({"waiting": w})
         }
         State::Running { started } => json!({"running": {"startedAt": rfc3339(*started)}}),
-        State::Terminated { code, reason, started, finished } => json!({"terminated": {
-            "containerID": null,
-            "exitCode": code,
-            "finishedAt": rfc3339(*finished),
-            "reason": reason,
-            "startedAt": rfc3339(*started),
-        }}),
+        State::Terminated { code, reason, started, finished, message } => {
+            let mut t = json!({
+                "containerID": null,
+                "exitCode": code,
+                "finishedAt": rfc3339(*finished),
+                "reason": reason,
+                "startedAt": rfc3339(*started),
+            });
+            if let Some(m) = message {
+                t["message"] = json!(m);
+            }
+            json!({"terminated": t})
+        }
     }
 }
 

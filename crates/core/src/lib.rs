@@ -28,6 +28,7 @@ pub mod patch;
 pub mod podenv;
 pub mod printers;
 pub mod probes;
+pub mod process;
 pub mod quantity;
 pub mod quota;
 pub mod resources;

@@ -88,33 +88,40 @@ pub fn inspect(world: &World, r: &ContainerRef, require_running: bool) -> Result
 
 /// The container's filesystem as it starts: the usual files of a pod.
 fn initial_fs(world: &World, r: &ContainerRef, inside: &Inside) -> Vfs {
-    let mut vfs = Vfs::new();
-    for d in ["/bin", "/etc", "/tmp", "/var/run/secrets/kubernetes.io/serviceaccount", "/root", "/usr/bin", "/proc"] {
-        let _ = vfs.create_dir_all(d);
-    }
     let home = inside.env.get("HOME").cloned().unwrap_or_else(|| "/root".into());
-    let _ = vfs.create_dir_all(&home);
     let pod_ip = world
         .clusters
         .get(&r.cluster)
         .and_then(|c| c.get(&ObjKey::pod(&r.namespace, &r.pod)))
         .and_then(|p| p["status"]["podIP"].as_str().map(String::from))
         .unwrap_or_default();
+    let mut vfs = pod_fs(&r.namespace, &inside.hostname, &pod_ip, &home);
+    if let images::Process::Server { body: Some(body), port, .. } = &inside.image.process {
+        if *port == 80 && inside.image_name.contains("nginx") {
+            let _ = vfs.write_creating_dirs("/usr/share/nginx/html/index.html", body.clone().into_bytes());
+        }
+    }
+    vfs
+}
+
+/// The files every container of a pod starts with: hostname, hosts, resolv.conf and
+/// the service account's.
+pub(crate) fn pod_fs(namespace: &str, hostname: &str, pod_ip: &str, home: &str) -> Vfs {
+    let mut vfs = Vfs::new();
+    for d in ["/bin", "/etc", "/tmp", "/var/run/secrets/kubernetes.io/serviceaccount", "/root", "/usr/bin", "/proc"] {
+        let _ = vfs.create_dir_all(d);
+    }
+    let _ = vfs.create_dir_all(home);
     let files: Vec<(String, String)> = vec![
-        ("/etc/hostname".into(), format!("{}\n", inside.hostname)),
-        ("/etc/hosts".into(), format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{pod_ip}\t{}\n", inside.hostname)),
-        ("/etc/resolv.conf".into(), format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", r.namespace)),
-        ("/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(), r.namespace.clone()),
+        ("/etc/hostname".into(), format!("{hostname}\n")),
+        ("/etc/hosts".into(), format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{pod_ip}\t{hostname}\n")),
+        ("/etc/resolv.conf".into(), format!("search {namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n")),
+        ("/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(), namespace.to_string()),
         ("/var/run/secrets/kubernetes.io/serviceaccount/token".into(), "eyJhbGciOiJSUzI1NiIsImtpZCI6Imt1YmVuaXdhIn0.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVmYXVsdDpkZWZhdWx0In0.c2ltdWxhdGVk".into()),
         ("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt".into(), "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIKubeniwaSimulatedCAwDQYJKoZIhvcNAQELBQAwFTET\n-----END CERTIFICATE-----\n".into()),
     ];
     for (path, text) in files {
         let _ = vfs.write_creating_dirs(&path, text.into_bytes());
-    }
-    if let images::Process::Server { body: Some(body), port, .. } = &inside.image.process {
-        if *port == 80 && inside.image_name.contains("nginx") {
-            let _ = vfs.write_creating_dirs("/usr/share/nginx/html/index.html", body.clone().into_bytes());
-        }
     }
     vfs
 }
@@ -244,7 +251,7 @@ fn is_builtin_program(p: &str) -> bool {
     matches!(p, "echo" | "cat" | "ls" | "env" | "printenv" | "pwd" | "id" | "whoami" | "uname" | "ps" | "true" | "false" | "test" | "mkdir" | "rm" | "touch" | "head" | "tail" | "grep")
 }
 
-fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c)) {
         s.to_string()
     } else {

@@ -207,7 +207,8 @@ fn create(world: &mut World, io: &mut Io<'_>, name: &str, image: Option<String>,
     }
     let seed = world.rng.next_u64();
     let config = ClusterConfig { name: name.clone(), node_image: image.clone(), nodes: roles.clone(), node_labels };
-    let cluster = create_kind_cluster(config, seed, world.now);
+    let mut cluster = create_kind_cluster(config, seed, world.now);
+    cluster.set_process_runner(std::sync::Arc::new(crate::process::ShellRunner));
     let port = cluster.api_port;
     let workers = roles.iter().filter(|r| *r != "control-plane").count();
     let mut status = vec![

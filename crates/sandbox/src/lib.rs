@@ -9,6 +9,7 @@ mod jq;
 pub mod container;
 mod kind;
 mod net;
+mod process;
 pub mod transcript;
 mod watch;
 mod world;

@@ -474,9 +474,30 @@ impl World {
 
 /// `sleep N[smhd]...`: advances the simulated clock.
 fn sleep(world: &mut World, args: &[String], io: &mut Io<'_>) -> i32 {
+    match sleep_millis(args) {
+        Ok(ms) => {
+            // An endless sleep would freeze the learner's terminal: cap it at a day.
+            let millis = ms.min(86_400_000);
+            if world.bg_slot.is_some() {
+                // `sleep 10 &` runs on in the background while the prompt comes back.
+                let until = world.now.saturating_add(millis);
+                kubeniwa_kubectl::Backend::hold(world, Box::new(Sleep { until }));
+                return 0;
+            }
+            world.advance(millis);
+            0
+        }
+        Err(message) => {
+            io.err(message);
+            1
+        }
+    }
+}
+
+/// How long `sleep ARGS` sleeps (`infinity` is `u64::MAX`), or its error message.
+pub(crate) fn sleep_millis(args: &[String]) -> Result<Millis, String> {
     if args.is_empty() {
-        io.err("sleep: missing operand\nTry 'sleep --help' for more information.\n");
-        return 1;
+        return Err("sleep: missing operand\nTry 'sleep --help' for more information.\n".into());
     }
     let mut total: f64 = 0.0;
     for a in args {
@@ -486,8 +507,7 @@ fn sleep(world: &mut World, args: &[String], io: &mut Io<'_>) -> i32 {
         };
         let value = if num == "infinity" || num == "inf" { Some(f64::INFINITY) } else { num.parse::<f64>().ok().filter(|v| *v >= 0.0) };
         let Some(v) = value else {
-            io.err(format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n"));
-            return 1;
+            return Err(format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n"));
         };
         let factor = match unit {
             'm' => 60.0,
@@ -497,16 +517,8 @@ fn sleep(world: &mut World, args: &[String], io: &mut Io<'_>) -> i32 {
         };
         total += v * factor;
     }
-    // An endless sleep would freeze the learner's terminal: cap it at a day.
-    let millis = (total.min(86_400.0) * 1000.0).round() as Millis;
-    if world.bg_slot.is_some() {
-        // `sleep 10 &` runs on in the background while the prompt comes back.
-        let until = world.now.saturating_add(millis);
-        kubeniwa_kubectl::Backend::hold(world, Box::new(Sleep { until }));
-        return 0;
-    }
-    world.advance(millis);
-    0
+    let ms = total * 1000.0;
+    Ok(if ms >= u64::MAX as f64 { u64::MAX } else { ms.round() as Millis })
 }
 
 /// `date` as GNU date prints it in the UTC zone: `Mon Nov 30 09:00:21 UTC 2026`.

@@ -74,6 +74,25 @@ pub struct Outcome {
     pub exited: bool,
 }
 
+/// What a timed run ([`Shell::run_timed`]) printed, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    /// Standard output and error by the host clock's reading when written (in order).
+    pub chunks: Vec<(u64, String)>,
+    pub status: i32,
+    /// Why the run stopped before the script ended, if it did.
+    pub stopped: Option<Stop>,
+}
+
+/// Why a timed run stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The host said its time is up ([`Host::out_of_time`]): the process runs on.
+    Horizon,
+    /// The step budget or output limit ran out without time passing: a busy loop.
+    Busy,
+}
+
 /// The variables a function made `local`, with the values to restore (and whether
 /// they were exported) when it returns.
 pub(crate) type LocalFrame = Vec<(String, Option<(String, bool)>)>;
@@ -115,6 +134,11 @@ pub(crate) struct Outputs {
     free: Vec<usize>,
     total: usize,
     pub overflow: bool,
+    /// In a timed run ([`Shell::run_timed`]): the host's clock as last reported, and
+    /// the terminal's bytes by the instant they were written.
+    timed: bool,
+    clock: u64,
+    chunks: Vec<(u64, Vec<u8>)>,
 }
 
 impl Outputs {
@@ -141,6 +165,12 @@ impl Outputs {
         match target {
             Target::Terminal => {
                 self.total += bytes.len();
+                if self.timed {
+                    match self.chunks.last_mut() {
+                        Some((at, chunk)) if *at == self.clock => chunk.extend_from_slice(bytes),
+                        _ => self.chunks.push((self.clock, bytes.to_vec())),
+                    }
+                }
                 self.terminal.extend_from_slice(bytes)
             }
             Target::Chan(i) => {
@@ -258,6 +288,8 @@ pub struct Shell {
     pub(crate) last_bg: Option<u32>,
     /// Commands run so far; process ids grow with them as a real system's do.
     pub(crate) forks: u32,
+    /// Why a timed run stopped early.
+    stopped: Option<Stop>,
 }
 
 /// A background job in the shell's table.
@@ -357,6 +389,7 @@ impl Shell {
             jobs: Vec::new(),
             last_bg: None,
             forks: 0,
+            stopped: None,
             script: None,
             lineno: 1,
         }
@@ -545,6 +578,20 @@ impl Shell {
 
     /// Runs a command line (possibly several lines) and returns what the terminal shows.
     pub fn run(&mut self, host: &mut dyn Host, source: &str) -> Outcome {
+        self.run_inner(host, source, false).0
+    }
+
+    /// Runs `source` as a container's process: what it prints is kept with the host's
+    /// clock reading at the time ([`Host::clock_ms`], moved by the host's `sleep`), and
+    /// the run stops without a message when the host's time is up or the step budget
+    /// runs out (a loop that never sleeps keeps the process busy).
+    pub fn run_timed(&mut self, host: &mut dyn Host, source: &str) -> Timeline {
+        let (outcome, chunks) = self.run_inner(host, source, true);
+        let chunks = chunks.into_iter().map(|(at, bytes)| (at, String::from_utf8_lossy(&bytes).into_owned())).collect();
+        Timeline { chunks, status: outcome.status, stopped: self.stopped.take() }
+    }
+
+    fn run_inner(&mut self, host: &mut dyn Host, source: &str, timed: bool) -> (Outcome, Vec<(u64, Vec<u8>)>) {
         let line = source.trim_end_matches('\n');
         if !line.trim().is_empty() {
             self.history.push(line.to_string());
@@ -559,7 +606,8 @@ impl Shell {
         for job in &mut self.jobs {
             job.fresh = false;
         }
-        self.out = Outputs::default();
+        self.out = Outputs { timed, clock: host.clock_ms(), ..Outputs::default() };
+        self.stopped = None;
         self.fds = Fds { out: Target::Terminal, err: Target::Terminal };
         self.stdin = Input::default();
         self.depth = 0;
@@ -577,8 +625,9 @@ impl Shell {
         }
         let _ = self.vfs.remove("/dev/fd");
         let text = String::from_utf8_lossy(&self.out.terminal).into_owned();
+        let chunks = std::mem::take(&mut self.out.chunks);
         self.out = Outputs::default();
-        Outcome { text, status, exited: std::mem::take(&mut self.exited) }
+        (Outcome { text, status, exited: std::mem::take(&mut self.exited) }, chunks)
     }
 
     /// Parses and runs `source` line by line, as bash does: an error on line 3 comes
@@ -657,6 +706,10 @@ impl Shell {
     /// Counts one step; stops the run when the budget is spent or output overflows.
     pub(crate) fn tick(&mut self) -> Result<(), Ctl> {
         self.steps += 1;
+        if self.out.timed && (self.steps > self.budget || self.out.overflow) {
+            self.stopped = Some(Stop::Busy);
+            return Err(Ctl::Abort(0));
+        }
         if self.steps > self.budget {
             let msg = format!("bash: step budget exceeded ({} steps); command stopped\n", self.budget);
             self.fds.err = Target::Terminal;
@@ -1257,6 +1310,13 @@ impl Shell {
             return self.run_script_file(host, argv);
         }
         let status = self.with_io(|io, _| host.run(argv, io));
+        if self.out.timed {
+            self.out.clock = host.clock_ms();
+            if host.out_of_time() {
+                self.stopped = Some(Stop::Horizon);
+                return Err(Ctl::Abort(0));
+            }
+        }
         match status {
             Some(status) => Ok(status),
             None => {

@@ -66,7 +66,7 @@ mod parse;
 mod programs;
 pub mod vfs;
 
-pub use interp::{Outcome, Shell, ShellState, DEFAULT_STEP_BUDGET, MAX_CALL_DEPTH};
+pub use interp::{Outcome, Shell, ShellState, Stop, Timeline, DEFAULT_STEP_BUDGET, MAX_CALL_DEPTH};
 pub use parse::{is_simple_foreground, ParseError, SyntaxError};
 pub use vfs::{Entry, Kind, Metadata, Vfs, VfsError};
 
@@ -81,6 +81,12 @@ pub fn is_complete(source: &str) -> bool {
         return false;
     }
     parse::is_complete(source)
+}
+
+/// Whether the shell runs `name` itself (a builtin such as `echo` or `exit`, or one
+/// of its coreutils-like programs such as `cat` and `grep`), as a busybox userland does.
+pub fn knows_command(name: &str) -> bool {
+    builtins::BUILTINS.contains(&name) || programs::lookup(name).is_some()
 }
 
 /// Checks `source` for syntax errors without running it.
@@ -184,5 +190,16 @@ pub trait Host {
     fn wait_jobs(&mut self, pids: &[u32]) -> Option<i32> {
         let _ = pids;
         Some(0)
+    }
+
+    /// For a timed run ([`Shell::run_timed`]): the host's clock in milliseconds since
+    /// the process started (its `sleep` moves it). Other hosts keep it at 0.
+    fn clock_ms(&self) -> u64 {
+        0
+    }
+
+    /// For a timed run: the host's time is up; the run stops where it is.
+    fn out_of_time(&self) -> bool {
+        false
     }
 }

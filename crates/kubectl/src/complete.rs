@@ -91,6 +91,7 @@ fn help_of(words: &[&str]) -> &'static str {
         ["create", sub, ..] => create_gen::find(&[sub.to_string()]).map(|g| g.help).unwrap_or_else(|| misc::help("create")),
         ["auth", "can-i", ..] => crate::auth::CAN_I_HELP,
         ["auth", ..] => crate::auth::AUTH_HELP,
+        [cmd, sub, ..] => misc::sub_help(cmd, sub).unwrap_or_else(|| misc::help(cmd)),
         [cmd, ..] => misc::help(cmd),
         [] => misc::ROOT_HELP,
     }

@@ -297,7 +297,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
             "auth" if parsed.args.first().is_some_and(|a| a == "can-i") => auth::CAN_I_HELP,
             "auth" if parsed.args.first().is_some_and(|a| a == "whoami") => auth::WHOAMI_HELP,
             "auth" => auth::AUTH_HELP,
-            _ => generator.map(|g| g.help).unwrap_or_else(|| misc::help(&command)),
+            _ => generator.map(|g| g.help).or_else(|| parsed.args.first().and_then(|sub| misc::sub_help(&command, sub))).unwrap_or_else(|| misc::help(&command)),
         };
         io.out(help);
         return 0;

@@ -46,8 +46,34 @@ pub(crate) fn help(command: &str) -> &'static str {
         "replace" => include_str!("../data/help/replace.txt"),
         "autoscale" => include_str!("../data/help/autoscale.txt"),
         "edit" => include_str!("../data/help/edit.txt"),
+        "debug" => include_str!("../data/help/debug.txt"),
+        "top" => include_str!("../data/help/top.txt"),
         _ => ROOT_HELP,
     }
+}
+
+/// The help of `kubectl COMMAND SUBCOMMAND` (`rollout undo`, `config set-context`,
+/// `set image`, `top pod`), when the command has subcommands with their own help.
+pub(crate) fn sub_help(command: &str, sub: &str) -> Option<&'static str> {
+    Some(match (command, sub) {
+        ("rollout", "status") => include_str!("../data/help/rollout-status.txt"),
+        ("rollout", "restart") => include_str!("../data/help/rollout-restart.txt"),
+        ("rollout", "undo") => include_str!("../data/help/rollout-undo.txt"),
+        ("rollout", "history") => include_str!("../data/help/rollout-history.txt"),
+        ("rollout", "pause") => include_str!("../data/help/rollout-pause.txt"),
+        ("rollout", "resume") => include_str!("../data/help/rollout-resume.txt"),
+        ("set", "image") => include_str!("../data/help/set-image.txt"),
+        ("set", "env") => include_str!("../data/help/set-env.txt"),
+        ("set", "resources") => include_str!("../data/help/set-resources.txt"),
+        ("config", "view") => include_str!("../data/help/config-view.txt"),
+        ("config", "get-contexts") => include_str!("../data/help/config-get-contexts.txt"),
+        ("config", "current-context") => include_str!("../data/help/config-current-context.txt"),
+        ("config", "use-context" | "use") => include_str!("../data/help/config-use-context.txt"),
+        ("config", "set-context") => include_str!("../data/help/config-set-context.txt"),
+        ("top", "node" | "nodes" | "no") => include_str!("../data/help/top-node.txt"),
+        ("top", "pod" | "pods" | "po") => include_str!("../data/help/top-pod.txt"),
+        _ => return None,
+    })
 }
 
 /// cobra's "Did you mean this?" for a mistyped command (Levenshtein distance ≤ 2).

@@ -507,7 +507,7 @@ pub(crate) fn sleep_millis(args: &[String]) -> Result<Millis, String> {
         };
         let value = if num == "infinity" || num == "inf" { Some(f64::INFINITY) } else { num.parse::<f64>().ok().filter(|v| *v >= 0.0) };
         let Some(v) = value else {
-            return Err(format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n"));
+            return Err(format!("sleep: invalid time interval \u{2018}{a}\u{2019}\nTry 'sleep --help' for more information.\n"));
         };
         let factor = match unit {
             'm' => 60.0,

@@ -1172,8 +1172,10 @@ impl Shell {
             Ok(0)
         } else {
             let cmd = &args[i..];
-            if self.builtin_names_only(&cmd[0]) {
-                self.print_err(&format!("env: '{}': No such file or directory\n", clean(&cmd[0])));
+            let name = cmd[0].as_str();
+            let unknown = !name.contains('/') && programs::lookup(name).is_none() && !host.knows(name) && !BUILTINS.contains(&name) && !matches!(name, "env" | "printenv" | "xargs" | "sudo" | "bash" | "sh");
+            if self.builtin_names_only(name) || unknown {
+                self.print_err(&format!("env: \u{2018}{}\u{2019}: No such file or directory\n", clean(name)));
                 Ok(127)
             } else {
                 let saved_fns = std::mem::take(&mut self.functions);

@@ -810,12 +810,22 @@ pub(crate) fn sort(ctx: &mut Ctx) -> i32 {
             }
         }
     }
-    let (inputs, ok) = ctx.inputs(&opts.operands);
-    if !ok {
-        return 2;
-    }
+    // GNU sort names an unreadable file as `sort: cannot read: NAME: REASON`.
     let mut all: Vec<String> = Vec::new();
-    for (_, data) in inputs {
+    let operands = if opts.operands.is_empty() { vec!["-".to_string()] } else { opts.operands.clone() };
+    for name in &operands {
+        let data = if name == "-" {
+            ctx.stdin()
+        } else {
+            let path = ctx.resolve(name);
+            match ctx.io.vfs.read(&path) {
+                Ok(d) => d.to_vec(),
+                Err(e) => {
+                    ctx.err(&format!("cannot read: {name}: {e}"));
+                    return 2;
+                }
+            }
+        };
         all.extend(lines(&data));
     }
     let numeric = opts.has('n');

@@ -846,6 +846,10 @@ fn node_index(cluster: &Cluster, node: &str) -> usize {
 /// shell running `sleep` as PID 1 ignores it and is killed at the end of the grace
 /// period.
 fn stop_time(pod: &Value, c: &ContainerRt, now: Millis) -> Millis {
+    // A container that has already exited has nothing to stop: it cannot ignore SIGTERM.
+    if !matches!(c.state, State::Running { .. }) {
+        return now + 300;
+    }
     let spec = pod["spec"]["containers"].as_array().and_then(|cs| cs.iter().find(|x| x["name"] == c.name.as_str())).cloned().unwrap_or(Value::Null);
     match behaviour_of(&spec, &c.image).ignores_sigterm {
         true => Millis::MAX,

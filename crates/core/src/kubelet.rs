@@ -576,6 +576,12 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     }
                     None => c.next = Next::Nothing,
                 }
+                if own.is_none() && c.ephemeral && spec["stdin"] == true {
+                    // A debug command kept open on stdin that the runner cannot model
+                    // (one that talks to the network) runs while kubectl is attached:
+                    // the attach runs it and ends the container with its status.
+                    c.next = Next::Nothing;
+                }
                 if let Some((argv, ProcessRun::Ran { output, exit, running_until })) = own {
                     // The command ran in the shell: its output and exit replace the
                     // catalogue's description.

@@ -106,10 +106,24 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
         ctx.backend.wait(500);
         waited += 500;
     }
+    if !state["terminated"].is_null() {
+        // `handleAttachPod`: an ephemeral container that has already ended is not
+        // attached to; its log is printed instead.
+        let log = format!("{path}/log?container={container_name}");
+        return match ctx.call(Request::get(log))? {
+            Ok(Value::String(text)) => {
+                ctx.io.out(text);
+                Ok(())
+            }
+            Ok(_) => Ok(()),
+            Err(e) => Err(Fail::Text(server_error(&e))),
+        };
+    }
     if state["running"].is_null() {
         return Err(Fail::Text("error: timed out waiting for the condition\n".into()));
     }
-    if !quiet && tty {
+    let one_shot = !(command.is_empty() || command.len() == 1 && matches!(command[0].rsplit('/').next(), Some("sh" | "bash" | "ash")));
+    if !quiet && tty && !one_shot {
         ctx.io.err("If you don't see a command prompt, try pressing enter.\n");
     }
     let server = ctx.server.clone().unwrap_or_default();

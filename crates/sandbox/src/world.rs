@@ -368,6 +368,22 @@ impl kubeniwa_kubectl::Backend for World {
         };
         let r = crate::container::ContainerRef { cluster, namespace: target.namespace.clone(), pod: target.pod.clone(), container: target.container.clone() };
         match mode {
+            ExecMode::AttachEphemeral if !(argv.len() == 1 && matches!(argv[0].rsplit('/').next(), Some("sh" | "bash" | "ash"))) => {
+                // A debug container's one-shot command (`-- curl ...`): it runs while
+                // attached, prints, and the container ends with its status.
+                let reply = crate::container::exec(self, &r, argv, stdin, false);
+                let status = match &reply {
+                    Ok(result) => result.status,
+                    Err(_) => 128,
+                };
+                if let Some(cluster) = self.clusters.get_mut(&r.cluster) {
+                    kubeniwa_core::kubelet::end_session(cluster, &r.namespace, &r.pod, &r.container, status);
+                }
+                match reply {
+                    Ok(result) => ExecReply::Done { output: result.output, status: result.status },
+                    Err(e) => ExecReply::Failed(e),
+                }
+            }
             ExecMode::Interactive | ExecMode::AttachEphemeral => {
                 let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
                 match crate::container::open_session(self, &r, &program) {

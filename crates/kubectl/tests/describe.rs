@@ -271,9 +271,10 @@ spec:
             State:          Waiting
               Reason:       CrashLoopBackOff
             Last State:     Terminated
-              Reason:       Completed
-              Exit Code:    0
-              Started:      Mon, 30 Nov 2026 09:00:34 +0000
+              Reason:       StartError
+              Message:      failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "/bin/server": executable file not found in $PATH: unknown
+              Exit Code:    128
+              Started:      Thu, 01 Jan 1970 00:00:00 +0000
               Finished:     Mon, 30 Nov 2026 09:00:34 +0000
             Ready:          False
             Restart Count:  2
@@ -326,7 +327,7 @@ spec:
           Normal   Pulling    29s                kubelet            spec.containers{app}: Pulling image "blux2/hello-server:1.4"
           Normal   Pulled     28s                kubelet            spec.containers{app}: Successfully pulled image "blux2/hello-server:1.4" in 1.078s (1.078s including waiting). Image size: 4058339 bytes.
           Normal   Created    17s (x3 over 28s)  kubelet            spec.containers{app}: Created container: app
-          Normal   Started    17s (x3 over 28s)  kubelet            spec.containers{app}: Started container app
+          Warning  Failed     17s (x3 over 28s)  kubelet            spec.containers{app}: Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "/bin/server": executable file not found in $PATH: unknown
           Normal   Pulled     17s (x2 over 27s)  kubelet            spec.containers{app}: Container image "blux2/hello-server:1.4" already present on machine
           Warning  BackOff    17s (x2 over 27s)  kubelet            spec.containers{app}: Back-off restarting failed container app in pod busy_default(54f93777-d7be-4396-b21c-8cae16e9c1a2)
     "#]]);

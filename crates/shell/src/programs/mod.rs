@@ -46,6 +46,7 @@ pub(crate) fn lookup(name: &str) -> Option<Program> {
         "base64" => text::base64,
         "tee" => text::tee,
         "seq" => text::seq,
+        "paste" => text::paste,
         "true" | ":" => |_| 0,
         "false" => |_| 1,
         "clear" => text::clear,
@@ -75,7 +76,7 @@ pub(crate) fn lookup(name: &str) -> Option<Program> {
 /// Every program name (for `type`, `which` and completion), sorted.
 pub(crate) const NAMES: &[&str] = &[
     "awk", "base64", "basename", "cat", "chmod", "clear", "cp", "cut", "dirname", "echo", "egrep", "false", "fgrep", "find",
-    "gawk", "grep", "head", "less", "ls", "mawk", "mkdir", "more", "mv", "printf", "realpath", "rev", "rm", "rmdir", "sed",
+    "gawk", "grep", "head", "less", "ls", "mawk", "mkdir", "more", "mv", "paste", "printf", "realpath", "rev", "rm", "rmdir", "sed",
     "seq", "sort", "tac", "tail", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "whoami", "hostname",
 ];
 

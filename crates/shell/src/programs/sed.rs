@@ -13,6 +13,10 @@ enum Addr {
     Re(Option<Regex>),
     /// GNU's `addr1,+N`: the N lines after the range's first line.
     Plus(usize),
+    /// GNU's `first~step`: every step-th line from first.
+    Step(usize, usize),
+    /// GNU's `0,/re/`: a range open before the first line (so /re/ may end it there).
+    Zero,
 }
 
 #[derive(Debug, Clone)]
@@ -116,8 +120,18 @@ impl ScriptParser<'_> {
                     n = n.saturating_mul(10).saturating_add(d as usize);
                     self.pos += 1;
                 }
+                if self.peek() == Some('~') {
+                    self.pos += 1;
+                    let mut step = 0usize;
+                    while let Some(d) = self.peek().and_then(|c| c.to_digit(10)) {
+                        step = step.saturating_mul(10).saturating_add(d as usize);
+                        self.pos += 1;
+                    }
+                    return Ok(Some(Addr::Step(n, step)));
+                }
                 if n == 0 {
-                    return Err(self.err("invalid usage of line address 0"));
+                    // Only `0,/re/` may start at line 0 (checked once the command is read).
+                    return Ok(Some(Addr::Zero));
                 }
                 Ok(Some(Addr::Line(n)))
             }
@@ -218,6 +232,9 @@ impl ScriptParser<'_> {
             }
             let Some(name) = self.peek() else { return Err(self.err("missing command")) };
             self.pos += 1;
+            if matches!(a1, Some(Addr::Zero)) && !matches!(a2, Some(Addr::Re(_))) || matches!(a2, Some(Addr::Zero)) {
+                return Err(self.err("invalid usage of line address 0"));
+            }
             let op = match name {
                 's' => {
                     let delim = self.peek().ok_or_else(|| self.err("unterminated `s' command"))?;
@@ -342,7 +359,14 @@ fn matches(addr: &Addr, st: &State, line: &str) -> bool {
         Addr::Line(n) => st.line_no == *n,
         Addr::Last => st.last,
         Addr::Re(re) => re.as_ref().is_some_and(|re| re.is_match(line)),
-        Addr::Plus(_) => false,
+        Addr::Plus(_) | Addr::Zero => false,
+        Addr::Step(first, step) => {
+            if *step == 0 {
+                st.line_no == *first
+            } else {
+                st.line_no >= *first && (st.line_no - first) % step == 0
+            }
+        }
     }
 }
 
@@ -350,6 +374,17 @@ fn selected(cmd: &Cmd, idx: usize, st: &mut State, line: &str) -> bool {
     let hit = match (&cmd.a1, &cmd.a2) {
         (None, _) => true,
         (Some(a1), None) => matches(a1, st, line),
+        (Some(Addr::Zero), Some(a2)) => {
+            // Open from the start until a2 first matches, then never again.
+            if st.range_end.get(&idx) == Some(&usize::MAX) {
+                false
+            } else {
+                if matches(a2, st, line) {
+                    st.range_end.insert(idx, usize::MAX);
+                }
+                true
+            }
+        }
         (Some(a1), Some(a2)) => {
             if st.ranges.len() <= idx {
                 st.ranges.resize(idx + 1, false);

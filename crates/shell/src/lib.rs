@@ -43,7 +43,7 @@
 //! runs to completion, then is a finished job); `bg` and stopping a job (Ctrl-Z); `>(...)`; `getopts`; history expansion (`!!`); `exec` redirections that
 //! outlive the command; `trap`, `set -x` and completion builtins are accepted and
 //! ignored; braces spanning an expansion (`{$a,b}`); awk user functions and
-//! `getline`; sed branches (`b`, `t`, labels). Host commands do not consume stdin
+//! `getline`. Host commands do not consume stdin
 //! in `while read` loops (only the shell's own programs do).
 //!
 //! # Limits (all per [`Shell::run`])

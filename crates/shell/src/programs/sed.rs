@@ -1,7 +1,8 @@
 //! sed: addresses (line, `$`, `/re/`, ranges, `!`), and the commands
 //! `s d p q Q = a i c y n N h H g G x {}`; `-n`, `-e`, `-E`/`-r`, `-i`.
 //!
-//! There are no branch commands (`b`, `t`), so a script always ends.
+//! Branches (`:label`, `b`, `t`, `T`) jump in the flattened script; a cycle that
+//! runs a million commands stops, so a script always ends.
 
 use super::{bre_to_ere, compile_regex, ere_fixup, unescape, Ctx, Escapes};
 use regex::Regex;
@@ -46,6 +47,13 @@ enum Op {
     Get(bool),
     Exchange,
     Block(Vec<Cmd>),
+    /// `:label`
+    Label(String),
+    /// `b`, `t`, `T` to a label (empty: the end of the script).
+    Branch(char, String),
+    /// A flattened block: where its end is, and its end marker.
+    Open(usize),
+    Close,
 }
 
 struct ScriptParser<'a> {
@@ -184,6 +192,20 @@ impl ScriptParser<'_> {
         }
         out
     }
+    /// A label after `:`, `b`, `t` or `T`: up to a newline or `;`.
+    fn label(&mut self) -> String {
+        self.skip_ws();
+        let mut out = String::new();
+        while let Some(c) = self.peek() {
+            if c == '\n' || c == ';' || c == '}' {
+                break;
+            }
+            out.push(c);
+            self.pos += 1;
+        }
+        out.trim_end().to_string()
+    }
+
     fn commands(&mut self, depth: u32) -> R<Vec<Cmd>> {
         let mut cmds = Vec::new();
         loop {
@@ -298,6 +320,17 @@ impl ScriptParser<'_> {
                     }
                     Op::Translate(from, to)
                 }
+                ':' => {
+                    if a1.is_some() {
+                        return Err(self.err(": doesn't want any addresses"));
+                    }
+                    let label = self.label();
+                    if label.is_empty() {
+                        return Err(self.err("\":\" lacks a label"));
+                    }
+                    Op::Label(label)
+                }
+                'b' | 't' | 'T' => Op::Branch(name, self.label()),
                 '{' => {
                     if depth > 50 {
                         return Err(self.err("too many nested blocks"));
@@ -352,6 +385,8 @@ struct State {
     append: Vec<String>,
     out: String,
     quiet: bool,
+    /// A substitution succeeded since the last input line or `t` (for `t`/`T`).
+    substituted: bool,
 }
 
 fn matches(addr: &Addr, st: &State, line: &str) -> bool {
@@ -420,12 +455,36 @@ fn selected(cmd: &Cmd, idx: usize, st: &mut State, line: &str) -> bool {
 
 /// Runs commands over the pattern space; `false` ends the cycle early.
 fn run(cmds: &[Cmd], st: &mut State, ps: &mut String, input: &mut dyn Iterator<Item = String>, last_line: &dyn Fn(usize) -> bool) -> bool {
-    for cmd in cmds {
+    let mut pc = 0;
+    let mut steps = 0u32;
+    while pc < cmds.len() {
+        let cmd = &cmds[pc];
+        pc += 1;
+        steps += 1;
+        if steps > MAX_STEPS_PER_CYCLE {
+            // A branch loop that never ends: stop, printing nothing more.
+            st.quit = Some(false);
+            return false;
+        }
         let idx = cmd.id;
         if !selected(cmd, idx, st, ps) {
+            if let Op::Open(end) = cmd.op {
+                pc = end;
+            }
             continue;
         }
         match &cmd.op {
+            Op::Open(_) | Op::Close | Op::Label(_) => {}
+            Op::Branch(kind, label) => {
+                let jump = match kind {
+                    't' => std::mem::take(&mut st.substituted),
+                    'T' => !std::mem::take(&mut st.substituted),
+                    _ => true,
+                };
+                if jump {
+                    pc = if label.is_empty() { cmds.len() } else { cmds.iter().position(|c| matches!(&c.op, Op::Label(l) if l == label)).unwrap_or(cmds.len()) };
+                }
+            }
             Op::Subst { re, rep, global, nth, print } => {
                 let Some(re) = re else { continue };
                 let mut count = 0;
@@ -446,6 +505,7 @@ fn run(cmds: &[Cmd], st: &mut State, ps: &mut String, input: &mut dyn Iterator<I
                     }
                 }
                 if changed {
+                    st.substituted = true;
                     out.push_str(&ps[last..]);
                     *ps = out;
                     if *print {
@@ -525,14 +585,30 @@ fn run(cmds: &[Cmd], st: &mut State, ps: &mut String, input: &mut dyn Iterator<I
                 }
             }
             Op::Exchange => std::mem::swap(ps, &mut st.hold),
-            Op::Block(inner) => {
-                if !run(inner, st, ps, input, last_line) {
-                    return false;
-                }
-            }
+            Op::Block(_) => {}
         }
     }
     true
+}
+
+/// Commands run per input line at most, so a branch loop ends.
+const MAX_STEPS_PER_CYCLE: u32 = 1_000_000;
+
+/// Blocks become `Open(end)` ... `Close`, so branches can jump anywhere.
+fn flatten(cmds: Vec<Cmd>, out: &mut Vec<Cmd>) {
+    for cmd in cmds {
+        match cmd.op {
+            Op::Block(inner) => {
+                let at = out.len();
+                out.push(Cmd { a1: cmd.a1, a2: cmd.a2, negate: cmd.negate, op: Op::Open(0), id: cmd.id });
+                flatten(inner, out);
+                out.push(Cmd { a1: None, a2: None, negate: false, op: Op::Close, id: usize::MAX });
+                let end = out.len();
+                out[at].op = Op::Open(end);
+            }
+            _ => out.push(cmd),
+        }
+    }
 }
 
 pub(crate) fn sed(ctx: &mut Ctx) -> i32 {
@@ -602,6 +678,17 @@ pub(crate) fn sed(ctx: &mut Ctx) -> i32 {
             }
         }
     }
+    let mut flat = Vec::new();
+    flatten(cmds, &mut flat);
+    for cmd in &flat {
+        if let Op::Branch(_, label) = &cmd.op {
+            if !label.is_empty() && !flat.iter().any(|c| matches!(&c.op, Op::Label(l) if l == label)) {
+                ctx.err(&format!("can't find label for jump to `{label}'"));
+                return 1;
+            }
+        }
+    }
+    let cmds = flat;
     if in_place.is_some() && files.is_empty() {
         ctx.err("no input files");
         return 1;
@@ -643,12 +730,13 @@ pub(crate) fn sed(ctx: &mut Ctx) -> i32 {
     }
     for (path, lines) in streams {
         let total = lines.len();
-        let mut st = State { line_no: 0, last: false, ranges: Vec::new(), range_end: Default::default(), hold: String::new(), quit: None, deleted: false, append: Vec::new(), out: String::new(), quiet };
+        let mut st = State { line_no: 0, last: false, ranges: Vec::new(), range_end: Default::default(), hold: String::new(), quit: None, deleted: false, append: Vec::new(), out: String::new(), quiet, substituted: false };
         let mut input = lines.into_iter();
         while let Some(line) = input.next() {
             st.line_no += 1;
             st.last = st.line_no == total;
             st.deleted = false;
+            st.substituted = false;
             let mut ps = line;
             let last_line = |n: usize| n == total;
             run(&cmds, &mut st, &mut ps, &mut input, &last_line);

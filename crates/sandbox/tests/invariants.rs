@@ -19,7 +19,10 @@ fn pick<'a>(rng: &mut SimRng, xs: &[&'a str]) -> &'a str {
 
 fn random_command(rng: &mut SimRng) -> String {
     let n = pick(rng, &NAMES);
-    match rng.below(11) {
+    match rng.below(13) {
+        // Background jobs run on while the other commands change the cluster.
+        11 => ["kubectl get pods -w &", "kubectl logs -f deployment/web &", "sleep 7 &", "kubectl port-forward deployment/api 8080:80 &"][rng.below(4) as usize].to_string(),
+        12 => ["kill %1", "kill %2", "jobs", "wait %1"][rng.below(4) as usize].to_string(),
         0 | 1 => format!("kubectl create deployment {n} --image={} --replicas={}", pick(rng, &IMAGES), rng.below(5)),
         2 => format!("kubectl scale deployment {n} --replicas={}", rng.below(6)),
         3 => format!("kubectl set image deployment/{n} {}={}", n, pick(rng, &IMAGES)),

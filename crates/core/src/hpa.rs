@@ -231,7 +231,7 @@ pub fn pod_cpu(c: &Cluster, pod: &Value, ctr: &Value) -> u64 {
 
 /// Demand from client loops (`while true; do wget -q -O- http://php-apache; done`)
 /// aimed at a Service whose ready endpoints include this pod, shared among them.
-fn load_on(c: &Cluster, pod: &Value, ctr: &Value) -> u64 {
+pub(crate) fn load_on(c: &Cluster, pod: &Value, ctr: &Value) -> u64 {
     let Some(ip) = pod["status"]["podIP"].as_str() else { return 0 };
     let Some(crate::images::Process::Server { .. }) = crate::images::find(ctr["image"].as_str().unwrap_or("")).map(|i| &i.process) else { return 0 };
     let per_client = crate::images::find(ctr["image"].as_str().unwrap_or("")).map(|i| i.usage.busy_cpu_m).unwrap_or(0);

@@ -49,6 +49,14 @@ pub struct Usage {
     /// CPU one client requesting in a tight loop costs its servers, in millicores.
     #[serde(default = "busy")]
     pub busy_cpu_m: u64,
+    /// CPU time one request takes its server, in milliseconds of one core: a
+    /// container throttled to its limit answers that many times slower.
+    #[serde(default = "request_ms")]
+    pub request_ms: f64,
+}
+
+fn request_ms() -> f64 {
+    1.0
 }
 
 fn busy() -> u64 {
@@ -64,7 +72,7 @@ fn two() -> f64 {
 
 impl Default for Usage {
     fn default() -> Usage {
-        Usage { cpu_m: one(), memory_mi: two(), busy_cpu_m: busy() }
+        Usage { cpu_m: one(), memory_mi: two(), busy_cpu_m: busy(), request_ms: request_ms() }
     }
 }
 

@@ -192,7 +192,11 @@ fn run_probe(cluster: &mut Cluster, pod: &Value, spec: &Value, probe: &Value, ki
         if let Some(line) = &answer.log {
             crate::kubelet::append_log(cluster, pod, &serving, line);
         }
-        let _ = timeout;
+        // A server throttled to its CPU limit may not answer within the probe's timeout.
+        let serving_spec = pod["spec"]["containers"].as_array().and_then(|cs| cs.iter().find(|c| c["name"] == serving.as_str())).cloned().unwrap_or(Value::Null);
+        if crate::resources_model::response_ms(cluster, pod, &serving_spec) > timeout.max(1) as u64 * 1000 {
+            return failed(format!("Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"));
+        }
         return if (200..400).contains(&answer.status) {
             (Outcome::Success, None)
         } else {

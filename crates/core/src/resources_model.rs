@@ -47,6 +47,20 @@ pub fn usage(spec: &Value, image: &str, extra_cpu_m: u64) -> (u64, u64) {
     (cpu, memory_demand(spec, image))
 }
 
+/// How long the container's server takes to answer one request, in milliseconds:
+/// the image's CPU time per request, stretched by CFS throttling when what the
+/// process wants (its own work plus the clients' load) exceeds its CPU limit.
+pub fn response_ms(cluster: &crate::Cluster, pod: &Value, spec: &Value) -> u64 {
+    let image = spec["image"].as_str().unwrap_or("");
+    let per_request = images::find(image).map(|i| i.usage.request_ms).unwrap_or(1.0);
+    let demand = cpu_demand(spec, image) + crate::hpa::load_on(cluster, pod, spec);
+    let stretch = match cpu_limit(spec) {
+        Some(limit) if demand > limit => demand as f64 / limit.max(1) as f64,
+        _ => 1.0,
+    };
+    (per_request * stretch).ceil() as u64
+}
+
 /// The command line of the container's process.
 fn argv(spec: &Value) -> Vec<String> {
     ["command", "args"].iter().flat_map(|f| spec[*f].as_array().cloned().unwrap_or_default()).filter_map(|v| v.as_str().map(String::from)).collect()

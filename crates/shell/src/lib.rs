@@ -42,7 +42,7 @@
 //! Associative arrays; background compound commands and pipelines (`(a; b) &`
 //! runs to completion, then is a finished job); `bg` and stopping a job (Ctrl-Z); `>(...)`; `getopts`; history expansion (`!!`); `exec` redirections that
 //! outlive the command; `trap`, `set -x` and completion builtins are accepted and
-//! ignored; braces spanning an expansion (`{$a,b}`); awk user functions and
+//! ignored; braces spanning an expansion (`{$a,b}`); awk's
 //! `getline`. Host commands do not consume stdin
 //! in `while read` loops (only the shell's own programs do).
 //!

@@ -1,6 +1,7 @@
 //! A small awk: patterns (`BEGIN`, `END`, `/re/`, expressions, ranges), fields, `-F`,
 //! `-v`, variables and associative arrays, `print`/`printf` (also `> file`), control
-//! flow, and the common built-in functions.
+//! flow, the common built-in functions and user functions (`function f(a,  local)`,
+//! `return`; arrays by reference).
 //!
 //! Interpretation is bounded by a step budget so `BEGIN { while (1) {} }` ends with an
 //! error instead of hanging, and parsing is bounded in depth.
@@ -197,6 +198,8 @@ enum Expr {
     Plus(Box<Expr>),
     In(Vec<Expr>, String),
     Call(String, Vec<Expr>),
+    /// A call of a function the program defines.
+    UserCall(String, Vec<Expr>),
     IncDec { pre: bool, delta: f64, target: Box<Expr> },
     Group(Box<Expr>),
 }
@@ -217,6 +220,7 @@ enum Stmt {
     Break,
     Continue,
     Delete(String, Option<Vec<Expr>>),
+    Return(Option<Expr>),
 }
 
 enum Pattern {
@@ -226,6 +230,8 @@ enum Pattern {
 }
 
 struct Program {
+    /// `function name(params) { body }`
+    functions: BTreeMap<String, (Vec<String>, Vec<Stmt>)>,
     begin: Vec<Stmt>,
     rules: Vec<(Pattern, Option<Vec<Stmt>>)>,
     end: Vec<Stmt>,
@@ -238,6 +244,8 @@ struct P {
     /// Inside `print` arguments, `>` is a redirection, not a comparison.
     no_gt: bool,
     no_in: bool,
+    /// The names the program defines functions under (found before parsing).
+    function_names: Vec<String>,
 }
 
 type R<T> = Result<T, String>;
@@ -294,7 +302,7 @@ impl P {
     }
 
     fn program(&mut self) -> R<Program> {
-        let mut prog = Program { begin: Vec::new(), rules: Vec::new(), end: Vec::new() };
+        let mut prog = Program { functions: BTreeMap::new(), begin: Vec::new(), rules: Vec::new(), end: Vec::new() };
         loop {
             self.terminators();
             match self.peek().clone() {
@@ -311,7 +319,37 @@ impl P {
                     let b = self.block()?;
                     prog.end.extend(b);
                 }
-                Tok::Kw("function") => return Err("user-defined functions are not supported here".to_string()),
+                Tok::Kw("function") => {
+                    self.pos += 1;
+                    let name = match self.next() {
+                        Tok::Name(n) | Tok::Func(n) => n,
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.unexpected());
+                        }
+                    };
+                    self.expect_op("(")?;
+                    let mut params = Vec::new();
+                    while !self.eat_op(")") {
+                        match self.next() {
+                            Tok::Name(n) => params.push(n),
+                            _ => {
+                                self.pos -= 1;
+                                return Err(self.unexpected());
+                            }
+                        }
+                        self.newlines();
+                        if !self.is_op(")") {
+                            self.expect_op(",")?;
+                            self.newlines();
+                        }
+                    }
+                    self.newlines();
+                    let body = self.block()?;
+                    if prog.functions.insert(name.clone(), (params, body)).is_some() {
+                        return Err(format!("function `{name}' redefined"));
+                    }
+                }
                 Tok::Op("{") => {
                     let b = self.block()?;
                     prog.rules.push((Pattern::All, Some(b)));
@@ -451,6 +489,12 @@ impl P {
                     "break" => Stmt::Break,
                     _ => Stmt::Continue,
                 })
+            }
+            Tok::Kw("return") => {
+                self.pos += 1;
+                let e = if matches!(self.peek(), Tok::Op(";") | Tok::Op("}") | Tok::Newline | Tok::Eof) { None } else { Some(self.expr()?) };
+                self.simple_end()?;
+                Ok(Stmt::Return(e))
             }
             Tok::Kw("exit") => {
                 self.pos += 1;
@@ -740,6 +784,16 @@ impl P {
                 (self.no_gt, self.no_in) = saved;
                 Ok(Expr::Group(Box::new(first)))
             }
+            Tok::Name(n) if self.function_names.contains(&n) && self.is_op("(") => {
+                self.pos += 1;
+                let saved = (self.no_gt, self.no_in);
+                self.no_gt = false;
+                self.no_in = false;
+                let args = if self.is_op(")") { Vec::new() } else { self.expr_list()? };
+                self.expect_op(")")?;
+                (self.no_gt, self.no_in) = saved;
+                Ok(Expr::UserCall(n, args))
+            }
             Tok::Name(n) => {
                 if self.eat_op("[") {
                     let list = self.expr_list()?;
@@ -890,6 +944,7 @@ impl Val {
 }
 
 enum Flow {
+    Return(Val),
     Next,
     Exit,
     Break,
@@ -910,6 +965,8 @@ struct Interp<'c, 'a, 'b> {
     regexes: BTreeMap<String, regex::Regex>,
     files: BTreeMap<String, String>,
     rand: u64,
+    functions: BTreeMap<String, (Vec<String>, Vec<Stmt>)>,
+    call_depth: u32,
 }
 
 type F<T> = Result<T, Flow>;
@@ -1150,7 +1207,80 @@ impl Interp<'_, '_, '_> {
                 Val::Num(if *pre { new } else { old })
             }
             Expr::Call(name, args) => self.call(name, args)?,
+            Expr::UserCall(name, args) => self.user_call(name, args)?,
         })
+    }
+
+    /// Calls a function of the program: scalars by value, arrays by reference (the
+    /// array is lent to the parameter and given back), extra parameters are locals.
+    fn user_call(&mut self, name: &str, args: &[Expr]) -> F<Val> {
+        let Some((params, body)) = self.functions.get(name).cloned() else {
+            return Err(Flow::Error(format!("function `{name}' not defined")));
+        };
+        if args.len() > params.len() {
+            return Err(Flow::Error(format!("function `{name}' called with more arguments than declared")));
+        }
+        if self.call_depth >= 200 {
+            return Err(Flow::Error("function call nesting too deep".to_string()));
+        }
+        // Arguments are evaluated in the caller's scope.
+        enum Arg {
+            Scalar(Val),
+            Array(String),
+        }
+        let mut values = Vec::new();
+        for a in args {
+            match a {
+                // An array, or a variable not used yet (the function may make it one).
+                Expr::Var(n) if self.arrays.contains_key(n) || (!self.vars.contains_key(n) && n != "NF") => values.push(Arg::Array(n.clone())),
+                e => values.push(Arg::Scalar(self.eval(e)?)),
+            }
+        }
+        let saved: Vec<(String, Option<Val>, Option<BTreeMap<String, Val>>)> = params.iter().map(|p| (p.clone(), self.vars.remove(p), self.arrays.remove(p))).collect();
+        let mut lent = Vec::new();
+        for (k, p) in params.iter().enumerate() {
+            match values.get_mut(k) {
+                Some(Arg::Scalar(v)) => {
+                    self.vars.insert(p.clone(), v.clone());
+                }
+                Some(Arg::Array(src)) => {
+                    let array = if src == p { saved[k].2.clone() } else { self.arrays.remove(src.as_str()) };
+                    if let Some(array) = array {
+                        self.arrays.insert(p.clone(), array);
+                    }
+                    lent.push((src.clone(), p.clone()));
+                }
+                None => {}
+            }
+        }
+        self.call_depth += 1;
+        let r = self.exec_block(&body);
+        self.call_depth -= 1;
+        let result = match r {
+            Ok(()) => Ok(Val::StrNum(String::new())),
+            Err(Flow::Return(v)) => Ok(v),
+            Err(other) => Err(other),
+        };
+        let mut returned = Vec::new();
+        for (src, p) in &lent {
+            if let Some(array) = self.arrays.remove(p) {
+                returned.push((src.clone(), array));
+            }
+        }
+        for (p, var, array) in saved {
+            self.vars.remove(&p);
+            self.arrays.remove(&p);
+            if let Some(v) = var {
+                self.vars.insert(p.clone(), v);
+            }
+            if let Some(a) = array {
+                self.arrays.insert(p, a);
+            }
+        }
+        for (src, array) in returned {
+            self.arrays.insert(src, array);
+        }
+        result
     }
 
     fn call(&mut self, name: &str, args: &[Expr]) -> F<Val> {
@@ -1453,6 +1583,13 @@ impl Interp<'_, '_, '_> {
                 return Err(Flow::Exit);
             }
             Stmt::Break => return Err(Flow::Break),
+            Stmt::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval(e)?,
+                    None => Val::StrNum(String::new()),
+                };
+                return Err(Flow::Return(v));
+            }
             Stmt::Continue => return Err(Flow::Continue),
             Stmt::Delete(a, idx) => match idx {
                 None => {
@@ -1621,7 +1758,14 @@ pub(crate) fn awk(ctx: &mut Ctx) -> i32 {
             return 2;
         }
     };
-    let mut p = P { toks, pos: 0, depth: 0, no_gt: false, no_in: false };
+    let function_names: Vec<String> = toks
+        .windows(2)
+        .filter_map(|w| match (&w[0], &w[1]) {
+            (Tok::Kw("function"), Tok::Name(n)) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut p = P { toks, pos: 0, depth: 0, no_gt: false, no_in: false, function_names };
     let prog = match p.program() {
         Ok(p) => p,
         Err(m) => {
@@ -1642,6 +1786,8 @@ pub(crate) fn awk(ctx: &mut Ctx) -> i32 {
         regexes: BTreeMap::new(),
         files: BTreeMap::new(),
         rand: 0,
+        functions: prog.functions.clone(),
+        call_depth: 0,
     };
     let fs = fs.map(|f| if f == "t" { "\t".to_string() } else { unescape(&f, Escapes::Printf).0 }).unwrap_or_else(|| " ".to_string());
     for (k, v) in [("FS", fs.as_str()), ("OFS", " "), ("ORS", "\n"), ("RS", "\n"), ("SUBSEP", "\x1c"), ("OFMT", "%.6g"), ("CONVFMT", "%.6g")] {
@@ -1723,7 +1869,7 @@ pub(crate) fn awk(ctx: &mut Ctx) -> i32 {
                         Err(e) => Err(e),
                     };
                     match r {
-                        Ok(()) | Err(Flow::Break) | Err(Flow::Continue) => {}
+                        Ok(()) | Err(Flow::Break) | Err(Flow::Continue) | Err(Flow::Return(_)) => {}
                         Err(Flow::Next) => break,
                         Err(Flow::Exit) => {
                             exited = true;

@@ -58,6 +58,12 @@ pub fn default_object(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value)
                 crate::jobs::default_job(obj);
             }
         }
+        "StatefulSet" => {
+            crate::statefulset::default_statefulset(obj);
+            default_pod_spec(&mut obj["spec"]["template"]["spec"]);
+        }
+        "PersistentVolumeClaim" => crate::storage::default_claim(cluster, obj),
+        "PersistentVolume" => crate::storage::default_volume(obj),
         "PodDisruptionBudget" => {
             // The status's counters are not omitempty: a new PDB stores them as 0.
             for f in ["currentHealthy", "desiredHealthy", "disruptionsAllowed", "expectedPods"] {
@@ -305,7 +311,13 @@ pub fn validate_create(rt: &ResourceType, obj: &Value) -> ApiResult<()> {
             causes.push(Cause { reason: "FieldValueInvalid", field: "spec.replicas".into(), message: format!("Invalid value: {n}: must be greater than or equal to 0") });
         }
     }
-    if rt.kind == "Deployment" {
+    if rt.kind == "PersistentVolumeClaim" {
+        causes.extend(crate::storage::claim_causes(obj));
+    }
+    if rt.kind == "PersistentVolume" {
+        causes.extend(crate::storage::volume_causes(obj));
+    }
+    if rt.kind == "Deployment" || rt.kind == "StatefulSet" {
         causes.extend(pod_spec_causes(&obj["spec"]["template"]["spec"], "spec.template.spec"));
         let sel = crate::selectors::LabelSelector::from_object(&obj["spec"]["selector"]);
         if obj["spec"]["selector"].is_null() {

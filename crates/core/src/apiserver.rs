@@ -467,6 +467,11 @@ impl Cluster {
             m.remove("apiVersion");
             m.remove("kind");
         }
+        // The last finalizer of an object being deleted removed: it goes.
+        if t.rt.kind != "Pod" && t.rt.kind != "Namespace" && !next["metadata"]["deletionTimestamp"].is_null() && next["metadata"]["finalizers"].as_array().is_none_or(Vec::is_empty) {
+            self.remove(&key);
+            return Ok(Response::ok(with_type(t.rt, next)));
+        }
         let stored = self.replace(&key, with_type(t.rt, next));
         Ok(Response::ok(stored))
     }
@@ -535,6 +540,16 @@ impl Cluster {
                 if obj["status"]["phase"] != "Terminating" {
                     obj["status"]["phase"] = json!("Terminating");
                     meta_mut(&mut obj).insert("deletionTimestamp".into(), json!(rfc3339(self.now)));
+                    obj = self.replace(&key, obj);
+                }
+                Ok(Response::ok(with_type(t.rt, obj)))
+            }
+            // An object with finalizers is only marked; it goes when they are removed.
+            _ if current["metadata"]["finalizers"].as_array().is_some_and(|f| !f.is_empty()) => {
+                let mut obj = current;
+                if obj["metadata"]["deletionTimestamp"].is_null() {
+                    meta_mut(&mut obj).insert("deletionTimestamp".into(), json!(rfc3339(self.now)));
+                    meta_mut(&mut obj).insert("deletionGracePeriodSeconds".into(), json!(0));
                     obj = self.replace(&key, obj);
                 }
                 Ok(Response::ok(with_type(t.rt, obj)))

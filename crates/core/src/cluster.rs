@@ -119,6 +119,8 @@ pub struct Cluster {
     pub(crate) gc_dirty: bool,
     /// Runs containers' own commands (installed by the sandbox, which has the shell).
     pub(crate) process_runner: Option<std::sync::Arc<dyn crate::process::ProcessRunner>>,
+    /// The storage controllers' per-claim timers (`storage.rs`).
+    pub(crate) storage: crate::storage::State,
 }
 
 /// How many watch events are kept for `?watch=true&resourceVersion=N`.
@@ -142,6 +144,7 @@ impl Cluster {
             create_backoff: BTreeMap::new(),
             gc_dirty: true,
             process_runner: None,
+            storage: Default::default(),
             event_seq: 0,
             event_index: BTreeMap::new(),
             watch_log: Vec::new(),

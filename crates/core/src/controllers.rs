@@ -62,6 +62,8 @@ pub fn sync_all(c: &mut Cluster) {
     sync_deployments(c);
     sync_replicasets(c);
     crate::daemonset::sync_daemonsets(c);
+    crate::statefulset::sync_statefulsets(c);
+    crate::storage::sync_storage(c);
     crate::jobs::sync_cronjobs(c);
     crate::jobs::sync_jobs(c);
     sync_endpoints(c);

@@ -37,6 +37,8 @@ pub mod rng;
 pub mod scheduler;
 pub mod selectors;
 pub mod ssa;
+pub mod statefulset;
+pub mod storage;
 pub mod time;
 pub mod watch;
 

@@ -8,6 +8,26 @@ use crate::cluster::Cluster;
 use crate::resources::ResourceType;
 use crate::time::{parse_rfc3339, Millis};
 
+/// `Quantity.String()`: the canonical form, `0` when unset.
+fn quantity_text(q: &Value) -> String {
+    match q {
+        Value::String(v) => crate::quantity::canonical(v).unwrap_or_else(|| v.clone()),
+        Value::Number(n) => n.to_string(),
+        _ => "0".into(),
+    }
+}
+
+/// `GetAccessModesAsString`: the short names in a fixed order, each once.
+fn access_modes(modes: &Value) -> String {
+    let list: Vec<&str> = modes.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")]
+        .iter()
+        .filter(|(m, _)| list.contains(m))
+        .map(|(_, short)| *short)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// A column: name, type, and priority (1 = only with `-o wide`).
 struct Col(&'static str, &'static str, u8);
 
@@ -79,6 +99,32 @@ fn columns(kind: &str) -> Vec<Col> {
             c("Containers", "string", 1),
             c("Images", "string", 1),
             c("Selector", "string", 1),
+        ],
+        "StatefulSet" => vec![c("Name", "string", 0), c("Ready", "string", 0), c("Age", "string", 0), c("Containers", "string", 1), c("Images", "string", 1)],
+        "ControllerRevision" => vec![c("Name", "string", 0), c("Controller", "string", 0), c("Revision", "integer", 0), c("Age", "string", 0)],
+        "PersistentVolume" => vec![
+            c("Name", "string", 0),
+            c("Capacity", "string", 0),
+            c("Access Modes", "string", 0),
+            c("Reclaim Policy", "string", 0),
+            c("Status", "string", 0),
+            c("Claim", "string", 0),
+            c("StorageClass", "string", 0),
+            c("VolumeAttributesClass", "string", 0),
+            c("Reason", "string", 0),
+            c("Age", "string", 0),
+            c("VolumeMode", "string", 1),
+        ],
+        "PersistentVolumeClaim" => vec![
+            c("Name", "string", 0),
+            c("Status", "string", 0),
+            c("Volume", "string", 0),
+            c("Capacity", "string", 0),
+            c("Access Modes", "string", 0),
+            c("StorageClass", "string", 0),
+            c("VolumeAttributesClass", "string", 0),
+            c("Age", "string", 0),
+            c("VolumeMode", "string", 1),
         ],
         "ConfigMap" => vec![c("Name", "string", 0), c("Data", "string", 0), c("Age", "string", 0)],
         "Job" => vec![
@@ -513,6 +559,57 @@ fn cells(kind: &str, o: &Value, now: Millis) -> Vec<Value> {
                 json!(age(&o["firstTimestamp"], now)),
                 json!(int(&o["count"]).to_string()),
                 name,
+            ]
+        }
+        "StatefulSet" => {
+            let (cs, is) = containers_images(&o["spec"]["template"]["spec"]);
+            let ready = format!("{}/{}", int(&o["status"]["readyReplicas"]), o["spec"]["replicas"].as_i64().unwrap_or(1));
+            vec![name, json!(ready), age_cell, json!(cs), json!(is)]
+        }
+        "ControllerRevision" => {
+            let controller = o["metadata"]["ownerReferences"]
+                .as_array()
+                .and_then(|r| r.iter().find(|r| r["controller"] == true))
+                .map(|r| {
+                    let group = s(&r["apiVersion"]).split_once('/').map(|(g, _)| g.to_string()).unwrap_or_default();
+                    let kind = s(&r["kind"]).to_ascii_lowercase();
+                    if group.is_empty() { format!("{kind}/{}", s(&r["name"])) } else { format!("{kind}.{group}/{}", s(&r["name"])) }
+                })
+                .unwrap_or_else(|| "<none>".into());
+            vec![name, json!(controller), json!(int(&o["revision"])), age_cell]
+        }
+        "PersistentVolume" => {
+            let claim = &o["spec"]["claimRef"];
+            let claim_text = if claim.is_object() { format!("{}/{}", s(&claim["namespace"]), s(&claim["name"])) } else { String::new() };
+            let phase = if o["metadata"]["deletionTimestamp"].is_null() { s(&o["status"]["phase"]) } else { "Terminating".to_string() };
+            vec![
+                name,
+                json!(quantity_text(&o["spec"]["capacity"]["storage"])),
+                json!(access_modes(&o["spec"]["accessModes"])),
+                json!(s(&o["spec"]["persistentVolumeReclaimPolicy"])),
+                json!(phase),
+                json!(claim_text),
+                json!(s(&o["spec"]["storageClassName"])),
+                json!(o["spec"]["volumeAttributesClassName"].as_str().unwrap_or("<unset>")),
+                json!(s(&o["status"]["reason"])),
+                age_cell,
+                json!(o["spec"]["volumeMode"].as_str().unwrap_or("<unset>")),
+            ]
+        }
+        "PersistentVolumeClaim" => {
+            let phase = if o["metadata"]["deletionTimestamp"].is_null() { s(&o["status"]["phase"]) } else { "Terminating".to_string() };
+            let volume = s(&o["spec"]["volumeName"]);
+            let (capacity, modes) = if volume.is_empty() { (String::new(), String::new()) } else { (quantity_text(&o["status"]["capacity"]["storage"]), access_modes(&o["status"]["accessModes"])) };
+            vec![
+                name,
+                json!(phase),
+                json!(volume),
+                json!(capacity),
+                json!(modes),
+                json!(s(&o["spec"]["storageClassName"])),
+                json!(o["spec"]["volumeAttributesClassName"].as_str().unwrap_or("<unset>")),
+                age_cell,
+                json!(o["spec"]["volumeMode"].as_str().unwrap_or("<unset>")),
             ]
         }
         "StorageClass" => {

@@ -195,12 +195,25 @@ pub fn schedule_pending(cluster: &mut Cluster) {
     let mut counts = SpreadCache::default();
     for (_, key) in pending {
         let Some(pod) = cluster.get(&key).cloned() else { continue };
-        match pick_node(cluster, &snap, &mut counts, &pod) {
-            Ok(i) => {
+        // VolumeBinding's PreFilter: the pod's claims must exist.
+        let picked = match crate::storage::pod_volumes(cluster, &pod) {
+            Ok(volumes) => pick_node(cluster, &snap, &mut counts, &pod, &volumes).map(|i| (i, volumes)),
+            Err(reason) => {
+                let n = snap.nodes.len();
+                Err(format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling."))
+            }
+        };
+        match picked {
+            Ok((i, volumes)) => {
                 let name = snap.nodes[i].name.clone();
                 counts.bound(&pod, i);
                 snap.bind(&pod, i);
-                bind(cluster, &key, &name);
+                if volumes.unbound.is_empty() {
+                    bind(cluster, &key, &name);
+                } else {
+                    // PreBind: the claims get the node; the pod waits for their volumes.
+                    crate::storage::select_node(cluster, &volumes.unbound, &name);
+                }
             }
             Err(message) => {
                 let same = pod["status"]["conditions"]
@@ -258,13 +271,13 @@ impl SpreadCache {
     }
 }
 
-fn pick_node(cluster: &mut Cluster, snap: &Snapshot, counts: &mut SpreadCache, pod: &Value) -> Result<usize, String> {
+fn pick_node(cluster: &mut Cluster, snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, volumes: &crate::storage::PodVolumes) -> Result<usize, String> {
     let req = pod_requests(&pod["spec"]);
     let constraints = spread_constraints(cluster, pod);
     let mut feasible = Vec::new();
     let mut failures: Vec<Failure> = Vec::new();
     for i in 0..snap.nodes.len() {
-        match filter(snap, counts, pod, &req, &constraints, i) {
+        match filter(snap, counts, pod, &req, &constraints, i, volumes) {
             None => feasible.push(i),
             Some(f) => failures.push(f),
         }
@@ -274,6 +287,10 @@ fn pick_node(cluster: &mut Cluster, snap: &Snapshot, counts: &mut SpreadCache, p
     }
     if feasible.len() == 1 {
         return Ok(feasible[0]);
+    }
+    // A claim already given a node keeps it while the pod waits for the volume.
+    if let Some(i) = volumes.selected_node.as_ref().and_then(|n| feasible.iter().copied().find(|i| snap.nodes[*i].name == *n)) {
+        return Ok(i);
     }
     let scores = score(snap, counts, pod, &req, &constraints, &feasible);
     let best = scores.iter().copied().max().unwrap_or(0);
@@ -312,7 +329,8 @@ fn fit_error(total: usize, failures: &[Failure]) -> String {
     format!("0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.", parts.join(", "), pre.join(", "))
 }
 
-fn filter(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests, constraints: &[Constraint], i: usize) -> Option<Failure> {
+#[allow(clippy::too_many_arguments)]
+fn filter(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests, constraints: &[Constraint], i: usize, volumes: &crate::storage::PodVolumes) -> Option<Failure> {
     let n = &snap.nodes[i];
     let node = &n.node;
     // NodeUnschedulable
@@ -354,6 +372,10 @@ fn filter(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests
     }
     if !insufficient.is_empty() {
         return Some(Failure { reasons: insufficient, resolvable: true });
+    }
+    // VolumeBinding: bound volumes' node affinity.
+    if !volumes.node_allowed(node) {
+        return Some(unresolvable("node(s) had volume node affinity conflict"));
     }
     // PodTopologySpread (DoNotSchedule constraints)
     if let Some(f) = spread_filter(snap, counts, pod, constraints, i) {

@@ -304,7 +304,7 @@ impl Job for RolloutJob {
             out.push_str(&server_error(&ApiError::from_status(r.code, &r.body)));
             return Some(1);
         }
-        let (msg, done) = crate::mutate::deployment_status_message(&r.body, &self.name);
+        let (msg, done) = crate::mutate::rollout_status_message(&r.body, &self.name);
         if msg.starts_with("error: ") {
             out.push_str(&msg);
             return Some(1);

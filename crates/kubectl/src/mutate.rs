@@ -296,7 +296,7 @@ fn rollout_status(ctx: &mut Ctx, rt: &'static ResourceType, name: &str) -> Outco
     let mut last = String::new();
     loop {
         let d = get_obj(ctx, rt, name)?;
-        let (msg, done) = deployment_status_message(&d, name);
+        let (msg, done) = rollout_status_message(&d, name);
         if let Some(err) = msg.strip_prefix("error: ") {
             return Err(Fail::Text(format!("error: {err}")));
         }
@@ -316,6 +316,60 @@ fn rollout_status(ctx: &mut Ctx, rt: &'static ResourceType, name: &str) -> Outco
         }
         ctx.backend.wait(500);
         waited += 500;
+    }
+}
+
+/// The status viewer of the object's kind (`polymorphichelpers.StatusViewerFor`).
+pub(crate) fn rollout_status_message(d: &Value, name: &str) -> (String, bool) {
+    let int = |v: &Value| v.as_i64().unwrap_or(0);
+    match d["kind"].as_str() {
+        Some("DaemonSet") => {
+            if d["spec"]["updateStrategy"]["type"].as_str().unwrap_or("RollingUpdate") != "RollingUpdate" {
+                return ("error: rollout status is only available for RollingUpdate strategy type\n".into(), true);
+            }
+            let st = &d["status"];
+            if int(&d["metadata"]["generation"]) <= int(&st["observedGeneration"]) {
+                let (updated, desired, available) = (int(&st["updatedNumberScheduled"]), int(&st["desiredNumberScheduled"]), int(&st["numberAvailable"]));
+                if updated < desired {
+                    return (format!("Waiting for daemon set {name:?} rollout to finish: {updated} out of {desired} new pods have been updated...\n"), false);
+                }
+                if available < desired {
+                    return (format!("Waiting for daemon set {name:?} rollout to finish: {available} of {desired} updated pods are available...\n"), false);
+                }
+                return (format!("daemon set {name:?} successfully rolled out\n"), true);
+            }
+            ("Waiting for daemon set spec update to be observed...\n".into(), false)
+        }
+        Some("StatefulSet") => {
+            let spec = &d["spec"];
+            let st = &d["status"];
+            if spec["updateStrategy"]["type"].as_str().unwrap_or("RollingUpdate") != "RollingUpdate" {
+                return ("error: rollout status is only available for RollingUpdate strategy type\n".into(), true);
+            }
+            if int(&st["observedGeneration"]) == 0 || int(&d["metadata"]["generation"]) > int(&st["observedGeneration"]) {
+                return ("Waiting for statefulset spec update to be observed...\n".into(), false);
+            }
+            let replicas = spec["replicas"].as_i64();
+            if let Some(r) = replicas {
+                if int(&st["readyReplicas"]) < r {
+                    return (format!("Waiting for {} pods to be ready...\n", r - int(&st["readyReplicas"])), false);
+                }
+            }
+            if spec["updateStrategy"]["rollingUpdate"].is_object() {
+                if let (Some(r), Some(p)) = (replicas, spec["updateStrategy"]["rollingUpdate"]["partition"].as_i64()) {
+                    if int(&st["updatedReplicas"]) < r - p {
+                        return (format!("Waiting for partitioned roll out to finish: {} out of {} new pods have been updated...\n", int(&st["updatedReplicas"]), r - p), false);
+                    }
+                }
+                return (format!("partitioned roll out complete: {} new pods have been updated...\n", int(&st["updatedReplicas"])), true);
+            }
+            let (cur, upd) = (st["currentRevision"].as_str().unwrap_or(""), st["updateRevision"].as_str().unwrap_or(""));
+            if cur != upd {
+                return (format!("waiting for statefulset rolling update to complete {} pods at revision {upd}...\n", int(&st["updatedReplicas"])), false);
+            }
+            (format!("statefulset rolling update complete {} pods at revision {cur}...\n", int(&st["currentReplicas"])), true)
+        }
+        _ => deployment_status_message(d, name),
     }
 }
 

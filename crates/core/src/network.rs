@@ -166,6 +166,21 @@ pub fn resolve(cluster: &Cluster, namespace: &str, name: &str) -> Resolved {
         return Resolved::Ip("127.0.0.1".into());
     }
     let lower = name.to_ascii_lowercase();
+    // A pod's own record under a headless Service (`<hostname>.<subdomain>.<ns>.svc`),
+    // tried along the search path.
+    let candidates = if lower.ends_with(".cluster.local") {
+        vec![lower.clone()]
+    } else {
+        vec![format!("{lower}.{namespace}.svc.cluster.local"), format!("{lower}.svc.cluster.local"), format!("{lower}.cluster.local")]
+    };
+    for fqdn in candidates {
+        let labels: Vec<&str> = fqdn.trim_end_matches(".svc.cluster.local").split('.').collect();
+        if let [host, sub, ns] = labels.as_slice() {
+            if let Some(ip) = pod_record(cluster, ns, sub, host) {
+                return Resolved::Service { fqdn: fqdn.clone(), ip };
+            }
+        }
+    }
     let parts: Vec<&str> = lower.trim_end_matches(".cluster.local").split('.').collect();
     let in_cluster = lower.ends_with(".cluster.local") || !lower.contains('.') || parts.len() <= 3 && (parts.len() == 2 || parts.get(2) == Some(&"svc"));
     if in_cluster {
@@ -194,6 +209,25 @@ pub fn resolve(cluster: &Cluster, namespace: &str, name: &str) -> Resolved {
         Some(ips) => Resolved::External { name: lower, ips },
         None => Resolved::NotFound,
     }
+}
+
+/// The address of the ready pod whose `hostname` and `subdomain` name it, when a
+/// headless Service of that subdomain exists in its namespace (CoreDNS's records).
+fn pod_record(cluster: &Cluster, ns: &str, subdomain: &str, hostname: &str) -> Option<String> {
+    let svc = cluster.get(&crate::cluster::ObjKey { resource: "services".into(), namespace: ns.into(), name: subdomain.into() })?;
+    if svc["spec"]["clusterIP"] != "None" {
+        return None;
+    }
+    cluster
+        .range("pods", Some(ns))
+        .map(|(_, p)| p)
+        .find(|p| {
+            p["spec"]["hostname"] == hostname
+                && p["spec"]["subdomain"] == subdomain
+                && p["metadata"]["deletionTimestamp"].is_null()
+                && p["status"]["conditions"].as_array().is_some_and(|c| c.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"))
+        })
+        .and_then(|p| p["status"]["podIP"].as_str().map(String::from))
 }
 
 /// Well-known public names resolve; made-up ones do not.

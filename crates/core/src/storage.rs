@@ -335,7 +335,7 @@ pub fn sync_claim(c: &mut Cluster, key: &ObjKey) {
     let Some(node) = selected else { return };
     match c.storage.provision_at.get(&uid).copied() {
         None => {
-            c.emit_event(&pvc, None, "Normal", "Provisioning", &identity, format!("External provisioner is provisioning volume for claim \"{}/{}\"", key.namespace, key.name));
+            provisioner_event(c, &pvc, "Provisioning", &identity, format!("External provisioner is provisioning volume for claim \"{}/{}\"", key.namespace, key.name));
             c.storage.provision_at.insert(uid.clone(), now + PROVISION_MS);
             c.schedule(now + PROVISION_MS, Timer::Resync);
         }
@@ -376,12 +376,27 @@ pub fn sync_claim(c: &mut Cluster, key: &ObjKey) {
             if c.get(&pv_key(&name)).is_none() {
                 c.insert(pv_key(&name), pv.clone());
             }
-            c.emit_event(&pvc, None, "Normal", "ProvisioningSucceeded", &identity, format!("Successfully provisioned volume {name}"));
+            provisioner_event(c, &pvc, "ProvisioningSucceeded", &identity, format!("Successfully provisioned volume {name}"));
             if let Some(pv) = c.get(&pv_key(&name)).cloned() {
                 bind(c, key, &pv);
             }
         }
         Some(_) => {}
+    }
+}
+
+/// An event the external provisioner records: its identity (which holds a `/`) is
+/// the whole source component, with no host.
+fn provisioner_event(c: &mut Cluster, pvc: &Value, reason: &str, identity: &str, message: String) {
+    let marker = identity.replace('/', "\u{1}");
+    c.emit_event(pvc, None, "Normal", reason, &marker, message);
+    let ns = s(&pvc["metadata"]["namespace"]).to_string();
+    let found: Vec<ObjKey> = c.range("events", Some(&ns)).filter(|(_, e)| e["source"]["component"] == marker.as_str()).map(|(k, _)| k.clone()).collect();
+    for k in found {
+        c.modify(&k, |e| {
+            e["source"]["component"] = json!(identity);
+            e["reportingComponent"] = json!(identity);
+        });
     }
 }
 

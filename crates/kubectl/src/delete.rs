@@ -80,10 +80,11 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
         }
         req = req.body(options);
         match ctx.call(req)? {
-            Ok(_) => {
+            Ok(deleted) => {
                 let ns_part = ns.as_deref().map(|n| format!(" from {n} namespace")).unwrap_or_default();
                 ctx.io.out(format!("{} \"{name}\" deleted{ns_part}\n", rt.kind_group()));
-                pending.push((rt.object_path(ns.as_deref(), &name), name));
+                let uid = deleted["metadata"]["uid"].as_str().unwrap_or("").to_string();
+                pending.push((rt.object_path(ns.as_deref(), &name), uid));
             }
             Err(e) if e.reason == "NotFound" && ctx.flags.flag("ignore-not-found") => {}
             Err(e) => errors.push_str(&server_error(&e)),
@@ -93,9 +94,13 @@ pub(crate) fn run(ctx: &mut Ctx) -> Outcome {
         let mut waited = 0;
         while !pending.is_empty() && waited < WAIT_LIMIT_MS {
             let mut still = Vec::new();
-            for (path, name) in std::mem::take(&mut pending) {
-                if let Ok(Ok(_)) = ctx.call(Request::get(path.clone())) {
-                    still.push((path, name));
+            // Waits for the object with that uid: one recreated under the same name
+            // (a StatefulSet's pod) is another object.
+            for (path, uid) in std::mem::take(&mut pending) {
+                if let Ok(Ok(obj)) = ctx.call(Request::get(path.clone())) {
+                    if uid.is_empty() || obj["metadata"]["uid"] == uid.as_str() {
+                        still.push((path, uid));
+                    }
                 }
             }
             pending = still;

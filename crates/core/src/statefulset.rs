@@ -265,6 +265,9 @@ pub fn sync_one(c: &mut Cluster, key: &ObjKey) {
                 }
             }
             Some(p) => {
+                if p["status"]["phase"] == "Pending" && !terminating(&p) {
+                    create_claims(c, &set, ord);
+                }
                 if monotonic && (terminating(&p) || !running_and_ready(&p)) {
                     blocked = true;
                     break;
@@ -376,16 +379,12 @@ pub fn claim_name(template: &str, set: &str, ordinal: i64) -> String {
     format!("{template}-{set}-{ordinal}")
 }
 
-/// Creates the ordinal's missing claims, then its pod. False when the pod could
-/// not be created (admission refused it).
-fn create_member(c: &mut Cluster, set: &Value, template_set: &Value, rev: &str, ord: i64) -> bool {
+/// Creates the ordinal's missing claims (before its pod, and again for a pending pod
+/// whose claim went away).
+fn create_claims(c: &mut Cluster, set: &Value, ord: i64) {
     let ns = s(&set["metadata"]["namespace"]).to_string();
     let name = s(&set["metadata"]["name"]).to_string();
     let pod_name = format!("{name}-{ord}");
-    let owner_uid = s(&set["metadata"]["uid"]).to_string();
-    if c.create_backoff.get(&owner_uid).is_some_and(|(at, _)| c.now < *at) {
-        return false;
-    }
     let templates: Vec<Value> = set["spec"]["volumeClaimTemplates"].as_array().cloned().unwrap_or_default();
     for t in &templates {
         let claim = claim_name(s(&t["metadata"]["name"]), &name, ord);
@@ -410,6 +409,20 @@ fn create_member(c: &mut Cluster, set: &Value, template_set: &Value, rev: &str, 
         c.insert(key, pvc);
         c.emit_event(set, None, "Normal", "SuccessfulCreate", COMPONENT, format!("create Claim {claim} Pod {pod_name} in StatefulSet {name} success"));
     }
+}
+
+/// Creates the ordinal's missing claims, then its pod. False when the pod could
+/// not be created (admission refused it).
+fn create_member(c: &mut Cluster, set: &Value, template_set: &Value, rev: &str, ord: i64) -> bool {
+    let ns = s(&set["metadata"]["namespace"]).to_string();
+    let name = s(&set["metadata"]["name"]).to_string();
+    let pod_name = format!("{name}-{ord}");
+    let owner_uid = s(&set["metadata"]["uid"]).to_string();
+    if c.create_backoff.get(&owner_uid).is_some_and(|(at, _)| c.now < *at) {
+        return false;
+    }
+    create_claims(c, set, ord);
+    let templates: Vec<Value> = set["spec"]["volumeClaimTemplates"].as_array().cloned().unwrap_or_default();
     let template = &template_set["spec"]["template"];
     let mut labels = template["metadata"]["labels"].as_object().cloned().unwrap_or_default();
     labels.insert("apps.kubernetes.io/pod-index".into(), json!(ord.to_string()));

@@ -235,9 +235,12 @@ fn pv_key(name: &str) -> ObjKey {
     ObjKey { resource: "persistentvolumes".into(), namespace: String::new(), name: name.to_string() }
 }
 
-/// Whether a pod that has not terminated uses the claim (pvc-protection).
+/// Whether a scheduled pod that has not terminated uses the claim (pvc-protection;
+/// a pod not yet on a node does not hold it).
 fn claim_in_use(c: &Cluster, ns: &str, name: &str) -> bool {
-    c.range("pods", Some(ns)).any(|(_, p)| !matches!(s(&p["status"]["phase"]), "Succeeded" | "Failed") && claim_names(p).iter().any(|n| n == name))
+    c.range("pods", Some(ns)).any(|(_, p)| {
+        p["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty()) && !matches!(s(&p["status"]["phase"]), "Succeeded" | "Failed") && claim_names(p).iter().any(|n| n == name)
+    })
 }
 
 /// The running local-path provisioner's identity (`rancher.io/local-path_<pod>_<id>`),

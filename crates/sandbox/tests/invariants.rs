@@ -19,10 +19,14 @@ fn pick<'a>(rng: &mut SimRng, xs: &[&'a str]) -> &'a str {
 
 fn random_command(rng: &mut SimRng) -> String {
     let n = pick(rng, &NAMES);
-    match rng.below(13) {
+    match rng.below(17) {
         // Background jobs run on while the other commands change the cluster.
         11 => ["kubectl get pods -w &", "kubectl logs -f deployment/web &", "sleep 7 &", "kubectl port-forward deployment/api 8080:80 &"][rng.below(4) as usize].to_string(),
         12 => ["kill %1", "kill %2", "jobs", "wait %1"][rng.below(4) as usize].to_string(),
+        13 => format!("kubectl apply -f sts-{n}.yaml"),
+        14 => format!("kubectl scale statefulset {n}-sts --replicas={}", rng.below(4)),
+        15 => format!("kubectl delete statefulset {n}-sts --wait=false"),
+        16 => format!("kubectl delete pvc data-{n}-sts-{} --wait=false", rng.below(3)),
         0 | 1 => format!("kubectl create deployment {n} --image={} --replicas={}", pick(rng, &IMAGES), rng.below(5)),
         2 => format!("kubectl scale deployment {n} --replicas={}", rng.below(6)),
         3 => format!("kubectl set image deployment/{n} {}={}", n, pick(rng, &IMAGES)),
@@ -110,6 +114,26 @@ fn check(c: &Cluster, last_rv: &mut u64) -> Result<(), String> {
             return Err(format!("endpoints of {} are {have:?}, ready pods are {want:?}", k.name));
         }
     }
+    // Storage: a Bound claim's volume is bound back to it; a Bound volume's claim
+    // names it (or is being deleted).
+    for (k, pvc) in objects.iter().filter(|(k, _)| k.resource == "persistentvolumeclaims") {
+        if pvc["status"]["phase"] == "Bound" {
+            let pv = objects.iter().find(|(vk, _)| vk.resource == "persistentvolumes" && vk.name == s(&pvc["spec"]["volumeName"]));
+            match pv {
+                Some((_, v)) if v["spec"]["claimRef"]["uid"] == pvc["metadata"]["uid"] && v["status"]["phase"] == "Bound" => {}
+                _ => return Err(format!("claim {} is Bound to {} which is not bound back to it", k.name, s(&pvc["spec"]["volumeName"]))),
+            }
+        }
+    }
+    // A StatefulSet's pods: each carries its ordinal (name suffix, pod-index label,
+    // hostname), so ordinals are unique because names are.
+    for (k, p) in objects.iter().filter(|(k, _)| k.resource == "pods") {
+        let Some(owner) = p["metadata"]["ownerReferences"].as_array().and_then(|r| r.iter().find(|r| r["kind"] == "StatefulSet")) else { continue };
+        let ordinal = k.name.strip_prefix(&format!("{}-", s(&owner["name"]))).unwrap_or("");
+        if ordinal.is_empty() || !ordinal.bytes().all(|b| b.is_ascii_digit()) || p["metadata"]["labels"]["apps.kubernetes.io/pod-index"] != ordinal || p["spec"]["hostname"] != k.name.as_str() {
+            return Err(format!("StatefulSet pod {} has no ordinal identity of its set {}", k.name, s(&owner["name"])));
+        }
+    }
     // Settled owners: a ReplicaSet or pod whose controller is gone must be on its way out.
     for (k, o) in &objects {
         if let Some(owner) = o["metadata"]["ownerReferences"].as_array().and_then(|r| r.iter().find(|r| r["controller"] == true)) {
@@ -130,6 +154,12 @@ fn run_seed(seed: u64, steps: usize) -> Result<u32, String> {
     let mut rng = SimRng::new(seed);
     let mut sandbox = Sandbox::new(seed);
     sandbox.run_line("kind create cluster");
+    for n in NAMES {
+        let manifest = format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {n}-sts\nspec:\n  serviceName: {n}\n  replicas: 2\n  selector:\n    matchLabels:\n      sts: {n}\n  template:\n    metadata:\n      labels:\n        sts: {n}\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.25.3\n        volumeMounts:\n        - name: data\n          mountPath: /data\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\n"
+        );
+        sandbox.write_file(&format!("sts-{n}.yaml"), &manifest).expect("the manifest is written");
+    }
     let mut log = vec!["kind create cluster".to_string()];
     let mut last_rv = 0;
     for _ in 0..steps {
@@ -152,6 +182,19 @@ fn run_seed(seed: u64, steps: usize) -> Result<u32, String> {
         let available = st["availableReplicas"].as_i64().unwrap_or(0);
         if !gen_ok || image_ok && (updated != replicas || available != replicas) {
             return Err(format!("seed {seed}: deployment {} did not converge: {st}\ncommands:\n$ {}", k.name, log.join("\n$ ")));
+        }
+    }
+    // Settled StatefulSets have their replicas, ready, with a Bound claim each.
+    for (k, set) in c.objects().filter(|(k, _)| k.resource == "statefulsets.apps") {
+        let replicas = set["spec"]["replicas"].as_i64().unwrap_or(0);
+        if set["status"]["readyReplicas"].as_i64().unwrap_or(0) != replicas || set["status"]["replicas"].as_i64().unwrap_or(-1) != replicas {
+            return Err(format!("seed {seed}: statefulset {} did not converge: {}\ncommands:\n$ {}", k.name, set["status"], log.join("\n$ ")));
+        }
+        for i in 0..replicas {
+            let claim = c.objects().find(|(ck, _)| ck.resource == "persistentvolumeclaims" && ck.name == format!("data-{}-{i}", k.name));
+            if !claim.is_some_and(|(_, p)| p["status"]["phase"] == "Bound") {
+                return Err(format!("seed {seed}: claim data-{}-{i} is not Bound\ncommands:\n$ {}", k.name, log.join("\n$ ")));
+            }
         }
     }
     Ok(state_hash(c))

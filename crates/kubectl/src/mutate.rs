@@ -241,7 +241,13 @@ pub(crate) fn rollout(ctx: &mut Ctx) -> Outcome {
             "undo" => {
                 let rss = owned_replicasets(ctx, rt, &name)?;
                 let current = get_obj(ctx, rt, &name)?;
-                let cur_rev: i64 = current["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str().and_then(|r| r.parse().ok()).unwrap_or(0);
+                // A StatefulSet's or DaemonSet's current revision is its newest one.
+                let newest = rss.iter().filter_map(|r| r["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str()?.parse::<i64>().ok()).max().unwrap_or(0);
+                let cur_rev: i64 = if rt.kind == "Deployment" {
+                    current["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str().and_then(|r| r.parse().ok()).unwrap_or(0)
+                } else {
+                    newest
+                };
                 let wanted: Option<i64> = ctx.flags.get("to-revision").and_then(|r| r.parse().ok()).filter(|r| *r > 0);
                 let mut candidates: Vec<(i64, &Value)> = rss
                     .iter()
@@ -272,9 +278,35 @@ pub(crate) fn rollout(ctx: &mut Ctx) -> Outcome {
     Ok(())
 }
 
+/// The owner's history: its ReplicaSets, or for a StatefulSet or DaemonSet its
+/// ControllerRevisions shown the same way (revision number as the annotation,
+/// the stored template as `spec.template`).
 fn owned_replicasets(ctx: &mut Ctx, rt: &ResourceType, name: &str) -> Result<Vec<Value>, Fail> {
     let d = get_obj(ctx, rt, name)?;
     let uid = d["metadata"]["uid"].clone();
+    if rt.kind != "Deployment" {
+        let cr_rt = resources::lookup("controllerrevisions").expect("registered");
+        let list = match ctx.call(Request::get(cr_rt.collection_path(Some(&ctx.namespace.clone()))))? {
+            Ok(l) => l,
+            Err(e) => return Err(Fail::Text(server_error(&e))),
+        };
+        return Ok(list["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r["metadata"]["ownerReferences"].as_array().is_some_and(|o| o.iter().any(|o| o["uid"] == uid)))
+            .map(|r| {
+                let mut template = r["data"]["spec"]["template"].clone();
+                if let Some(m) = template.as_object_mut() {
+                    m.remove("$patch");
+                }
+                let mut annotations = r["metadata"]["annotations"].as_object().cloned().unwrap_or_default();
+                annotations.insert("deployment.kubernetes.io/revision".into(), json!(r["revision"].as_i64().unwrap_or(0).to_string()));
+                json!({"metadata": {"name": r["metadata"]["name"], "annotations": annotations}, "spec": {"template": template}})
+            })
+            .collect());
+    }
     let rs_rt = resources::lookup("replicasets").expect("registered");
     let list = match ctx.call(Request::get(rs_rt.collection_path(Some(&ctx.namespace.clone()))))? {
         Ok(l) => l,

@@ -1211,9 +1211,11 @@ spec:
         Selector:           app=web
         Labels:             <none>
         Annotations:        <none>
-        Replicas:           2 desired | 0 total
-        Update Strategy:    
-        Pods Status:        0 Running / 0 Waiting / 0 Succeeded / 0 Failed
+        Replicas:           2 desired | 2 total
+        Update Strategy:    RollingUpdate
+          Partition:        0
+          MaxUnavailable:   1
+        Pods Status:        2 Running / 0 Waiting / 0 Succeeded / 0 Failed
         Pod Template:
           Labels:  app=web
           Containers:
@@ -1234,7 +1236,13 @@ spec:
           Annotations:   <none>
           Capacity:      1Gi
           Access Modes:  [ReadWriteOnce]
-        Events:          <none>
+        Events:
+          Type    Reason            Age   From                    Message
+          ----    ------            ----  ----                    -------
+          Normal  SuccessfulCreate  60s   statefulset-controller  create Claim data-web-0 Pod web-0 in StatefulSet web success
+          Normal  SuccessfulCreate  60s   statefulset-controller  create Pod web-0 in StatefulSet web successful
+          Normal  SuccessfulCreate  53s   statefulset-controller  create Claim data-web-1 Pod web-1 in StatefulSet web success
+          Normal  SuccessfulCreate  53s   statefulset-controller  create Pod web-1 in StatefulSet web successful
     "#]]);
 }
 
@@ -1572,16 +1580,27 @@ spec:
     check(&mut sb, "kubectl describe pvc data", expect![[r#"
         Name:          data
         Namespace:     default
-        StorageClass:  
-        Status:        
-        Volume:        
+        StorageClass:  standard
+        Status:        Bound
+        Volume:        pvc-8c8e4d4c-43fe-483d-ab6c-632cfcb602d7
         Labels:        <none>
-        Annotations:   <none>
-        Finalizers:    []
-        Capacity:      
-        Access Modes:  
+        Annotations:   pv.kubernetes.io/bind-completed: yes
+                       pv.kubernetes.io/bound-by-controller: yes
+                       volume.beta.kubernetes.io/storage-provisioner: rancher.io/local-path
+                       volume.kubernetes.io/selected-node: kind-control-plane
+                       volume.kubernetes.io/storage-provisioner: rancher.io/local-path
+        Finalizers:    [kubernetes.io/pvc-protection]
+        Capacity:      1Gi
+        Access Modes:  RWO
+        VolumeMode:    Filesystem
         Used By:       uses-data
-        Events:        <none>
+        Events:
+          Type    Reason                 Age   From                                                                                                Message
+          ----    ------                 ----  ----                                                                                                -------
+          Normal  WaitForFirstConsumer   30s   persistentvolume-controller                                                                         waiting for first consumer to be created before binding
+          Normal  ExternalProvisioning   30s   persistentvolume-controller                                                                         Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.
+          Normal  Provisioning           30s   rancher.io/local-path_local-path-provisioner-845ff6984f-qcz5f_f53ecedf-b56b-4550-a97b-77b28e77e4ec  External provisioner is provisioning volume for claim "default/data"
+          Normal  ProvisioningSucceeded  29s   rancher.io/local-path_local-path-provisioner-845ff6984f-qcz5f_f53ecedf-b56b-4550-a97b-77b28e77e4ec  Successfully provisioned volume pvc-8c8e4d4c-43fe-483d-ab6c-632cfcb602d7
     "#]]);
     let out = sb.run_line("kubectl describe pod uses-data --show-events=false");
     let from = out.text.find("Volumes:").expect("volumes");
@@ -1600,7 +1619,7 @@ spec:
             Annotations:       <none>
             Capacity:      
             Access Modes:  
-          kube-api-access-tjp6c:
+          kube-api-access-2xx7s:
             Type:                    Projected (a volume that contains injected data from multiple sources)
             TokenExpirationSeconds:  3607
             ConfigMapName:           kube-root-ca.crt

@@ -120,6 +120,9 @@ pub enum Process {
         /// endpoints), answering like the main one.
         #[serde(default)]
         extra_ports: Vec<u16>,
+        /// It serves the gRPC health protocol (`grpc.health.v1.Health`) on `port`.
+        #[serde(default)]
+        grpc_health: bool,
     },
     /// Exits with `code` after `after_ms`.
     Exit {
@@ -192,6 +195,27 @@ impl Process {
         }
         Some(Answer { status: 200, body: body.clone().unwrap_or_default(), log: None })
     }
+}
+
+impl Image {
+    /// Whether a container command `argv` runs a server image's own program (the binary
+    /// of its default command, or one of `binaries`): its process then behaves as the
+    /// catalogue describes (the docs' etcd pod sets `command: [/usr/local/bin/etcd, ...]`).
+    pub fn runs_own_binary(&self, argv: &[String]) -> bool {
+        // Only a server image's program: a shell or tool image's default command
+        // (busybox's `sh`) runs whatever script it is given.
+        let Process::Server { .. } = self.process else { return false };
+        let Some(first) = argv.first() else { return false };
+        let program = first.rsplit('/').next().unwrap_or(first);
+        let default = self.cmd.first().and_then(|c| c.split_whitespace().next()).map(|c| c.trim_end_matches(':').rsplit('/').next().unwrap_or(c));
+        default == Some(program) || self.binaries.iter().any(|b| b == program)
+    }
+}
+
+/// Whether `spec`'s `command` runs its image's own program (see [`Image::runs_own_binary`]).
+pub fn command_runs_own_binary(spec: &serde_json::Value) -> bool {
+    let argv: Vec<String> = spec["command"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect();
+    find(spec["image"].as_str().unwrap_or("")).is_some_and(|i| i.runs_own_binary(&argv))
 }
 
 #[derive(Debug, Deserialize)]

@@ -887,6 +887,15 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
         .flat_map(|f| container[*f].as_array().cloned().unwrap_or_default())
         .filter_map(|v| v.as_str().map(String::from))
         .collect();
+    if images::command_runs_own_binary(container) {
+        // The image's own server started with its own options.
+        let mut plain = container.clone();
+        if let Some(o) = plain.as_object_mut() {
+            o.remove("command");
+            o.remove("args");
+        }
+        return behaviour_of(&plain, image);
+    }
     // `args` alone replace the CMD of an image without an entrypoint (busybox's `sh`).
     let args_replace_cmd = container["command"].is_null() && matches!(images::find(image).map(|i| &i.process), Some(Process::Exit { .. }));
     if let Some(stress) = crate::resources_model::stress_args(&words) {
@@ -1225,7 +1234,7 @@ pub(crate) fn kill_for_probe(cluster: &mut Cluster, key: &ObjKey, uid: &str, nam
             // A server exits on SIGTERM at once; a shell that ignores it is killed
             // (137) when the grace period ends.
             let (code, after) = match images::find(&c.image).map(|i| &i.process) {
-                Some(Process::Server { sigterm_exit, .. }) if spec["command"].is_null() => (*sigterm_exit, 300),
+                Some(Process::Server { sigterm_exit, .. }) if spec["command"].is_null() || images::command_runs_own_binary(&spec) => (*sigterm_exit, 300),
                 _ if behaviour_of(&spec, &c.image).ignores_sigterm => (137, grace * 1000),
                 _ => (143, 300),
             };
@@ -1275,7 +1284,7 @@ pub fn serving(cluster: &Cluster, uid: &str, name: &str) -> Option<Option<Servin
     let State::Running { started } = c.state else { return Some(None) };
     let pod = cluster.get(&rt.key)?;
     let spec = pod["spec"]["containers"].as_array().and_then(|cs| cs.iter().find(|s| s["name"] == name))?;
-    if !spec["command"].is_null() {
+    if !spec["command"].is_null() && !images::command_runs_own_binary(spec) {
         return Some(None);
     }
     let Some(Process::Server { port, port_env, body, extra_ports, .. }) = images::find(&c.image).map(|i| &i.process) else { return Some(None) };

@@ -227,9 +227,15 @@ fn run_probe(cluster: &mut Cluster, pod: &Value, spec: &Value, probe: &Value, ki
             }
         };
     }
-    // gRPC probes: the catalogue's servers do not implement the health service.
-    let port = probe["grpc"]["port"].as_i64().unwrap_or(0);
-    failed(format!("timeout: failed to connect service \":{port}\" within {timeout}s: context deadline exceeded"))
+    // gRPC probes (`grpc.health.v1.Health/Check` on the pod IP and port).
+    let port = probe["grpc"]["port"].as_u64().unwrap_or(0) as u16;
+    let addr = format!("{pod_ip}:{port}");
+    match listener_in_pod(cluster, pod, port, started_at) {
+        None => failed(format!("timeout: failed to connect service \"{addr}\" within {timeout}s: context deadline exceeded")),
+        Some((_, images::Process::Server { grpc_health: true, .. }, _)) => (Outcome::Success, None),
+        // An HTTP/1 server answers the client's HTTP/2 preface with a response.
+        Some(_) => failed("error: health rpc probe failed: rpc error: code = Unavailable desc = connection error: desc = \"error reading server preface: http2: frame too large\"".to_string()),
+    }
 }
 
 /// A probe's `port`: a number, or the name of one of the container's ports.

@@ -62,8 +62,8 @@ function languageOf(path) {
 }
 
 // Creates the editor in `element`; `onChange(path, text)` is called on every edit
-// the learner makes (not on `show`).
-export function createEditor(element, path, content, onChange) {
+// the learner makes (not on `show`), `onSave()` on Ctrl-S (Cmd-S).
+export function createEditor(element, path, content, onChange, onSave) {
   let currentPath = path;
   let showing = false;
   const editor = monaco.editor.create(element, {
@@ -81,6 +81,11 @@ export function createEditor(element, path, content, onChange) {
   });
   editor.onDidChangeModelContent(() => {
     if (!showing) onChange(currentPath, editor.getValue());
+  });
+  // Instead of the browser's "save page": save (and close the file `kubectl edit`
+  // waits for).
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => {
+    if (onSave) onSave();
   });
   return {
     getValue: () => editor.getValue(),

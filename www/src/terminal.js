@@ -99,7 +99,7 @@ window.kubeniwaUi = {
     }
   },
 
-  loadEditor(element, path, content, onChange, onReady) {
+  loadEditor(element, path, content, onChange, onReady, onSave) {
     editorFile = { path, content };
     const css = document.createElement('link');
     css.rel = 'stylesheet';
@@ -107,7 +107,7 @@ window.kubeniwaUi = {
     document.head.append(css);
     import(new URL('./editor.js', import.meta.url).href)
       .then((module) => {
-        editor = module.createEditor(element, editorFile.path, editorFile.content, onChange);
+        editor = module.createEditor(element, editorFile.path, editorFile.content, onChange, onSave);
         hook.editorLoaded = true;
         onReady();
       })

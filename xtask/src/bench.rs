@@ -123,8 +123,10 @@ const BEFORE_PROMPT: &[&str] = &[
     "worker_bg.wasm",
 ];
 
-pub fn bench(tools: &Tools, runs: u32) -> Result<()> {
-    let needs_site = BENCHES.iter().any(|b| b.needs_site);
+/// Runs every bench, or with `site_only` those that measure the built site.
+pub fn bench(tools: &Tools, runs: u32, site_only: bool) -> Result<()> {
+    let benches: Vec<&Bench> = BENCHES.iter().filter(|b| b.needs_site || !site_only).collect();
+    let needs_site = benches.iter().any(|b| b.needs_site);
     let (dist, server) = if needs_site {
         let dist = site::build(tools, Path::new("dist"))?;
         let server = serve::start(&dist, 0, "/")?;
@@ -136,7 +138,7 @@ pub fn bench(tools: &Tools, runs: u32) -> Result<()> {
 
     let mut results: Vec<(&str, Measurement)> = Vec::new();
     let mut failures = Vec::new();
-    for bench in BENCHES {
+    for bench in benches {
         println!("bench: {}…", bench.name);
         match (bench.run)(&cx) {
             Ok(measurements) => results.extend(measurements.into_iter().map(|m| (bench.name, m))),

@@ -23,7 +23,9 @@ tasks:
   serve [--port N]   build the site and serve it on http://127.0.0.1:8080 (loopback only)
   test               everything: native tests, wasm32 checks, the site, browser journeys
   dist [--out DIR]   write the static site to dist/ (works from any sub-path)
-  bench [--runs N]   sizes and time to the first prompt; JSON in target/bench/
+  bench [--runs N] [--site]
+                     sizes and time to the first prompt (with --site, only the site's
+                     benches), control-plane budgets; JSON in target/bench/
   setup              find or install the tools (every task does this first)
 ";
 
@@ -37,7 +39,10 @@ fn main() -> ExitCode {
         "setup" => setup::setup().map(|_| ()),
         "serve" => option(&args, "--port", 8080).and_then(serve_site),
         "dist" => option(&args, "--out", PathBuf::from("dist")).and_then(dist),
-        "bench" => option(&args, "--runs", 5).and_then(|runs| setup::setup().and_then(|t| bench::bench(&t, runs))),
+        "bench" => option(&args, "--runs", 5).and_then(|runs| {
+            let site_only = args.iter().any(|a| a == "--site");
+            setup::setup().and_then(|t| bench::bench(&t, runs, site_only))
+        }),
         "test" => match setup::setup() {
             Ok(tools) => {
                 return if test::test(&tools) { ExitCode::SUCCESS } else { ExitCode::FAILURE };

@@ -68,6 +68,13 @@ pub trait Backend {
     fn hold(&mut self, job: Box<dyn Job>) {
         let _ = job;
     }
+    /// Whether the terminal sits next to an editor that `kubectl edit` may open its
+    /// file in when neither `$KUBE_EDITOR` nor `$EDITOR` is set (the web page). The
+    /// command then holds the terminal until the learner closes the file
+    /// ([`Job::editing`], [`Job::editor_closed`]).
+    fn page_editor(&self) -> bool {
+        false
+    }
 }
 
 /// A command that keeps running in the terminal's foreground after [`run`] returned
@@ -85,6 +92,18 @@ pub trait Job: Send {
     /// An instant at which the command wants to look again although nothing changed
     /// in the cluster (a retry after 5s, a once-a-second check).
     fn next_wake(&self) -> Option<Millis> {
+        None
+    }
+    /// The file the command waits for the learner to edit in the page's editor
+    /// (`kubectl edit`), if it is waiting for one.
+    fn editing(&self) -> Option<String> {
+        None
+    }
+    /// The learner closed the editor; `vfs` holds the file as they left it. Appends
+    /// what the command printed and returns its exit status once it has ended, or
+    /// `None` when it waits for the editor again (it rewrote the file to reopen it).
+    fn editor_closed(&mut self, backend: &mut dyn Backend, vfs: &mut kubeniwa_shell::Vfs, out: &mut String) -> Option<i32> {
+        let _ = (backend, vfs, out);
         None
     }
 }
@@ -377,17 +396,24 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     match result {
         Ok(()) => 0,
-        Err(Fail::Usage { message, command }) => {
-            ctx.io.err(format!("error: {message}\nSee 'kubectl {command} -h' for help and examples\n"));
+        Err(fail) => report(fail, ctx.io),
+    }
+}
+
+/// Prints a failure as kubectl does and returns the exit status.
+pub(crate) fn report(fail: Fail, io: &mut Io<'_>) -> i32 {
+    match fail {
+        Fail::Usage { message, command } => {
+            io.err(format!("error: {message}\nSee 'kubectl {command} -h' for help and examples\n"));
             1
         }
-        Err(Fail::Text(t)) => {
-            ctx.io.err(t);
+        Fail::Text(t) => {
+            io.err(t);
             1
         }
-        Err(Fail::Silent) => 1,
-        Err(Fail::Exit { text, status }) => {
-            ctx.io.err(text);
+        Fail::Silent => 1,
+        Fail::Exit { text, status } => {
+            io.err(text);
             status
         }
     }

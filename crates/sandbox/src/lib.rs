@@ -101,10 +101,57 @@ impl Sandbox {
         self.world.held.is_some()
     }
 
+    /// Lets `kubectl edit` (with neither `$KUBE_EDITOR` nor `$EDITOR` set, typed alone
+    /// at the prompt of an interactive sandbox) open its file in the page's editor:
+    /// the command then holds the terminal, [`Sandbox::editing`] names the file, and
+    /// [`Sandbox::editor_closed`] carries on when the learner closes it. Without it,
+    /// the default editor `vi` is missing, as in a bare image.
+    pub fn set_page_editor(&mut self, on: bool) {
+        self.world.page_editor = on;
+    }
+
+    /// The file (absolute path) and content the command holding the terminal waits
+    /// for the learner to edit, if it waits for the editor.
+    pub fn editing(&self) -> Option<(String, String)> {
+        let world::Held::Job(job) = self.world.held.as_ref()? else { return None };
+        let path = job.editing()?;
+        let content = self.shell.vfs().read(&path).ok().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+        Some((path, content))
+    }
+
+    /// The learner closed the editor that [`Sandbox::editing`] named: with `saved`, the
+    /// file holds that text first (as "save and close"); without, as they left it when
+    /// the command wrote it (as quitting without saving). Returns what the command
+    /// printed and whether it ended; if not, it waits for the editor again
+    /// ([`Sandbox::editing`] has the reopened file).
+    pub fn editor_closed(&mut self, saved: Option<&str>) -> Stream {
+        let Some((path, _)) = self.editing() else { return Stream::default() };
+        let Some(world::Held::Job(mut job)) = self.world.held.take() else { return Stream::default() };
+        if let Some(text) = saved {
+            let _ = self.shell.vfs_mut().write_creating_dirs(&path, text.as_bytes().to_vec());
+        }
+        let mut out = String::new();
+        let ended = job.editor_closed(&mut self.world, self.shell.vfs_mut(), &mut out);
+        self.world.held_output.push_str(&out);
+        match ended {
+            Some(status) => self.world.held_status = Some(status),
+            None => self.world.held = Some(world::Held::Job(job)),
+        }
+        self.collect()
+    }
+
     /// Runs one command line (possibly several lines, for here-documents). A command
     /// still holding the terminal first runs on until it ends by itself (at most
     /// [`SETTLE_MS`], then it is interrupted), as a line typed ahead waits for it.
     pub fn run_line(&mut self, line: &str) -> CommandOutput {
+        if self.editing().is_some() {
+            // Waiting for the learner's editor, it would never end by itself.
+            let mut before = self.interrupt().text;
+            let mut after = self.run_line(line);
+            before.push_str(&after.text);
+            after.text = before;
+            return after;
+        }
         if self.running() {
             let mut before = self.wait_for_end(SETTLE_MS).text;
             if self.running() {

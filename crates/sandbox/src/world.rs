@@ -66,6 +66,8 @@ pub struct World {
     /// it has ended by itself.
     pub(crate) held_output: String,
     pub(crate) held_status: Option<i32>,
+    /// Whether `kubectl edit` opens the page's editor (see [`crate::Sandbox::set_page_editor`]).
+    pub(crate) page_editor: bool,
 }
 
 /// What holds the terminal.
@@ -111,7 +113,7 @@ impl World {
     /// [`EPOCH_START`]; `kubeniwa serve --start now` uses it so that a client computing
     /// ages from its own wall clock agrees with the simulation.
     pub fn starting_at(seed: u64, start: Millis) -> World {
-        World { start, now: start, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new(), may_hold: false, held: None, bg_slot: None, bg_detached: false, background: BTreeMap::new(), held_output: String::new(), held_status: None }
+        World { start, now: start, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new(), may_hold: false, held: None, bg_slot: None, bg_detached: false, background: BTreeMap::new(), held_output: String::new(), held_status: None, page_editor: false }
     }
 
     /// Lets time pass everywhere. A command that holds the terminal is polled at
@@ -329,6 +331,10 @@ impl kubeniwa_kubectl::Backend for World {
         }
         self.may_hold = false;
         self.held = Some(Held::Job(job));
+    }
+
+    fn page_editor(&self) -> bool {
+        self.page_editor
     }
 
     fn stop_port_forward(&mut self, ports: &[u16]) {

@@ -208,6 +208,23 @@ impl Pane {
 
     /// The worker restarted: answers to what it was doing will not come. With `fresh`,
     /// the sandbox is new, so no lesson is prepared in it any more.
+    /// The sandbox was restored from a saved journal (the page was reloaded): the
+    /// lessons prepared in it are those its lesson operations prepared.
+    pub fn restored(&mut self, journal: &[crate::protocol::JournalEntry]) {
+        use crate::protocol::{JournalEntry, LessonOp};
+        for entry in journal {
+            match entry {
+                JournalEntry::Lesson { op: LessonOp::Prepare { lesson, step, .. }, .. } => {
+                    self.prepared.insert(lesson.clone(), (0..=*step).collect());
+                }
+                JournalEntry::Lesson { op: LessonOp::Setup { lesson, step }, .. } => {
+                    self.prepared.entry(lesson.clone()).or_default().insert(*step);
+                }
+                _ => {}
+            }
+        }
+    }
+
     pub fn worker_restarted(&mut self, fresh: bool) {
         self.pending.clear();
         if fresh {

@@ -25,6 +25,9 @@ pub enum JournalEntry {
     Interrupt,
     /// A lesson's script ran (setup, check) in the sandbox's shell.
     Lesson { op: LessonOp, lang: String },
+    /// The learner closed the file `kubectl edit` waited for: saved with this text, or
+    /// left as it was.
+    EditorClosed { saved: Option<String> },
 }
 
 /// Something a lesson does to the sandbox. Journaled: a check's script leaves a line in
@@ -155,6 +158,10 @@ pub enum Request {
     /// line up to the cursor). Changes nothing, so it is not journaled. Answered with
     /// [`Response::Completions`].
     Complete { id: u64, line: String },
+    /// The learner closed the file the command holding the terminal waits for
+    /// (`kubectl edit`): "Save and close" sends the editor's text, "Cancel" none (the
+    /// file stays as the command wrote it). Answered with [`Response::Stream`].
+    EditorClosed { saved: Option<String> },
 }
 
 /// Worker → page.
@@ -176,10 +183,23 @@ pub enum Response {
         /// output comes in [`Response::Stream`] messages until one says it ended.
         #[serde(default)]
         running: bool,
+        /// The file the command that keeps the terminal waits for the learner to edit
+        /// (`kubectl edit`): the page opens it until [`Request::EditorClosed`].
+        #[serde(default)]
+        editing: Option<FileText>,
     },
     /// More output of the command that holds the terminal; `ended` when the prompt
-    /// comes back (it ended by itself, or Ctrl-C: `^C`, status 130).
-    Stream { text: String, ended: bool, status: i32, prompt: String },
+    /// comes back (it ended by itself, or Ctrl-C: `^C`, status 130). `editing` when it
+    /// waits for the editor again (`kubectl edit` reopened the file after an invalid
+    /// edit).
+    Stream {
+        text: String,
+        ended: bool,
+        status: i32,
+        prompt: String,
+        #[serde(default)]
+        editing: Option<FileText>,
+    },
     /// The command is not complete yet (open quote, here-document…): ask for more.
     Incomplete { id: u64 },
     /// The candidates for [`Request::Complete`], sorted.

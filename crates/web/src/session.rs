@@ -38,6 +38,12 @@ spec:
     - containerPort: 80
 ";
 
+/// Where the page keeps the command journal, so that the sandbox survives a reload.
+pub const JOURNAL_KEY: &str = "kubeniwa.sandbox.v1";
+
+/// How often, at most, the journal is stored while time passes at the prompt.
+const SAVE_JOURNAL_EVERY_MS: f64 = 10_000.0;
+
 /// The width completion lists are laid out for (xterm.js's default columns).
 const TERMINAL_COLUMNS: usize = 80;
 
@@ -76,8 +82,14 @@ pub enum Event {
     Tick,
     /// The editor has been quiet for a moment: save it.
     SaveEditor,
+    /// "Save and close" (`save`, also Ctrl-S in the editor) or "Cancel" on the file a
+    /// command waits for (`kubectl edit`). Ctrl-S on any other file saves it now.
+    EditorDone { save: bool },
     /// Something in the lesson pane.
     Lesson(LessonEvent),
+    /// The header's "Reset": a fresh sandbox (no clusters, no files); lesson progress
+    /// stays.
+    ResetSandbox,
 }
 
 /// Something for the page to do, in order.
@@ -102,6 +114,8 @@ pub enum Effect {
     ScheduleSave,
     /// Store the lesson progress (JSON) under [`crate::lesson_pane::STORAGE_KEY`].
     SaveProgress(String),
+    /// Store the command journal (JSON) under [`JOURNAL_KEY`].
+    SaveJournal(String),
 }
 
 /// What the header shows about the simulation.
@@ -134,6 +148,8 @@ pub struct View {
     pub files: Vec<String>,
     pub open_file: String,
     pub editor_loaded: bool,
+    /// The file a command waits for the learner to edit and close (`kubectl edit`).
+    pub editing: Option<String>,
     pub lessons: PaneView,
 }
 
@@ -166,6 +182,15 @@ struct EditorFile {
     loaded: bool,
     /// A file asked for with [`Request::Read`], shown when it arrives.
     opening: Option<String>,
+}
+
+/// A command waits for the learner to edit a file and close it (`kubectl edit`).
+#[derive(Debug, Clone)]
+struct Editing {
+    /// What the editor showed before (path, content, unsaved), shown again after.
+    before: (String, String, bool),
+    /// Closed: the worker has not answered yet.
+    closing: bool,
 }
 
 /// Real time in the page, handed to the sandbox in whole milliseconds without drift.
@@ -204,6 +229,7 @@ pub struct Session {
     journal: Vec<JournalEntry>,
     files: Vec<String>,
     editor: EditorFile,
+    editing: Option<Editing>,
     clock: Clock,
     next_id: u64,
     shown_first_prompt: bool,
@@ -213,6 +239,12 @@ pub struct Session {
     lessons_requested: bool,
     /// Lesson requests that wait for the worker to listen.
     outbox: Vec<PaneAction>,
+    /// The journal as last stored, and when.
+    saved_journal: String,
+    saved_journal_at: f64,
+    /// The journal came from storage (a reload): the replayed sandbox's files win over
+    /// the editor's default one.
+    reloaded: bool,
 }
 
 impl Default for Session {
@@ -238,6 +270,7 @@ impl Session {
                 loaded: false,
                 opening: None,
             },
+            editing: None,
             clock: Clock::default(),
             next_id: 1,
             shown_first_prompt: false,
@@ -246,7 +279,26 @@ impl Session {
             pane: Pane::new(Progress::default(), "en"),
             lessons_requested: false,
             outbox: Vec::new(),
+            saved_journal: "[]".to_string(),
+            saved_journal_at: 0.0,
+            reloaded: false,
         }
+    }
+
+    /// A session with what the browser stored: the lesson progress and the command
+    /// journal (`None` if there is none, or it cannot be read), and the browser's
+    /// language (`navigator.language`). A stored journal is replayed into the worker
+    /// before the first prompt.
+    pub fn restored(progress: Option<&str>, journal: Option<&str>, browser_lang: &str) -> Session {
+        let mut session = Session::with_progress(progress, browser_lang);
+        let entries: Vec<JournalEntry> = journal.and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
+        if !entries.is_empty() {
+            session.pane.restored(&entries);
+            session.saved_journal = journal.unwrap_or_default().to_string();
+            session.journal = entries;
+            session.reloaded = true;
+        }
+        session
     }
 
     /// A session with the lesson progress the browser saved (`None` if there is none)
@@ -257,7 +309,7 @@ impl Session {
 
     /// The effects of opening the page (`now` from `performance.now()`).
     pub fn start(&mut self, now: f64) -> Vec<Effect> {
-        self.phase = Phase::Starting { since: now, restoring: false };
+        self.phase = Phase::Starting { since: now, restoring: !self.journal.is_empty() };
         vec![Effect::StartWorker]
     }
 
@@ -282,7 +334,7 @@ impl Session {
             .filter(|path| !path.split('/').any(|part| part.starts_with('.')))
             .cloned()
             .collect();
-        if !files.contains(&self.editor.path) {
+        if !files.contains(&self.editor.path) && self.editing.is_none() {
             files.push(self.editor.path.clone());
             files.sort();
         }
@@ -291,6 +343,7 @@ impl Session {
             files,
             open_file: self.editor.path.clone(),
             editor_loaded: self.editor.loaded,
+            editing: self.editing.as_ref().map(|_| self.editor.path.clone()),
             lessons: self.pane.view(),
         }
     }
@@ -306,19 +359,24 @@ impl Session {
             Event::EditorChanged { path, content } => {
                 if path == self.editor.path && content != self.editor.content {
                     self.editor.content = content;
-                    self.editor.dirty = true;
-                    fx.push(Effect::ScheduleSave);
+                    // The file a command waits for is handed over when it is closed.
+                    if self.editing.is_none() {
+                        self.editor.dirty = true;
+                        fx.push(Effect::ScheduleSave);
+                    }
                 }
             }
             Event::SaveEditor => self.save_editor(&mut fx),
+            Event::EditorDone { save } => self.close_editing(save, &mut fx),
             Event::OpenFile(path) => {
-                if path != self.editor.path && self.worker_listens() {
+                if path != self.editor.path && self.worker_listens() && self.editing.is_none() {
                     self.save_editor(&mut fx);
                     self.editor.opening = Some(path.clone());
                     fx.push(Effect::Post(Request::Read { path }));
                 }
             }
             Event::Tick => self.on_tick(now, &mut fx),
+            Event::ResetSandbox => self.pane_actions(now, vec![PaneAction::ResetSandbox], &mut fx),
             Event::Lesson(event) => {
                 let actions = self.pane.update(event);
                 self.pane_actions(now, actions, &mut fx);
@@ -363,6 +421,7 @@ impl Session {
                         self.typeahead.push_str(&input);
                     }
                 }
+                PaneAction::Open { .. } if self.editing.is_some() => self.outbox.push(action),
                 PaneAction::Open { path, content } => {
                     self.save_editor(fx);
                     self.editor.opening = None;
@@ -427,8 +486,17 @@ impl Session {
                 }
                 self.prompt = prompt;
                 self.files = files;
-                // The editor shows what the learner last typed: it wins over the replay.
-                if open_file.map(|f| f.content) != Some(self.editor.content.clone()) {
+                if mem::take(&mut self.reloaded) {
+                    // A reload: the editor shows the file as the sandbox has it.
+                    self.clock.start(now);
+                    self.editor.dirty = false;
+                    if let Some(file) = open_file {
+                        self.editor.content = file.content.clone();
+                        fx.push(Effect::SetEditor { path: file.path, content: file.content });
+                    }
+                } else if open_file.map(|f| f.content) != Some(self.editor.content.clone()) {
+                    // After a crash the editor shows what the learner last typed: it
+                    // wins over the replay.
                     self.editor.dirty = true;
                 }
                 self.phase = Phase::Idle;
@@ -442,7 +510,7 @@ impl Session {
                 self.flush_outbox(now, fx);
                 self.pump(now, String::new(), fx);
             }
-            Response::Output { id, text, prompt, files, open_file, running: holds, .. } => {
+            Response::Output { id, text, prompt, files, open_file, running: holds, editing, .. } => {
                 let Phase::Running { id: running, .. } = self.phase else { return };
                 if running != id {
                     return;
@@ -453,6 +521,9 @@ impl Session {
                 self.sync_open_file(open_file, fx);
                 if holds {
                     self.phase = Phase::Holding { interrupting: false };
+                    if let Some(file) = editing {
+                        self.start_editing(file, fx);
+                    }
                     return;
                 }
                 self.phase = Phase::Idle;
@@ -478,7 +549,7 @@ impl Session {
                 fx.push(Effect::Prompt);
                 self.pump(now, String::new(), fx);
             }
-            Response::Stream { text, ended, prompt, .. } => {
+            Response::Stream { text, ended, prompt, editing, .. } => {
                 if self.phase == Phase::Idle && !ended {
                     // A background job printed while the prompt waits: the text comes
                     // where the cursor is, then the prompt and the line are redrawn.
@@ -491,7 +562,12 @@ impl Session {
                     return;
                 }
                 fx.push(Effect::Term(to_terminal(&text)));
+                if let (Some(file), false) = (editing, ended) {
+                    // Reopened with the reasons the edit was invalid.
+                    self.start_editing(file, fx);
+                }
                 if ended {
+                    self.stop_editing(fx);
                     self.prompt = prompt;
                     self.phase = Phase::Idle;
                     self.save_editor(fx);
@@ -579,6 +655,7 @@ impl Session {
     }
 
     fn restart(&mut self, now: f64, restoring: bool, fx: &mut Vec<Effect>) {
+        self.stop_editing(fx);
         if !restoring {
             self.journal.clear();
             self.clock = Clock::default();
@@ -721,6 +798,9 @@ impl Session {
                     self.record(JournalEntry::Advance { ms });
                     fx.push(Effect::Post(Request::Advance { ms }));
                 }
+                if now - self.saved_journal_at >= SAVE_JOURNAL_EVERY_MS {
+                    self.save_journal(now, fx);
+                }
             }
             Phase::Starting { since, .. } if now - since > SLOW_START_MS && !self.warned_slow_start => {
                 self.warned_slow_start = true;
@@ -730,9 +810,52 @@ impl Session {
         }
     }
 
+    /// Shows the file a command waits for in the editor; the file shown before is
+    /// saved first and comes back when the command ends.
+    fn start_editing(&mut self, file: FileText, fx: &mut Vec<Effect>) {
+        if self.editing.is_none() {
+            self.save_editor(fx);
+            let before = (self.editor.path.clone(), self.editor.content.clone(), self.editor.dirty);
+            self.editing = Some(Editing { before, closing: false });
+        }
+        if let Some(editing) = self.editing.as_mut() {
+            editing.closing = false;
+        }
+        self.editor.opening = None;
+        self.editor.path = file.path.clone();
+        self.editor.content = file.content.clone();
+        self.editor.dirty = false;
+        fx.push(Effect::SetEditor { path: file.path, content: file.content });
+    }
+
+    /// The command that waited for the editor has ended: the editor shows what it
+    /// showed before.
+    fn stop_editing(&mut self, fx: &mut Vec<Effect>) {
+        let Some(Editing { before: (path, content, dirty), .. }) = self.editing.take() else { return };
+        self.editor.path = path.clone();
+        self.editor.content = content.clone();
+        self.editor.dirty = dirty;
+        fx.push(Effect::SetEditor { path, content });
+    }
+
+    /// "Save and close" or "Cancel" (see [`Event::EditorDone`]).
+    fn close_editing(&mut self, save: bool, fx: &mut Vec<Effect>) {
+        match self.editing.as_mut() {
+            Some(editing) if !editing.closing && self.phase == (Phase::Holding { interrupting: false }) => {
+                editing.closing = true;
+                let saved = save.then(|| self.editor.content.clone());
+                self.record(JournalEntry::EditorClosed { saved: saved.clone() });
+                fx.push(Effect::Post(Request::EditorClosed { saved }));
+            }
+            Some(_) => {}
+            None if save => self.save_editor(fx),
+            None => {}
+        }
+    }
+
     /// Sends the editor's file to the worker if it changed and the worker listens.
     fn save_editor(&mut self, fx: &mut Vec<Effect>) {
-        if !self.editor.dirty || !self.worker_listens() {
+        if !self.editor.dirty || !self.worker_listens() || self.editing.is_some() {
             return;
         }
         self.editor.dirty = false;
@@ -778,8 +901,20 @@ impl Session {
         }
     }
 
+    /// Stores the journal if it changed since it was last stored.
+    fn save_journal(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        let json = serde_json::to_string(&self.journal).unwrap_or_default();
+        self.saved_journal_at = now;
+        if json != self.saved_journal {
+            self.saved_journal = json.clone();
+            fx.push(Effect::SaveJournal(json));
+        }
+    }
+
     fn show_prompt(&mut self, fx: &mut Vec<Effect>) {
         self.failures = 0;
+        let at = self.saved_journal_at;
+        self.save_journal(at, fx);
         fx.push(Effect::Term(to_terminal(self.current_prompt())));
         fx.push(Effect::Prompt);
         if !self.shown_first_prompt {
@@ -821,6 +956,7 @@ mod tests {
         editor: Option<(String, String)>,
         starts: u32,
         saved: Option<String>,
+        journal_saved: Option<String>,
     }
 
     impl Harness {
@@ -833,6 +969,7 @@ mod tests {
                 editor: None,
                 starts: 0,
                 saved: None,
+                journal_saved: None,
             };
             let fx = h.session.start(0.0);
             h.perform(fx);
@@ -864,6 +1001,7 @@ mod tests {
                         self.editor = Some((path, content))
                     }
                     Effect::SaveProgress(json) => self.saved = Some(json),
+                    Effect::SaveJournal(json) => self.journal_saved = Some(json),
                     Effect::Prompt | Effect::ScheduleSave => {}
                 }
             }
@@ -921,8 +1059,10 @@ mod tests {
                 open_file: None,
                 elapsed_ms: 0,
                 running: false,
+                editing: None,
             }),
         );
+        let fx: Vec<Effect> = fx.into_iter().filter(|e| !matches!(e, Effect::SaveJournal(_))).collect();
         assert_eq!(
             fx,
             vec![
@@ -1034,6 +1174,114 @@ mod tests {
         assert!(h.session.journal().contains(&JournalEntry::Interrupt));
         h.type_text("echo $?\r");
         assert!(h.screen.ends_with("130\r\n$ "), "{:?}", &h.screen[h.screen.len().saturating_sub(40)..]);
+    }
+
+    /// `kubectl edit` opens the object in the editor while the terminal waits: Cancel
+    /// leaves it unchanged; an invalid edit reopens the file with the reasons at the
+    /// top; a valid one is applied; the editor shows its file again after; and the
+    /// journal replays the edit into a new worker.
+    #[test]
+    fn kubectl_edit_opens_the_editor_and_carries_on_when_it_is_closed() {
+        let mut h = Harness::new();
+        h.type_text("kind create cluster\r");
+        h.type_text("kubectl create deployment web --image=nginx:1.24.0\r");
+        h.type_text("kubectl edit deploy/web\r");
+        let view = h.session.view();
+        let path = view.editing.clone().expect("kubectl edit waits for the editor");
+        assert!(path.starts_with("/tmp/kubectl-edit-") && path.ends_with(".yaml"), "{path}");
+        assert_eq!(view.status, Status::Busy);
+        assert!(!view.files.contains(&path), "{:?}", view.files);
+        let (shown, content) = h.editor.clone().expect("shown");
+        assert_eq!(shown, path);
+        assert!(content.starts_with("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"), "{content}");
+        assert!(content.contains("\n  replicas: 1\n"), "{content}");
+        // Typing in the terminal waits, as it would behind vi.
+        h.type_text("x");
+        assert!(h.screen.ends_with("kubectl edit deploy/web\r\n"), "{:?}", h.screen);
+
+        h.send(Event::EditorDone { save: false });
+        assert!(h.screen.ends_with("Edit cancelled, no changes made.\r\n$ x"), "{:?}", h.screen);
+        assert_eq!(h.editor.as_ref().map(|e| e.0.as_str()), Some(DEFAULT_FILE));
+        assert_eq!(h.session.view().editing, None);
+        h.type_text("\x15kubectl edit deploy/web\r");
+        let content = h.editor.clone().unwrap().1;
+        h.send(Event::EditorChanged { path: path.clone(), content: content.replace("replicas: 1\n", "replicas: -1\n") });
+        h.send(Event::EditorDone { save: true });
+        assert!(h.screen.ends_with("error: deployments.apps \"web\" is invalid\r\n"), "{:?}", h.screen);
+        let (shown, reopened) = h.editor.clone().unwrap();
+        assert_eq!(shown, path);
+        assert!(reopened.contains("#\n# deployments.apps \"web\" was not valid:\n# * spec.replicas: Invalid value: -1: "), "{reopened}");
+        assert!(reopened.contains("\n  replicas: -1\n"), "{reopened}");
+        h.send(Event::EditorChanged { path: path.clone(), content: reopened.replace("replicas: -1\n", "replicas: 3\n") });
+        h.send(Event::EditorDone { save: true });
+        assert!(h.screen.ends_with("deployment.apps/web edited\r\n$ "), "{:?}", h.screen);
+        assert_eq!(h.editor.as_ref().map(|e| e.0.as_str()), Some(DEFAULT_FILE));
+        h.type_text("kubectl get deploy web -o jsonpath='{.spec.replicas}'\r");
+        assert!(h.screen.ends_with("\r\n3$ "), "{:?}", h.screen);
+
+        // A new worker replays the edit.
+        h.send(Event::WorkerFailed("gone".into()));
+        h.screen.clear();
+        h.type_text("kubectl get deploy web -o jsonpath='{.spec.replicas}'\r");
+        assert!(h.screen.ends_with("\r\n3$ "), "{:?}", h.screen);
+    }
+
+    /// Ctrl-C while kubectl edit waits ends it and gives the editor its file back.
+    #[test]
+    fn ctrl_c_ends_kubectl_edit() {
+        let mut h = Harness::new();
+        h.type_text("kind create cluster\r");
+        h.type_text("kubectl create deployment web --image=nginx:1.24.0\r");
+        h.type_text("kubectl edit deploy/web\r");
+        assert!(h.session.view().editing.is_some());
+        h.type_text("\x03");
+        assert!(h.screen.ends_with("^C\r\n$ "), "{:?}", h.screen);
+        assert_eq!(h.session.view().editing, None);
+        assert_eq!(h.editor.as_ref().map(|e| e.0.as_str()), Some(DEFAULT_FILE));
+        // Ctrl-S in an ordinary file saves it at once.
+        h.send(Event::EditorChanged { path: DEFAULT_FILE.into(), content: "kind: Pod\n".into() });
+        h.send(Event::EditorDone { save: true });
+        assert_eq!(h.session.journal().last(), Some(&JournalEntry::Write { path: DEFAULT_FILE.into(), content: "kind: Pod\n".into() }));
+    }
+
+    /// The journal is stored at each prompt; a new page (a reload) replays it before
+    /// its first prompt, the editor shows the file as the sandbox has it, and the
+    /// header's Reset starts a fresh sandbox (stored as such).
+    #[test]
+    fn the_sandbox_survives_a_reload() {
+        let mut h = Harness::new();
+        h.type_text("kind create cluster\r");
+        h.type_text("kubectl create deployment web --image=nginx:1.24.0\r");
+        h.send(Event::EditorChanged { path: DEFAULT_FILE.into(), content: "kind: Pod\n".into() });
+        h.send(Event::SaveEditor);
+        h.now = 30_000.0;
+        h.send(Event::Tick);
+        let stored = h.journal_saved.clone().expect("stored");
+        assert!(stored.contains("kubectl create deployment web"), "{stored}");
+
+        let mut h2 = Harness { session: Session::restored(None, Some(&stored), "en"), ..Harness::new() };
+        h2.screen.clear();
+        let fx = h2.session.start(0.0);
+        h2.perform(fx);
+        assert!(h2.screen.contains("Restored: 2 commands replayed."), "{:?}", h2.screen);
+        assert_eq!(h2.editor, Some((DEFAULT_FILE.to_string(), "kind: Pod\n".to_string())));
+        h2.screen.clear();
+        h2.type_text("kubectl get deploy -o name\r");
+        assert_eq!(h2.screen, "kubectl get deploy -o name\r\ndeployment.apps/web\r\n$ ");
+        // Time goes on from the page's clock.
+        h2.now = 5000.0;
+        h2.send(Event::Tick);
+        assert_eq!(h2.session.journal().last(), Some(&JournalEntry::Advance { ms: 5000 }));
+
+        h2.send(Event::ResetSandbox);
+        h2.screen.clear();
+        h2.type_text("kubectl get deploy\r");
+        assert!(h2.screen.contains("The connection to the server localhost:8080 was refused"), "{:?}", h2.screen);
+        let stored = h2.journal_saved.clone().unwrap();
+        assert!(!stored.contains("deployment"), "{stored}");
+        // A stored journal that cannot be read is a fresh start.
+        let h3 = Harness { session: Session::restored(None, Some("{not json"), "en"), ..Harness::new() };
+        assert!(h3.session.journal().len() <= 1);
     }
 
     #[test]

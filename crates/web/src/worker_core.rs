@@ -36,6 +36,7 @@ impl WorkerCore {
     pub fn new() -> WorkerCore {
         let mut sandbox = Sandbox::new(SEED);
         sandbox.set_interactive(true);
+        sandbox.set_page_editor(true);
         WorkerCore { sandbox, lessons: None }
     }
 
@@ -77,6 +78,7 @@ impl WorkerCore {
                     open_file: self.open_file(open_file),
                     elapsed_ms: self.sandbox.elapsed_ms(),
                     running: self.sandbox.running(),
+                    editing: self.editing(),
                 })
             }
             Request::Advance { ms } => {
@@ -91,12 +93,23 @@ impl WorkerCore {
                     ended: stream.ended.is_some(),
                     status: stream.ended.unwrap_or(0),
                     prompt: self.sandbox.prompt(),
+                    editing: None,
+                })
+            }
+            Request::EditorClosed { saved } => {
+                let stream = self.sandbox.editor_closed(saved.as_deref());
+                Some(Response::Stream {
+                    text: stream.text,
+                    ended: stream.ended.is_some() || !self.sandbox.running(),
+                    status: stream.ended.unwrap_or(0),
+                    prompt: self.sandbox.prompt(),
+                    editing: self.editing(),
                 })
             }
             Request::Complete { id, line } => Some(Response::Completions { id, candidates: self.sandbox.complete(&line) }),
             Request::Interrupt => {
                 let out = self.sandbox.interrupt();
-                Some(Response::Stream { text: out.text, ended: true, status: out.status, prompt: self.sandbox.prompt() })
+                Some(Response::Stream { text: out.text, ended: true, status: out.status, prompt: self.sandbox.prompt(), editing: None })
             }
             Request::Write { path, content } => {
                 self.write(&path, &content);
@@ -227,7 +240,14 @@ impl WorkerCore {
             JournalEntry::Lesson { op, lang } => {
                 let _ = self.lesson_op(&op, &lang);
             }
+            JournalEntry::EditorClosed { saved } => {
+                let _ = self.sandbox.editor_closed(saved.as_deref());
+            }
         }
+    }
+
+    fn editing(&self) -> Option<FileText> {
+        self.sandbox.editing().map(|(path, content)| FileText { path, content })
     }
 
     fn write(&mut self, path: &str, content: &str) {

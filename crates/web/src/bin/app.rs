@@ -25,7 +25,7 @@ mod web {
 
     use kubeniwa_web::lesson_pane::{LessonEvent, PaneView, STORAGE_KEY};
     use kubeniwa_web::protocol::{Response, SolutionItem};
-    use kubeniwa_web::session::{Effect, Event, Session, View};
+    use kubeniwa_web::session::{Effect, Event, Session, View, JOURNAL_KEY};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{ErrorEvent, HtmlElement, MessageEvent, Worker};
@@ -55,6 +55,7 @@ mod web {
             content: &str,
             on_change: &js_sys::Function,
             on_ready: &js_sys::Function,
+            on_save: &js_sys::Function,
         );
         #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = setEditor)]
         fn set_editor(path: &str, content: &str);
@@ -104,6 +105,27 @@ mod web {
             }
         };
 
+        let done = {
+            let driver = driver.clone();
+            move |save: bool| {
+                let driver = driver.clone();
+                Callback::from(move |_: MouseEvent| {
+                    if let Some(driver) = driver.borrow().as_ref() {
+                        driver.dispatch(Event::EditorDone { save });
+                    }
+                })
+            }
+        };
+
+        let reset = {
+            let driver = driver.clone();
+            Callback::from(move |_: MouseEvent| {
+                if let Some(driver) = driver.borrow().as_ref() {
+                    driver.dispatch(Event::ResetSandbox);
+                }
+            })
+        };
+
         let on_lesson: Callback<LessonEvent> = {
             let driver = driver.clone();
             Callback::from(move |event: LessonEvent| {
@@ -125,6 +147,11 @@ mod web {
                         aria-pressed={view.lessons.shown.to_string()}
                         onclick={on_lesson.reform(|_: MouseEvent| LessonEvent::Toggle)}
                     >{ if ja { "レッスン" } else { "Lessons" } }</button>
+                    <button
+                        class="reset-sandbox"
+                        title="A fresh sandbox: no clusters, no files (lesson progress stays)"
+                        onclick={reset}
+                    >{ if ja { "リセット" } else { "Reset" } }</button>
                     <span class={classes!("status", status.label())} role="status">
                         {status.label()}
                     </span>
@@ -137,6 +164,15 @@ mod web {
                         <div class="terminal-host" ref={terminal_ref}></div>
                     </section>
                     <section class="pane editor-pane" aria-label="Editor">
+                        if let Some(path) = &view.editing {
+                            <div class="edit-bar" role="toolbar" aria-label="kubectl edit">
+                                <span class="edit-note" title={path.clone()}>
+                                    {"kubectl edit is waiting for "}<code>{path.clone()}</code>
+                                </span>
+                                <button class="edit-save" title="Ctrl-S" onclick={done(true)}>{"Save and close"}</button>
+                                <button class="edit-cancel" onclick={done(false)}>{"Cancel"}</button>
+                            </div>
+                        } else {
                         <nav class="files" aria-label="Files">
                             { for view.files.iter().map(|path| {
                                 let active = *path == view.open_file;
@@ -149,6 +185,7 @@ mod web {
                                 }
                             }) }
                         </nav>
+                        }
                         <div class="editor-host">
                             <div class="editor" ref={editor_ref}></div>
                             if !view.editor_loaded {
@@ -338,8 +375,9 @@ mod web {
             let terminal = terminal?;
             let driver = Rc::new_cyclic(|this| Driver {
                 this: this.clone(),
-                session: RefCell::new(Session::with_progress(
-                    load_progress().as_deref(),
+                session: RefCell::new(Session::restored(
+                    load(STORAGE_KEY).as_deref(),
+                    load(JOURNAL_KEY).as_deref(),
                     &window().navigator().language().unwrap_or_default(),
                 )),
                 queue: RefCell::new(VecDeque::new()),
@@ -435,7 +473,8 @@ mod web {
                 Effect::LoadEditor { path, content } => self.load_editor(&path, &content),
                 Effect::SetEditor { path, content } => set_editor(&path, &content),
                 Effect::ScheduleSave => self.schedule_save(),
-                Effect::SaveProgress(json) => save_progress(&json),
+                Effect::SaveProgress(json) => store(STORAGE_KEY, &json),
+                Effect::SaveJournal(json) => store(JOURNAL_KEY, &json),
             }
         }
 
@@ -503,14 +542,21 @@ mod web {
                     driver.dispatch(Event::EditorLoaded);
                 }
             });
+            let weak = self.this.clone();
+            let on_save = Closure::<dyn FnMut(JsValue, JsValue)>::new(move |_, _| {
+                if let Some(driver) = weak.upgrade() {
+                    driver.dispatch(Event::EditorDone { save: true });
+                }
+            });
             load_editor(
                 &element,
                 path,
                 content,
                 on_change.as_ref().unchecked_ref(),
                 on_ready.as_ref().unchecked_ref(),
+                on_save.as_ref().unchecked_ref(),
             );
-            self.keep.borrow_mut().extend([on_change, on_ready]);
+            self.keep.borrow_mut().extend([on_change, on_ready, on_save]);
         }
 
         fn schedule_save(&self) {
@@ -534,15 +580,16 @@ mod web {
         }
     }
 
-    /// The saved lesson progress; storage may be refused (private mode): then none.
-    fn load_progress() -> Option<String> {
-        window().local_storage().ok()??.get_item(STORAGE_KEY).ok()?
+    /// What the page stored under `key`; storage may be refused (private mode): then
+    /// nothing.
+    fn load(key: &str) -> Option<String> {
+        window().local_storage().ok()??.get_item(key).ok()?
     }
 
-    fn save_progress(json: &str) {
+    fn store(key: &str, json: &str) {
         if let Ok(Some(storage)) = window().local_storage() {
-            // Full or refused storage: progress lives on in the page until it closes.
-            let _ = storage.set_item(STORAGE_KEY, json);
+            // Full or refused storage: the state lives on in the page until it closes.
+            let _ = storage.set_item(key, json);
         }
     }
 

@@ -38,8 +38,11 @@ export async function openPage(browser, { width = 1400, height = 850 } = {}) {
   return page;
 }
 
+// The first prompt comes before the simulation's worker is ready (Enter and Tab wait
+// for it); journeys wait for both, the benchmark times both.
 export async function waitForPrompt(page, timeout = 20_000) {
   await page.waitForFunction(() => window.kubeniwa?.ready === true, null, { timeout });
+  await page.waitForFunction(() => window.kubeniwa?.simulationReady === true, null, { timeout });
 }
 
 export function terminalText(page) {

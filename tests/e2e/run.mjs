@@ -192,6 +192,47 @@ const journeys = {
     if (page.problems.length) throw new Error(page.problems.join('\n'));
   },
 
+  async 'kubectl edit opens the object in the editor; Save and close applies it, Cancel does not'(page) {
+    await waitForPrompt(page);
+    await run(page, 'kind create cluster', { timeout: 30_000 });
+    expectOutput(await run(page, 'kubectl create deployment web --image=nginx:1.24.0'), 'deployment.apps/web created');
+    await page.waitForFunction(() => window.kubeniwa.editorLoaded, null, { timeout: 20_000 });
+    await typeCommand(page, 'kubectl edit deploy/web');
+    await page.locator('.edit-bar').waitFor({ timeout: 10_000 });
+    await page.waitForFunction(() => (window.kubeniwa.editorText() ?? '').startsWith('# Please edit the object below.'), null, { timeout: 10_000 });
+    const status = await page.locator('header .status').innerText();
+    if (status !== 'running') throw new Error(`while kubectl edit waits the header says ${status}`);
+    const yaml = await page.evaluate(() => window.kubeniwa.editorText());
+    if (!yaml.includes('\n  replicas: 1\n')) throw new Error(`the editor shows:\n${indent(yaml)}`);
+    await pasteIntoEditor(page, yaml.replace('\n  replicas: 1\n', '\n  replicas: 3\n'));
+    await page.locator('.edit-bar .edit-save').click();
+    await expectTerminal(page, /kubectl edit deploy\/web\ndeployment\.apps\/web edited\n\$\s*$/);
+    // The editor has its file back.
+    await page.locator('.files .file.active', { hasText: 'pod.yaml' }).waitFor({ timeout: 5_000 });
+    expectOutput(await run(page, "kubectl get deploy web -o jsonpath='{.spec.replicas}'"), /\n3\$?/);
+    // Cancel changes nothing.
+    await typeCommand(page, 'kubectl edit deploy/web');
+    await page.locator('.edit-bar .edit-cancel').click();
+    await expectTerminal(page, 'Edit cancelled, no changes made.');
+    if (page.problems.length) throw new Error(page.problems.join('\n'));
+  },
+
+  async 'the sandbox survives a reload; Reset starts a fresh one'(page) {
+    await waitForPrompt(page);
+    await run(page, 'kind create cluster', { timeout: 30_000 });
+    expectOutput(await run(page, 'kubectl create deployment web --image=nginx:1.25.3'), 'deployment.apps/web created');
+    await page.reload();
+    await waitForPrompt(page);
+    await expectTerminal(page, 'Restored: 2 commands replayed.');
+    expectOutput(await run(page, 'kubectl get deploy'), /web\s+\d\/1\s/);
+    await page.locator('.reset-sandbox').click();
+    await expectTerminal(page, 'fresh sandbox', { timeout: 20_000 });
+    expectOutput(await run(page, 'kubectl get deploy'), 'The connection to the server localhost:8080 was refused');
+    await page.reload();
+    await waitForPrompt(page);
+    expectOutput(await run(page, 'kubectl get deploy'), 'The connection to the server localhost:8080 was refused');
+  },
+
   async 'a crash keeps the learner\'s files and commands'(page) {
     await waitForPrompt(page);
     await run(page, 'echo kept > kept.txt');

@@ -18,6 +18,9 @@ const hook = {
   firstPromptMs: null,
   // How many prompts have been shown: a command has finished when this grows.
   prompts: 0,
+  // True once the simulation's worker answers, and when (ms since navigation).
+  simulationReady: false,
+  simulationReadyMs: null,
   editorLoaded: false,
   // The terminal's text, scrollback included, trailing blanks trimmed.
   terminalText() {
@@ -90,6 +93,14 @@ window.kubeniwaUi = {
   // Screen and scrollback; the app redraws the prompt after.
   clear() {
     term.write('\x1b[H\x1b[2J\x1b[3J');
+  },
+
+  // The worker answers: commands run from now on.
+  simulationReady() {
+    if (!hook.simulationReady) {
+      hook.simulationReadyMs = performance.now();
+      hook.simulationReady = true;
+    }
   },
 
   prompted() {

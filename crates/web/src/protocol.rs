@@ -214,6 +214,10 @@ pub enum Response {
         files: Vec<String>,
         open_file: Option<FileText>,
         elapsed_ms: u64,
+        /// A command held the terminal at the end of the journal (the page was closed
+        /// while it ran): it was interrupted, and the journal should say so.
+        #[serde(default)]
+        interrupted: bool,
     },
     /// The lessons compiled into the worker, and the problems of those that did not load.
     Lessons { lessons: Vec<LessonInfo>, problems: Vec<String> },

@@ -116,6 +116,8 @@ pub enum Effect {
     SaveProgress(String),
     /// Store the command journal (JSON) under [`JOURNAL_KEY`].
     SaveJournal(String),
+    /// The simulation answers (its worker is ready, or has replayed the journal).
+    SimulationReady,
 }
 
 /// What the header shows about the simulation.
@@ -233,6 +235,10 @@ pub struct Session {
     clock: Clock,
     next_id: u64,
     shown_first_prompt: bool,
+    /// The first prompt is up while the worker's wasm still loads: keys are edited on
+    /// the line, and Enter and Tab wait for the worker.
+    early_prompt: bool,
+    editor_requested: bool,
     warned_slow_start: bool,
     failures: u32,
     pane: Pane,
@@ -274,6 +280,8 @@ impl Session {
             clock: Clock::default(),
             next_id: 1,
             shown_first_prompt: false,
+            early_prompt: false,
+            editor_requested: false,
             warned_slow_start: false,
             failures: 0,
             pane: Pane::new(Progress::default(), "en"),
@@ -308,9 +316,22 @@ impl Session {
     }
 
     /// The effects of opening the page (`now` from `performance.now()`).
+    ///
+    /// Without a journal to restore, the banner and the first prompt come at once: the
+    /// page needs neither the worker nor its wasm (the largest file by far) for them,
+    /// and what is typed meanwhile is on the line when the worker answers.
     pub fn start(&mut self, now: f64) -> Vec<Effect> {
-        self.phase = Phase::Starting { since: now, restoring: !self.journal.is_empty() };
-        vec![Effect::StartWorker]
+        let restoring = !self.journal.is_empty();
+        self.phase = Phase::Starting { since: now, restoring };
+        let mut fx = vec![Effect::StartWorker];
+        if !restoring && !self.shown_first_prompt {
+            self.early_prompt = true;
+            self.shown_first_prompt = true;
+            fx.push(Effect::Term(BANNER.to_string()));
+            fx.push(Effect::Term(to_terminal(self.current_prompt())));
+            fx.push(Effect::Prompt);
+        }
+        fx
     }
 
     /// The command journal so far (what a new worker would replay).
@@ -473,16 +494,27 @@ impl Session {
                 self.phase = Phase::Idle;
                 self.editor.dirty = true;
                 self.save_editor(fx);
-                if !self.shown_first_prompt {
-                    fx.push(Effect::Term(BANNER.to_string()));
+                if mem::take(&mut self.early_prompt) {
+                    // The prompt is already up.
+                    self.after_prompt(fx);
+                } else {
+                    if !self.shown_first_prompt {
+                        self.shown_first_prompt = true;
+                        fx.push(Effect::Term(BANNER.to_string()));
+                    }
+                    self.show_prompt(fx);
                 }
-                self.show_prompt(fx);
+                fx.push(Effect::SimulationReady);
                 self.flush_outbox(now, fx);
                 self.pump(now, String::new(), fx);
             }
-            Response::Replayed { prompt, files, open_file, .. } => {
+            Response::Replayed { prompt, files, open_file, interrupted, .. } => {
                 if self.phase != Phase::Replaying {
                     return;
+                }
+                if interrupted {
+                    // So that a later replay does the same (not wait for the command).
+                    self.record(JournalEntry::Interrupt);
                 }
                 self.prompt = prompt;
                 self.files = files;
@@ -501,6 +533,7 @@ impl Session {
                 }
                 self.phase = Phase::Idle;
                 self.save_editor(fx);
+                fx.push(Effect::SimulationReady);
                 let runs = self.runs_in_journal();
                 fx.push(Effect::Term(notice(&format!(
                     "Restored: {runs} command{} replayed.",
@@ -656,6 +689,7 @@ impl Session {
 
     fn restart(&mut self, now: f64, restoring: bool, fx: &mut Vec<Effect>) {
         self.stop_editing(fx);
+        self.early_prompt = false;
         if !restoring {
             self.journal.clear();
             self.clock = Clock::default();
@@ -715,6 +749,7 @@ impl Session {
                 }
             }
             Phase::Failed => {}
+            Phase::Starting { restoring: false, .. } if self.early_prompt => self.pump(now, data, fx),
             _ => {
                 if self.typeahead.len() + data.len() <= MAX_TYPEAHEAD {
                     self.typeahead.push_str(&data);
@@ -727,7 +762,14 @@ impl Session {
     fn pump(&mut self, now: f64, data: String, fx: &mut Vec<Effect>) {
         let mut input = mem::take(&mut self.typeahead);
         input.push_str(&data);
-        while self.phase == Phase::Idle && !input.is_empty() {
+        let mut later = String::new();
+        if self.early_prompt {
+            // Enter and Tab need the worker: they and what follows them wait for it.
+            if let Some(at) = input.find(['\t', '\r', '\n']) {
+                later = input.split_off(at);
+            }
+        }
+        while (self.phase == Phase::Idle || self.early_prompt) && !input.is_empty() {
             let feed = self.line.feed(&input);
             if !feed.echo.is_empty() {
                 fx.push(Effect::Term(feed.echo));
@@ -753,6 +795,7 @@ impl Session {
             }
             input = feed.rest;
         }
+        input.push_str(&later);
         self.typeahead = input;
     }
 
@@ -917,14 +960,23 @@ impl Session {
         self.save_journal(at, fx);
         fx.push(Effect::Term(to_terminal(self.current_prompt())));
         fx.push(Effect::Prompt);
-        if !self.shown_first_prompt {
-            self.shown_first_prompt = true;
+        self.after_prompt(fx);
+    }
+
+    /// What loads after the first prompt, once the worker listens: the editor (Monaco
+    /// is larger than the rest of the page), then the lesson list.
+    fn after_prompt(&mut self, fx: &mut Vec<Effect>) {
+        if !self.worker_listens() {
+            return;
+        }
+        self.shown_first_prompt = true;
+        if !self.editor_requested {
+            self.editor_requested = true;
             fx.push(Effect::LoadEditor {
                 path: self.editor.path.clone(),
                 content: self.editor.content.clone(),
             });
         }
-        // The lesson list comes after the first prompt, so it never delays it.
         if !self.lessons_requested {
             self.lessons_requested = true;
             fx.push(Effect::Post(Request::Lessons));
@@ -1002,6 +1054,7 @@ mod tests {
                     }
                     Effect::SaveProgress(json) => self.saved = Some(json),
                     Effect::SaveJournal(json) => self.journal_saved = Some(json),
+                    Effect::SimulationReady => {}
                     Effect::Prompt | Effect::ScheduleSave => {}
                 }
             }
@@ -1035,6 +1088,25 @@ mod tests {
         h.screen.clear();
         h.type_text("foo\r");
         assert_eq!(h.screen, "foo\r\nbash: foo: command not found\r\n$ ");
+    }
+
+    /// The first prompt does not wait for the worker's wasm: typing is edited on the
+    /// line at once; Enter waits for the worker, and the command runs when it is ready.
+    #[test]
+    fn the_first_prompt_comes_before_the_worker() {
+        let mut session = Session::new();
+        let fx = session.start(0.0);
+        assert_eq!(fx[0], Effect::StartWorker);
+        assert!(fx.contains(&Effect::Prompt), "{fx:?}");
+        assert!(!fx.iter().any(|e| matches!(e, Effect::LoadEditor { .. })), "{fx:?}");
+        let fx = session.update(5.0, Event::TerminalInput("fo\x7fo\tx\rls".into()));
+        assert_eq!(fx, vec![Effect::Term("fo\x1b[1D \x1b[1Do".into())]);
+        assert_eq!(session.view().status, Status::Starting);
+        let fx = session.update(10.0, Event::Worker(WorkerCore::new().ready()));
+        assert!(!fx.iter().any(|e| matches!(e, Effect::Prompt)), "the prompt is up already: {fx:?}");
+        assert!(fx.contains(&Effect::SimulationReady), "{fx:?}");
+        assert!(fx.iter().any(|e| matches!(e, Effect::LoadEditor { .. })), "{fx:?}");
+        assert!(fx.iter().any(|e| matches!(e, Effect::Post(Request::Complete { line, .. }) if line == "fo")), "{fx:?}");
     }
 
     #[test]
@@ -1282,6 +1354,27 @@ mod tests {
         // A stored journal that cannot be read is a fresh start.
         let h3 = Harness { session: Session::restored(None, Some("{not json"), "en"), ..Harness::new() };
         assert!(h3.session.journal().len() <= 1);
+    }
+
+    /// A page closed while a command held the terminal: the restored sandbox has it
+    /// interrupted, and the journal says so, so that the next replay does the same.
+    #[test]
+    fn a_reload_interrupts_the_command_that_held_the_terminal() {
+        let mut h = Harness::new();
+        h.type_text("kind create cluster\r");
+        h.type_text("kubectl get nodes -w\r");
+        assert_eq!(h.session.view().status, Status::Busy);
+        h.now = 20_000.0;
+        h.send(Event::Tick);
+        let stored = h.journal_saved.clone().expect("stored");
+        let mut h2 = Harness { session: Session::restored(None, Some(&stored), "en"), ..Harness::new() };
+        let fx = h2.session.start(0.0);
+        h2.perform(fx);
+        assert_eq!(h2.session.view().status, Status::Ready);
+        assert_eq!(h2.session.journal().last(), Some(&JournalEntry::Interrupt));
+        h2.screen.clear();
+        h2.type_text("kubectl get nodes --no-headers -o name\r");
+        assert!(h2.screen.ends_with("node/kind-control-plane\r\n$ "), "{:?}", h2.screen);
     }
 
     #[test]

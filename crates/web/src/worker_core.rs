@@ -124,7 +124,8 @@ impl WorkerCore {
                     self.apply(entry);
                 }
                 // The page shows a prompt after a replay: nothing holds the terminal.
-                if self.sandbox.running() {
+                let interrupted = self.sandbox.running();
+                if interrupted {
                     let _ = self.sandbox.interrupt();
                 }
                 Some(Response::Replayed {
@@ -132,6 +133,7 @@ impl WorkerCore {
                     files: self.sandbox.list_files(),
                     open_file: self.open_file(open_file),
                     elapsed_ms: self.sandbox.elapsed_ms(),
+                    interrupted,
                 })
             }
             Request::Lessons => {

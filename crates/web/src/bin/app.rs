@@ -48,6 +48,8 @@ mod web {
         fn terminal_clear();
         #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = prompted)]
         fn prompted();
+        #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = simulationReady)]
+        fn simulation_ready();
         #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = loadEditor)]
         fn load_editor(
             element: &HtmlElement,
@@ -470,6 +472,7 @@ mod web {
                 Effect::Term(text) => terminal_write(&text),
                 Effect::ClearTerminal => terminal_clear(),
                 Effect::Prompt => prompted(),
+                Effect::SimulationReady => simulation_ready(),
                 Effect::LoadEditor { path, content } => self.load_editor(&path, &content),
                 Effect::SetEditor { path, content } => set_editor(&path, &content),
                 Effect::ScheduleSave => self.schedule_save(),

@@ -51,7 +51,8 @@ struct PodRuntime {
 enum State {
     Waiting { reason: String, message: Option<String> },
     Running { started: Millis },
-    Terminated { code: i32, reason: String, started: Millis, finished: Millis, message: Option<String> },
+    /// `id` is the runtime's id of the container that ended.
+    Terminated { code: i32, reason: String, started: Millis, finished: Millis, message: Option<String>, id: Option<String> },
 }
 
 /// What the kubelet will do next for one container.
@@ -323,7 +324,7 @@ fn restart_changed_containers(cluster: &mut Cluster, key: &ObjKey, uid: &str, im
         let path = format!("spec.containers{{{}}}", c.name);
         if let State::Running { started } = c.state {
             cluster.emit_event(&pod, Some(&path), "Normal", "Killing", &source, format!("Container {} definition changed, will be restarted", c.name));
-            c.last = Some(State::Terminated { code: 2, reason: "Error".into(), started, finished: now, message: None });
+            c.last = Some(State::Terminated { code: 2, reason: "Error".into(), started, finished: now, message: None, id: c.container_id.clone() });
             c.relaunch = true;
         } else if c.started_once {
             c.relaunch = true;
@@ -653,7 +654,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 };
                 // A process that never started reports Go's zero time as its start.
                 let started = if start_error.is_some() { 0 } else { started };
-                c.state = State::Terminated { code, reason: reason.into(), started, finished: now, message: start_error.clone() };
+                c.state = State::Terminated { code, reason: reason.into(), started, finished: now, message: start_error.clone(), id: c.container_id.clone() };
                 c.ready = false;
                 let restart = match restart_policy.as_str() {
                     _ if c.ephemeral => false,
@@ -1102,9 +1103,9 @@ fn state_json(s: &State) -> Value {
             json!({"waiting": w})
         }
         State::Running { started } => json!({"running": {"startedAt": rfc3339(*started)}}),
-        State::Terminated { code, reason, started, finished, message } => {
+        State::Terminated { code, reason, started, finished, message, id } => {
             let mut t = json!({
-                "containerID": null,
+                "containerID": id.as_ref().map(|id| format!("containerd://{id}")),
                 "exitCode": code,
                 "finishedAt": rfc3339(*finished),
                 "reason": reason,

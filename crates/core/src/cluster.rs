@@ -4,7 +4,7 @@
 //! Writes from controllers go through the same store functions as API writes, so
 //! every change bumps `resourceVersion` and is recorded for watchers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
@@ -113,15 +113,87 @@ pub struct Cluster {
     /// Controllers whose pod creation was refused (owner uid → retry time, failures):
     /// their work queue backs off before trying again.
     pub(crate) create_backoff: BTreeMap<String, (Millis, u32)>,
-    /// Whether a write since the garbage collector's last pass could change what it
-    /// finds: any removal (owners disappear) or any write of an object other than an
-    /// event without owner references. Events the components record never matter.
-    pub(crate) gc_dirty: bool,
     /// Runs containers' own commands (installed by the sandbox, which has the shell).
     pub(crate) process_runner: Option<std::sync::Arc<dyn crate::process::ProcessRunner>>,
     /// The storage controllers' per-claim timers (`storage.rs`).
     pub(crate) storage: crate::storage::State,
+    /// Indexes the store keeps true on every write (see [`Indexes`]).
+    pub(crate) index: Indexes,
+    /// What each controller has to look at again (see [`Dirty`]).
+    pub(crate) dirty: Dirty,
+    /// Instants with a `Resync` timer pending (one is enough per instant).
+    resync_at: BTreeSet<Millis>,
+    /// The key a controller is visiting: what its own sync writes does not queue it
+    /// again (the sync leaves it settled; debug builds check that).
+    visiting: Option<ObjKey>,
 }
+
+/// Lookups the controllers need without scanning the store, updated by every write.
+#[derive(Clone, Default)]
+pub(crate) struct Indexes {
+    /// uid → how many stored objects carry it.
+    pub(crate) uids: BTreeMap<String, u32>,
+    /// Owner uid → the objects naming it in `ownerReferences`, in key order.
+    pub(crate) dependents: BTreeMap<String, BTreeSet<ObjKey>>,
+    /// Pod IP (`status.podIP`) → how many pods report it.
+    pub(crate) pod_ips: BTreeMap<String, u32>,
+    /// Pods with no node and no deletionTimestamp (the scheduler's candidates).
+    pub(crate) unscheduled: BTreeSet<ObjKey>,
+}
+
+/// Work queues: the keys whose controller pass could do something, filled by the
+/// writes that could change the outcome (as informer event handlers enqueue keys).
+/// A controller visits its queued keys in key order, which is the order of a full
+/// pass over its objects; the keys it skips are exactly those a full pass would
+/// leave untouched (debug builds run the full pass and check this).
+#[derive(Clone, Default)]
+pub(crate) struct Dirty {
+    /// Pods the kubelet looks at (any write of the pod).
+    pub(crate) kubelet: BTreeSet<ObjKey>,
+    /// ReplicaSets: written, or one of their pods written or removed.
+    pub(crate) replicasets: BTreeSet<ObjKey>,
+    /// Deployments: written, or one of their ReplicaSets (or, for Recreate, pods).
+    pub(crate) deployments: BTreeSet<ObjKey>,
+    /// Namespaces whose services' endpoints may change (pods, services, endpoints).
+    pub(crate) endpoints: BTreeSet<String>,
+    /// Objects the garbage collector checks: written with new owner references, or
+    /// dependents of a uid that left the store.
+    pub(crate) gc: BTreeSet<ObjKey>,
+    /// ReplicaSets to look at again at an instant (minReadySeconds, create back-off).
+    pub(crate) replicasets_at: BTreeMap<Millis, BTreeSet<ObjKey>>,
+    /// Namespaces whose DaemonSets may have work (their pods or DaemonSets written).
+    pub(crate) daemonset_ns: BTreeSet<String>,
+    /// Every DaemonSet may have work (a node was written, or a look-again instant came).
+    pub(crate) daemonsets_all: bool,
+    /// Instants at which every DaemonSet is looked at again.
+    pub(crate) daemonsets_at: BTreeSet<Millis>,
+}
+
+fn uid_of(v: &Value) -> Option<&str> {
+    v["metadata"]["uid"].as_str()
+}
+
+fn owner_uids(v: &Value) -> Vec<&str> {
+    v["metadata"]["ownerReferences"].as_array().map(|refs| refs.iter().filter_map(|r| r["uid"].as_str()).collect()).unwrap_or_default()
+}
+
+/// The `(kind, name)` of the controller owner reference.
+fn controller_ref(v: &Value) -> Option<(&str, &str)> {
+    let r = v["metadata"]["ownerReferences"].as_array()?.iter().find(|r| r["controller"] == true)?;
+    Some((r["kind"].as_str().unwrap_or(""), r["name"].as_str().unwrap_or("")))
+}
+
+fn is_unscheduled(pod: &Value) -> bool {
+    pod["spec"]["nodeName"].as_str().is_none_or(str::is_empty) && pod["metadata"]["deletionTimestamp"].is_null()
+}
+
+/// Whether debug builds check that the keys a controller skips are ones a full pass
+/// leaves untouched.
+pub(crate) const CHECK_SKIPPED: bool = cfg!(debug_assertions);
+
+/// What a step of a controller changed: store, random stream, timers.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Fingerprint(u64, u128, u64);
 
 /// How many watch events are kept for `?watch=true&resourceVersion=N`.
 const WATCH_LOG_LIMIT: usize = 10_000;
@@ -142,9 +214,12 @@ impl Cluster {
             timer_seq: 0,
             warnings: Vec::new(),
             create_backoff: BTreeMap::new(),
-            gc_dirty: true,
             process_runner: None,
             storage: Default::default(),
+            index: Indexes::default(),
+            dirty: Dirty { daemonsets_all: true, ..Dirty::default() },
+            resync_at: BTreeSet::new(),
+            visiting: None,
             event_seq: 0,
             event_index: BTreeMap::new(),
             watch_log: Vec::new(),
@@ -204,7 +279,8 @@ impl Cluster {
         meta.insert("uid".into(), json!(uid));
         meta.insert("resourceVersion".into(), json!(rv.to_string()));
         meta.entry("creationTimestamp").or_insert_with(|| json!(rfc3339(self.now)));
-        self.objects.insert(key.clone(), obj.clone());
+        let old = self.objects.insert(key.clone(), obj.clone());
+        self.on_write(&key, old.as_ref(), Some(&obj));
         self.record(rv, WatchKind::Added, key, obj.clone());
         obj
     }
@@ -213,7 +289,8 @@ impl Cluster {
     pub(crate) fn replace(&mut self, key: &ObjKey, mut obj: Value) -> Value {
         let rv = self.bump();
         meta_mut(&mut obj).insert("resourceVersion".into(), json!(rv.to_string()));
-        self.objects.insert(key.clone(), obj.clone());
+        let old = self.objects.insert(key.clone(), obj.clone());
+        self.on_write(key, old.as_ref(), Some(&obj));
         self.record(rv, WatchKind::Modified, key.clone(), obj.clone());
         obj
     }
@@ -232,6 +309,7 @@ impl Cluster {
 
     pub(crate) fn remove(&mut self, key: &ObjKey) -> Option<Value> {
         let obj = self.objects.remove(key)?;
+        self.on_write(key, Some(&obj), None);
         let rv = self.bump();
         self.record(rv, WatchKind::Deleted, key.clone(), obj.clone());
         Some(obj)
@@ -245,10 +323,167 @@ impl Cluster {
         self.resource_version
     }
 
-    fn record(&mut self, rv: u64, kind: WatchKind, key: ObjKey, object: Value) {
-        if kind == WatchKind::Deleted || key.resource != "events" || !object["metadata"]["ownerReferences"].is_null() {
-            self.gc_dirty = true;
+    /// Keeps the indexes true and queues the controllers' work for one write
+    /// (`old` → `new`; `None` when absent).
+    fn on_write(&mut self, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
+        let idx = &mut self.index;
+        let dirty = &mut self.dirty;
+        let visiting = self.visiting.as_ref();
+        let queue = |set: &mut BTreeSet<ObjKey>, k: ObjKey| {
+            if visiting != Some(&k) {
+                set.insert(k);
+            }
+        };
+        // uids, and the dependents of a uid that leaves the store.
+        let (old_uid, new_uid) = (old.and_then(uid_of), new.and_then(uid_of));
+        if old_uid != new_uid {
+            if let Some(u) = old_uid {
+                if let Some(n) = idx.uids.get_mut(u) {
+                    *n -= 1;
+                    if *n == 0 {
+                        idx.uids.remove(u);
+                        if let Some(deps) = idx.dependents.get(u) {
+                            dirty.gc.extend(deps.iter().cloned());
+                        }
+                    }
+                }
+            }
+            if let Some(u) = new_uid {
+                *idx.uids.entry(u.to_string()).or_default() += 1;
+            }
         }
+        // Owner references.
+        let (old_owners, new_owners) = (old.map(owner_uids).unwrap_or_default(), new.map(owner_uids).unwrap_or_default());
+        let new_identity = old_uid != new_uid;
+        if old_owners != new_owners || new_identity {
+            for u in &old_owners {
+                if let Some(set) = idx.dependents.get_mut(*u) {
+                    set.remove(key);
+                    if set.is_empty() {
+                        idx.dependents.remove(*u);
+                    }
+                }
+            }
+            for u in &new_owners {
+                idx.dependents.entry(u.to_string()).or_default().insert(key.clone());
+            }
+            if new.is_some_and(|v| v["metadata"]["ownerReferences"].as_array().is_some_and(|r| !r.is_empty())) {
+                dirty.gc.insert(key.clone());
+            }
+        }
+        match key.resource.as_str() {
+            "pods" => {
+                let (old_ip, new_ip) = (old.and_then(|p| p["status"]["podIP"].as_str()), new.and_then(|p| p["status"]["podIP"].as_str()));
+                if old_ip != new_ip {
+                    if let Some(i) = old_ip {
+                        if let Some(n) = idx.pod_ips.get_mut(i) {
+                            *n -= 1;
+                            if *n == 0 {
+                                idx.pod_ips.remove(i);
+                            }
+                        }
+                    }
+                    if let Some(i) = new_ip {
+                        *idx.pod_ips.entry(i.to_string()).or_default() += 1;
+                    }
+                }
+                if new.is_some_and(is_unscheduled) {
+                    idx.unscheduled.insert(key.clone());
+                } else {
+                    idx.unscheduled.remove(key);
+                }
+                if new.is_some() {
+                    queue(&mut dirty.kubelet, key.clone());
+                }
+                dirty.endpoints.insert(key.namespace.clone());
+                dirty.daemonset_ns.insert(key.namespace.clone());
+                for v in [old, new].into_iter().flatten() {
+                    if let Some(("ReplicaSet", rs_name)) = controller_ref(v) {
+                        let rs_key = ObjKey { resource: "replicasets.apps".into(), namespace: key.namespace.clone(), name: rs_name.to_string() };
+                        // A Recreate rollout waits for the old ReplicaSets' pods to go.
+                        if let Some(("Deployment", d_name)) = self.objects.get(&rs_key).and_then(controller_ref) {
+                            let d_key = ObjKey { resource: "deployments.apps".into(), namespace: key.namespace.clone(), name: d_name.to_string() };
+                            if self.objects.get(&d_key).is_some_and(|d| d["spec"]["strategy"]["type"] == "Recreate") {
+                                queue(&mut dirty.deployments, d_key);
+                            }
+                        }
+                        queue(&mut dirty.replicasets, rs_key);
+                    }
+                }
+            }
+            "replicasets.apps" => {
+                if new.is_some() {
+                    queue(&mut dirty.replicasets, key.clone());
+                }
+                for v in [old, new].into_iter().flatten() {
+                    if let Some(("Deployment", d_name)) = controller_ref(v) {
+                        queue(&mut dirty.deployments, ObjKey { resource: "deployments.apps".into(), namespace: key.namespace.clone(), name: d_name.to_string() });
+                    }
+                }
+            }
+            "deployments.apps" => {
+                if new.is_some() {
+                    queue(&mut dirty.deployments, key.clone());
+                }
+            }
+            "daemonsets.apps" => {
+                dirty.daemonset_ns.insert(key.namespace.clone());
+            }
+            "nodes" => dirty.daemonsets_all = true,
+            "services" | "endpoints" | "endpointslices.discovery.k8s.io" => {
+                dirty.endpoints.insert(key.namespace.clone());
+            }
+            _ => {}
+        }
+    }
+
+    /// Runs `sync` for the keys of `resource` queued in `queue`, in key order (a key
+    /// queued during the pass is visited in it when it comes after the current one,
+    /// as a full pass would reach it). When checking, runs the full pass instead and
+    /// asserts that every key that was not queued changed nothing.
+    pub(crate) fn visit_queued(&mut self, resource: &str, queue: fn(&mut Dirty) -> &mut BTreeSet<ObjKey>, mut sync: impl FnMut(&mut Cluster, &ObjKey)) {
+        if CHECK_SKIPPED {
+            for key in self.list_keys(resource) {
+                let queued = queue(&mut self.dirty).remove(&key);
+                let before = self.fingerprint();
+                self.visiting = Some(key.clone());
+                sync(self, &key);
+                self.visiting = None;
+                assert!(queued || before == self.fingerprint(), "{resource} {}/{}: not queued, yet a full pass changed something", key.namespace, key.name);
+            }
+            let gone: Vec<ObjKey> = queue(&mut self.dirty).iter().filter(|k| !self.objects.contains_key(*k)).cloned().collect();
+            for k in gone {
+                queue(&mut self.dirty).remove(&k);
+            }
+            return;
+        }
+        let mut last: Option<ObjKey> = None;
+        loop {
+            let q = queue(&mut self.dirty);
+            let next = match &last {
+                None => q.iter().next().cloned(),
+                Some(l) => q.range((std::ops::Bound::Excluded(l), std::ops::Bound::Unbounded)).next().cloned(),
+            };
+            let Some(key) = next else { break };
+            q.remove(&key);
+            self.visiting = Some(key.clone());
+            sync(self, &key);
+            self.visiting = None;
+            last = Some(key);
+        }
+    }
+
+    /// The store's, the random stream's and the timer queue's positions.
+    pub(crate) fn fingerprint(&self) -> Fingerprint {
+        Fingerprint(self.resource_version, self.rng.position(), self.timer_seq)
+    }
+
+    /// Queues a ReplicaSet to be looked at again at `at`.
+    pub(crate) fn requeue_replicaset_at(&mut self, at: Millis, key: ObjKey) {
+        self.dirty.replicasets_at.entry(at).or_default().insert(key);
+    }
+
+    fn record(&mut self, rv: u64, kind: WatchKind, key: ObjKey, object: Value) {
         self.watch_log.push((rv, WatchEvent { kind, key, object }));
         // Trimmed in chunks: shifting the whole log on every write is quadratic.
         if self.watch_log.len() > WATCH_LOG_LIMIT + WATCH_LOG_LIMIT / 4 {
@@ -268,8 +503,13 @@ impl Cluster {
     }
 
     pub(crate) fn schedule(&mut self, at: Millis, timer: Timer) {
+        let at = at.max(self.now);
+        // A resync only makes the controllers run at that instant: one is enough.
+        if timer == Timer::Resync && !self.resync_at.insert(at) {
+            return;
+        }
         self.timer_seq += 1;
-        self.timers.insert((at.max(self.now), self.timer_seq), timer);
+        self.timers.insert((at, self.timer_seq), timer);
     }
 
     /// Runs the world up to `t`: fires due timers in order, running controllers after
@@ -282,6 +522,9 @@ impl Cluster {
                 break;
             }
             let timer = self.timers.remove(&(at, seq)).expect("key just read");
+            if timer == Timer::Resync {
+                self.resync_at.remove(&at);
+            }
             self.now = self.now.max(at);
             let before = self.resource_version;
             // The kubelet's periodic syncs and probe ticks mostly change nothing in the
@@ -294,6 +537,9 @@ impl Cluster {
                     break;
                 }
                 let timer = self.timers.remove(&(next, seq)).expect("key just read");
+                if timer == Timer::Resync {
+                    self.resync_at.remove(&next);
+                }
                 quiet &= matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. });
                 self.fire(timer);
             }

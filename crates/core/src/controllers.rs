@@ -50,10 +50,6 @@ fn ready_since(pod: &Value) -> Option<Millis> {
         .and_then(|c| c["lastTransitionTime"].as_str().and_then(parse_rfc3339))
 }
 
-/// `podutil.IsPodAvailable`: ready for at least `min_ready` seconds.
-fn is_available(pod: &Value, min_ready: i64, now: Millis) -> bool {
-    ready_since(pod).is_some_and(|t| min_ready <= 0 || t + min_ready as Millis * 1000 <= now)
-}
 
 /// Runs every controller once.
 pub fn sync_all(c: &mut Cluster) {
@@ -76,26 +72,49 @@ pub fn sync_all(c: &mut Cluster) {
 // ReplicaSet: `pkg/controller/replicaset.(*ReplicaSetController).syncReplicaSet`
 
 fn sync_replicasets(c: &mut Cluster) {
-    // One pass over the pods: each ReplicaSet's own pods by its uid (a ReplicaSet only
-    // creates and deletes its own, so the index stays true for the others).
-    let mut by_owner: std::collections::BTreeMap<String, Vec<ObjKey>> = std::collections::BTreeMap::new();
-    for (k, p) in c.range("pods", None) {
-        if let Some(owner) = controller_of(p).filter(|r| r["kind"] == "ReplicaSet") {
-            by_owner.entry(s(&owner["uid"]).to_string()).or_default().push(k.clone());
+    // ReplicaSets whose pods become available (minReadySeconds) or whose create
+    // back-off ends now.
+    let due: Vec<Millis> = c.dirty.replicasets_at.range(..=c.now).map(|(t, _)| *t).collect();
+    for t in due {
+        if let Some(keys) = c.dirty.replicasets_at.remove(&t) {
+            c.dirty.replicasets.extend(keys);
         }
     }
-    for key in c.list_keys("replicasets.apps") {
+    c.visit_queued("replicasets.apps", |d| &mut d.replicasets, sync_replicaset);
+}
+
+/// Pods of `namespace` whose controller is the object with `uid`, in key order.
+fn owned_pods(c: &Cluster, namespace: &str, uid: &str) -> Vec<ObjKey> {
+    c.index.dependents.get(uid).map(|keys| keys.iter().filter(|k| k.resource == "pods" && k.namespace == namespace).cloned().collect()).unwrap_or_default()
+}
+
+/// ReplicaSets of `namespace` naming `uid` as an owner, in key order.
+fn replicasets_of(c: &Cluster, namespace: &str, uid: &str) -> Vec<ObjKey> {
+    c.index.dependents.get(uid).map(|keys| keys.iter().filter(|k| k.resource == "replicasets.apps" && k.namespace == namespace).cloned().collect()).unwrap_or_default()
+}
+
+fn sync_replicaset(c: &mut Cluster, key: &ObjKey) {
+    {
+        let key = key.clone();
         let now = c.now;
         // Decide from borrowed pods; copy the ReplicaSet only when pods are created or
         // deleted (most passes change nothing).
-        let Some(rs_ref) = c.get(&key) else { continue };
+        let Some(rs_ref) = c.get(&key) else { return };
         if !rs_ref["metadata"]["deletionTimestamp"].is_null() {
-            continue;
+            return;
         }
         let uid = s(&rs_ref["metadata"]["uid"]).to_string();
         let selector = LabelSelector::from_object(&rs_ref["spec"]["selector"]);
-        let owned: Vec<ObjKey> = by_owner.remove(&uid).unwrap_or_default();
-        let pods: Vec<&Value> = owned.iter().filter_map(|k| c.get(k)).filter(|p| owned_by(p, &uid) && selector.matches(p["metadata"].get("labels"))).collect();
+        let pods: Vec<&Value> = c
+            .index
+            .dependents
+            .get(&uid)
+            .into_iter()
+            .flatten()
+            .filter(|k| k.resource == "pods" && k.namespace == key.namespace)
+            .filter_map(|k| c.objects.get(k))
+            .filter(|p| controller_of(p).is_some_and(|r| r["kind"] == "ReplicaSet") && owned_by(p, &uid) && selector.matches(p["metadata"].get("labels")))
+            .collect();
         let active: Vec<&Value> = pods.iter().copied().filter(|p| is_active(p)).collect();
         let want = int(&rs_ref["spec"]["replicas"]);
         let diff = active.len() as i64 - want;
@@ -108,8 +127,9 @@ fn sync_replicasets(c: &mut Cluster) {
             }
             if let Some(at) = resync {
                 c.schedule(at, crate::cluster::Timer::Resync);
+                c.requeue_replicaset_at(at, key.clone());
             }
-            continue;
+            return;
         }
         let victims: Vec<ObjKey> = if diff > 0 {
             // `getPodsToDelete`: unscheduled first, then pending, then not ready,
@@ -132,6 +152,10 @@ fn sync_replicasets(c: &mut Cluster) {
                     break;
                 }
             }
+            if -diff > 500 {
+                // The rest on the next pass.
+                c.dirty.replicasets.insert(key.clone());
+            }
         } else {
             for pk in victims {
                 crate::kubelet::delete_pod(c, &pk, None);
@@ -140,13 +164,14 @@ fn sync_replicasets(c: &mut Cluster) {
         }
         // Status, from the pods as they are now.
         let now = c.now;
-        let pods: Vec<&Value> = c.list("pods", Some(&key.namespace)).into_iter().filter(|p| owned_by(p, &uid) && is_active(p)).collect();
+        let pods: Vec<&Value> = owned_pods(c, &key.namespace, &uid).iter().filter_map(|k| c.get(k)).filter(|p| owned_by(p, &uid) && is_active(p)).collect();
         let (status, resync) = rs_status(&rs, &pods, now);
         if rs["status"] != status {
             c.modify(&key, |r| r["status"] = status);
         }
         if let Some(at) = resync {
             c.schedule(at, crate::cluster::Timer::Resync);
+            c.requeue_replicaset_at(at, key.clone());
         }
     }
 }
@@ -160,8 +185,10 @@ fn rs_status(rs: &Value, pods: &[&Value], now: Millis) -> (Value, Option<Millis>
         .iter()
         .filter(|p| template_labels.as_object().is_none_or(|m| m.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v))))
         .count();
-    let ready = pods.iter().filter(|p| ready_since(p).is_some()).count();
-    let available = pods.iter().filter(|p| is_available(p, min_ready, now)).count();
+    let since: Vec<Option<Millis>> = pods.iter().map(|p| ready_since(p)).collect();
+    let ready = since.iter().filter(|t| t.is_some()).count();
+    // `podutil.IsPodAvailable`: ready for at least `min_ready` seconds.
+    let available = since.iter().filter(|t| t.is_some_and(|t| min_ready <= 0 || t + min_ready as Millis * 1000 <= now)).count();
     let generation = rs["metadata"]["generation"].clone();
     let mut status = json!({
         "replicas": pods.len(),
@@ -172,7 +199,7 @@ fn rs_status(rs: &Value, pods: &[&Value], now: Millis) -> (Value, Option<Millis>
     });
     prune_zeros(&mut status, &["fullyLabeledReplicas", "readyReplicas", "availableReplicas"]);
     let resync = if min_ready > 0 && available < ready {
-        pods.iter().filter_map(|p| ready_since(p)).map(|t| t + min_ready as Millis * 1000).filter(|t| *t > now).min()
+        since.iter().flatten().map(|t| t + min_ready as Millis * 1000).filter(|t| *t > now).min()
     } else {
         None
     };
@@ -239,6 +266,13 @@ pub(crate) fn create_pod_from_template(c: &mut Cluster, owner: &Value) -> bool {
         let at = c.now + 1000 * (1u64 << (failures - 1).min(8));
         c.create_backoff.insert(owner_uid, (at, failures));
         c.schedule(at, crate::cluster::Timer::Resync);
+        match kind.as_str() {
+            "ReplicaSet" => c.requeue_replicaset_at(at, ObjKey { resource: "replicasets.apps".into(), namespace: ns.clone(), name: s(&owner["metadata"]["name"]).to_string() }),
+            "DaemonSet" => {
+                c.dirty.daemonsets_at.insert(at);
+            }
+            _ => {}
+        }
         c.emit_event(owner, None, "Warning", "FailedCreate", component, format!("Error creating: {}", e.message));
         return false;
     }
@@ -301,14 +335,19 @@ fn template_without_hash(t: &Value) -> Value {
 }
 
 fn sync_deployments(c: &mut Cluster) {
-    for key in c.list_keys("deployments.apps") {
-        let Some(d) = c.get(&key).cloned() else { continue };
+    c.visit_queued("deployments.apps", |d| &mut d.deployments, sync_deployment);
+}
+
+fn sync_deployment(c: &mut Cluster, key: &ObjKey) {
+    {
+        let key = key.clone();
+        let Some(d) = c.get(&key).cloned() else { return };
         if !d["metadata"]["deletionTimestamp"].is_null() {
-            continue;
+            return;
         }
         let d = crate::apiserver::with_type(resources::lookup("deployments").expect("registered"), d);
         let uid = s(&d["metadata"]["uid"]).to_string();
-        let mut rss: Vec<Value> = c.list("replicasets.apps", Some(&key.namespace)).into_iter().filter(|r| owned_by(r, &uid)).cloned().collect();
+        let mut rss: Vec<Value> = replicasets_of(c, &key.namespace, &uid).iter().filter_map(|k| c.get(k)).filter(|r| owned_by(r, &uid)).cloned().collect();
         rss.sort_by(|a, b| s(&a["metadata"]["creationTimestamp"]).cmp(s(&b["metadata"]["creationTimestamp"])).then(s(&a["metadata"]["name"]).cmp(s(&b["metadata"]["name"]))));
         let template = template_without_hash(&d["spec"]["template"]);
         let new_rs = rss.iter().find(|r| template_without_hash(&r["spec"]["template"]) == template).cloned();
@@ -328,7 +367,7 @@ fn sync_deployments(c: &mut Cluster) {
                 }
                 c.get(&key_of("replicasets.apps", &n)).cloned().unwrap_or(n)
             }
-            None if paused => continue,
+            None if paused => return,
             None => {
                 let old_total: i64 = olds.iter().map(|o| int(&o["spec"]["replicas"])).sum();
                 let initial = if recreate {
@@ -500,7 +539,7 @@ fn rollout_recreate(c: &mut Cluster, d: &Value, new_rs: &Value, olds: &[Value]) 
     }
     let old_uids: Vec<String> = olds.iter().map(|o| s(&o["metadata"]["uid"]).to_string()).collect();
     let ns = s(&d["metadata"]["namespace"]).to_string();
-    let old_pods_left = c.list("pods", Some(&ns)).iter().any(|p| old_uids.iter().any(|u| owned_by(p, u)));
+    let old_pods_left = old_uids.iter().any(|u| owned_pods(c, &ns, u).iter().filter_map(|k| c.get(k)).any(|p| owned_by(p, u)));
     if !old_pods_left {
         if let Some(cur) = c.get(&key_of("replicasets.apps", new_rs)).cloned() {
             let cur = crate::apiserver::with_type(resources::lookup("replicasets").expect("registered"), cur);
@@ -528,7 +567,7 @@ fn cleanup_old(c: &mut Cluster, d: &Value, olds: &[Value]) {
 fn sync_deployment_status(c: &mut Cluster, key: &ObjKey, new_rs: &Value) {
     let Some(d) = c.get(key).cloned() else { return };
     let uid = s(&d["metadata"]["uid"]).to_string();
-    let rss: Vec<Value> = c.list("replicasets.apps", Some(&key.namespace)).into_iter().filter(|r| owned_by(r, &uid)).cloned().collect();
+    let rss: Vec<Value> = replicasets_of(c, &key.namespace, &uid).iter().filter_map(|k| c.get(k)).filter(|r| owned_by(r, &uid)).cloned().collect();
     let new_now = c.get(&key_of("replicasets.apps", new_rs)).cloned().unwrap_or(Value::Null);
     let sum = |f: &str| -> i64 { rss.iter().map(|r| int(&r["status"][f])).sum() };
     let replicas = int(&d["spec"]["replicas"]);
@@ -597,9 +636,29 @@ fn sync_deployment_status(c: &mut Cluster, key: &ObjKey, new_rs: &Value) {
 // Endpoints and EndpointSlices: `pkg/controller/endpoint` and `endpointslice`
 
 fn sync_endpoints(c: &mut Cluster) {
-    for key in c.list_keys("services") {
-        let Some(svc) = c.get(&key).cloned() else { continue };
-        let Some(sel) = svc["spec"]["selector"].as_object().filter(|m| !m.is_empty()) else { continue };
+    // Services of the namespaces where pods, services or endpoints were written.
+    let namespaces = std::mem::take(&mut c.dirty.endpoints);
+    let keys: Vec<ObjKey> = if crate::cluster::CHECK_SKIPPED { c.list_keys("services") } else { namespaces.iter().flat_map(|ns| c.range("services", Some(ns)).map(|(k, _)| k.clone())).collect() };
+    for key in keys {
+        let before = c.fingerprint();
+        sync_service_endpoints(c, &key);
+        assert!(!crate::cluster::CHECK_SKIPPED || namespaces.contains(&key.namespace) || before == c.fingerprint(), "endpoints {}/{}: not queued, yet a full pass changed them", key.namespace, key.name);
+    }
+    // Endpoints whose service is gone go with it.
+    for key in c.list_keys("endpoints") {
+        let svc = ObjKey { resource: "services".into(), namespace: key.namespace.clone(), name: key.name.clone() };
+        let managed = c.get(&key).is_some_and(|e| e["metadata"]["labels"]["endpoints.kubernetes.io/managed-by"] == "endpoint-controller");
+        if managed && c.get(&svc).is_none() {
+            c.remove(&key);
+        }
+    }
+}
+
+fn sync_service_endpoints(c: &mut Cluster, key: &ObjKey) {
+    {
+        let key = key.clone();
+        let Some(svc) = c.get(&key).cloned() else { return };
+        let Some(sel) = svc["spec"]["selector"].as_object().filter(|m| !m.is_empty()) else { return };
         let selector = LabelSelector::from_object(&json!({"matchLabels": sel}));
         let mut pods: Vec<Value> = c
             .list("pods", Some(&key.namespace))
@@ -751,14 +810,6 @@ fn sync_endpoints(c: &mut Cluster) {
             }
         }
     }
-    // Endpoints whose service is gone go with it.
-    for key in c.list_keys("endpoints") {
-        let svc = ObjKey { resource: "services".into(), namespace: key.namespace.clone(), name: key.name.clone() };
-        let managed = c.get(&key).is_some_and(|e| e["metadata"]["labels"]["endpoints.kubernetes.io/managed-by"] == "endpoint-controller");
-        if managed && c.get(&svc).is_none() {
-            c.remove(&key);
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -797,33 +848,24 @@ fn sync_namespaces(c: &mut Cluster) {
 // Garbage collector (background propagation): dependents of a missing owner go.
 
 fn garbage_collect(c: &mut Cluster) {
-    // A pass over an unchanged store finds the same orphans and does nothing again
-    // (it acts only by writing, which marks the store dirty for the next pass).
-    if !c.gc_dirty {
-        return;
-    }
-    c.gc_dirty = false;
-    // Only membership is asked of this set, never its order; the hasher has fixed keys
-    // (no randomness from the host).
-    type Fixed = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
-    // One pass over the store: every uid, and the objects that name owners.
-    let mut uids: std::collections::HashSet<&str, Fixed> = std::collections::HashSet::default();
-    let mut dependents: Vec<(&ObjKey, &Vec<Value>)> = Vec::new();
-    for (k, o) in c.objects.iter() {
-        let meta = &o["metadata"];
-        if let Some(u) = meta["uid"].as_str() {
-            uids.insert(u);
-        }
-        if let Some(refs) = meta["ownerReferences"].as_array().filter(|r| !r.is_empty()) {
-            dependents.push((k, refs));
-        }
-    }
-    let orphans: Vec<ObjKey> = dependents
-        .into_iter()
-        .filter(|(_, refs)| refs.iter().all(|r| r["kind"] != "Node" && !uids.contains(s(&r["uid"]))))
-        .map(|(k, _)| k.clone())
-        .collect();
+    // An object becomes an orphan only when it is written with owner references or
+    // when an owner's uid leaves the store: those are the candidates the store queued.
+    // Orphans found before were acted on then (removed, or pods being deleted, on
+    // which acting again does nothing).
+    let candidates = std::mem::take(&mut c.dirty.gc);
+    let orphan = |c: &Cluster, o: &Value| -> bool {
+        o["metadata"]["ownerReferences"]
+            .as_array()
+            .filter(|r| !r.is_empty())
+            .is_some_and(|refs| refs.iter().all(|r| r["kind"] != "Node" && !c.index.uids.contains_key(s(&r["uid"]))))
+    };
+    let orphans: Vec<ObjKey> = if crate::cluster::CHECK_SKIPPED {
+        c.objects.iter().filter(|(_, o)| orphan(c, o)).map(|(k, _)| k.clone()).collect()
+    } else {
+        candidates.iter().filter(|k| c.get(k).is_some_and(|o| orphan(c, o))).cloned().collect()
+    };
     for k in orphans {
+        let before = c.fingerprint();
         if k.resource == "pods" {
             let deleting = c.get(&k).is_some_and(|p| !p["metadata"]["deletionTimestamp"].is_null());
             if !deleting {
@@ -832,5 +874,6 @@ fn garbage_collect(c: &mut Cluster) {
         } else {
             c.remove(&k);
         }
+        assert!(!crate::cluster::CHECK_SKIPPED || candidates.contains(&k) || before == c.fingerprint(), "garbage collector: {k:?} not queued, yet a full pass changed it");
     }
 }

@@ -94,12 +94,28 @@ fn scaled_up(v: &Value, total: i64, default: i64) -> i64 {
 }
 
 pub fn sync_daemonsets(c: &mut Cluster) {
+    // A DaemonSet's pass reads its namespace's pods, the nodes and the clock (pods
+    // becoming available after minReadySeconds, the create back-off): only those
+    // writes, and the instants it asked to be looked at again, can give it work.
+    let due: Vec<Millis> = c.dirty.daemonsets_at.range(..=c.now).copied().collect();
+    for t in due {
+        c.dirty.daemonsets_at.remove(&t);
+        c.dirty.daemonsets_all = true;
+    }
+    let all = std::mem::take(&mut c.dirty.daemonsets_all);
+    let namespaces = std::mem::take(&mut c.dirty.daemonset_ns);
     for key in c.list_keys("daemonsets.apps") {
+        let queued = all || namespaces.contains(&key.namespace);
+        if !queued && !crate::cluster::CHECK_SKIPPED {
+            continue;
+        }
         let Some(ds) = c.get(&key).cloned() else { continue };
         if !ds["metadata"]["deletionTimestamp"].is_null() {
             continue;
         }
+        let before = c.fingerprint();
         sync_one(c, &key, crate::apiserver::with_type(crate::resources::lookup("daemonsets.apps").expect("registered"), ds));
+        assert!(queued || before == c.fingerprint(), "daemonset {}/{}: not queued, yet a full pass changed it", key.namespace, key.name);
     }
 }
 
@@ -110,9 +126,10 @@ fn sync_one(c: &mut Cluster, key: &ObjKey, ds: Value) {
     let hash = crate::controllers::pod_template_hash(&ds["spec"]["template"], 0);
     // Nodes and pods are borrowed while deciding; the writes come after.
     let nodes: Vec<&Value> = c.list("nodes", None);
-    let pods: Vec<&Value> = c
-        .list("pods", Some(&key.namespace))
-        .into_iter()
+    let owned: Vec<ObjKey> = c.index.dependents.get(&uid).map(|keys| keys.iter().filter(|k| k.resource == "pods" && k.namespace == key.namespace).cloned().collect()).unwrap_or_default();
+    let pods: Vec<&Value> = owned
+        .iter()
+        .filter_map(|k| c.get(k))
         .filter(|p| {
             p["metadata"]["ownerReferences"].as_array().is_some_and(|o| o.iter().any(|r| r["controller"] == true && r["uid"] == uid.as_str()))
                 && selector.matches(p["metadata"].get("labels"))
@@ -239,5 +256,6 @@ fn sync_one(c: &mut Cluster, key: &ObjKey, ds: Value) {
     c.modify(key, |d| d["status"] = status);
     if let Some(at) = resync {
         c.schedule(at, crate::cluster::Timer::Resync);
+        c.dirty.daemonsets_at.insert(at);
     }
 }

@@ -137,12 +137,18 @@ struct OwnProcess {
 
 /// Starts tracking every pod that was bound to a node since the last sync.
 pub fn sync_all(cluster: &mut Cluster) {
-    for key in cluster.list_keys("pods") {
-        let Some(pod) = cluster.get(&key) else { continue };
-        let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()).map(String::from) else { continue };
+    // Only pods written since the last look can need anything.
+    cluster.visit_queued("pods", |d| &mut d.kubelet, sync_pod);
+}
+
+fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
+    {
+        let key = key.clone();
+        let Some(pod) = cluster.get(&key) else { return };
+        let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()).map(String::from) else { return };
         let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
         if !pod["metadata"]["deletionTimestamp"].is_null() {
-            continue;
+            return;
         }
         if cluster.runtime.pods.contains_key(&uid) {
             let images: Vec<(String, String)> = pod["spec"]["containers"]
@@ -154,11 +160,11 @@ pub fn sync_all(cluster: &mut Cluster) {
             let ephemeral = pod["spec"]["ephemeralContainers"].clone();
             restart_changed_containers(cluster, &key, &uid, &images);
             add_ephemeral_containers(cluster, &key, &uid, &ephemeral);
-            continue;
+            return;
         }
         if pod["status"]["phase"] == "Running" || pod["spec"]["hostNetwork"] == true && pod["status"]["phase"] == "Running" {
             // Pods the bootstrap created already running have no runtime state to drive.
-            continue;
+            return;
         }
         let containers = pod["spec"]["containers"]
             .as_array()

@@ -24,11 +24,8 @@ pub fn assign_pod_ip(cluster: &mut Cluster, node_index: usize) -> String {
 /// last one handed out, from .2).
 fn allocate_pod_ip(cluster: &Cluster, node_index: usize) -> String {
     let prefix = format!("10.244.{node_index}.");
-    let used: std::collections::BTreeSet<String> = cluster
-        .list("pods", None)
-        .iter()
-        .filter_map(|p| p["status"]["podIP"].as_str().map(String::from))
-        .collect();
+    // Addresses pods report, kept by the store.
+    let used = &cluster.index.pod_ips;
     let released = &cluster.runtime.released_ips;
     // host-local IPAM does not hand a just-released address out again at once: it
     // continues after the last one allocated.
@@ -36,7 +33,7 @@ fn allocate_pod_ip(cluster: &Cluster, node_index: usize) -> String {
     for offset in 0..253u32 {
         let host = (start - 2 + offset) % 253 + 2;
         let ip = format!("{prefix}{host}");
-        if !used.contains(&ip) && !released.contains(&ip) {
+        if !used.contains_key(&ip) && !released.contains(&ip) {
             return ip;
         }
     }

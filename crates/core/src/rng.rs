@@ -26,6 +26,11 @@ impl SimRng {
         SimRng::new(self.inner.random())
     }
 
+    /// How far the stream has moved (to check that a step drew nothing).
+    pub(crate) fn position(&self) -> u128 {
+        self.inner.get_word_pos()
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.inner.random()
     }

@@ -88,6 +88,8 @@ struct NodeInfo {
 struct Snapshot {
     nodes: Vec<NodeInfo>,
     placed: Vec<Placed>,
+    /// How many placed pods have required anti-affinity terms.
+    with_anti: usize,
 }
 
 impl Snapshot {
@@ -121,14 +123,17 @@ impl Snapshot {
             nodes[node].pods += 1;
             placed.push(placed_of(p, node));
         }
-        Snapshot { nodes, placed }
+        let with_anti = placed.iter().filter(|p: &&Placed| !p.anti_affinity.is_empty()).count();
+        Snapshot { nodes, placed, with_anti }
     }
 
     fn bind(&mut self, pod: &Value, node: usize) {
         let r = pod_requests(&pod["spec"]);
         add(&mut self.nodes[node].req, &r);
         self.nodes[node].pods += 1;
-        self.placed.push(placed_of(pod, node));
+        let placed = placed_of(pod, node);
+        self.with_anti += !placed.anti_affinity.is_empty() as usize;
+        self.placed.push(placed);
     }
 }
 
@@ -177,7 +182,9 @@ fn unresolvable(reason: impl Into<String>) -> Failure {
 /// Binds every unscheduled pod that some node can take, highest priority first.
 pub fn schedule_pending(cluster: &mut Cluster) {
     let mut pending: Vec<(i64, ObjKey)> = Vec::new();
-    for key in cluster.list_keys("pods") {
+    // The store keeps the pods without a node (and not being deleted), in key order.
+    let candidates: Vec<ObjKey> = cluster.index.unscheduled.iter().cloned().collect();
+    for key in candidates {
         let Some(pod) = cluster.get(&key) else { continue };
         let unscheduled = pod["spec"]["nodeName"].as_str().is_none_or(str::is_empty)
             && pod["metadata"]["deletionTimestamp"].is_null()
@@ -585,6 +592,11 @@ fn same_domain(snap: &Snapshot, a: usize, b: usize, key: &str) -> bool {
 }
 
 fn inter_pod_affinity_filter(snap: &Snapshot, pod: &Value, i: usize) -> Option<Failure> {
+    let affinity = &pod["spec"]["affinity"];
+    let required = |kind: &str| affinity[kind]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().is_some_and(|a| !a.is_empty());
+    if snap.with_anti == 0 && !required("podAffinity") && !required("podAntiAffinity") {
+        return None;
+    }
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
     let labels = pod["metadata"].get("labels").cloned().unwrap_or(Value::Null);
     // Existing pods' anti-affinity against this pod.

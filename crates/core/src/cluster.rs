@@ -139,6 +139,49 @@ pub(crate) struct Indexes {
     pub(crate) pod_ips: BTreeMap<String, u32>,
     /// Pods with no node and no deletionTimestamp (the scheduler's candidates).
     pub(crate) unscheduled: BTreeSet<ObjKey>,
+    /// Pods whose controller is a ReplicaSet, by its uid: what its status counts.
+    pub(crate) rs_pods: BTreeMap<String, BTreeMap<ObjKey, PodBrief>>,
+}
+
+/// What the ReplicaSet controller reads of a pod.
+#[derive(Clone, Debug)]
+pub(crate) struct PodBrief {
+    /// Not being deleted, not finished.
+    pub(crate) active: bool,
+    /// When the Ready condition became True.
+    pub(crate) ready_since: Option<Millis>,
+    /// `metadata.labels` as JSON (empty when absent): pods with the same labels
+    /// match a selector alike.
+    pub(crate) labels: String,
+}
+
+impl PodBrief {
+    fn of(pod: &Value) -> PodBrief {
+        PodBrief {
+            active: pod["metadata"]["deletionTimestamp"].is_null() && !matches!(pod["status"]["phase"].as_str(), Some("Succeeded" | "Failed")),
+            ready_since: pod_ready_since(pod),
+            labels: pod["metadata"].get("labels").map(|l| l.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// When the pod's Ready condition became True.
+pub(crate) fn pod_ready_since(pod: &Value) -> Option<Millis> {
+    pod["status"]["conditions"]
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == "Ready" && c["status"] == "True")
+        .and_then(|c| c["lastTransitionTime"].as_str().and_then(crate::time::parse_rfc3339))
+}
+
+/// The uid of a ReplicaSet controller owner reference.
+fn rs_controller_uid(v: &Value) -> Option<&str> {
+    let r = v["metadata"]["ownerReferences"].as_array()?.iter().find(|r| r["controller"] == true)?;
+    if r["kind"] == "ReplicaSet" {
+        r["uid"].as_str()
+    } else {
+        None
+    }
 }
 
 /// Work queues: the keys whose controller pass could do something, filled by the
@@ -385,6 +428,19 @@ impl Cluster {
                     }
                     if let Some(i) = new_ip {
                         *idx.pod_ips.entry(i.to_string()).or_default() += 1;
+                    }
+                }
+                if let Some(u) = old.and_then(rs_controller_uid) {
+                    if let Some(m) = idx.rs_pods.get_mut(u) {
+                        m.remove(key);
+                        if m.is_empty() {
+                            idx.rs_pods.remove(u);
+                        }
+                    }
+                }
+                if let Some(p) = new {
+                    if let Some(u) = rs_controller_uid(p) {
+                        idx.rs_pods.entry(u.to_string()).or_default().insert(key.clone(), PodBrief::of(p));
                     }
                 }
                 if new.is_some_and(is_unscheduled) {

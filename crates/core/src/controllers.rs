@@ -105,18 +105,27 @@ fn sync_replicaset(c: &mut Cluster, key: &ObjKey) {
         }
         let uid = s(&rs_ref["metadata"]["uid"]).to_string();
         let selector = LabelSelector::from_object(&rs_ref["spec"]["selector"]);
-        let pods: Vec<&Value> = c
-            .index
-            .dependents
-            .get(&uid)
-            .into_iter()
-            .flatten()
-            .filter(|k| k.resource == "pods" && k.namespace == key.namespace)
-            .filter_map(|k| c.objects.get(k))
-            .filter(|p| controller_of(p).is_some_and(|r| r["kind"] == "ReplicaSet") && owned_by(p, &uid) && selector.matches(p["metadata"].get("labels")))
-            .collect();
-        let active: Vec<&Value> = pods.iter().copied().filter(|p| is_active(p)).collect();
         let want = int(&rs_ref["spec"]["replicas"]);
+        // From the store's briefs of its pods: which match the selector and carry the
+        // template's labels is decided once per distinct label set.
+        let template_labels = &rs_ref["spec"]["template"]["metadata"]["labels"];
+        let mut by_labels: Vec<(&str, bool, bool)> = Vec::new();
+        let mut active: Vec<(bool, Option<Millis>)> = Vec::new();
+        for (k, b) in c.index.rs_pods.get(&uid).into_iter().flatten().filter(|(k, _)| k.namespace == key.namespace) {
+            let (selected, full) = match by_labels.iter().find(|(l, _, _)| *l == b.labels.as_str()) {
+                Some(&(_, sel, full)) => (sel, full),
+                None => {
+                    let labels = c.objects.get(k).and_then(|p| p["metadata"].get("labels"));
+                    let sel = selector.matches(labels);
+                    let full = template_labels.as_object().is_none_or(|m| m.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v)));
+                    by_labels.push((b.labels.as_str(), sel, full));
+                    (sel, full)
+                }
+            };
+            if selected && b.active {
+                active.push((full, b.ready_since));
+            }
+        }
         let diff = active.len() as i64 - want;
         if diff == 0 {
             // Status, from the pods as they are now (nothing was written).
@@ -131,6 +140,17 @@ fn sync_replicaset(c: &mut Cluster, key: &ObjKey) {
             }
             return;
         }
+        let pods: Vec<&Value> = c
+            .index
+            .rs_pods
+            .get(&uid)
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| k.namespace == key.namespace)
+            .filter_map(|(k, _)| c.objects.get(k))
+            .filter(|p| selector.matches(p["metadata"].get("labels")))
+            .collect();
+        let active: Vec<&Value> = pods.iter().copied().filter(|p| is_active(p)).collect();
         let victims: Vec<ObjKey> = if diff > 0 {
             // `getPodsToDelete`: unscheduled first, then pending, then not ready,
             // then the most recently ready.
@@ -165,6 +185,11 @@ fn sync_replicaset(c: &mut Cluster, key: &ObjKey) {
         // Status, from the pods as they are now.
         let now = c.now;
         let pods: Vec<&Value> = owned_pods(c, &key.namespace, &uid).iter().filter_map(|k| c.get(k)).filter(|p| owned_by(p, &uid) && is_active(p)).collect();
+        let template_labels = &rs["spec"]["template"]["metadata"]["labels"];
+        let pods: Vec<(bool, Option<Millis>)> = pods
+            .iter()
+            .map(|p| (template_labels.as_object().is_none_or(|m| m.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v))), ready_since(p)))
+            .collect();
         let (status, resync) = rs_status(&rs, &pods, now);
         if rs["status"] != status {
             c.modify(&key, |r| r["status"] = status);
@@ -178,17 +203,13 @@ fn sync_replicaset(c: &mut Cluster, key: &ObjKey) {
 
 /// A ReplicaSet's status from its active pods, and when to look again for a pod
 /// that becomes available after `minReadySeconds`.
-fn rs_status(rs: &Value, pods: &[&Value], now: Millis) -> (Value, Option<Millis>) {
+fn rs_status(rs: &Value, pods: &[(bool, Option<Millis>)], now: Millis) -> (Value, Option<Millis>) {
+    // Each pod as (carries the template's labels, ready since).
     let min_ready = int(&rs["spec"]["minReadySeconds"]);
-    let template_labels = &rs["spec"]["template"]["metadata"]["labels"];
-    let fully_labeled = pods
-        .iter()
-        .filter(|p| template_labels.as_object().is_none_or(|m| m.iter().all(|(k, v)| p["metadata"]["labels"].get(k) == Some(v))))
-        .count();
-    let since: Vec<Option<Millis>> = pods.iter().map(|p| ready_since(p)).collect();
-    let ready = since.iter().filter(|t| t.is_some()).count();
+    let fully_labeled = pods.iter().filter(|(full, _)| *full).count();
+    let ready = pods.iter().filter(|(_, t)| t.is_some()).count();
     // `podutil.IsPodAvailable`: ready for at least `min_ready` seconds.
-    let available = since.iter().filter(|t| t.is_some_and(|t| min_ready <= 0 || t + min_ready as Millis * 1000 <= now)).count();
+    let available = pods.iter().filter(|(_, t)| t.is_some_and(|t| min_ready <= 0 || t + min_ready as Millis * 1000 <= now)).count();
     let generation = rs["metadata"]["generation"].clone();
     let mut status = json!({
         "replicas": pods.len(),
@@ -199,7 +220,7 @@ fn rs_status(rs: &Value, pods: &[&Value], now: Millis) -> (Value, Option<Millis>
     });
     prune_zeros(&mut status, &["fullyLabeledReplicas", "readyReplicas", "availableReplicas"]);
     let resync = if min_ready > 0 && available < ready {
-        since.iter().flatten().map(|t| t + min_ready as Millis * 1000).filter(|t| *t > now).min()
+        pods.iter().filter_map(|(_, t)| *t).map(|t| t + min_ready as Millis * 1000).filter(|t| *t > now).min()
     } else {
         None
     };

@@ -312,8 +312,21 @@ impl Cluster {
     }
 
     /// Stores a new object: assigns uid, resourceVersion and creationTimestamp.
-    pub(crate) fn insert(&mut self, key: ObjKey, mut obj: Value) -> Value {
-        let rv = self.bump();
+    pub(crate) fn insert(&mut self, key: ObjKey, obj: Value) -> Value {
+        let obj = self.prepare_insert(obj);
+        self.put(key, obj.clone(), WatchKind::Added);
+        obj
+    }
+
+    /// [`Cluster::insert`] for a caller that does not need the stored object back.
+    pub(crate) fn insert_quiet(&mut self, key: ObjKey, obj: Value) {
+        let obj = self.prepare_insert(obj);
+        self.put(key, obj, WatchKind::Added);
+    }
+
+    /// A new object's uid, resourceVersion (the next one) and creationTimestamp.
+    fn prepare_insert(&mut self, mut obj: Value) -> Value {
+        let rv = self.resource_version + 1;
         let uid = match obj["metadata"]["uid"].as_str() {
             Some(u) if !u.is_empty() => u.to_string(),
             _ => self.rng.uuid(),
@@ -322,19 +335,23 @@ impl Cluster {
         meta.insert("uid".into(), json!(uid));
         meta.insert("resourceVersion".into(), json!(rv.to_string()));
         meta.entry("creationTimestamp").or_insert_with(|| json!(rfc3339(self.now)));
-        let old = self.objects.insert(key.clone(), obj.clone());
-        self.on_write(&key, old.as_ref(), Some(&obj));
-        self.record(rv, WatchKind::Added, key, obj.clone());
         obj
+    }
+
+    /// Stores `obj` (its resourceVersion already the next one), keeps the indexes and
+    /// the watch log.
+    fn put(&mut self, key: ObjKey, obj: Value, kind: WatchKind) {
+        let rv = self.bump();
+        let logged = obj.clone();
+        let old = self.objects.insert(key.clone(), obj);
+        self.on_write(&key, old.as_ref(), Some(&logged));
+        self.record(rv, kind, key, logged);
     }
 
     /// Replaces a stored object, bumping its resourceVersion.
     pub(crate) fn replace(&mut self, key: &ObjKey, mut obj: Value) -> Value {
-        let rv = self.bump();
-        meta_mut(&mut obj).insert("resourceVersion".into(), json!(rv.to_string()));
-        let old = self.objects.insert(key.clone(), obj.clone());
-        self.on_write(key, old.as_ref(), Some(&obj));
-        self.record(rv, WatchKind::Modified, key.clone(), obj.clone());
+        meta_mut(&mut obj).insert("resourceVersion".into(), json!((self.resource_version + 1).to_string()));
+        self.put(key.clone(), obj.clone(), WatchKind::Modified);
         obj
     }
 
@@ -345,7 +362,8 @@ impl Cluster {
         let mut next = current.clone();
         f(&mut next);
         if &next != current {
-            self.replace(key, next);
+            meta_mut(&mut next).insert("resourceVersion".into(), json!((self.resource_version + 1).to_string()));
+            self.put(key.clone(), next, WatchKind::Modified);
         }
         true
     }
@@ -700,7 +718,7 @@ impl Cluster {
         });
         let key = ObjKey { resource: "events".into(), namespace: ns, name };
         self.event_index.insert(identity, key.clone());
-        self.insert(key, event);
+        self.insert_quiet(key, event);
     }
 }
 

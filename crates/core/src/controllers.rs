@@ -299,7 +299,7 @@ pub(crate) fn create_pod_from_template(c: &mut Cluster, owner: &Value) -> bool {
     }
     pod["status"]["qosClass"] = json!(admission::qos_class(&pod["spec"]));
     c.create_backoff.remove(&owner_uid);
-    c.insert(ObjKey::pod(&ns, &name), pod);
+    c.insert_quiet(ObjKey::pod(&ns, &name), pod);
     c.emit_event(owner, None, "Normal", "SuccessfulCreate", component, format!("Created pod: {name}"));
     true
 }

@@ -128,21 +128,6 @@ window.kubeniwaUi = {
       });
   },
 
-  // The worker start-worker.js started, once: its early messages are delivered again
-  // after the caller has set its handlers (a microtask later).
-  takeEarlyWorker() {
-    const early = window.kubeniwaEarlyWorker;
-    window.kubeniwaEarlyWorker = null;
-    if (!early) return null;
-    const { worker, messages } = early;
-    worker.onmessage = (event) => messages.push(event.data);
-    queueMicrotask(() => {
-      for (const data of messages.splice(0)) worker.dispatchEvent(new MessageEvent('message', { data }));
-      if (early.error) worker.dispatchEvent(new ErrorEvent('error', { message: early.error, cancelable: true }));
-    });
-    return worker;
-  },
-
   setEditor(path, content) {
     editorFile = { path, content };
     if (editor) editor.show(path, content);

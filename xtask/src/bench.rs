@@ -112,7 +112,6 @@ const FIRST_PROMPT_BROTLI_KB: f64 = 1000.0;
 /// shows the prompt before the simulation's worker answers (`Session::start`).
 const BEFORE_PROMPT: &[&str] = &[
     "index.html",
-    "start-worker.js",
     "style.css",
     "build/terminal.css",
     "boot.js",

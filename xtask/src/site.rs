@@ -14,7 +14,6 @@ use crate::util::{run, seconds, Result};
 pub const REQUIRED: &[&str] = &[
     "index.html",
     "boot.js",
-    "start-worker.js",
     "app.js",
     "app_bg.wasm",
     "worker_loader.js",

@@ -61,8 +61,6 @@ mod web {
         );
         #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = setEditor)]
         fn set_editor(path: &str, content: &str);
-        #[wasm_bindgen(js_namespace = kubeniwaUi, js_name = takeEarlyWorker)]
-        fn take_early_worker() -> Option<Worker>;
     }
 
     pub fn main() {
@@ -490,9 +488,10 @@ mod web {
             }
             let generation = self.generation.get() + 1;
             self.generation.set(generation);
-            // The first worker was started by `www/start-worker.js` while this app loaded.
-            let early = if generation == 1 { take_early_worker() } else { None };
-            let worker = match early.map(Ok).unwrap_or_else(|| Worker::new(WORKER_URL)) {
+            // The first one starts with the app, just before the first prompt, which
+            // does not wait for it: its wasm (most of the site) no longer competes with
+            // the page's own for the network and the processor.
+            let worker = match Worker::new(WORKER_URL) {
                 Ok(worker) => worker,
                 Err(e) => {
                     self.queue.borrow_mut().push_back(Event::WorkerFailed(describe(&e)));

@@ -221,6 +221,19 @@ pub fn create_kind_cluster(config: ClusterConfig, seed: u64, start: Millis) -> C
             set.insert(image.clone());
         }
     }
+    // The API server's built-in PriorityClasses (`scheduling.SystemPriorityClasses`),
+    // as old as the cluster; their uids derive from the name, so the cluster's random
+    // sequence is the same as without them.
+    let at = c.now;
+    c.now = start;
+    for (name, value, description) in [
+        ("system-cluster-critical", 2_000_000_000, "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
+        ("system-node-critical", 2_000_001_000, "Used for system critical pods that must not be moved from their current node."),
+    ] {
+        let uid = crate::rng::uuid_from(&format!("{}/priorityclass/{name}", c.config.name));
+        put(&mut c, "PriorityClass", "", json!({"metadata": {"name": name, "uid": uid}, "value": value, "description": description, "preemptionPolicy": "PreemptLowerPriority"}));
+    }
+    c.now = at;
     c.now = start + CREATE_DURATION_MS;
     c
 }

@@ -126,6 +126,55 @@ pub(crate) fn pod_fs(namespace: &str, hostname: &str, pod_ip: &str, home: &str) 
     vfs
 }
 
+/// A container's filesystem when it starts: the image's files, with its persistent
+/// volumes mounted over them as they were left (an empty directory at first).
+fn fresh_fs(world: &World, r: &ContainerRef, inside: &Inside) -> Vfs {
+    let mut vfs = initial_fs(world, r, inside);
+    for (mount, store) in persistent_mounts(world, r) {
+        let _ = vfs.remove_all(&mount);
+        let _ = vfs.create_dir_all(&mount);
+        for (rel, data) in world.volume_data.get(&store).into_iter().flatten() {
+            let _ = vfs.write_creating_dirs(&format!("{mount}/{rel}"), data.clone());
+        }
+    }
+    vfs
+}
+
+/// The container's mounts of bound PersistentVolumeClaims: (mount path, the volume's
+/// store key `cluster/pv-name`). A volume's files outlive the pods that use it.
+fn persistent_mounts(world: &World, r: &ContainerRef) -> Vec<(String, String)> {
+    let Some(c) = world.clusters.get(&r.cluster) else { return Vec::new() };
+    let Some(pod) = c.get(&ObjKey::pod(&r.namespace, &r.pod)) else { return Vec::new() };
+    let Some(spec) = pod["spec"]["containers"].as_array().into_iter().flatten().find(|x| x["name"] == r.container.as_str()) else { return Vec::new() };
+    let volumes: Vec<&Value> = pod["spec"]["volumes"].as_array().map(|v| v.iter().collect()).unwrap_or_default();
+    let mut out = Vec::new();
+    for m in spec["volumeMounts"].as_array().into_iter().flatten() {
+        let Some(v) = volumes.iter().find(|v| v["name"] == m["name"]) else { continue };
+        let Some(claim) = v["persistentVolumeClaim"]["claimName"].as_str() else { continue };
+        let key = ObjKey { resource: "persistentvolumeclaims".into(), namespace: r.namespace.clone(), name: claim.to_string() };
+        let Some(pv) = c.get(&key).and_then(|p| p["spec"]["volumeName"].as_str()).filter(|n| !n.is_empty()) else { continue };
+        let mount = m["mountPath"].as_str().unwrap_or("").trim_end_matches('/').to_string();
+        if !mount.is_empty() && m["subPath"].as_str().is_none_or(str::is_empty) {
+            out.push((mount, format!("{}/{pv}", r.cluster)));
+        }
+    }
+    out
+}
+
+/// Keeps what the container's persistent volumes hold now.
+fn save_volumes(world: &mut World, r: &ContainerRef, vfs: &Vfs) {
+    for (mount, store) in persistent_mounts(world, r) {
+        let prefix = format!("{mount}/");
+        let files: Vec<(String, Vec<u8>)> = vfs
+            .walk(&mount)
+            .into_iter()
+            .filter(|p| vfs.is_file(p))
+            .filter_map(|p| Some((p.strip_prefix(&prefix)?.to_string(), vfs.read(&p).ok()?.to_vec())))
+            .collect();
+        world.volume_data.insert(store, files);
+    }
+}
+
 /// Writes the container's volume mounts (ConfigMaps, Secrets, the service-account
 /// token) as the kubelet last synced them, over whatever the container wrote there.
 fn mount_volumes(world: &World, r: &ContainerRef, inside: &Inside, vfs: &mut Vfs) {
@@ -229,7 +278,7 @@ pub fn exec(world: &mut World, r: &ContainerRef, argv: &[String], stdin: &[u8], 
         ));
     }
     let key = r.fs_key(&inside.uid);
-    let mut vfs = world.container_fs.remove(&key).unwrap_or_else(|| initial_fs(world, r, &inside));
+    let mut vfs = world.container_fs.remove(&key).unwrap_or_else(|| fresh_fs(world, r, &inside));
     mount_volumes(world, r, &inside, &mut vfs);
     let mut shell = container_shell(vfs, &inside, false);
     let script = if is_shell {
@@ -242,6 +291,7 @@ pub fn exec(world: &mut World, r: &ContainerRef, argv: &[String], stdin: &[u8], 
     };
     let mut host = ContainerHost { world, container: r.clone(), tools: inside.image.tools.clone(), curl_old_wording: inside.image_name.ends_with(":8.4.0") };
     let outcome = shell.run(&mut host, &script);
+    save_volumes(host.world, r, shell.vfs());
     host.world.container_fs.insert(key, shell.vfs().clone());
     Ok(ExecResult { output: outcome.text, status: outcome.status })
 }
@@ -299,7 +349,7 @@ pub fn open_session(world: &mut World, r: &ContainerRef, program: &str) -> Resul
         ));
     }
     let key = r.fs_key(&inside.uid);
-    let mut vfs = world.container_fs.remove(&key).unwrap_or_else(|| initial_fs(world, r, &inside));
+    let mut vfs = world.container_fs.remove(&key).unwrap_or_else(|| fresh_fs(world, r, &inside));
     mount_volumes(world, r, &inside, &mut vfs);
     let shell = container_shell(vfs, &inside, true);
     let prompt = if program == "bash" && inside.image.user == "root" { format!("root@{}:/# ", r.pod) } else { inside.image.prompt.clone() };
@@ -308,6 +358,7 @@ pub fn open_session(world: &mut World, r: &ContainerRef, program: &str) -> Resul
 
 /// Puts a session's filesystem back when it ends.
 pub fn close_session(world: &mut World, session: Session) {
+    save_volumes(world, &session.container, session.shell.vfs());
     world.container_fs.insert(session.container.fs_key(&session.uid), session.shell.vfs().clone());
 }
 

@@ -45,6 +45,9 @@ pub struct World {
     pub(crate) rng: SimRng,
     /// Container filesystems that exec sessions changed, by container.
     pub(crate) container_fs: BTreeMap<String, kubeniwa_shell::Vfs>,
+    /// The files of persistent volumes (`cluster/pv-name` → relative path, contents),
+    /// as the containers that mount them left them.
+    pub(crate) volume_data: BTreeMap<String, Vec<(String, Vec<u8>)>>,
     /// An interactive session `kubectl exec -it` opened, for the terminal to enter.
     pub(crate) pending_session: Option<crate::container::Session>,
     /// `kubectl port-forward` listeners on the learner's machine, by local port.
@@ -113,7 +116,7 @@ impl World {
     /// [`EPOCH_START`]; `kubeniwa serve --start now` uses it so that a client computing
     /// ages from its own wall clock agrees with the simulation.
     pub fn starting_at(seed: u64, start: Millis) -> World {
-        World { start, now: start, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new(), may_hold: false, held: None, bg_slot: None, bg_detached: false, background: BTreeMap::new(), held_output: String::new(), held_status: None, page_editor: false }
+        World { start, now: start, clusters: BTreeMap::new(), rng: SimRng::new(seed), container_fs: BTreeMap::new(), volume_data: BTreeMap::new(), pending_session: None, forwards: BTreeMap::new(), host_ports: BTreeMap::new(), may_hold: false, held: None, bg_slot: None, bg_detached: false, background: BTreeMap::new(), held_output: String::new(), held_status: None, page_editor: false }
     }
 
     /// Lets time pass everywhere. A command that holds the terminal is polled at

@@ -226,7 +226,8 @@ const journeys = {
     await expectTerminal(page, 'Restored: 2 commands replayed.');
     expectOutput(await run(page, 'kubectl get deploy'), /web\s+\d\/1\s/);
     await page.locator('.reset-sandbox').click();
-    await expectTerminal(page, 'fresh sandbox', { timeout: 20_000 });
+    // The fresh sandbox's first prompt comes after the notice: type only once it is there.
+    await expectTerminal(page, /fresh sandbox…\n\$/, { timeout: 20_000 });
     expectOutput(await run(page, 'kubectl get deploy'), 'The connection to the server localhost:8080 was refused');
     await page.reload();
     await waitForPrompt(page);

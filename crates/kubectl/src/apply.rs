@@ -34,6 +34,8 @@ pub(crate) fn read_sources(ctx: &mut Ctx, command: &str) -> Result<Vec<Doc>, Fai
     for src in sources {
         let files: Vec<(String, String)> = if src == "-" {
             vec![("STDIN".into(), String::from_utf8_lossy(ctx.io.stdin).into_owned())]
+        } else if src.starts_with("http://") || src.starts_with("https://") {
+            vec![(src.clone(), read_url(ctx, &src)?)]
         } else {
             let path = ctx.io.resolve(&src);
             match ctx.io.vfs.read(&path) {
@@ -78,6 +80,31 @@ pub(crate) fn read_sources(ctx: &mut Ctx, command: &str) -> Result<Vec<Doc>, Fai
         return Err(Fail::Text("error: no objects passed to ".to_string() + command + "\n"));
     }
     Ok(docs)
+}
+
+/// The body of `-f URL` as the resource builder's URL visitor reads it: up to three
+/// attempts a second apart while the request fails or the server answers 5xx; any
+/// other status is final. A failed request is a connection error, which kubectl
+/// reports as `Unable to connect to the server`.
+fn read_url(ctx: &mut Ctx, url: &str) -> Result<String, Fail> {
+    const ATTEMPTS: usize = 3;
+    let mut last = None;
+    for attempt in 0..ATTEMPTS {
+        if attempt > 0 {
+            ctx.backend.wait(1000);
+        }
+        match ctx.backend.get_url(url) {
+            crate::UrlReply::Body(body) => return Ok(body),
+            crate::UrlReply::Status(code, status) => {
+                last = Some(format!("error: unable to read URL \"{url}\", server reported {status}, status code={code}\n"));
+                if !(500..600).contains(&code) {
+                    break;
+                }
+            }
+            crate::UrlReply::Error(e) => last = Some(format!("Unable to connect to the server: {e}\n")),
+        }
+    }
+    Err(Fail::Text(last.unwrap_or_default()))
 }
 
 /// The type of a manifest, or kubectl's mapping error.

@@ -75,6 +75,23 @@ pub trait Backend {
     fn page_editor(&self) -> bool {
         false
     }
+    /// `GET url` from the learner's machine, redirects followed (`-f URL`, as
+    /// kubectl's resource builder reads it). Without a network, no host resolves.
+    fn get_url(&mut self, url: &str) -> UrlReply {
+        let host = url.split("://").nth(1).unwrap_or("").split(['/', ':', '?']).next().unwrap_or("");
+        UrlReply::Error(format!("dial tcp: lookup {host} on 127.0.0.53:53: no such host"))
+    }
+}
+
+/// What an HTTP GET returned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UrlReply {
+    /// 200 with this body.
+    Body(String),
+    /// Another status: code and Go's `resp.Status` (`404 Not Found`).
+    Status(u16, String),
+    /// The request failed (Go's error text without `Get "URL": `).
+    Error(String),
 }
 
 /// A command that keeps running in the terminal's foreground after [`run`] returned

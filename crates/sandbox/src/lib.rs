@@ -11,6 +11,7 @@ mod kind;
 mod net;
 mod process;
 pub mod transcript;
+mod urls;
 mod watch;
 mod world;
 

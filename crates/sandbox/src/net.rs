@@ -169,24 +169,21 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
     let mut output: Option<String> = None;
     let mut fail = false;
     let mut write_out: Option<String> = None;
+    let mut location = false;
+    let mut remote_name = false;
     let mut urls = Vec::new();
+    let args = &expand_short_flags(args);
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
         match a {
+            "-L" | "--location" => location = true,
+            "-O" | "--remote-name" => remote_name = true,
             "-s" | "--silent" => silent = true,
             "-S" | "--show-error" => show_error = true,
-            "-sS" | "-Ss" => {
-                silent = true;
-                show_error = true
-            }
             "-i" | "--include" => include = true,
             "-f" | "--fail" => fail = true,
-            "-v" | "--verbose" | "-L" | "--location" | "-k" | "--insecure" | "-4" | "-sL" | "-Ls" | "-fsSL" => {
-                if a.contains('s') {
-                    silent = true;
-                }
-            }
+            "-v" | "--verbose" | "-k" | "--insecure" | "-4" => {}
             "-o" | "--output" | "-w" | "--write-out" | "-m" | "--max-time" | "--connect-timeout" | "-X" | "--request" | "-H" | "--header" | "-d" | "--data" | "-A" | "--user-agent" => {
                 i += 1;
                 let Some(v) = args.get(i) else {
@@ -217,6 +214,14 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
     }
     let mut status = 0;
     for raw in urls {
+        if matches!(from, From::Host) && (raw.starts_with("https://") || crate::urls::host_of(&raw).is_some_and(crate::urls::known_host)) {
+            let opts = Download { silent, show_error, fail, location, remote_name, output: output.clone(), write_out: write_out.clone() };
+            let code = download(&raw, &opts, io);
+            if code != 0 {
+                status = code;
+            }
+            continue;
+        }
         let url = match parse_url(&raw) {
             Ok(u) => u,
             Err(e) if e == "https" => {
@@ -271,6 +276,139 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
     status
 }
 
+/// curl's short options given together (`-sLO`, `-fsSL`) one by one; an option that
+/// takes a value takes the rest of the word, or the next word.
+fn expand_short_flags(args: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in args {
+        let cluster = a.strip_prefix('-').filter(|r| r.len() > 1 && !r.starts_with('-'));
+        match cluster {
+            Some(rest) if rest.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                for (i, c) in rest.char_indices() {
+                    out.push(format!("-{c}"));
+                    if matches!(c, 'o' | 'w' | 'm' | 'X' | 'H' | 'd' | 'A') {
+                        if i + 1 < rest.len() {
+                            out.push(rest[i + 1..].to_string());
+                        }
+                        break;
+                    }
+                }
+            }
+            _ => out.push(a.clone()),
+        }
+    }
+    out
+}
+
+/// curl's options for a download from the catalogue ([`crate::urls`]).
+struct Download {
+    silent: bool,
+    show_error: bool,
+    fail: bool,
+    location: bool,
+    remote_name: bool,
+    output: Option<String>,
+    write_out: Option<String>,
+}
+
+/// curl's progress meter header, shown when the body goes to a file.
+const PROGRESS_HEADER: &str = "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n";
+
+/// curl's five-character size or speed.
+fn max5(n: usize) -> String {
+    if n < 100_000 {
+        format!("{n:>5}")
+    } else {
+        format!("{:>4}k", n / 1024)
+    }
+}
+
+/// One finished transfer's line of the progress meter (a transfer takes a quarter
+/// of a second here).
+fn progress_line(len: usize) -> String {
+    let pct = if len > 0 { 100 } else { 0 };
+    let speed = len * 4;
+    format!("{pct:>3} {}  {pct:>3} {}    0     0  {}      0 --:--:-- --:--:-- --:--:-- {}\n", max5(len), max5(len), max5(speed), max5(speed))
+}
+
+/// `curl [-L] [-O | -o FILE] [-f] URL` from the learner's machine for an internet URL:
+/// the catalogue's answer, as curl reports it. Returns curl's exit code.
+fn download(raw: &str, o: &Download, io: &mut Io<'_>) -> i32 {
+    use crate::urls::{answer, follow, Answer, Location};
+    let target = if o.remote_name {
+        let path = raw.split(['?', '#']).next().unwrap_or("");
+        let name = path.split("://").nth(1).and_then(|r| r.split_once('/')).map(|(_, p)| p.rsplit('/').next().unwrap_or("")).unwrap_or("");
+        if name.is_empty() {
+            if !o.silent || o.show_error {
+                io.err("curl: Remote file name has no length!\ncurl: (23) Failed writing received data to disk/application\n");
+            }
+            return 23;
+        }
+        Some(name.to_string())
+    } else {
+        o.output.clone().filter(|p| p != "-")
+    };
+    let meter = target.is_some() && !o.silent;
+    if meter {
+        io.err(PROGRESS_HEADER);
+    }
+    let (hops, last) = if o.location {
+        let f = follow(raw);
+        (f.hops, f.last)
+    } else {
+        match answer(raw) {
+            Answer::Redirect { code, .. } => (Vec::new(), Answer::Status { code, body: String::new() }),
+            other => (Vec::new(), other),
+        }
+    };
+    if meter {
+        for _ in &hops {
+            io.err(progress_line(0));
+        }
+    }
+    let (code, body) = match last {
+        Answer::Ok(body) => (200, body.to_string()),
+        Answer::Status { code, body } => (code, body),
+        Answer::Redirect { location: Location::Url(_) | Location::Asset(_), .. } => (0, String::new()),
+        Answer::NoSuchHost { host } => {
+            if meter {
+                io.err(progress_line(0));
+            }
+            if let Some(w) = &o.write_out {
+                io.out(w.replace("%{http_code}", "000").replace("\\n", "\n"));
+            }
+            if !o.silent || o.show_error {
+                io.err(format!("curl: (6) Could not resolve host: {host}\n"));
+            }
+            return 6;
+        }
+    };
+    if o.fail && code >= 400 {
+        if meter {
+            io.err(progress_line(0));
+        }
+        if !o.silent || o.show_error {
+            io.err(format!("curl: (22) The requested URL returned error: {code}\n"));
+        }
+        return 22;
+    }
+    if meter {
+        io.err(progress_line(body.len()));
+    }
+    match &target {
+        Some(path) if path != "/dev/null" => {
+            let full = io.resolve(path);
+            let _ = io.vfs.write(&full, body.into_bytes());
+        }
+        Some(_) => {}
+        None => io.out(body),
+    }
+    if let Some(w) = &o.write_out {
+        io.out(w.replace("%{http_code}", &format!("{code:03}")).replace("\\n", "\n"));
+    }
+    0
+}
+
 /// BusyBox `wget [-q] [-O FILE] [-T N] URL`
 pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<'_>) -> i32 {
     let mut quiet = false;
@@ -299,6 +437,9 @@ pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
         io.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n");
         return 1;
     };
+    if matches!(from, From::Host) && (raw.starts_with("https://") || crate::urls::host_of(&raw).is_some_and(crate::urls::known_host)) {
+        return wget_download(&raw, quiet, output, io);
+    }
     let parsed = match parse_url(&raw) {
         Ok(u) => u,
         Err(_) => {
@@ -340,6 +481,67 @@ pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
             io.err(msg);
             1
         }
+    }
+}
+
+/// `wget URL` from the learner's machine for an internet URL: the catalogue's
+/// answer, redirects followed, in the wget output of the host's other downloads.
+fn wget_download(raw: &str, quiet: bool, output: Option<String>, io: &mut Io<'_>) -> i32 {
+    use crate::urls::{follow, Answer};
+    let mut url = raw.to_string();
+    let connect = |url: &str, io: &mut Io<'_>| {
+        let host = crate::urls::host_of(url).unwrap_or("").to_string();
+        let port = if url.starts_with("https://") { 443 } else { 80 };
+        io.err(format!("Connecting to {host} ({host}:{port})\n"));
+    };
+    if !quiet {
+        connect(&url, io);
+    }
+    // Each redirect is a new connection, to the location's host.
+    let mut current = crate::urls::answer(&url);
+    let mut hops = 0;
+    while let Answer::Redirect { location, .. } = &current {
+        hops += 1;
+        match location {
+            crate::urls::Location::Url(next) if hops <= 10 => {
+                url = next.clone();
+                if !quiet {
+                    connect(&url, io);
+                }
+                current = crate::urls::answer(&url);
+            }
+            _ => {
+                current = follow(raw).last;
+                break;
+            }
+        }
+    }
+    match current {
+        Answer::Ok(body) => {
+            let name = output.unwrap_or_else(|| {
+                let last = raw.split(['?', '#']).next().unwrap_or("").rsplit('/').next().unwrap_or("");
+                if last.is_empty() { "index.html".into() } else { last.into() }
+            });
+            if name == "-" {
+                io.out(body);
+            } else {
+                let full = io.resolve(&name);
+                let _ = io.vfs.write(&full, body.as_bytes().to_vec());
+                if !quiet {
+                    io.err(format!("saving to '{name}'\n{name:<20} 100% |********************************| {:>5}  0:00:00 ETA\n'{name}' saved\n", body.len()));
+                }
+            }
+            0
+        }
+        Answer::Status { code, .. } => {
+            io.err(format!("wget: server returned error: HTTP/1.1 {code} {}\n", crate::urls::reason(code)));
+            1
+        }
+        Answer::NoSuchHost { host } => {
+            io.err(format!("wget: bad address '{host}'\n"));
+            1
+        }
+        Answer::Redirect { .. } => 1,
     }
 }
 

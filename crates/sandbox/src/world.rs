@@ -340,6 +340,17 @@ impl kubeniwa_kubectl::Backend for World {
         self.page_editor
     }
 
+    fn get_url(&mut self, url: &str) -> kubeniwa_kubectl::UrlReply {
+        use crate::urls::Answer;
+        use kubeniwa_kubectl::UrlReply;
+        match crate::urls::follow(url).last {
+            Answer::Ok(body) => UrlReply::Body(body.to_string()),
+            Answer::Status { code, .. } => UrlReply::Status(code, format!("{code} {}", crate::urls::reason(code))),
+            Answer::Redirect { code, .. } => UrlReply::Error(format!("stopped after 10 redirects (last {code})")),
+            Answer::NoSuchHost { host } => UrlReply::Error(format!("dial tcp: lookup {host} on 127.0.0.53:53: no such host")),
+        }
+    }
+
     fn stop_port_forward(&mut self, ports: &[u16]) {
         for p in ports {
             self.forwards.remove(p);

@@ -64,6 +64,7 @@ pub fn default_object(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value)
         }
         "PersistentVolumeClaim" => crate::storage::default_claim(cluster, obj),
         "PersistentVolume" => crate::storage::default_volume(obj),
+        "PriorityClass" => crate::priority::default_class_object(obj),
         "PodDisruptionBudget" => {
             // The status's counters are not omitempty: a new PDB stores them as 0.
             for f in ["currentHealthy", "desiredHealthy", "disruptionsAllowed", "expectedPods"] {
@@ -162,8 +163,8 @@ fn default_pod(cluster: &mut Cluster, pod: &mut Value) {
     }
     let spec = &mut pod["spec"];
     set_if_null(spec, "enableServiceLinks", json!(true));
-    set_if_null(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
-    set_if_null(spec, "priority", json!(0));
+    // `priority` and `preemptionPolicy` come from the Priority admission plugin
+    // (`priority.rs`).
     // ServiceAccount admission: the service account and its token volume.
     let sa = spec["serviceAccountName"].as_str().or_else(|| spec["serviceAccount"].as_str()).unwrap_or("default").to_string();
     spec["serviceAccountName"] = json!(sa);

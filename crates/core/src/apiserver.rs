@@ -289,6 +289,9 @@ impl Cluster {
             crate::daemonset::prepare_for_create(&mut obj);
         }
         admission::validate_create(t.rt, &obj)?;
+        if t.rt.kind == "PriorityClass" {
+            crate::priority::admit_class(self, &obj, true)?;
+        }
         if t.rt.kind == "Pod" {
             crate::quota::admit_pod(self, &ns, &mut obj)?;
             obj["status"]["qosClass"] = json!(admission::qos_class(&obj["spec"]));
@@ -450,6 +453,9 @@ impl Cluster {
             crate::daemonset::prepare_for_update(&current, &mut next);
         }
         admission::validate_update(t.rt, &current, &next)?;
+        if t.rt.kind == "PriorityClass" {
+            crate::priority::admit_class(self, &next, false)?;
+        }
         let spec_changed = strip_type(next.get("spec")) != strip_type(current.get("spec"));
         if spec_changed && has_generation(t.rt) {
             let g = current["metadata"]["generation"].as_i64().unwrap_or(1) + 1;

@@ -422,6 +422,12 @@ fn put_running_pod(c: &mut Cluster, ns: &str, mut pod: Value, started: Millis, i
     meta_mut(&mut pod).insert("generation".into(), json!(1));
     let qos = admission::qos_class(&pod["spec"]);
     admission::default_object(c, rt, &mut pod);
+    // What the Priority admission plugin gives pods without a class.
+    for (k, v) in [("priority", json!(0)), ("preemptionPolicy", json!("PreemptLowerPriority"))] {
+        if pod["spec"][k].is_null() {
+            pod["spec"][k] = v;
+        }
+    }
     pod["status"]["qosClass"] = json!(qos);
     let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
     c.insert(ObjKey::new(rt, ns, &name), pod);

@@ -121,6 +121,8 @@ pub struct Cluster {
     pub(crate) index: Indexes,
     /// What each controller has to look at again (see [`Dirty`]).
     pub(crate) dirty: Dirty,
+    /// The scheduler's unschedulable pool (`scheduler.rs`).
+    pub(crate) sched_queue: crate::scheduler::Queue,
     /// Instants with a `Resync` timer pending (one is enough per instant).
     resync_at: BTreeSet<Millis>,
     /// The key a controller is visiting: what its own sync writes does not queue it
@@ -261,6 +263,7 @@ impl Cluster {
             storage: Default::default(),
             index: Indexes::default(),
             dirty: Dirty { daemonsets_all: true, ..Dirty::default() },
+            sched_queue: Default::default(),
             resync_at: BTreeSet::new(),
             visiting: None,
             event_seq: 0,
@@ -387,6 +390,7 @@ impl Cluster {
     /// Keeps the indexes true and queues the controllers' work for one write
     /// (`old` → `new`; `None` when absent).
     fn on_write(&mut self, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
+        crate::scheduler::observe(&mut self.sched_queue, key, old, new);
         let idx = &mut self.index;
         let dirty = &mut self.dirty;
         let visiting = self.visiting.as_ref();

@@ -996,7 +996,15 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         .and_then(|c| c["lastTransitionTime"].as_str().map(String::from))
         .unwrap_or_else(|| rfc3339(now));
     let not_ready: Vec<String> = rt.containers.iter().filter(|c| !c.ready && !c.ephemeral).map(|c| c.name.clone()).collect();
-    let mut conditions = Vec::new();
+    // Conditions the kubelet does not own (the scheduler's or an eviction's
+    // `DisruptionTarget`) are kept, ahead of its own.
+    let mut conditions: Vec<Value> = pod["status"]["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| !matches!(c["type"].as_str(), Some("PodReadyToStartContainers" | "Initialized" | "Ready" | "ContainersReady" | "PodScheduled")))
+        .cloned()
+        .collect();
     for name in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"] {
         let (v, at, reason) = rt.conditions[name];
         let mut c = json!({

@@ -27,6 +27,7 @@ pub mod openapi;
 pub mod patch;
 pub mod podenv;
 pub mod printers;
+pub mod priority;
 pub mod probes;
 pub mod process;
 pub mod quantity;

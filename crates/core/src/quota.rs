@@ -56,6 +56,7 @@ fn aggregate(errs: &[String]) -> String {
 /// Admission for a pod being created in `ns`: LimitRanger (mutating, then
 /// validating), then ResourceQuota.
 pub fn admit_pod(c: &Cluster, ns: &str, pod: &mut Value) -> ApiResult<()> {
+    crate::priority::admit_pod(c, ns, pod)?;
     let ranges: Vec<Value> = c.list("limitranges", Some(ns)).into_iter().cloned().collect();
     if !ranges.is_empty() {
         limit_ranger_default(&ranges, pod);

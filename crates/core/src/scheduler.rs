@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::cluster::{Cluster, ObjKey};
+use crate::time::Millis;
 use crate::quantity::milli;
 use crate::selectors::LabelSelector;
 
@@ -64,7 +65,16 @@ pub fn pod_requests(spec: &Value) -> Requests {
 
 /// A pod the scheduler counts on a node.
 struct Placed {
+    key: ObjKey,
     node: usize,
+    priority: i64,
+    req: Requests,
+    /// `status.startTime` (a pod not started yet counts as starting now).
+    start: Option<String>,
+    /// Terminating with the scheduler's `DisruptionTarget` condition.
+    preempting: bool,
+    /// Taken out of the node for a preemption dry run.
+    removed: bool,
     namespace: String,
     labels: Value,
     terminating: bool,
@@ -84,12 +94,22 @@ struct NodeInfo {
     pods: usize,
 }
 
+/// A pending pod a preemption nominated to a node: the filters count it there for
+/// pods of lower or equal priority (`RunFilterPluginsWithNominatedPods`).
+struct Nominated {
+    key: ObjKey,
+    node: usize,
+    priority: i64,
+    req: Requests,
+}
+
 /// The cluster as one scheduling cycle sees it; updated as pods are bound.
 struct Snapshot {
     nodes: Vec<NodeInfo>,
     placed: Vec<Placed>,
     /// How many placed pods have required anti-affinity terms.
     with_anti: usize,
+    nominated: Vec<Nominated>,
 }
 
 impl Snapshot {
@@ -113,7 +133,13 @@ impl Snapshot {
             .collect();
         let index: BTreeMap<String, usize> = nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
         let mut placed = Vec::new();
+        let mut nominated = Vec::new();
         for p in cluster.list("pods", None) {
+            if let Some(&node) = p["status"]["nominatedNodeName"].as_str().and_then(|n| index.get(n)) {
+                if p["spec"]["nodeName"].as_str().is_none_or(str::is_empty) && p["metadata"]["deletionTimestamp"].is_null() {
+                    nominated.push(Nominated { key: key_of(p), node, priority: priority_of(p), req: pod_requests(&p["spec"]) });
+                }
+            }
             let Some(&node) = p["spec"]["nodeName"].as_str().and_then(|n| index.get(n)) else { continue };
             if matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
                 continue;
@@ -124,7 +150,7 @@ impl Snapshot {
             placed.push(placed_of(p, node));
         }
         let with_anti = placed.iter().filter(|p: &&Placed| !p.anti_affinity.is_empty()).count();
-        Snapshot { nodes, placed, with_anti }
+        Snapshot { nodes, placed, with_anti, nominated }
     }
 
     fn bind(&mut self, pod: &Value, node: usize) {
@@ -133,8 +159,58 @@ impl Snapshot {
         self.nodes[node].pods += 1;
         let placed = placed_of(pod, node);
         self.with_anti += !placed.anti_affinity.is_empty() as usize;
+        self.nominated.retain(|n| n.key != placed.key);
         self.placed.push(placed);
     }
+
+    /// The pods on nodes, without those a dry run took out.
+    fn live(&self) -> impl Iterator<Item = &Placed> + '_ {
+        self.placed.iter().filter(|p| !p.removed)
+    }
+
+    /// Takes placed pod `j` out of its node (`NodeInfo.RemovePod`).
+    fn take_out(&mut self, j: usize) {
+        let p = &mut self.placed[j];
+        if p.removed {
+            return;
+        }
+        p.removed = true;
+        let n = &mut self.nodes[p.node];
+        n.pods -= 1;
+        n.req.cpu -= p.req.cpu;
+        n.req.memory -= p.req.memory;
+        n.req.ephemeral -= p.req.ephemeral;
+        n.req.nonzero_cpu -= p.req.nonzero_cpu;
+        n.req.nonzero_memory -= p.req.nonzero_memory;
+        self.with_anti -= !p.anti_affinity.is_empty() as usize;
+    }
+
+    /// Puts placed pod `j` back on its node.
+    fn put_back(&mut self, j: usize) {
+        let p = &mut self.placed[j];
+        if !p.removed {
+            return;
+        }
+        p.removed = false;
+        add(&mut self.nodes[p.node].req, &p.req);
+        self.nodes[p.node].pods += 1;
+        self.with_anti += !p.anti_affinity.is_empty() as usize;
+    }
+}
+
+fn key_of(p: &Value) -> ObjKey {
+    ObjKey::pod(p["metadata"]["namespace"].as_str().unwrap_or(""), p["metadata"]["name"].as_str().unwrap_or(""))
+}
+
+/// `corev1helpers.PodPriority`.
+fn priority_of(p: &Value) -> i64 {
+    p["spec"]["priority"].as_i64().unwrap_or(0)
+}
+
+/// `podTerminatingByPreemption`.
+fn terminating_by_preemption(p: &Value) -> bool {
+    !p["metadata"]["deletionTimestamp"].is_null()
+        && p["status"]["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == "DisruptionTarget")).is_some_and(|c| c["status"] == "True" && c["reason"] == "PreemptionByScheduler")
 }
 
 fn add(a: &mut Requests, b: &Requests) {
@@ -148,7 +224,13 @@ fn add(a: &mut Requests, b: &Requests) {
 fn placed_of(p: &Value, node: usize) -> Placed {
     let anti = p["spec"]["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().cloned().unwrap_or_default();
     Placed {
+        key: key_of(p),
         node,
+        priority: priority_of(p),
+        req: pod_requests(&p["spec"]),
+        start: p["status"]["startTime"].as_str().map(String::from),
+        preempting: terminating_by_preemption(p),
+        removed: false,
         namespace: p["metadata"]["namespace"].as_str().unwrap_or("").to_string(),
         labels: p["metadata"]["labels"].clone(),
         terminating: !p["metadata"]["deletionTimestamp"].is_null(),
@@ -179,6 +261,79 @@ fn unresolvable(reason: impl Into<String>) -> Failure {
     Failure { reasons: vec![reason.into()], resolvable: false }
 }
 
+/// How long a pod stays in the unschedulable pool before the queue's periodic flush
+/// retries it anyway (`podMaxInUnschedulablePodsDuration`).
+const FLUSH_AFTER: Millis = 5 * 60 * 1000;
+
+/// The scheduling queue's unschedulable pool: a pod that fitted nowhere waits there
+/// until something that could make it fit happens (an assigned pod added, deleted,
+/// finished or relabelled, a node or volume written, the pod itself changed) or it
+/// has waited [`FLUSH_AFTER`]; meanwhile its retries are skipped. Debug builds check
+/// that each skipped retry would have found no node.
+#[derive(Clone, Default)]
+pub(crate) struct Queue {
+    /// Bumped by every write that could make an unschedulable pod fit.
+    epoch: u64,
+    /// Pods that failed: when, and the epoch they failed at.
+    unschedulable: BTreeMap<ObjKey, (Millis, u64)>,
+}
+
+fn assigned(p: &Value) -> bool {
+    p["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty())
+}
+
+fn finished(p: &Value) -> bool {
+    matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
+}
+
+/// The scheduler's informer handlers: sees every store write (`old` → `new`).
+pub(crate) fn observe(q: &mut Queue, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
+    match key.resource.as_str() {
+        "pods" => match (old, new) {
+            (Some(o), None) => {
+                q.unschedulable.remove(key);
+                if assigned(o) {
+                    q.epoch += 1;
+                }
+            }
+            (None, Some(n)) => {
+                if assigned(n) {
+                    q.epoch += 1;
+                }
+            }
+            (Some(o), Some(n)) if assigned(n) => {
+                let relevant = !assigned(o)
+                    || finished(n) != finished(o)
+                    || o["metadata"]["labels"] != n["metadata"]["labels"]
+                    || o["spec"] != n["spec"];
+                if relevant {
+                    q.unschedulable.remove(key);
+                    q.epoch += 1;
+                }
+            }
+            (Some(o), Some(n)) => {
+                // The pending pod itself changed (not just the status the scheduler writes).
+                if o["spec"] != n["spec"] || o["metadata"]["labels"] != n["metadata"]["labels"] || o["metadata"]["deletionTimestamp"] != n["metadata"]["deletionTimestamp"] {
+                    q.unschedulable.remove(key);
+                }
+            }
+            (None, None) => {}
+        },
+        "nodes" | "persistentvolumeclaims" | "persistentvolumes" | "storageclasses.storage.k8s.io" => q.epoch += 1,
+        _ => {}
+    }
+}
+
+impl Queue {
+    /// Whether the pod is to be tried in this cycle.
+    fn due(&self, key: &ObjKey, now: Millis) -> bool {
+        match self.unschedulable.get(key) {
+            None => true,
+            Some((since, epoch)) => *epoch != self.epoch || now.saturating_sub(*since) >= FLUSH_AFTER,
+        }
+    }
+}
+
 /// Binds every unscheduled pod that some node can take, highest priority first.
 pub fn schedule_pending(cluster: &mut Cluster) {
     let mut pending: Vec<(i64, ObjKey)> = Vec::new();
@@ -197,21 +352,34 @@ pub fn schedule_pending(cluster: &mut Cluster) {
     if pending.is_empty() {
         return;
     }
+    let check = crate::cluster::CHECK_SKIPPED;
+    if !check && !pending.iter().any(|(_, k)| cluster.sched_queue.due(k, cluster.now)) {
+        return;
+    }
     pending.sort_by(|a, b| a.0.cmp(&b.0));
     let mut snap = Snapshot::build(cluster);
     let mut counts = SpreadCache::default();
     for (_, key) in pending {
         let Some(pod) = cluster.get(&key).cloned() else { continue };
+        if !cluster.sched_queue.due(&key, cluster.now) {
+            if check {
+                verify_skipped(cluster, &snap, &mut counts, &pod);
+            }
+            continue;
+        }
+        cluster.sched_queue.unschedulable.remove(&key);
         // VolumeBinding's PreFilter: the pod's claims must exist.
-        let picked = match crate::storage::pod_volumes(cluster, &pod) {
-            Ok(volumes) => pick_node(cluster, &snap, &mut counts, &pod, &volumes).map(|i| (i, volumes)),
+        let volumes = match crate::storage::pod_volumes(cluster, &pod) {
+            Ok(v) => v,
             Err(reason) => {
                 let n = snap.nodes.len();
-                Err(format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling."))
+                let message = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
+                record_failure(cluster, &key, &pod, message, None);
+                continue;
             }
         };
-        match picked {
-            Ok((i, volumes)) => {
+        match pick_node(cluster, &snap, &mut counts, &pod, &volumes) {
+            Ok(i) => {
                 let name = snap.nodes[i].name.clone();
                 counts.bound(&pod, i);
                 snap.bind(&pod, i);
@@ -222,27 +390,288 @@ pub fn schedule_pending(cluster: &mut Cluster) {
                     crate::storage::select_node(cluster, &volumes.unbound, &name);
                 }
             }
-            Err(message) => {
-                let same = pod["status"]["conditions"]
-                    .as_array()
-                    .is_some_and(|c| c.iter().any(|c| c["type"] == "PodScheduled" && c["message"] == message.as_str()));
-                if !same {
-                    let now = crate::time::rfc3339(cluster.now);
-                    let msg = message.clone();
-                    cluster.modify(&key, |p| {
-                        p["status"]["conditions"] = json!([{
-                            "lastProbeTime": null,
-                            "lastTransitionTime": now,
-                            "message": msg,
-                            "reason": "Unschedulable",
-                            "status": "False",
-                            "type": "PodScheduled",
-                        }]);
-                    });
-                    cluster.emit_event(&pod, None, "Warning", "FailedScheduling", "default-scheduler", message);
+            Err(failures) => {
+                let n = snap.nodes.len();
+                let base = fit_summary(n, failures.iter().map(|(_, f)| f));
+                let (message, nominate) = match post_filter(cluster, &mut snap, &pod, &volumes, &failures) {
+                    PostFilter::Nominate { node, victims } => {
+                        prepare_candidate(cluster, &mut snap, &pod, node, &victims);
+                        snap.nominated.push(Nominated { key: key.clone(), node, priority: priority_of(&pod), req: pod_requests(&pod["spec"]) });
+                        (base, Some(Some(snap.nodes[node].name.clone())))
+                    }
+                    PostFilter::Fail { message, clear } => (format!("{base} preemption: {message}"), clear.then_some(None)),
+                };
+                record_failure(cluster, &key, &pod, message, nominate);
+            }
+        }
+    }
+}
+
+/// Debug builds: a pod whose retry the queue skipped must fit no node now.
+fn verify_skipped(cluster: &Cluster, snap: &Snapshot, counts: &mut SpreadCache, pod: &Value) {
+    let Ok(volumes) = crate::storage::pod_volumes(cluster, pod) else { return };
+    let req = pod_requests(&pod["spec"]);
+    let constraints = spread_constraints(cluster, pod);
+    for i in 0..snap.nodes.len() {
+        assert!(
+            filter(snap, counts, pod, &req, &constraints, i, &volumes).is_some(),
+            "scheduler: pod {}/{} waited in the unschedulable queue, yet node {} would take it",
+            pod["metadata"]["namespace"].as_str().unwrap_or(""),
+            pod["metadata"]["name"].as_str().unwrap_or(""),
+            snap.nodes[i].name
+        );
+    }
+}
+
+/// `handleSchedulingFailure`: the `PodScheduled=False` condition and the
+/// `FailedScheduling` event when the message is new; `nominate` sets
+/// (`Some(Some(node))`) or clears (`Some(None)`) `status.nominatedNodeName`. The pod
+/// waits in the unschedulable pool.
+fn record_failure(cluster: &mut Cluster, key: &ObjKey, pod: &Value, message: String, nominate: Option<Option<String>>) {
+    let same = pod["status"]["conditions"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|c| c["type"] == "PodScheduled" && c["message"] == message.as_str()));
+    let current = pod["status"]["nominatedNodeName"].as_str().filter(|n| !n.is_empty()).map(String::from);
+    let renominate = nominate.as_ref().is_some_and(|want| *want != current);
+    if !same || renominate {
+        let now = crate::time::rfc3339(cluster.now);
+        let msg = message.clone();
+        cluster.modify(key, |p| {
+            if !same {
+                p["status"]["conditions"] = json!([{
+                    "lastProbeTime": null,
+                    "lastTransitionTime": now,
+                    "message": msg,
+                    "reason": "Unschedulable",
+                    "status": "False",
+                    "type": "PodScheduled",
+                }]);
+            }
+            match nominate {
+                Some(Some(node)) => p["status"]["nominatedNodeName"] = json!(node),
+                Some(None) => {
+                    if let Some(st) = p["status"].as_object_mut() {
+                        st.remove("nominatedNodeName");
+                    }
+                }
+                None => {}
+            }
+        });
+    }
+    if !same {
+        cluster.emit_event(pod, None, "Warning", "FailedScheduling", "default-scheduler", message);
+    }
+    cluster.sched_queue.unschedulable.insert(key.clone(), (cluster.now, cluster.sched_queue.epoch));
+}
+
+/// What the PostFilter (DefaultPreemption) decided.
+enum PostFilter {
+    /// Preempt `victims` (indexes into the snapshot's placed pods) on `node`.
+    Nominate { node: usize, victims: Vec<usize> },
+    /// Why not; `clear` drops a nomination the pod had.
+    Fail { message: String, clear: bool },
+}
+
+/// A PDB as the preemption reads it.
+struct Budget {
+    namespace: String,
+    selector: LabelSelector,
+    allowed: i64,
+    disrupted: Vec<String>,
+}
+
+fn budgets(cluster: &Cluster) -> Vec<Budget> {
+    cluster
+        .list("poddisruptionbudgets.policy", None)
+        .into_iter()
+        .filter(|b| b["spec"]["selector"].is_object())
+        .map(|b| Budget {
+            namespace: b["metadata"]["namespace"].as_str().unwrap_or("").to_string(),
+            selector: LabelSelector::from_object(&b["spec"]["selector"]),
+            allowed: b["status"]["disruptionsAllowed"].as_i64().unwrap_or(0),
+            disrupted: b["status"]["disruptedPods"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// `MoreImportantPod`: higher priority, then started earlier.
+fn more_important(a: &Placed, b: &Placed, now: &str) -> std::cmp::Ordering {
+    b.priority.cmp(&a.priority).then_with(|| a.start.as_deref().unwrap_or(now).cmp(b.start.as_deref().unwrap_or(now)))
+}
+
+/// `DefaultPreemption.PostFilter`: whether evicting lower-priority pods somewhere
+/// would let the pod in, and where with the least harm.
+fn post_filter(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, volumes: &crate::storage::PodVolumes, failures: &[(usize, Failure)]) -> PostFilter {
+    let n = snap.nodes.len();
+    if pod["spec"]["preemptionPolicy"] == "Never" {
+        return PostFilter::Fail { message: "not eligible due to preemptionPolicy=Never.".into(), clear: false };
+    }
+    let prio = priority_of(pod);
+    if let Some(nominated) = pod["status"]["nominatedNodeName"].as_str().filter(|n| !n.is_empty()) {
+        if let Some(i) = snap.nodes.iter().position(|x| x.name == nominated) {
+            let unresolvable = failures.iter().any(|(j, f)| *j == i && !f.resolvable);
+            if !unresolvable && snap.live().any(|p| p.node == i && p.priority < prio && p.preempting) {
+                return PostFilter::Fail { message: "not eligible due to a terminating pod on the nominated node.".into(), clear: false };
+            }
+        }
+    }
+    let potential: Vec<usize> = failures.iter().filter(|(_, f)| f.resolvable).map(|(i, _)| *i).collect();
+    let mut statuses: Vec<Failure> = failures.iter().filter(|(_, f)| !f.resolvable).map(|_| unresolvable("Preemption is not helpful for scheduling")).collect();
+    if potential.is_empty() {
+        return PostFilter::Fail { message: fit_summary(n, statuses.iter()), clear: true };
+    }
+    // The dry run starts at a random node.
+    let offset = if potential.len() > 1 { cluster.rng.below(potential.len() as u64) as usize } else { 0 };
+    let pdbs = budgets(cluster);
+    let req = pod_requests(&pod["spec"]);
+    let constraints = spread_constraints(cluster, pod);
+    let now = crate::time::rfc3339(cluster.now);
+    let mut candidates: Vec<(usize, Vec<usize>, usize)> = Vec::new();
+    for k in 0..potential.len() {
+        let i = potential[(offset + k) % potential.len()];
+        match select_victims(snap, pod, &req, &constraints, volumes, i, &pdbs, &now) {
+            Ok((victims, violating)) => candidates.push((i, victims, violating)),
+            Err(f) => statuses.push(f),
+        }
+    }
+    if candidates.is_empty() {
+        return PostFilter::Fail { message: fit_summary(n, statuses.iter()), clear: true };
+    }
+    // `pickOneNodeForPreemption`: fewest PDB violations, lowest highest-priority
+    // victim, lowest priority sum, fewest victims, latest start of the most important
+    // victims, then the first.
+    let highest = |v: &[usize]| v.iter().map(|&j| snap.placed[j].priority).max().unwrap_or(i64::MIN);
+    let narrow = |cands: Vec<(usize, Vec<usize>, usize)>, score: &dyn Fn(&(usize, Vec<usize>, usize)) -> i128| {
+        let best = cands.iter().map(score).min().unwrap_or(0);
+        cands.into_iter().filter(|c| score(c) == best).collect::<Vec<_>>()
+    };
+    let mut cands = narrow(candidates, &|c| c.2 as i128);
+    cands = narrow(cands, &|c| highest(&c.1) as i128);
+    cands = narrow(cands, &|c| c.1.iter().map(|&j| snap.placed[j].priority as i128 + i32::MAX as i128 + 1).sum());
+    cands = narrow(cands, &|c| c.1.len() as i128);
+    if cands.len() > 1 {
+        let earliest = |c: &(usize, Vec<usize>, usize)| -> String {
+            let top = highest(&c.1);
+            c.1.iter().filter(|&&j| snap.placed[j].priority == top).map(|&j| snap.placed[j].start.clone().unwrap_or_else(|| now.clone())).min().unwrap_or_default()
+        };
+        let latest = cands.iter().map(earliest).max().unwrap_or_default();
+        cands.retain(|c| earliest(c) == latest);
+    }
+    let (node, victims, _) = cands.swap_remove(0);
+    PostFilter::Nominate { node, victims }
+}
+
+/// `SelectVictimsOnNode`: take every lower-priority pod off node `i`; if the pod
+/// then fits, give back as many as possible, most important first (those whose
+/// eviction would break a PDB before the others). Returns the victims, most
+/// important first, and how many of them break a PDB.
+#[allow(clippy::too_many_arguments)]
+fn select_victims(snap: &mut Snapshot, pod: &Value, req: &Requests, constraints: &[Constraint], volumes: &crate::storage::PodVolumes, i: usize, pdbs: &[Budget], now: &str) -> Result<(Vec<usize>, usize), Failure> {
+    let prio = priority_of(pod);
+    let mut potential: Vec<usize> = (0..snap.placed.len()).filter(|&j| !snap.placed[j].removed && snap.placed[j].node == i && snap.placed[j].priority < prio).collect();
+    if potential.is_empty() {
+        return Err(unresolvable("No preemption victims found for incoming pod"));
+    }
+    for &j in &potential {
+        snap.take_out(j);
+    }
+    let fits = |snap: &Snapshot| filter(snap, &mut SpreadCache::default(), pod, req, constraints, i, volumes);
+    if let Some(f) = fits(snap) {
+        for &j in &potential {
+            snap.put_back(j);
+        }
+        return Err(f);
+    }
+    potential.sort_by(|&a, &b| more_important(&snap.placed[a], &snap.placed[b], now));
+    // filterPodsWithPDBViolation
+    let mut allowed: Vec<i64> = pdbs.iter().map(|b| b.allowed).collect();
+    let (mut violating, mut non_violating) = (Vec::new(), Vec::new());
+    for &j in &potential {
+        let p = &snap.placed[j];
+        let mut violated = false;
+        if p.labels.as_object().is_some_and(|m| !m.is_empty()) {
+            for (k, b) in pdbs.iter().enumerate() {
+                if b.namespace != p.namespace || b.selector.is_empty() || !b.selector.matches(Some(&p.labels)) || b.disrupted.contains(&p.key.name) {
+                    continue;
+                }
+                allowed[k] -= 1;
+                if allowed[k] < 0 {
+                    violated = true;
                 }
             }
         }
+        if violated {
+            violating.push(j);
+        } else {
+            non_violating.push(j);
+        }
+    }
+    let mut victims = Vec::new();
+    let mut violations = 0;
+    for (group, counts_violation) in [(&violating, true), (&non_violating, false)] {
+        for &j in group {
+            snap.put_back(j);
+            if fits(snap).is_some() {
+                snap.take_out(j);
+                victims.push(j);
+                violations += counts_violation as usize;
+            }
+        }
+    }
+    for &j in &victims {
+        snap.put_back(j);
+    }
+    if !violating.is_empty() && !non_violating.is_empty() {
+        victims.sort_by(|&a, &b| more_important(&snap.placed[a], &snap.placed[b], now));
+    }
+    Ok((victims, violations))
+}
+
+/// `prepareCandidate`: lower-priority pods nominated to the node lose the
+/// nomination; each victim gets the `DisruptionTarget` condition, is deleted
+/// gracefully, and a `Preempted` event says by whom.
+fn prepare_candidate(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, node: usize, victims: &[usize]) {
+    let node_name = snap.nodes[node].name.clone();
+    let prio = priority_of(pod);
+    let lower: Vec<ObjKey> = snap.nominated.iter().filter(|m| m.node == node && m.priority < prio).map(|m| m.key.clone()).collect();
+    for k in &lower {
+        cluster.modify(k, |p| {
+            if let Some(st) = p["status"].as_object_mut() {
+                st.remove("nominatedNodeName");
+            }
+        });
+        cluster.sched_queue.unschedulable.remove(k);
+    }
+    snap.nominated.retain(|m| !(m.node == node && m.priority < prio));
+    let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
+    let scheduler = pod["spec"]["schedulerName"].as_str().unwrap_or("default-scheduler").to_string();
+    let now = crate::time::rfc3339(cluster.now);
+    for &j in victims {
+        snap.placed[j].terminating = true;
+        snap.placed[j].preempting = true;
+        let key = snap.placed[j].key.clone();
+        let Some(victim) = cluster.get(&key).cloned() else { continue };
+        if !victim["metadata"]["deletionTimestamp"].is_null() {
+            continue;
+        }
+        let condition = json!({
+            "lastProbeTime": null,
+            "lastTransitionTime": now,
+            "message": format!("{scheduler}: preempting to accommodate a higher priority pod"),
+            "observedGeneration": victim["metadata"]["generation"].clone(),
+            "reason": "PreemptionByScheduler",
+            "status": "True",
+            "type": "DisruptionTarget",
+        });
+        cluster.modify(&key, |p| match p["status"]["conditions"].as_array_mut() {
+            Some(cs) => match cs.iter_mut().find(|c| c["type"] == "DisruptionTarget") {
+                Some(c) => *c = condition,
+                None => cs.push(condition),
+            },
+            None => p["status"]["conditions"] = json!([condition]),
+        });
+        crate::kubelet::delete_pod(cluster, &key, None);
+        cluster.emit_event(&victim, None, "Normal", "Preempted", "default-scheduler", format!("Preempted by pod {uid} on node {node_name}"));
     }
 }
 
@@ -258,7 +687,7 @@ impl SpreadCache {
         &self.by_selector.entry(key).or_insert_with(|| {
             let sel = LabelSelector::from_object(selector);
             let mut counts = vec![0i64; snap.nodes.len()];
-            for p in &snap.placed {
+            for p in snap.live() {
                 if !p.terminating && p.namespace == namespace && sel.matches(Some(&p.labels)) {
                     counts[p.node] += 1;
                 }
@@ -278,19 +707,19 @@ impl SpreadCache {
     }
 }
 
-fn pick_node(cluster: &mut Cluster, snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, volumes: &crate::storage::PodVolumes) -> Result<usize, String> {
+fn pick_node(cluster: &mut Cluster, snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, volumes: &crate::storage::PodVolumes) -> Result<usize, Vec<(usize, Failure)>> {
     let req = pod_requests(&pod["spec"]);
     let constraints = spread_constraints(cluster, pod);
     let mut feasible = Vec::new();
-    let mut failures: Vec<Failure> = Vec::new();
+    let mut failures: Vec<(usize, Failure)> = Vec::new();
     for i in 0..snap.nodes.len() {
         match filter(snap, counts, pod, &req, &constraints, i, volumes) {
             None => feasible.push(i),
-            Some(f) => failures.push(f),
+            Some(f) => failures.push((i, f)),
         }
     }
     if feasible.is_empty() {
-        return Err(fit_error(snap.nodes.len(), &failures));
+        return Err(failures);
     }
     if feasible.len() == 1 {
         return Ok(feasible[0]);
@@ -309,31 +738,17 @@ fn pick_node(cluster: &mut Cluster, snap: &Snapshot, counts: &mut SpreadCache, p
     Ok(tied[pick])
 }
 
-/// `FitError.Error()`: the sorted reason histogram, then the preemption summary.
-fn fit_error(total: usize, failures: &[Failure]) -> String {
+/// `FitError.Error()`: `0/N nodes are available: ` and the sorted reason histogram.
+fn fit_summary<'a>(total: usize, failures: impl Iterator<Item = &'a Failure>) -> String {
     let mut hist: BTreeMap<&str, usize> = BTreeMap::new();
-    let (mut no_victims, mut not_helpful) = (0, 0);
     for f in failures {
         for r in &f.reasons {
             *hist.entry(r.as_str()).or_default() += 1;
         }
-        if f.resolvable {
-            no_victims += 1;
-        } else {
-            not_helpful += 1;
-        }
     }
     let mut parts: Vec<String> = hist.iter().map(|(r, c)| format!("{c} {r}")).collect();
     parts.sort();
-    let mut pre = Vec::new();
-    if no_victims > 0 {
-        pre.push(format!("{no_victims} No preemption victims found for incoming pod"));
-    }
-    if not_helpful > 0 {
-        pre.push(format!("{not_helpful} Preemption is not helpful for scheduling"));
-    }
-    pre.sort();
-    format!("0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.", parts.join(", "), pre.join(", "))
+    format!("0/{total} nodes are available: {}.", parts.join(", "))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -360,21 +775,29 @@ fn filter(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests
     }
     // NodePorts
     let wanted = host_ports(pod);
-    if !wanted.is_empty() && snap.placed.iter().any(|p| p.node == i && p.host_ports.iter().any(|hp| wanted.contains(hp))) {
+    if !wanted.is_empty() && snap.live().any(|p| p.node == i && p.host_ports.iter().any(|hp| wanted.contains(hp))) {
         return Some(Failure { reasons: vec!["node(s) didn't have free ports for the requested pod ports".into()], resolvable: true });
     }
-    // NodeResourcesFit
+    // NodeResourcesFit, with the pods nominated here that are at least as important.
+    let (mut used, mut pods) = (n.req, n.pods);
+    if !snap.nominated.is_empty() {
+        let (prio, me) = (priority_of(pod), key_of(pod));
+        for m in snap.nominated.iter().filter(|m| m.node == i && m.priority >= prio && m.key != me) {
+            add(&mut used, &m.req);
+            pods += 1;
+        }
+    }
     let mut insufficient = Vec::new();
-    if n.pods + 1 > n.alloc_pods {
+    if pods + 1 > n.alloc_pods {
         insufficient.push("Too many pods".to_string());
     }
-    if req.cpu > 0 && req.cpu > n.alloc_cpu - n.req.cpu {
+    if req.cpu > 0 && req.cpu > n.alloc_cpu - used.cpu {
         insufficient.push("Insufficient cpu".into());
     }
-    if req.memory > 0 && req.memory > n.alloc_memory - n.req.memory {
+    if req.memory > 0 && req.memory > n.alloc_memory - used.memory {
         insufficient.push("Insufficient memory".into());
     }
-    if req.ephemeral > 0 && req.ephemeral > n.alloc_ephemeral - n.req.ephemeral {
+    if req.ephemeral > 0 && req.ephemeral > n.alloc_ephemeral - used.ephemeral {
         insufficient.push("Insufficient ephemeral-storage".into());
     }
     if !insufficient.is_empty() {
@@ -600,8 +1023,21 @@ fn inter_pod_affinity_filter(snap: &Snapshot, pod: &Value, i: usize) -> Option<F
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
     let labels = pod["metadata"].get("labels").cloned().unwrap_or(Value::Null);
     // Existing pods' anti-affinity against this pod.
-    let me = Placed { node: i, namespace: ns.to_string(), labels, terminating: false, anti_affinity: Vec::new(), host_ports: Vec::new() };
-    for p in snap.placed.iter().filter(|p| !p.anti_affinity.is_empty()) {
+    let me = Placed {
+        key: key_of(pod),
+        node: i,
+        priority: priority_of(pod),
+        req: Requests::default(),
+        start: None,
+        preempting: false,
+        removed: false,
+        namespace: ns.to_string(),
+        labels,
+        terminating: false,
+        anti_affinity: Vec::new(),
+        host_ports: Vec::new(),
+    };
+    for p in snap.live().filter(|p| !p.anti_affinity.is_empty()) {
         for term in &p.anti_affinity {
             let key = term["topologyKey"].as_str().unwrap_or("");
             if term_selects(term, &p.namespace, &me) && same_domain(snap, p.node, i, key) {
@@ -612,8 +1048,8 @@ fn inter_pod_affinity_filter(snap: &Snapshot, pod: &Value, i: usize) -> Option<F
     let affinity = &pod["spec"]["affinity"];
     for term in affinity["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().into_iter().flatten() {
         let key = term["topologyKey"].as_str().unwrap_or("");
-        let any_match = snap.placed.iter().any(|p| term_selects(term, ns, p));
-        let here = snap.placed.iter().any(|p| term_selects(term, ns, p) && same_domain(snap, p.node, i, key));
+        let any_match = snap.live().any(|p| term_selects(term, ns, p));
+        let here = snap.live().any(|p| term_selects(term, ns, p) && same_domain(snap, p.node, i, key));
         // The first pod of a group may go anywhere its own terms would match itself.
         let self_ok = !any_match && term_selects(term, ns, &me) && node_label(&snap.nodes[i].node, key).is_some();
         if !here && !self_ok {
@@ -622,7 +1058,7 @@ fn inter_pod_affinity_filter(snap: &Snapshot, pod: &Value, i: usize) -> Option<F
     }
     for term in affinity["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().into_iter().flatten() {
         let key = term["topologyKey"].as_str().unwrap_or("");
-        if snap.placed.iter().any(|p| !p.terminating && term_selects(term, ns, p) && same_domain(snap, p.node, i, key)) {
+        if snap.live().any(|p| !p.terminating && term_selects(term, ns, p) && same_domain(snap, p.node, i, key)) {
             return Some(Failure { reasons: vec!["node(s) didn't match pod anti-affinity rules".into()], resolvable: true });
         }
     }
@@ -724,7 +1160,7 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests,
                 let mut s = 0;
                 for (w, term) in &weighted {
                     let key = term["topologyKey"].as_str().unwrap_or("");
-                    s += w * snap.placed.iter().filter(|p| term_selects(term, ns, p) && same_domain(snap, p.node, i, key)).count() as i64;
+                    s += w * snap.live().filter(|p| term_selects(term, ns, p) && same_domain(snap, p.node, i, key)).count() as i64;
                 }
                 s
             })
@@ -763,7 +1199,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fit_error_sorts_reasons_and_preemption_as_the_scheduler() {
+    fn fit_summary_sorts_reasons_as_the_scheduler() {
         let f = |r: &[&str], resolvable| Failure { reasons: r.iter().map(|s| s.to_string()).collect(), resolvable };
         let table: Vec<(Vec<Failure>, &str)> = vec![
             (vec![f(&["Insufficient cpu"], true)], "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."),
@@ -781,7 +1217,9 @@ mod tests {
             ),
         ];
         for (failures, want) in table {
-            assert_eq!(fit_error(failures.len(), &failures), want);
+            // The preemption summary after it comes from the dry run (`post_filter`).
+            let (head, _) = want.split_once(" preemption:").expect("both parts");
+            assert_eq!(fit_summary(failures.len(), failures.iter()), head);
         }
     }
 

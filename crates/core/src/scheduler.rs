@@ -1187,6 +1187,10 @@ pub fn bind(cluster: &mut Cluster, key: &ObjKey, node: &str) {
             "type": "PodScheduled",
         })];
         p["status"]["conditions"] = json!(conditions);
+        // ClearingNominatedNodeNameAfterBinding (beta, on in v1.35).
+        if let Some(st) = p["status"].as_object_mut() {
+            st.remove("nominatedNodeName");
+        }
     });
     if let Some(pod) = cluster.get(key).cloned() {
         let msg = format!("Successfully assigned {}/{} to {node}", key.namespace, key.name);

@@ -892,6 +892,16 @@ fn garbage_collect(c: &mut Cluster) {
             if !deleting {
                 crate::kubelet::delete_pod(c, &k, None);
             }
+        } else if c.get(&k).is_some_and(|o| o["metadata"]["finalizers"].as_array().is_some_and(|f| !f.is_empty())) {
+            // The delete the collector sends waits for the object's finalizers (a
+            // claim's pvc-protection): it only gets its deletionTimestamp.
+            let now = crate::time::rfc3339(c.now);
+            c.modify(&k, |o| {
+                if o["metadata"]["deletionTimestamp"].is_null() {
+                    o["metadata"]["deletionTimestamp"] = json!(now);
+                    o["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                }
+            });
         } else {
             c.remove(&k);
         }

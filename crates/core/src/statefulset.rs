@@ -125,12 +125,19 @@ pub(crate) fn owned_revisions(c: &Cluster, ns: &str, uid: &str) -> Vec<Value> {
 /// Finds the revision whose data equals the owner's template, or records a new one
 /// numbered after the others (an equal older one is renumbered, as a rollback does).
 /// Returns the revision's name and hash.
+#[allow(dead_code)]
 pub(crate) fn ensure_revision(c: &mut Cluster, owner: &Value, collision_count: i64) -> (String, String) {
+    let mut count = collision_count;
+    ensure_revision_counting(c, owner, &mut count)
+}
+
+/// [`ensure_revision`], raising `collision_count` as `CreateControllerRevision` does
+/// while the name its hash gives is taken by a revision with other data.
+pub(crate) fn ensure_revision_counting(c: &mut Cluster, owner: &Value, collision_count: &mut i64) -> (String, String) {
     let ns = s(&owner["metadata"]["namespace"]).to_string();
     let uid = s(&owner["metadata"]["uid"]).to_string();
     let name = s(&owner["metadata"]["name"]).to_string();
     let data = revision_patch(&owner["spec"]["template"]);
-    let hash = revision_hash(&data, collision_count);
     let revs = owned_revisions(c, &ns, &uid);
     let max = revs.last().and_then(|r| r["revision"].as_i64()).unwrap_or(0);
     if let Some(existing) = revs.iter().find(|r| r["data"] == data) {
@@ -140,9 +147,18 @@ pub(crate) fn ensure_revision(c: &mut Cluster, owner: &Value, collision_count: i
             let key = ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns, name: rev_name.clone() };
             c.modify(&key, |r| r["revision"] = json!(max + 1));
         }
-        return (rev_name, if rev_hash.is_empty() { hash } else { rev_hash });
+        return (rev_name, if rev_hash.is_empty() { revision_hash(&data, *collision_count) } else { rev_hash });
     }
-    let rev_name = format!("{name}-{hash}");
+    let (mut hash, mut rev_name);
+    loop {
+        hash = revision_hash(&data, *collision_count);
+        rev_name = format!("{name}-{hash}");
+        let key = ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.clone(), name: rev_name.clone() };
+        match c.get(&key) {
+            Some(taken) if taken["data"] != data => *collision_count += 1,
+            _ => break,
+        }
+    }
     let mut labels = owner["spec"]["template"]["metadata"]["labels"].as_object().cloned().unwrap_or_default();
     labels.insert("controller.kubernetes.io/hash".into(), json!(hash));
     let rev = json!({
@@ -202,8 +218,8 @@ pub fn sync_one(c: &mut Cluster, key: &ObjKey) {
     let uid = s(&set["metadata"]["uid"]).to_string();
     let spec = &set["spec"];
     let replicas = spec["replicas"].as_i64().unwrap_or(1).max(0);
-    let collision = set["status"]["collisionCount"].as_i64().unwrap_or(0);
-    let (update_rev, _) = ensure_revision(c, &set, collision);
+    let mut collision = set["status"]["collisionCount"].as_i64().unwrap_or(0);
+    let (update_rev, _) = ensure_revision_counting(c, &set, &mut collision);
     let current_rev = set["status"]["currentRevision"].as_str().filter(|r| !r.is_empty() && c.get(&ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.clone(), name: r.to_string() }).is_some()).map(String::from).unwrap_or_else(|| update_rev.clone());
     let monotonic = spec["podManagementPolicy"].as_str().unwrap_or("OrderedReady") != "Parallel";
     let rolling = spec["updateStrategy"]["type"].as_str().unwrap_or("RollingUpdate") == "RollingUpdate";
@@ -272,6 +288,9 @@ pub fn sync_one(c: &mut Cluster, key: &ObjKey) {
                     blocked = true;
                     break;
                 }
+                if !terminating(&p) {
+                    update_claim_refs(c, &set, &p, true);
+                }
             }
         }
     }
@@ -279,6 +298,10 @@ pub fn sync_one(c: &mut Cluster, key: &ObjKey) {
     // Scale down: the highest ordinal first; ordered sets one at a time, once the
     // rest are healthy.
     if !blocked && !condemned.is_empty() {
+        // The condemned pods' claims first follow the whenScaled policy.
+        for p in &condemned {
+            update_claim_refs(c, &set, p, false);
+        }
         let unhealthy_remaining = slots.iter().flatten().any(|p| terminating(p) || !running_and_ready(p));
         for p in condemned.iter().rev() {
             if terminating(p) {
@@ -301,17 +324,21 @@ pub fn sync_one(c: &mut Cluster, key: &ObjKey) {
         blocked = monotonic;
     }
 
-    // Rolling update: from the highest ordinal down to the partition, one pod
-    // unavailable at a time.
+    // Rolling update (`updateStatefulSetAfterInvariantEstablished`, MaxUnavailableStatefulSet
+    // being on in v1.35): from the highest ordinal down to the partition, as many pods
+    // as `maxUnavailable` leaves room for beside the unhealthy ones.
     if !blocked && rolling {
-        let healthy_all = slots.iter().all(|p| p.as_ref().is_some_and(|p| !terminating(p) && running_and_ready(p)));
-        if healthy_all {
-            for ord in (partition.max(0)..replicas).rev() {
-                let Some(p) = &slots[ord as usize] else { continue };
-                if revision_of(p) != update_rev {
-                    delete_member(c, &set, &ns, s(&p["metadata"]["name"]));
-                    break;
-                }
+        let max_unavailable = max_unavailable(&spec["updateStrategy"]["rollingUpdate"]["maxUnavailable"], replicas);
+        let unavailable = slots.iter().filter(|p| p.as_ref().is_none_or(|p| terminating(p) || !running_and_ready(p))).count() as i64;
+        let mut room = max_unavailable - unavailable;
+        for ord in (partition.max(0)..replicas).rev() {
+            if room <= 0 {
+                break;
+            }
+            let Some(p) = &slots[ord as usize] else { continue };
+            if revision_of(p) != update_rev && !terminating(p) {
+                delete_member(c, &set, &ns, s(&p["metadata"]["name"]));
+                room -= 1;
             }
         }
     }
@@ -358,6 +385,66 @@ pub fn sync_one(c: &mut Cluster, key: &ObjKey) {
     truncate_history(c, &set, &live);
     if let Some(at) = resync {
         c.schedule(at, crate::cluster::Timer::Resync);
+    }
+}
+
+/// `getStatefulSetMaxUnavailable`: an integer or a percentage of the replicas
+/// (rounded up), at least 1.
+fn max_unavailable(v: &Value, replicas: i64) -> i64 {
+    let n = match v {
+        Value::Number(n) => n.as_i64().unwrap_or(1),
+        Value::String(p) => match p.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) {
+            Some(pct) => (pct * replicas + 99) / 100,
+            None => 1,
+        },
+        _ => 1,
+    };
+    n.max(1)
+}
+
+/// `updateClaimOwnerRefForSetAndPod`: the ordinal's claims get owner references as
+/// `persistentVolumeClaimRetentionPolicy` asks — the set (whenDeleted: Delete) while
+/// the pod is in range, the pod (whenScaled: Delete) once it is condemned — so the
+/// garbage collector removes them with their owner; none when another controller owns
+/// a claim.
+fn update_claim_refs(c: &mut Cluster, set: &Value, pod: &Value, in_range: bool) {
+    let policy = &set["spec"]["persistentVolumeClaimRetentionPolicy"];
+    let delete_when_deleted = policy["whenDeleted"] == "Delete";
+    let delete_when_scaled = policy["whenScaled"] == "Delete";
+    let ns = s(&set["metadata"]["namespace"]).to_string();
+    let name = s(&set["metadata"]["name"]).to_string();
+    let Some(ord) = ordinal_of(&name, s(&pod["metadata"]["name"])) else { return };
+    let set_uid = s(&set["metadata"]["uid"]).to_string();
+    let pod_uid = s(&pod["metadata"]["uid"]).to_string();
+    let set_ref = json!({"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "StatefulSet", "name": name, "uid": set_uid});
+    let pod_ref = json!({"apiVersion": "v1", "blockOwnerDeletion": true, "controller": true, "kind": "Pod", "name": pod["metadata"]["name"], "uid": pod_uid});
+    let templates: Vec<Value> = set["spec"]["volumeClaimTemplates"].as_array().cloned().unwrap_or_default();
+    for t in &templates {
+        let key = ObjKey { resource: "persistentvolumeclaims".into(), namespace: ns.clone(), name: claim_name(s(&t["metadata"]["name"]), &name, ord) };
+        let Some(claim) = c.get(&key) else { continue };
+        let refs: Vec<Value> = claim["metadata"]["ownerReferences"].as_array().cloned().unwrap_or_default();
+        let ours = |r: &Value| r["uid"] == set_uid.as_str() || r["uid"] == pod_uid.as_str();
+        let unexpected = refs.iter().any(|r| r["controller"] == true && !ours(r));
+        let mut next: Vec<Value> = refs.iter().filter(|r| !ours(r)).cloned().collect();
+        if !unexpected {
+            if delete_when_scaled && !in_range {
+                next.push(pod_ref.clone());
+            }
+            if delete_when_deleted && (in_range || !delete_when_scaled) {
+                next.push(set_ref.clone());
+            }
+        }
+        if next != refs {
+            c.modify(&key, |cl| {
+                if next.is_empty() {
+                    if let Some(m) = cl["metadata"].as_object_mut() {
+                        m.remove("ownerReferences");
+                    }
+                } else {
+                    cl["metadata"]["ownerReferences"] = json!(next);
+                }
+            });
+        }
     }
 }
 
@@ -501,5 +588,12 @@ mod tests {
         assert_eq!(ordinal_of("web", "web-x"), None);
         assert_eq!(ordinal_of("web", "webb-1"), None);
         assert_eq!(ordinal_of("web", "web-"), None);
+    }
+
+    #[test]
+    fn max_unavailable_is_an_integer_or_a_percentage_rounded_up_and_at_least_one() {
+        for (v, replicas, want) in [(json!(2), 3, 2), (json!("50%"), 3, 2), (json!("10%"), 5, 1), (json!("0%"), 4, 1), (Value::Null, 3, 1), (json!(0), 3, 1)] {
+            assert_eq!(max_unavailable(&v, replicas), want, "{v} of {replicas}");
+        }
     }
 }

@@ -19,7 +19,11 @@ fn pick<'a>(rng: &mut SimRng, xs: &[&'a str]) -> &'a str {
 
 fn random_command(rng: &mut SimRng) -> String {
     let n = pick(rng, &NAMES);
-    match rng.below(17) {
+    match rng.below(19) {
+        // Pods asking for more CPU than the node has left, and a higher-priority one
+        // that preempts them.
+        17 => [format!("kubectl apply -f big-{n}.yaml"), format!("kubectl delete pod big-{n} --wait=false")][rng.below(2) as usize].clone(),
+        18 => ["kubectl apply -f hog.yaml", "kubectl delete pod hog --wait=false"][rng.below(2) as usize].to_string(),
         // Background jobs run on while the other commands change the cluster.
         11 => ["kubectl get pods -w &", "kubectl logs -f deployment/web &", "sleep 7 &", "kubectl port-forward deployment/api 8080:80 &"][rng.below(4) as usize].to_string(),
         12 => ["kill %1", "kill %2", "jobs", "wait %1"][rng.below(4) as usize].to_string(),
@@ -85,6 +89,20 @@ fn check(c: &Cluster, last_rv: &mut u64) -> Result<(), String> {
                     }
                 }
             }
+        }
+    }
+    // The scheduler never overcommits a node's CPU (terminating pods still count: a
+    // preemptor waits for its victims to go).
+    for (nk, node) in objects.iter().filter(|(k, _)| k.resource == "nodes") {
+        let alloc = kubeniwa_core::quantity::milli(&node["status"]["allocatable"]["cpu"]);
+        let used: i128 = objects
+            .iter()
+            .filter(|(k, p)| k.resource == "pods" && p["spec"]["nodeName"] == nk.name.as_str() && !matches!(s(&p["status"]["phase"]), "Succeeded" | "Failed"))
+            .flat_map(|(_, p)| p["spec"]["containers"].as_array().cloned().unwrap_or_default())
+            .map(|c| kubeniwa_core::quantity::milli(&c["resources"]["requests"]["cpu"]))
+            .sum();
+        if used > alloc {
+            return Err(format!("node {} has {used}m CPU requested of {alloc}m allocatable", nk.name));
         }
     }
     // Endpoints hold exactly the ready pods that match the selector.
@@ -159,7 +177,12 @@ fn run_seed(seed: u64, steps: usize) -> Result<u32, String> {
             "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {n}-sts\nspec:\n  serviceName: {n}\n  replicas: 2\n  selector:\n    matchLabels:\n      sts: {n}\n  template:\n    metadata:\n      labels:\n        sts: {n}\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.25.3\n        volumeMounts:\n        - name: data\n          mountPath: /data\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\n"
         );
         sandbox.write_file(&format!("sts-{n}.yaml"), &manifest).expect("the manifest is written");
+        let big = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: big-{n}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25.3\n    resources:\n      requests:\n        cpu: \"3\"\n");
+        sandbox.write_file(&format!("big-{n}.yaml"), &big).expect("the manifest is written");
     }
+    let hog = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hog\nspec:\n  priorityClassName: high\n  containers:\n  - name: c\n    image: nginx:1.25.3\n    resources:\n      requests:\n        cpu: \"5\"\n";
+    sandbox.write_file("hog.yaml", hog).expect("the manifest is written");
+    sandbox.run_line("kubectl create priorityclass high --value=1000");
     let mut log = vec!["kind create cluster".to_string()];
     let mut last_rv = 0;
     for _ in 0..steps {
@@ -182,6 +205,12 @@ fn run_seed(seed: u64, steps: usize) -> Result<u32, String> {
         let available = st["availableReplicas"].as_i64().unwrap_or(0);
         if !gen_ok || image_ok && (updated != replicas || available != replicas) {
             return Err(format!("seed {seed}: deployment {} did not converge: {st}\ncommands:\n$ {}", k.name, log.join("\n$ ")));
+        }
+    }
+    // A settled high-priority pod runs: it preempts what stands in its way.
+    if let Some(hog) = c.objects().find(|(k, _)| k.resource == "pods" && k.name == "hog").map(|(_, p)| p) {
+        if hog["metadata"]["deletionTimestamp"].is_null() && hog["status"]["phase"] != "Running" {
+            return Err(format!("seed {seed}: the high-priority pod is {} after settling: {}\ncommands:\n$ {}", s(&hog["status"]["phase"]), hog["status"], log.join("\n$ ")));
         }
     }
     // Settled StatefulSets have their replicas, ready, with a Bound claim each.

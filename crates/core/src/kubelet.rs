@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 
 use crate::cluster::{Cluster, ObjKey, Timer};
 use crate::images::{self, ImageRef, Process};
-use crate::process::{ProcessRequest, ProcessRun};
+use crate::network::{NetAnswer, NetCall};
+use crate::process::{NetRecord, ProcessNet, ProcessRequest, ProcessRun};
 use crate::time::{rfc3339, Millis};
 
 /// The back-off the kubelet applies to image pulls and crashing containers.
@@ -133,6 +134,18 @@ struct OwnProcess {
     started: Millis,
     /// The instant of the pending `Timer::Output` for this container.
     wake: Option<Millis>,
+    /// Bytes of output moved into the log so far (a run again from the start skips them).
+    revealed: usize,
+    /// Network answers settled at the instant the process asked (the clock has passed
+    /// them), in call order; a run again gets the same answers for these calls.
+    journal: Vec<NetRecord>,
+    /// Calls the run made ahead of the clock, answered as the cluster was then; each is
+    /// asked again when the clock reaches it.
+    speculated: std::collections::VecDeque<NetRecord>,
+    /// When the speculated answers were last checked.
+    checked_at: Millis,
+    /// Which ready endpoint of a Service each call reaches (a stream of the pod's).
+    seed: u64,
 }
 
 /// Starts tracking every pod that was bound to a node since the last sync.
@@ -538,9 +551,12 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 }
                 cluster.emit_event(&pod, Some(&path), "Normal", "Created", &source, format!("Created container: {}", c.name));
                 let files = crate::podenv::mounted_files(cluster, &pod, &command_of[i]);
-                let own = run_own_command(cluster, &pod, rt.ip.as_deref().unwrap_or(""), &command_of[i], &c.image, &env, &files, now);
+                // A debug container kept open on stdin runs its command while kubectl is
+                // attached (the attach runs it and ends the container with its status).
+                let attached = c.ephemeral && command_of[i]["stdin"] == true;
+                let own = if attached { None } else { run_own_command(cluster, &pod, rt.ip.as_deref().unwrap_or(""), &command_of[i], &c.image, &env, &files, now) };
                 c.own = OwnProcess::default();
-                if let Some((_, ProcessRun::NotFound { program })) = &own {
+                if let Some((_, _, ProcessRun::NotFound { program })) = &own {
                     // The runtime creates the container but cannot exec its command.
                     let message = format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{program}\": executable file not found in $PATH: unknown");
                     cluster.emit_event(&pod, Some(&path), "Warning", "Failed", &source, format!("Error: {message}"));
@@ -583,13 +599,10 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     }
                     None => c.next = Next::Nothing,
                 }
-                if own.is_none() && c.ephemeral && spec["stdin"] == true {
-                    // A debug command kept open on stdin that the runner cannot model
-                    // (one that talks to the network) runs while kubectl is attached:
-                    // the attach runs it and ends the container with its status.
+                if attached {
                     c.next = Next::Nothing;
                 }
-                if let Some((argv, ProcessRun::Ran { output, exit, running_until })) = own {
+                if let Some((argv, seed, ProcessRun::Ran { output, exit, running_until, calls })) = own {
                     // The command ran in the shell: its output and exit replace the
                     // catalogue's description.
                     c.logs.clear();
@@ -598,6 +611,9 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     c.own.started = now;
                     c.own.horizon_ms = FIRST_HORIZON_MS;
                     c.own.budget = FIRST_STEP_BUDGET;
+                    c.own.seed = seed;
+                    c.own.checked_at = now;
+                    settle_calls(c, calls, now);
                     match exit {
                         Some((at, code)) => {
                             c.own.exit_code = Some(code);
@@ -733,30 +749,105 @@ fn own_command(spec: &Value, image: &str) -> Option<Vec<String>> {
 /// Runs a container's own command through the installed runner (`None`: no runner,
 /// not its own command, or one the runner cannot model).
 #[allow(clippy::too_many_arguments)]
-fn run_own_command(cluster: &Cluster, pod: &Value, ip: &str, spec: &Value, image: &str, env: &[(String, String)], files: &[(String, String)], now: Millis) -> Option<(Vec<String>, ProcessRun)> {
+fn run_own_command(cluster: &Cluster, pod: &Value, ip: &str, spec: &Value, image: &str, env: &[(String, String)], files: &[(String, String)], now: Millis) -> Option<(Vec<String>, u64, ProcessRun)> {
     let runner = cluster.process_runner.clone()?;
     let words = own_command(spec, image)?;
     let argv: Vec<String> = words.iter().map(|w| crate::process::expand(w, env)).collect();
+    let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("");
+    let seed = own_seed(pod["metadata"]["uid"].as_str().unwrap_or(""), spec["name"].as_str().unwrap_or(""), now);
+    let net = KubeletNet { cluster, namespace, pod_ip: ip, seed, journal: &[] };
     let request = ProcessRequest {
         image,
         argv: &argv,
         env,
         files,
-        namespace: pod["metadata"]["namespace"].as_str().unwrap_or(""),
+        namespace,
         pod: pod["metadata"]["name"].as_str().unwrap_or(""),
         pod_ip: ip,
         start: now,
         horizon_ms: FIRST_HORIZON_MS,
         step_budget: FIRST_STEP_BUDGET,
+        net: &net,
     };
     let run = runner.run(&request)?;
-    Some((argv, run))
+    Some((argv, seed, run))
 }
+
+/// The stream a container's run draws its Services' endpoints from: derived from
+/// the pod's uid (itself from the cluster's seeded generator) and the start.
+fn own_seed(uid: &str, container: &str, started: Millis) -> u64 {
+    let text = format!("{uid}/{container}/{started}");
+    ((crate::rng::fnv32a(text.as_bytes()) as u64) << 32) | crate::rng::fnv32a(format!("{text}#").as_bytes()) as u64
+}
+
+/// The network as a container's process sees it (see [`ProcessNet`]).
+struct KubeletNet<'a> {
+    cluster: &'a Cluster,
+    namespace: &'a str,
+    pod_ip: &'a str,
+    seed: u64,
+    journal: &'a [NetRecord],
+}
+
+impl ProcessNet for KubeletNet<'_> {
+    fn call(&self, index: usize, at: Millis, call: &NetCall) -> NetAnswer {
+        match self.journal.get(index) {
+            Some(r) if r.at == at && r.call == *call => r.answer.clone(),
+            _ => answer_now(self.cluster, self.namespace, self.pod_ip, self.seed, index, call),
+        }
+    }
+}
+
+/// How the cluster answers a process's `index`-th call now: a Service's endpoint is
+/// the one the process's stream picks for that call.
+fn answer_now(cluster: &Cluster, namespace: &str, pod_ip: &str, seed: u64, index: usize, call: &NetCall) -> NetAnswer {
+    let mut draw = crate::rng::SimRng::new(seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    crate::network::pod_call(cluster, namespace, pod_ip, call, &mut |n| draw.below(n as u64) as usize)
+}
+
+/// Files a run's calls: those the clock has reached are settled, the rest are
+/// checked when it reaches them. Calls already settled keep their answers.
+fn settle_calls(c: &mut ContainerRt, calls: Vec<NetRecord>, now: Millis) {
+    c.own.speculated.clear();
+    for record in calls.into_iter().skip(c.own.journal.len()) {
+        if c.own.started + record.at <= now && c.own.speculated.is_empty() {
+            c.own.journal.push(record);
+        } else {
+            c.own.speculated.push_back(record);
+        }
+    }
+}
+
+/// Asks the cluster again each call the clock has reached; true when one is answered
+/// differently now (the process must run again from there). Answers that hold are
+/// settled.
+fn check_calls(cluster: &Cluster, namespace: &str, pod_ip: &str, c: &mut ContainerRt, now: Millis) -> bool {
+    c.own.checked_at = now;
+    while let Some(record) = c.own.speculated.front() {
+        if c.own.started + record.at > now {
+            break;
+        }
+        let index = c.own.journal.len();
+        if answer_now(cluster, namespace, pod_ip, c.own.seed, index, &record.call) != record.answer {
+            c.own.speculated.clear();
+            return true;
+        }
+        if let Some(record) = c.own.speculated.pop_front() {
+            c.own.journal.push(record);
+        }
+    }
+    false
+}
+
+/// How often at most the kubelet checks a busy client's answers again (a loop that
+/// calls every 10 ms is checked once a second, with the network as it is then).
+const CHECK_EVERY_MS: Millis = 1_000;
 
 /// Moves what the process printed up to `now` into the log, line by line.
 fn reveal_due(c: &mut ContainerRt, now: Millis) {
     while c.own.pending.front().is_some_and(|(at, _)| *at <= now) {
         let Some((_, text)) = c.own.pending.pop_front() else { break };
+        c.own.revealed += text.len();
         c.own.partial.push_str(&text);
     }
     while let Some(pos) = c.own.partial.find('\n') {
@@ -766,9 +857,12 @@ fn reveal_due(c: &mut ContainerRt, now: Millis) {
     }
 }
 
-/// Wakes the kubelet when the process prints next (or reaches its horizon).
+/// Wakes the kubelet when the process ends a line next, reaches a network call made
+/// ahead of the clock, or reaches its horizon.
 fn schedule_output(cluster: &mut Cluster, uid: &str, c: &mut ContainerRt) {
-    let next = c.own.pending.front().map(|(at, _)| *at).into_iter().chain(c.own.horizon).min();
+    let line = c.own.pending.iter().find(|(_, text)| text.contains('\n')).map(|(at, _)| *at);
+    let call = c.own.speculated.front().map(|r| (c.own.started + r.at).max(c.own.checked_at + CHECK_EVERY_MS));
+    let next = line.into_iter().chain(call).chain(c.own.horizon).min();
     if let Some(at) = next {
         if c.own.wake != Some(at) {
             c.own.wake = Some(at);
@@ -777,8 +871,9 @@ fn schedule_output(cluster: &mut Cluster, uid: &str, c: &mut ContainerRt) {
     }
 }
 
-/// `Timer::Output`: a container's process printed something (or ran as far as it
-/// was run, and is run again further).
+/// `Timer::Output`: a container's process printed something, reached a network call
+/// it made ahead of the clock (asked again now: when the answer changed, the process
+/// runs again from there), or ran as far as it was run (and is run again further).
 pub(crate) fn reveal_output(cluster: &mut Cluster, uid: &str, container: &str) {
     let now = cluster.now;
     let runner = cluster.process_runner.clone();
@@ -788,45 +883,19 @@ pub(crate) fn reveal_output(cluster: &mut Cluster, uid: &str, container: &str) {
     let mut exit_at = None;
     if let Some(c) = rt.containers.iter_mut().find(|c| c.name == container && c.own.wake == Some(now)) {
         c.own.wake = None;
+        let running = matches!(c.state, State::Running { .. });
+        let changed = running && check_calls(cluster, &namespace, &ip, c, now);
+        if let (true, Some(runner)) = (changed, runner.as_deref()) {
+            // The same budget and horizon as the run it replaces.
+            exit_at = run_again(cluster, runner, c, &namespace, &pod_name, &ip, now, c.own.horizon_ms, c.own.budget);
+        }
         reveal_due(c, now);
-        if let (Some(h), Some(runner), State::Running { .. }) = (c.own.horizon, runner, &c.state) {
+        if let (Some(h), Some(runner), State::Running { .. }) = (c.own.horizon, runner.as_deref(), &c.state) {
             if h <= now {
                 c.own.horizon = None;
                 let horizon_ms = (c.own.horizon_ms * 4).min(MAX_HORIZON_MS);
                 let budget = c.own.budget * 4;
-                let request = ProcessRequest {
-                    image: &c.image,
-                    argv: &c.own.argv,
-                    env: &c.env,
-                    files: &c.files,
-                    namespace: &namespace,
-                    pod: &pod_name,
-                    pod_ip: &ip,
-                    start: c.own.started,
-                    horizon_ms,
-                    step_budget: budget,
-                };
-                if let Some(ProcessRun::Ran { output, exit, running_until }) = runner.run(&request) {
-                    let started = c.own.started;
-                    // The same process, run further: only what comes after now is new.
-                    c.own.pending = output.into_iter().map(|(at, text)| (started + at, text)).filter(|(at, _)| *at > now).collect();
-                    c.own.horizon_ms = horizon_ms;
-                    c.own.budget = budget;
-                    match exit {
-                        Some((at, code)) => {
-                            c.own.exit_code = Some(code);
-                            if c.next == Next::Nothing {
-                                c.next = Next::Exit;
-                                c.next_at = (started + at.max(100)).max(now);
-                                exit_at = Some(c.next_at);
-                            }
-                        }
-                        None => {
-                            let until = started + running_until;
-                            c.own.horizon = (running_until >= horizon_ms && horizon_ms < MAX_HORIZON_MS && until > now).then_some(until);
-                        }
-                    }
-                }
+                exit_at = run_again(cluster, runner, c, &namespace, &pod_name, &ip, now, horizon_ms, budget).or(exit_at);
             }
         }
         schedule_output(cluster, uid, c);
@@ -835,6 +904,72 @@ pub(crate) fn reveal_output(cluster: &mut Cluster, uid: &str, container: &str) {
     cluster.runtime.pods.insert(uid.to_string(), rt);
     if let Some(at) = exit_at {
         cluster.schedule(at, Timer::Kubelet { pod: key, uid: uid.to_string() });
+    }
+}
+
+/// Runs a container's process again from its start, with the network answers settled
+/// so far: what it printed beyond what the log has is pending, and its exit replaces
+/// the one it had. Returns when the kubelet must see it exit.
+#[allow(clippy::too_many_arguments)]
+fn run_again(cluster: &Cluster, runner: &dyn crate::process::ProcessRunner, c: &mut ContainerRt, namespace: &str, pod_name: &str, ip: &str, now: Millis, horizon_ms: Millis, budget: u64) -> Option<Millis> {
+    let journal = std::mem::take(&mut c.own.journal);
+    let net = KubeletNet { cluster, namespace, pod_ip: ip, seed: c.own.seed, journal: &journal };
+    let request = ProcessRequest {
+        image: &c.image,
+        argv: &c.own.argv,
+        env: &c.env,
+        files: &c.files,
+        namespace,
+        pod: pod_name,
+        pod_ip: ip,
+        start: c.own.started,
+        horizon_ms,
+        step_budget: budget,
+        net: &net,
+    };
+    let run = runner.run(&request);
+    c.own.journal = journal;
+    let Some(ProcessRun::Ran { output, exit, running_until, calls }) = run else { return None };
+    let started = c.own.started;
+    // The same process, run again: what the log has is the same, only the rest is new.
+    let mut skip = c.own.revealed;
+    c.own.pending.clear();
+    for (at, text) in output {
+        if skip >= text.len() {
+            skip -= text.len();
+            continue;
+        }
+        while !text.is_char_boundary(skip) {
+            skip += 1;
+        }
+        let rest = text[skip..].to_string();
+        skip = 0;
+        c.own.pending.push_back(((started + at).max(now), rest));
+    }
+    c.own.horizon_ms = horizon_ms;
+    c.own.budget = budget;
+    settle_calls(c, calls, now);
+    let own_exit = c.next == Next::Exit && c.killed.is_none() && c.own.exit_code.is_some();
+    if own_exit {
+        c.next = Next::Nothing;
+        c.own.exit_code = None;
+    }
+    match exit {
+        Some((at, code)) => {
+            c.own.horizon = None;
+            if c.next == Next::Nothing {
+                c.own.exit_code = Some(code);
+                c.next = Next::Exit;
+                c.next_at = (started + at.max(100)).max(now);
+                return Some(c.next_at);
+            }
+            None
+        }
+        None => {
+            let until = started + running_until;
+            c.own.horizon = (running_until >= horizon_ms && horizon_ms < MAX_HORIZON_MS && until > now).then_some(until);
+            None
+        }
     }
 }
 

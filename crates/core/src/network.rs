@@ -281,21 +281,29 @@ fn listener(cluster: &Cluster, pod: &Value, port: u16) -> Option<(String, Option
     None
 }
 
-/// Routes a TCP connection from inside the cluster to `ip:port`.
+/// Routes a TCP connection from inside the cluster to `ip:port`; a Service's ready
+/// endpoint is drawn from the cluster's random stream, as kube-proxy picks one.
 pub fn route(cluster: &mut Cluster, ip: &str, port: u16) -> Route {
+    let mut rng = cluster.rng.clone();
+    let route = route_in(cluster, ip, port, &mut |n| rng.below(n as u64) as usize);
+    cluster.rng = rng;
+    route
+}
+
+/// [`route`] with the endpoint choice given: `pick(n)` is the index of the ready
+/// endpoint taken out of `n`.
+pub fn route_in(cluster: &Cluster, ip: &str, port: u16, pick: &mut dyn FnMut(usize) -> usize) -> Route {
     // A pod IP.
-    let pods: Vec<Value> = cluster.list("pods", None).into_iter().cloned().collect();
     let host_network_ip = |p: &Value| p["spec"]["hostNetwork"] == true;
-    if let Some(pod) = pods.iter().find(|p| p["status"]["podIP"] == ip && !host_network_ip(p) && p["metadata"]["deletionTimestamp"].is_null()) {
+    if let Some(pod) = cluster.range("pods", None).map(|(_, p)| p).find(|p| p["status"]["podIP"] == ip && !host_network_ip(p) && p["metadata"]["deletionTimestamp"].is_null()) {
         return match listener(cluster, pod, port) {
             Some((container, body)) => Route::Listener { pod: pod_key(pod), container, body },
             None => Route::Refused,
         };
     }
     // A Service's ClusterIP: kube-proxy picks a ready endpoint at random.
-    let services: Vec<Value> = cluster.list("services", None).into_iter().cloned().collect();
-    if let Some(svc) = services.iter().find(|s| s["spec"]["clusterIP"] == ip) {
-        let Some(sp) = svc["spec"]["ports"].as_array().and_then(|ps| ps.iter().find(|p| p["port"].as_u64() == Some(port as u64))).cloned() else {
+    if let Some(svc) = cluster.range("services", None).map(|(_, s)| s).find(|s| s["spec"]["clusterIP"] == ip) {
+        let Some(sp) = svc["spec"]["ports"].as_array().and_then(|ps| ps.iter().find(|p| p["port"].as_u64() == Some(port as u64))) else {
             return Route::NoEndpoints;
         };
         let ns = svc["metadata"]["namespace"].as_str().unwrap_or("");
@@ -322,23 +330,85 @@ pub fn route(cluster: &mut Cluster, ip: &str, port: u16) -> Route {
         if targets.is_empty() {
             return Route::NoEndpoints;
         }
-        let (pip, pport) = targets[cluster.rng.below(targets.len() as u64) as usize].clone();
-        return route(cluster, &pip, pport);
+        let (pip, pport) = targets[pick(targets.len()).min(targets.len() - 1)].clone();
+        return route_in(cluster, &pip, pport, pick);
     }
     // A node: NodePorts.
-    let nodes: Vec<Value> = cluster.list("nodes", None).into_iter().cloned().collect();
-    let is_node = nodes.iter().any(|n| n["status"]["addresses"].as_array().is_some_and(|a| a.iter().any(|x| x["address"] == ip)));
+    let is_node = cluster.range("nodes", None).any(|(_, n)| n["status"]["addresses"].as_array().is_some_and(|a| a.iter().any(|x| x["address"] == ip)));
     if is_node || ip == "127.0.0.1" {
-        if let Some(svc) = services.iter().find(|s| s["spec"]["ports"].as_array().is_some_and(|ps| ps.iter().any(|p| p["nodePort"].as_u64() == Some(port as u64)))) {
+        let by_node_port = cluster.range("services", None).map(|(_, s)| s).find(|s| s["spec"]["ports"].as_array().is_some_and(|ps| ps.iter().any(|p| p["nodePort"].as_u64() == Some(port as u64))));
+        if let Some(svc) = by_node_port {
             let cip = svc["spec"]["clusterIP"].as_str().unwrap_or("").to_string();
             let sport = svc["spec"]["ports"].as_array().and_then(|ps| ps.iter().find(|p| p["nodePort"].as_u64() == Some(port as u64))).and_then(|p| p["port"].as_u64()).unwrap_or(0) as u16;
-            return route(cluster, &cip, sport);
+            return route_in(cluster, &cip, sport, pick);
         }
         // Host-network pods (the API server on 6443, kubelet 10250) are not modelled
         // as HTTP servers; the port is closed.
         return Route::Refused;
     }
     Route::Unreachable
+}
+
+/// One use of the network by a program in a pod: a name looked up, or a TCP
+/// connection (an HTTP GET) to `host:port`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NetCall {
+    Lookup { name: String },
+    Connect { host: String, port: u16 },
+}
+
+/// What the network answered a [`NetCall`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetAnswer {
+    Lookup(Resolved),
+    /// Where the name resolved, where the connection landed, and how long the
+    /// server takes to answer (`resources_model::response_ms`: slower when throttled).
+    Connect { resolved: Resolved, route: Route, response_ms: u64 },
+}
+
+/// Answers `call` made from the pod `pod` in `namespace` (its address `pod_ip`) as
+/// the cluster is now: the pod's resolver, `route_in` with `pick` for a Service's
+/// endpoint, and the serving container's response time.
+pub fn pod_call(cluster: &Cluster, namespace: &str, pod_ip: &str, call: &NetCall, pick: &mut dyn FnMut(usize) -> usize) -> NetAnswer {
+    match call {
+        NetCall::Lookup { name } => NetAnswer::Lookup(resolve(cluster, namespace, name)),
+        NetCall::Connect { host, port } => {
+            let resolved = resolve(cluster, namespace, host);
+            let ip = match &resolved {
+                Resolved::Ip(ip) | Resolved::Service { ip, .. } => ip.clone(),
+                _ => return NetAnswer::Connect { resolved, route: Route::Unresolvable, response_ms: 0 },
+            };
+            // localhost is the pod's own network namespace, shared by its containers.
+            let ip = if ip == "127.0.0.1" { pod_ip.to_string() } else { ip };
+            if ip.is_empty() {
+                return NetAnswer::Connect { resolved, route: Route::Refused, response_ms: 0 };
+            }
+            let route = route_in(cluster, &ip, *port, pick);
+            let response_ms = response_ms(cluster, &route);
+            NetAnswer::Connect { resolved, route, response_ms }
+        }
+    }
+}
+
+/// [`pod_call`] with a Service's endpoint drawn from the cluster's random stream
+/// (`kubectl exec`).
+pub fn pod_call_drawn(cluster: &mut Cluster, namespace: &str, pod_ip: &str, call: &NetCall) -> NetAnswer {
+    let mut rng = cluster.rng.clone();
+    let answer = pod_call(cluster, namespace, pod_ip, call, &mut |n| rng.below(n as u64) as usize);
+    cluster.rng = rng;
+    answer
+}
+
+/// How long the server a connection landed on takes to answer (0 when none does).
+pub fn response_ms(cluster: &Cluster, route: &Route) -> u64 {
+    let Route::Listener { pod, container, .. } = route else { return 0 };
+    cluster
+        .get(pod)
+        .and_then(|p| {
+            let spec = p["spec"]["containers"].as_array()?.iter().find(|c| c["name"] == container.as_str())?;
+            Some(crate::resources_model::response_ms(cluster, p, spec))
+        })
+        .unwrap_or(1)
 }
 
 fn pod_key(pod: &Value) -> crate::cluster::ObjKey {

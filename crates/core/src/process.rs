@@ -6,10 +6,11 @@
 //! process prints and when, and whether and when it exits, and reveals the output in
 //! the container's log as simulated time reaches each instant.
 
+use crate::network::{NetAnswer, NetCall};
 use crate::time::Millis;
 
 /// What the kubelet asks the runner to run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ProcessRequest<'a> {
     pub image: &'a str,
     /// `command` + `args`, with `$(VAR)` references expanded as the kubelet does.
@@ -26,22 +27,44 @@ pub struct ProcessRequest<'a> {
     pub horizon_ms: Millis,
     /// Shell steps the run may take (a loop that never sleeps runs out of them).
     pub step_budget: u64,
+    /// The cluster network as the pod sees it (`curl`, `wget`, `nslookup`).
+    pub net: &'a dyn ProcessNet,
+}
+
+/// The network a process's programs use. The kubelet runs a process ahead of
+/// simulated time: the `index`-th call the process makes (at `at` ms after it
+/// started) gets the answer already settled for it when the cluster's clock has
+/// passed it, and otherwise the answer the cluster gives now. The kubelet checks
+/// each answer again when the clock reaches its instant, and runs the process again
+/// from there when the network answers differently then (an endpoint came or went).
+pub trait ProcessNet {
+    fn call(&self, index: usize, at: Millis, call: &NetCall) -> NetAnswer;
+}
+
+/// One network call a run made: when (ms after the process started), what, and the
+/// answer it got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetRecord {
+    pub at: Millis,
+    pub call: NetCall,
+    pub answer: NetAnswer,
 }
 
 /// What running a container's command found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ProcessRun {
     /// The process ran: what it printed, by milliseconds since it started, and its
     /// exit (offset, code), or `None` when it still runs at `running_until`.
-    Ran { output: Vec<(Millis, String)>, exit: Option<(Millis, i32)>, running_until: Millis },
+    /// `calls` are the network calls it made, in order.
+    Ran { output: Vec<(Millis, String)>, exit: Option<(Millis, i32)>, running_until: Millis, calls: Vec<NetRecord> },
     /// The runtime cannot start it: the program is not in the image (`exec: "foo":
     /// executable file not found in $PATH`).
     NotFound { program: String },
 }
 
 /// Runs containers' commands; `None` when the runner cannot model this command (a
-/// program talking to the network, say), and the kubelet keeps the catalogue's
-/// description of the process.
+/// program it does not have, such as `ping` or `psql`), and the kubelet keeps the
+/// catalogue's description of the process.
 pub trait ProcessRunner: Send + Sync {
     fn run(&self, request: &ProcessRequest<'_>) -> Option<ProcessRun>;
 }

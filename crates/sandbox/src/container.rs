@@ -193,15 +193,19 @@ pub struct ContainerHost<'w> {
 }
 
 impl Host for ContainerHost<'_> {
+    fn clock_ms(&self) -> u64 {
+        self.world.now
+    }
+
     fn run(&mut self, argv: &[String], io: &mut Io<'_>) -> Option<i32> {
         let name = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
         let args = &argv[1..];
         let from = From::Pod { cluster: self.container.cluster.clone(), namespace: self.container.namespace.clone(), pod: self.container.pod.clone(), curl_old_wording: self.curl_old_wording };
         let has = |t: &str| self.tools.iter().any(|x| x == t);
         Some(match name.as_str() {
-            "curl" if has("curl") => net::curl(self.world, &from, args, io),
-            "wget" if has("wget") => net::wget(self.world, &from, args, io),
-            "nslookup" if has("nslookup") => net::nslookup(self.world, &from, args, io),
+            "curl" if has("curl") => net::curl(&mut net::WorldNet { world: self.world, from }, args, io),
+            "wget" if has("wget") => net::wget(&mut net::WorldNet { world: self.world, from }, args, io),
+            "nslookup" if has("nslookup") => net::nslookup(&mut net::WorldNet { world: self.world, from }, args, io),
             "hostname" => {
                 io.out(format!("{}\n", self.container.pod));
                 0

@@ -1,8 +1,8 @@
 //! Network programs: `curl`, `wget` and `nslookup`, run from the learner's machine or
 //! from inside a pod, over the cluster network of `kubeniwa_core::network`.
 
-use kubeniwa_core::network::{self, Resolved, Route};
-use kubeniwa_core::Cluster;
+use kubeniwa_core::network::{self, NetAnswer, Resolved, Route};
+use kubeniwa_core::time::Millis;
 use kubeniwa_shell::Io;
 
 /// Where a connection starts.
@@ -14,21 +14,68 @@ pub enum From {
     Pod { cluster: String, namespace: String, pod: String, curl_old_wording: bool },
 }
 
-/// The outcome of one HTTP GET.
-enum Fetch {
-    Body(String),
-    /// A body, after a line another process printed on the terminal.
-    Noted(String, String),
+/// The network a program's connections go through: the world's (the learner's
+/// machine, `kubectl exec`) or a container process's own (`crate::process`).
+pub trait Network {
+    /// An HTTP GET of `url`.
+    fn fetch(&mut self, url: &Url) -> Fetch;
+    /// `name` looked up as the pod's resolver does: the pod's namespace and the
+    /// answer, or `None` on the learner's machine (no cluster DNS there).
+    fn lookup(&mut self, name: &str) -> Option<(String, Resolved)>;
+    /// Time passes for the calling process.
+    fn wait(&mut self, ms: Millis);
+    /// The learner's machine (the internet's URLs are reachable from there).
+    fn from_host(&self) -> bool {
+        false
+    }
+}
+
+/// The world's network, from the learner's machine or a pod (`kubectl exec`).
+pub struct WorldNet<'a> {
+    pub world: &'a mut crate::World,
+    pub from: From,
+}
+
+impl Network for WorldNet<'_> {
+    fn fetch(&mut self, url: &Url) -> Fetch {
+        fetch(self.world, &self.from, url)
+    }
+
+    fn lookup(&mut self, name: &str) -> Option<(String, Resolved)> {
+        let From::Pod { cluster, namespace, .. } = &self.from else { return None };
+        let resolved = match self.world.clusters.get(cluster) {
+            Some(c) => network::resolve(c, namespace, name),
+            None => Resolved::NotFound,
+        };
+        Some((namespace.clone(), resolved))
+    }
+
+    fn wait(&mut self, ms: Millis) {
+        if ms > 0 {
+            self.world.advance(ms);
+        }
+    }
+
+    fn from_host(&self) -> bool {
+        matches!(self.from, From::Host)
+    }
+}
+
+/// The outcome of one HTTP GET, with the milliseconds it took.
+pub enum Fetch {
+    Body(String, Millis),
+    /// A body (and the time it took), after a line another process printed on the terminal.
+    Noted(String, String, Millis),
     /// An error, after lines another process printed on the terminal.
     NotedError(String, i32, String),
     /// curl exit code and message (without the `curl: (N) ` prefix).
-    Error(i32, String),
+    Error(i32, String, Millis),
 }
 
-struct Url {
-    host: String,
-    port: u16,
-    path: String,
+pub struct Url {
+    pub host: String,
+    pub port: u16,
+    pub path: String,
 }
 
 fn parse_url(raw: &str) -> Result<Url, String> {
@@ -53,13 +100,23 @@ fn parse_url(raw: &str) -> Result<Url, String> {
     Ok(Url { host, port, path })
 }
 
-/// Fetches `url` as seen from `from`. Time passes for timeouts.
+/// curl's wording for a refused connection: 8.4.0 (curlimages/curl:8.4.0) says
+/// "Couldn't", later versions "Could not".
+pub fn couldnt(old_wording: bool) -> &'static str {
+    if old_wording {
+        "Couldn't connect to server"
+    } else {
+        "Could not connect to server"
+    }
+}
+
+/// Connecting to an address nothing answers: the kernel gives up after its SYN retries.
+const UNREACHABLE_MS: Millis = 133_005;
+
+/// Fetches `url` as seen from `from`.
 fn fetch(world: &mut crate::World, from: &From, url: &Url) -> Fetch {
-    let couldnt = match from {
-        From::Pod { curl_old_wording: true, .. } => "Couldn't connect to server",
-        _ => "Could not connect to server",
-    };
-    let refused = |host: &str| Fetch::Error(7, format!("Failed to connect to {host} port {} after 0 ms: {couldnt}", url.port));
+    let couldnt = couldnt(matches!(from, From::Pod { curl_old_wording: true, .. }));
+    let refused = |host: &str| Fetch::Error(7, format!("Failed to connect to {host} port {} after 0 ms: {couldnt}", url.port), 0);
     match from {
         From::Host => {
             let local = matches!(url.host.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]");
@@ -74,8 +131,10 @@ fn fetch(world: &mut crate::World, from: &From, url: &Url) -> Fetch {
                     };
                     let Some(c) = world.clusters.get_mut(&f.cluster) else { return refused(&url.host) };
                     let ip = c.get(&kubeniwa_core::ObjKey::pod(&f.namespace, &f.pod)).and_then(|p| p["status"]["podIP"].as_str().map(String::from)).unwrap_or_default();
-                    return match network::route(c, &ip, f.remote) {
-                        Route::Listener { body, .. } => Fetch::Noted(note, body.unwrap_or_default()),
+                    let route = network::route(c, &ip, f.remote);
+                    let took = network::response_ms(c, &route);
+                    return match route {
+                        Route::Listener { body, .. } => Fetch::Noted(note, body.unwrap_or_default(), took),
                         _ => Fetch::NotedError(
                             format!("{note}{stamp} portforward.go:424] \"Unhandled Error\" err=\"an error occurred forwarding {} -> {}: error forwarding port {} to pod {}, uid : failed to execute portforward in network namespace: failed to connect to localhost:{} inside namespace: IPv4: dial tcp4 127.0.0.1:{}: connect: connection refused IPv6 dial tcp6 [::1]:{}: connect: connection refused \"\n", url.port, f.remote, f.remote, f.pod_uid, f.remote, f.remote, f.remote),
                             52,
@@ -87,9 +146,11 @@ fn fetch(world: &mut crate::World, from: &From, url: &Url) -> Fetch {
                 // docker-proxy accepts and closes when nothing answers behind it.
                 if let Some(hp) = world.host_ports.get(&url.port).cloned() {
                     let Some(c) = world.clusters.get_mut(&hp.cluster) else { return refused(&url.host) };
-                    return match network::route(c, &hp.node_ip, hp.container_port) {
-                        Route::Listener { body, .. } => Fetch::Body(body.unwrap_or_default()),
-                        _ => Fetch::Error(52, "Empty reply from server".into()),
+                    let route = network::route(c, &hp.node_ip, hp.container_port);
+                    let took = network::response_ms(c, &route);
+                    return match route {
+                        Route::Listener { body, .. } => Fetch::Body(body.unwrap_or_default(), took),
+                        _ => Fetch::Error(52, "Empty reply from server".into(), 0),
                     };
                 }
                 return refused(&url.host);
@@ -97,52 +158,64 @@ fn fetch(world: &mut crate::World, from: &From, url: &Url) -> Fetch {
             // From outside the nodes only the node addresses are reachable.
             let node = world.clusters.values_mut().find(|c| c.list("nodes", None).iter().any(|n| n["status"]["addresses"].as_array().is_some_and(|a| a.iter().any(|x| x["address"] == url.host.as_str()))));
             match node {
-                Some(c) => serve(c, &url.host, url, couldnt),
+                Some(c) => {
+                    let route = network::route(c, &url.host, url.port);
+                    let took = network::response_ms(c, &route);
+                    answered(Resolved::Ip(url.host.clone()), route, took, url, couldnt)
+                }
                 None => {
                     if looks_like_ip(&url.host) {
-                        world.advance(133_000);
-                        return Fetch::Error(28, format!("Failed to connect to {} port {} after 133005 ms: Couldn't connect to server", url.host, url.port));
+                        return Fetch::Error(28, format!("Failed to connect to {} port {} after {UNREACHABLE_MS} ms: Couldn't connect to server", url.host, url.port), UNREACHABLE_MS);
                     }
-                    Fetch::Error(6, format!("Could not resolve host: {}", url.host))
+                    Fetch::Error(6, format!("Could not resolve host: {}", url.host), 0)
                 }
             }
         }
         From::Pod { cluster, namespace, pod, .. } => {
-            let Some(c) = world.clusters.get_mut(cluster) else { return Fetch::Error(6, format!("Could not resolve host: {}", url.host)) };
-            let ip = match network::resolve(c, namespace, &url.host) {
-                Resolved::Ip(ip) => ip,
-                Resolved::Service { ip, .. } => ip,
-                Resolved::External { .. } => {
-                    return Fetch::Error(7, format!("Failed to connect to {} port {} after 0 ms: {couldnt}", url.host, url.port));
-                }
-                Resolved::Cname { target, .. } => return Fetch::Error(6, format!("Could not resolve host: {target}")),
-                Resolved::NotFound => return Fetch::Error(6, format!("Could not resolve host: {}", url.host)),
-            };
-            if ip == "127.0.0.1" {
-                // localhost is the pod's own network namespace, shared by all its
-                // containers (and a debug container).
-                let own = c.get(&kubeniwa_core::ObjKey::pod(namespace, pod)).and_then(|p| p["status"]["podIP"].as_str().map(String::from));
-                return match own {
-                    Some(own) => serve(c, &own, url, couldnt),
-                    None => refused(&url.host),
-                };
-            }
-            serve(c, &ip, url, couldnt)
+            let Some(c) = world.clusters.get_mut(cluster) else { return Fetch::Error(6, format!("Could not resolve host: {}", url.host), 0) };
+            let own = c.get(&kubeniwa_core::ObjKey::pod(namespace, pod)).and_then(|p| p["status"]["podIP"].as_str().map(String::from)).unwrap_or_default();
+            // kube-proxy's pick comes from the cluster's random stream.
+            let call = network::NetCall::Connect { host: url.host.clone(), port: url.port };
+            let answer = network::pod_call_drawn(c, namespace, &own, &call);
+            from_answer(answer, url, couldnt)
         }
     }
 }
 
-/// [`fetch`], printing what another process wrote on the terminal (the
+/// What a program in a pod gets for a connection the cluster network answered.
+pub fn from_answer(answer: NetAnswer, url: &Url, couldnt: &str) -> Fetch {
+    match answer {
+        NetAnswer::Connect { resolved, route, response_ms } => answered(resolved, route, response_ms, url, couldnt),
+        NetAnswer::Lookup(_) => Fetch::Error(6, format!("Could not resolve host: {}", url.host), 0),
+    }
+}
+
+fn answered(resolved: Resolved, route: Route, response_ms: Millis, url: &Url, couldnt: &str) -> Fetch {
+    match resolved {
+        Resolved::External { .. } => return Fetch::Error(7, format!("Failed to connect to {} port {} after 0 ms: {couldnt}", url.host, url.port), 0),
+        Resolved::Cname { target, .. } => return Fetch::Error(6, format!("Could not resolve host: {target}"), 0),
+        Resolved::NotFound => return Fetch::Error(6, format!("Could not resolve host: {}", url.host), 0),
+        Resolved::Ip(_) | Resolved::Service { .. } => {}
+    }
+    match route {
+        Route::Listener { body, .. } => Fetch::Body(body.unwrap_or_default(), response_ms),
+        Route::Refused | Route::NoEndpoints => Fetch::Error(7, format!("Failed to connect to {} port {} after 0 ms: {couldnt}", url.host, url.port), 0),
+        Route::Unresolvable => Fetch::Error(6, format!("Could not resolve host: {}", url.host), 0),
+        Route::Unreachable => Fetch::Error(28, format!("Failed to connect to {} port {} after {UNREACHABLE_MS} ms: {couldnt}", url.host, url.port), UNREACHABLE_MS),
+    }
+}
+
+/// A fetch, printing what another process wrote on the terminal (the
 /// port-forward's `Handling connection` line) before the result.
-fn fetch_noted(world: &mut crate::World, from: &From, url: &Url, io: &mut Io<'_>) -> Fetch {
-    match fetch(world, from, url) {
-        Fetch::Noted(note, body) => {
+fn fetch_noted(net: &mut dyn Network, url: &Url, io: &mut Io<'_>) -> Fetch {
+    match net.fetch(url) {
+        Fetch::Noted(note, body, took) => {
             io.out(note);
-            Fetch::Body(body)
+            Fetch::Body(body, took)
         }
         Fetch::NotedError(note, code, message) => {
             io.err(note);
-            Fetch::Error(code, message)
+            Fetch::Error(code, message, 0)
         }
         other => other,
     }
@@ -152,17 +225,8 @@ fn looks_like_ip(s: &str) -> bool {
     s.split('.').count() == 4 && s.split('.').all(|p| p.parse::<u8>().is_ok())
 }
 
-fn serve(c: &mut Cluster, ip: &str, url: &Url, couldnt: &str) -> Fetch {
-    match network::route(c, ip, url.port) {
-        Route::Listener { body, .. } => Fetch::Body(body.unwrap_or_default()),
-        Route::Refused | Route::NoEndpoints => Fetch::Error(7, format!("Failed to connect to {} port {} after 0 ms: {couldnt}", url.host, url.port)),
-        Route::Unresolvable => Fetch::Error(6, format!("Could not resolve host: {}", url.host)),
-        Route::Unreachable => Fetch::Error(28, format!("Failed to connect to {} port {} after 133005 ms: {couldnt}", url.host, url.port)),
-    }
-}
-
 /// `curl [options] URL`
-pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<'_>) -> i32 {
+pub fn curl(net: &mut dyn Network, args: &[String], io: &mut Io<'_>) -> i32 {
     let mut silent = false;
     let mut show_error = false;
     let mut include = false;
@@ -171,6 +235,7 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
     let mut write_out: Option<String> = None;
     let mut location = false;
     let mut remote_name = false;
+    let mut max_time: Option<Millis> = None;
     let mut urls = Vec::new();
     let args = &expand_short_flags(args);
     let mut i = 0;
@@ -193,6 +258,13 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
                 match a {
                     "-o" | "--output" => output = Some(v.clone()),
                     "-w" | "--write-out" => write_out = Some(v.clone()),
+                    "-m" | "--max-time" => match v.parse::<f64>() {
+                        Ok(secs) if secs >= 0.0 => max_time = Some((secs * 1000.0).round() as Millis).filter(|ms| *ms > 0),
+                        _ => {
+                            io.err(format!("curl: option {a}: expected a proper numerical parameter\ncurl: try 'curl --help' or 'curl --manual' for more information\n"));
+                            return 2;
+                        }
+                    },
                     _ => {}
                 }
             }
@@ -214,7 +286,7 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
     }
     let mut status = 0;
     for raw in urls {
-        if matches!(from, From::Host) && (raw.starts_with("https://") || crate::urls::host_of(&raw).is_some_and(crate::urls::known_host)) {
+        if net.from_host() && (raw.starts_with("https://") || crate::urls::host_of(&raw).is_some_and(crate::urls::known_host)) {
             let opts = Download { silent, show_error, fail, location, remote_name, output: output.clone(), write_out: write_out.clone() };
             let code = download(&raw, &opts, io);
             if code != 0 {
@@ -239,9 +311,27 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
                 continue;
             }
         };
-        let fetched = fetch_noted(world, from, &url, io);
+        let mut fetched = fetch_noted(net, &url, io);
+        // `-m`: the whole transfer may take this long; curl notices just after.
+        let took = match &fetched {
+            Fetch::Body(_, took) | Fetch::Error(_, _, took) => *took,
+            _ => 0,
+        };
+        if let Some(limit) = max_time.filter(|limit| took > *limit) {
+            let message = match &fetched {
+                Fetch::Body(..) => format!("Operation timed out after {} milliseconds with 0 bytes received", limit + 1),
+                _ => format!("Connection timed out after {} milliseconds", limit + 1),
+            };
+            fetched = Fetch::Error(28, message, limit + 1);
+        }
+        let took = match &fetched {
+            Fetch::Body(_, took) | Fetch::Error(_, _, took) => *took,
+            _ => 0,
+        };
+        net.wait(took);
+        let write_out_text = |w: &str, code: &str| w.replace("%{http_code}", code).replace("%{time_total}", &seconds(took)).replace("%{time_starttransfer}", &seconds(took)).replace("\\n", "\n");
         match fetched {
-            Fetch::Body(body) => {
+            Fetch::Body(body, _) => {
                 let mut text = String::new();
                 if include {
                     text.push_str(&format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n", body.len()));
@@ -256,14 +346,14 @@ pub fn curl(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
                     None => io.out(text),
                 }
                 if let Some(w) = &write_out {
-                    io.out(w.replace("%{http_code}", "200").replace("\\n", "\n"));
+                    io.out(write_out_text(w, "200"));
                 }
             }
             // fetch_noted printed the notes; what is left is a body or an error.
             Fetch::Noted(..) | Fetch::NotedError(..) => {}
-            Fetch::Error(code, message) => {
+            Fetch::Error(code, message, _) => {
                 if let Some(w) = &write_out {
-                    io.out(w.replace("%{http_code}", "000").replace("\\n", "\n"));
+                    io.out(write_out_text(w, "000"));
                 }
                 if !silent || show_error {
                     io.err(format!("curl: ({code}) {message}\n"));
@@ -409,9 +499,16 @@ fn download(raw: &str, o: &Download, io: &mut Io<'_>) -> i32 {
     0
 }
 
+/// curl's `%{time_total}`: seconds with six decimals.
+fn seconds(ms: Millis) -> String {
+    format!("{}.{:06}", ms / 1000, (ms % 1000) * 1000)
+}
+
 /// BusyBox `wget [-q] [-O FILE] [-T N] URL`
-pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<'_>) -> i32 {
+pub fn wget(net: &mut dyn Network, args: &[String], io: &mut Io<'_>) -> i32 {
     let mut quiet = false;
+    // BusyBox's default network timeout is 900 s.
+    let mut timeout: Millis = 900_000;
     let mut output: Option<String> = None;
     let mut url = None;
     let mut i = 0;
@@ -426,7 +523,12 @@ pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
                 quiet = true;
                 output = Some("-".into());
             }
-            "-T" | "--timeout" => i += 1,
+            "-T" | "--timeout" => {
+                i += 1;
+                if let Some(secs) = args.get(i).and_then(|v| v.parse::<Millis>().ok()) {
+                    timeout = secs * 1000;
+                }
+            }
             s if s.starts_with("-O") => output = Some(s[2..].to_string()),
             s if s.starts_with('-') => {}
             s => url = Some(s.to_string()),
@@ -437,7 +539,7 @@ pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
         io.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n");
         return 1;
     };
-    if matches!(from, From::Host) && (raw.starts_with("https://") || crate::urls::host_of(&raw).is_some_and(crate::urls::known_host)) {
+    if net.from_host() && (raw.starts_with("https://") || crate::urls::host_of(&raw).is_some_and(crate::urls::known_host)) {
         return wget_download(&raw, quiet, output, io);
     }
     let parsed = match parse_url(&raw) {
@@ -447,13 +549,30 @@ pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
             return 1;
         }
     };
-    let shown = if raw.starts_with("http://") { raw.clone() } else { format!("http://{raw}") };
+    // BusyBox resolves the name first and names the address it connects to.
+    let addr = match net.lookup(&parsed.host) {
+        None => parsed.host.clone(),
+        Some((_, Resolved::Ip(ip))) if ip == "127.0.0.1" => ip,
+        Some((_, Resolved::Ip(ip) | Resolved::Service { ip, .. })) => ip,
+        Some((_, Resolved::External { ips, .. })) if !ips.is_empty() => ips[0].clone(),
+        Some(_) => {
+            io.err(format!("wget: bad address '{}'\n", parsed.host));
+            return 1;
+        }
+    };
     if !quiet {
-        io.err(format!("Connecting to {} ({}:{})\n", if parsed.port == 80 { parsed.host.clone() } else { format!("{}:{}", parsed.host, parsed.port) }, parsed.host, parsed.port));
+        io.err(format!("Connecting to {} ({addr}:{})\n", if parsed.port == 80 { parsed.host.clone() } else { format!("{}:{}", parsed.host, parsed.port) }, parsed.port));
     }
-    let fetched = fetch_noted(world, from, &parsed, io);
+    let mut fetched = fetch_noted(net, &parsed, io);
+    match &fetched {
+        Fetch::Body(_, took) | Fetch::Error(_, _, took) if *took > timeout => fetched = Fetch::Error(28, String::new(), timeout),
+        _ => {}
+    }
+    if let Fetch::Body(_, took) | Fetch::Error(_, _, took) = &fetched {
+        net.wait(*took);
+    }
     match fetched {
-        Fetch::Body(body) => {
+        Fetch::Body(body, _) => {
             let name = output.clone().unwrap_or_else(|| {
                 let last = parsed.path.rsplit('/').next().unwrap_or("");
                 if last.is_empty() { "index.html".into() } else { last.into() }
@@ -468,15 +587,14 @@ pub fn wget(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<
                     io.err(format!("saving to '{name}'\n{name:<20} 100% |********************************| {len:>5}  0:00:00 ETA\n'{name}' saved\n"));
                 }
             }
-            let _ = shown;
             0
         }
         Fetch::Noted(..) | Fetch::NotedError(..) => 1,
-        Fetch::Error(code, _) => {
+        Fetch::Error(code, _, _) => {
             let msg = match code {
                 6 => format!("wget: bad address '{}'\n", parsed.host),
                 28 => "wget: download timed out\n".to_string(),
-                _ => format!("wget: can't connect to remote host ({}): Connection refused\n", parsed.host),
+                _ => format!("wget: can't connect to remote host ({addr}): Connection refused\n"),
             };
             io.err(msg);
             1
@@ -546,21 +664,17 @@ fn wget_download(raw: &str, quiet: bool, output: Option<String>, io: &mut Io<'_>
 }
 
 /// BusyBox `nslookup NAME [SERVER]`, as the notes show it.
-pub fn nslookup(world: &mut crate::World, from: &From, args: &[String], io: &mut Io<'_>) -> i32 {
+pub fn nslookup(net: &mut dyn Network, args: &[String], io: &mut Io<'_>) -> i32 {
     let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
         io.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n");
         return 1;
     };
-    let (cluster, namespace) = match from {
-        From::Pod { cluster, namespace, .. } => (cluster.clone(), namespace.clone()),
-        From::Host => {
-            io.out(format!(";; connection timed out; no servers could be reached\n\n"));
-            return 1;
-        }
+    let Some((namespace, resolved)) = net.lookup(name) else {
+        io.out(";; connection timed out; no servers could be reached\n\n");
+        return 1;
     };
-    let Some(c) = world.clusters.get(&cluster) else { return 1 };
     let mut out = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n".to_string();
-    let status = match network::resolve(c, &namespace, name) {
+    let status = match resolved {
         Resolved::Service { fqdn, ip } => {
             out.push_str(&format!("Name:\t{fqdn}\nAddress: {ip}\n\n"));
             0

@@ -2,10 +2,14 @@
 //! a container's own command runs in the same shell as `kubectl exec`, over the
 //! container's files and environment, with only the programs its image has. Time is
 //! the process's own: `sleep` moves its clock and `date` reads it, so one run gives
-//! what the process prints and when, and when it exits.
+//! what the process prints and when, and when it exits. Its `curl`, `wget` and
+//! `nslookup` are the ones of `kubectl exec` (`crate::net`), over the network the
+//! kubelet hands the run (`ProcessNet`: the cluster at the instant the process asks;
+//! a server's response time moves the process's clock).
 
 use kubeniwa_core::images::{self, Image};
-use kubeniwa_core::process::{ProcessRequest, ProcessRun, ProcessRunner};
+use kubeniwa_core::network::{NetAnswer, NetCall, Resolved};
+use kubeniwa_core::process::{NetRecord, ProcessNet, ProcessRequest, ProcessRun, ProcessRunner};
 use kubeniwa_core::time::Millis;
 use kubeniwa_shell::{Host, Io, Shell, Stop};
 
@@ -20,7 +24,9 @@ impl ProcessRunner for ShellRunner {
         let is_shell = matches!(program.as_str(), "sh" | "bash" | "ash") && image.shell && (program != "bash" || has(image, "bash"));
         let own_binary = image.cmd.first().and_then(|c| c.split_whitespace().next()).map(|c| c.trim_end_matches(':').rsplit('/').next().unwrap_or(c).to_string()).is_some_and(|c| c == program)
             || image.binaries.iter().any(|b| *b == program);
-        if own_binary && !is_shell {
+        // The network tools are this runner's own (`crate::net`), whatever image has them.
+        let network_tool = matches!(program.as_str(), "curl" | "wget" | "nslookup") && has(image, &program);
+        if own_binary && !is_shell && !network_tool {
             // The image's own program (a server, a database): the catalogue says what it does.
             return None;
         }
@@ -43,16 +49,28 @@ impl ProcessRunner for ShellRunner {
         };
         let mut shell = process_shell(request, image);
         shell.set_step_budget(request.step_budget);
-        let mut host = ProcessHost { clock: 0, horizon: request.horizon_ms, start: request.start, image, pod: request.pod.to_string(), unsupported: false };
+        let mut host = ProcessHost {
+            clock: 0,
+            horizon: request.horizon_ms,
+            start: request.start,
+            image,
+            pod: request.pod.to_string(),
+            namespace: request.namespace.to_string(),
+            curl_old_wording: request.image.ends_with(":8.4.0"),
+            net: request.net,
+            calls: Vec::new(),
+            unsupported: false,
+        };
         let timeline = shell.run_timed(&mut host, &script);
         if host.unsupported {
             return None;
         }
         let output: Vec<(Millis, String)> = timeline.chunks.into_iter().filter(|(at, _)| *at <= request.horizon_ms).collect();
+        let calls = std::mem::take(&mut host.calls);
         Some(match timeline.stopped {
-            None => ProcessRun::Ran { output, exit: Some((host.clock, timeline.status & 0xff)), running_until: host.clock },
-            Some(Stop::Horizon) => ProcessRun::Ran { output, exit: None, running_until: request.horizon_ms },
-            Some(Stop::Busy) => ProcessRun::Ran { output, exit: None, running_until: host.clock },
+            None => ProcessRun::Ran { output, exit: Some((host.clock, timeline.status & 0xff)), running_until: host.clock, calls },
+            Some(Stop::Horizon) => ProcessRun::Ran { output, exit: None, running_until: request.horizon_ms, calls },
+            Some(Stop::Busy) => ProcessRun::Ran { output, exit: None, running_until: host.clock, calls },
         })
     }
 }
@@ -86,18 +104,51 @@ fn process_shell(request: &ProcessRequest<'_>, image: &Image) -> Shell {
 }
 
 /// The programs of a container's process, on its own clock.
-struct ProcessHost {
+struct ProcessHost<'a> {
     clock: Millis,
     horizon: Millis,
     start: Millis,
     image: &'static Image,
     pod: String,
-    /// The command used a program this runner does not model (the network tools):
+    namespace: String,
+    curl_old_wording: bool,
+    net: &'a dyn ProcessNet,
+    /// The network calls made so far, with their answers.
+    calls: Vec<NetRecord>,
+    /// The command used a program this runner does not model (`ping`, `nc`, `psql`):
     /// the kubelet keeps the catalogue's description instead.
     unsupported: bool,
 }
 
-impl Host for ProcessHost {
+impl ProcessHost<'_> {
+    /// Asks the network at the process's instant, and keeps the call.
+    fn ask(&mut self, call: NetCall) -> NetAnswer {
+        let answer = self.net.call(self.calls.len(), self.clock, &call);
+        self.calls.push(NetRecord { at: self.clock, call, answer: answer.clone() });
+        answer
+    }
+}
+
+impl crate::net::Network for ProcessHost<'_> {
+    fn fetch(&mut self, url: &crate::net::Url) -> crate::net::Fetch {
+        let answer = self.ask(NetCall::Connect { host: url.host.clone(), port: url.port });
+        crate::net::from_answer(answer, url, crate::net::couldnt(self.curl_old_wording))
+    }
+
+    fn lookup(&mut self, name: &str) -> Option<(String, Resolved)> {
+        let resolved = match self.ask(NetCall::Lookup { name: name.to_string() }) {
+            NetAnswer::Lookup(resolved) => resolved,
+            NetAnswer::Connect { resolved, .. } => resolved,
+        };
+        Some((self.namespace.clone(), resolved))
+    }
+
+    fn wait(&mut self, ms: Millis) {
+        self.clock = self.clock.saturating_add(ms);
+    }
+}
+
+impl Host for ProcessHost<'_> {
     fn run(&mut self, argv: &[String], io: &mut Io<'_>) -> Option<i32> {
         let name = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
         let args = &argv[1..];
@@ -120,6 +171,9 @@ impl Host for ProcessHost {
                 io.out(format!("{}\n", self.pod));
                 0
             }
+            "curl" if has(self.image, "curl") => crate::net::curl(self, args, io),
+            "wget" if has(self.image, "wget") => crate::net::wget(self, args, io),
+            "nslookup" if has(self.image, "nslookup") => crate::net::nslookup(self, args, io),
             "perl" if has(self.image, "perl") => match perl(args) {
                 Some((text, cost)) => {
                     self.clock += cost;

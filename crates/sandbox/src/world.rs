@@ -429,6 +429,10 @@ impl kubeniwa_kubectl::Backend for World {
 }
 
 impl Host for World {
+    fn clock_ms(&self) -> u64 {
+        self.now
+    }
+
     fn knows(&self, name: &str) -> bool {
         matches!(name, "kubectl" | "kind" | "sleep" | "date" | "curl" | "wget" | "nslookup" | "jq" | "watch")
     }
@@ -496,9 +500,9 @@ impl World {
             "jq" => crate::jq::run(args, self.now, io),
             "sleep" => sleep(self, args, io),
             "watch" => crate::watch::run(self, args, io),
-            "curl" => crate::net::curl(self, &crate::net::From::Host, args, io),
-            "wget" => crate::net::wget(self, &crate::net::From::Host, args, io),
-            "nslookup" => crate::net::nslookup(self, &crate::net::From::Host, args, io),
+            "curl" => crate::net::curl(&mut crate::net::WorldNet { world: self, from: crate::net::From::Host }, args, io),
+            "wget" => crate::net::wget(&mut crate::net::WorldNet { world: self, from: crate::net::From::Host }, args, io),
+            "nslookup" => crate::net::nslookup(&mut crate::net::WorldNet { world: self, from: crate::net::From::Host }, args, io),
             "date" => {
                 io.out(format!("{}\n", gnu_date(self.now)));
                 0

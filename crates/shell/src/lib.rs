@@ -192,8 +192,8 @@ pub trait Host {
         Some(0)
     }
 
-    /// For a timed run ([`Shell::run_timed`]): the host's clock in milliseconds since
-    /// the process started (its `sleep` moves it). Other hosts keep it at 0.
+    /// The host's clock in milliseconds (for a timed run, [`Shell::run_timed`], since
+    /// the process started; its `sleep` moves it). `time` reports how far it moved.
     fn clock_ms(&self) -> u64 {
         0
     }

@@ -64,6 +64,9 @@ pub enum Timer {
     /// A container's process printed something at this instant: the kubelet moves
     /// it into the container's log (see `crate::process`).
     Output { uid: String, container: String },
+    /// One of a node's kubelet loops: the eviction manager's housekeeping or the node
+    /// status update (see `crate::eviction_manager`).
+    Eviction { node: String, step: crate::eviction_manager::Step },
     /// Nothing to do but run the controllers again (e.g. a pod becomes available
     /// after `minReadySeconds`).
     Resync,
@@ -607,7 +610,7 @@ impl Cluster {
             let before = self.resource_version;
             // The kubelet's periodic syncs and probe ticks mostly change nothing in the
             // store; then the controllers have nothing new to see.
-            let mut quiet = matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. });
+            let mut quiet = matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. } | Timer::Eviction { .. });
             self.fire(timer);
             // Timers of the same instant fire together; the controllers then run once.
             while let Some((&(next, seq), _)) = self.timers.iter().next() {
@@ -618,7 +621,7 @@ impl Cluster {
                 if timer == Timer::Resync {
                     self.resync_at.remove(&next);
                 }
-                quiet &= matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. });
+                quiet &= matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. } | Timer::Eviction { .. });
                 self.fire(timer);
             }
             if quiet && self.resource_version == before {
@@ -640,6 +643,7 @@ impl Cluster {
             Timer::PodSync { pod, uid } => crate::kubelet::periodic_sync(self, &pod, &uid),
             Timer::Probe { pod, uid, container, kind } => crate::probes::tick(self, &pod, &uid, &container, kind),
             Timer::Output { uid, container } => crate::kubelet::reveal_output(self, &uid, &container),
+            Timer::Eviction { node, step } => crate::eviction_manager::fire(self, &node, step),
             Timer::Resync => {}
         }
     }

@@ -33,6 +33,8 @@ pub struct Runtime {
     pub(crate) hpas: BTreeMap<String, crate::hpa::HpaState>,
     /// Prober workers by (pod uid, container, probe type).
     pub(crate) probes: BTreeMap<(String, String, crate::probes::ProbeKind), crate::probes::Worker>,
+    /// The eviction manager's memory, by node name (`crate::eviction_manager`).
+    pub(crate) eviction: BTreeMap<String, crate::eviction_manager::NodeState>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +48,8 @@ struct PodRuntime {
     conditions: BTreeMap<&'static str, (bool, Millis, Option<&'static str>)>,
     deleting_until: Option<Millis>,
     stopped: bool,
+    /// The eviction manager evicted the pod: when, and the message.
+    evicted: Option<(Millis, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -226,6 +230,7 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
             conditions,
             deleting_until: None,
             stopped: false,
+            evicted: None,
         };
         cluster.runtime.pods.insert(uid.clone(), rt);
         write_status(cluster, &uid);
@@ -409,6 +414,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     // Regular containers first, then ephemeral ones, in the runtime's order.
     let command_of: Vec<Value> = all_container_specs(&pod);
     let pull_policy: Vec<String> = command_of.iter().map(|c| c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent").to_string()).collect();
+    let evicted = rt.evicted.is_some();
     // A container whose command cannot start ends in the same sync: a second pass
     // records its exit before the status is written.
     for pass in 0..2 {
@@ -679,7 +685,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 c.state = State::Terminated { code, reason: reason.into(), started, finished: now, message: start_error.clone(), id: c.container_id.clone() };
                 c.ready = false;
                 let restart = match restart_policy.as_str() {
-                    _ if c.ephemeral => false,
+                    _ if c.ephemeral || evicted => false,
                     "Never" => false,
                     "OnFailure" => code != 0,
                     _ => true,
@@ -717,11 +723,14 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     }
     // The pod's next wake-up.
     let wake = rt.containers.iter().filter(|c| c.next != Next::Nothing).map(|c| c.next_at).min();
+    let node = rt.node.clone();
     cluster.runtime.pods.insert(uid.to_string(), rt);
     write_status(cluster, uid);
     if let Some(at) = wake {
         cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
     }
+    // What the node's containers use changed: the eviction manager may have work.
+    crate::eviction_manager::watch_node(cluster, &node);
 }
 
 /// How far a container's own command is run at first, and with how many shell steps;
@@ -1124,6 +1133,17 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     };
     set(&mut rt, "ContainersReady", all_ready, if all_ready { None } else { Some("ContainersNotReady") });
     set(&mut rt, "Ready", all_ready, if all_ready { None } else { Some("ContainersNotReady") });
+    // An evicted pod turns Failed once none of its containers can still run (the
+    // status manager holds the terminal phase back until then); its sandbox is gone.
+    let evicted_done = rt.evicted.is_some() && !rt.containers.iter().any(|c| matches!(c.state, State::Running { .. }) || c.next == Next::Exit);
+    if evicted_done {
+        set(&mut rt, "PodReadyToStartContainers", false, None);
+        for name in ["Ready", "ContainersReady"] {
+            if let Some(entry) = rt.conditions.get_mut(name) {
+                entry.2 = Some("PodFailed");
+            }
+        }
+    }
     let generation = pod["metadata"]["generation"].clone();
     let scheduled_at = pod["status"]["conditions"]
         .as_array()
@@ -1140,6 +1160,22 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         .filter(|c| !matches!(c["type"].as_str(), Some("PodReadyToStartContainers" | "Initialized" | "Ready" | "ContainersReady" | "PodScheduled")))
         .cloned()
         .collect();
+    if let Some((at, message)) = &rt.evicted {
+        // The eviction manager's condition replaces one of the same type.
+        let condition = json!({
+            "lastProbeTime": null,
+            "lastTransitionTime": rfc3339(*at),
+            "message": message,
+            "observedGeneration": generation,
+            "reason": "TerminationByKubelet",
+            "status": "True",
+            "type": "DisruptionTarget",
+        });
+        match conditions.iter_mut().find(|c| c["type"] == "DisruptionTarget") {
+            Some(existing) => *existing = condition,
+            None => conditions.push(condition),
+        }
+    }
     for name in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"] {
         let (v, at, reason) = rt.conditions[name];
         let mut c = json!({
@@ -1151,7 +1187,10 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         });
         if let Some(r) = reason {
             c["reason"] = json!(r);
-            c["message"] = json!(format!("containers with unready status: [{}]", not_ready.join(" ")));
+            // A terminal pod's conditions name no containers.
+            if r != "PodFailed" {
+                c["message"] = json!(format!("containers with unready status: [{}]", not_ready.join(" ")));
+            }
         }
         conditions.push(c);
     }
@@ -1213,7 +1252,9 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     let ephemeral_statuses: Vec<Value> = all_statuses[regular.min(all_statuses.len())..].to_vec();
     let running = rt.containers.iter().filter(|c| !c.ephemeral).any(|c| matches!(c.state, State::Running { .. }) || c.started_once && c.next != Next::Nothing);
     let all_done = rt.containers.iter().filter(|c| !c.ephemeral).all(|c| matches!(c.state, State::Terminated { .. }) && c.next == Next::Nothing);
-    let phase = if all_done {
+    let phase = if evicted_done {
+        "Failed"
+    } else if all_done {
         if rt.containers.iter().filter(|c| !c.ephemeral).all(|c| matches!(c.state, State::Terminated { code: 0, .. })) { "Succeeded" } else { "Failed" }
     } else if running {
         "Running"
@@ -1233,6 +1274,10 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     });
     if !ephemeral_statuses.is_empty() {
         status["ephemeralContainerStatuses"] = json!(ephemeral_statuses);
+    }
+    if let (true, Some((_, message))) = (evicted_done, &rt.evicted) {
+        status["message"] = json!(message);
+        status["reason"] = json!("Evicted");
     }
     if let Some(ip) = &rt.ip {
         status["podIP"] = json!(ip);
@@ -1315,6 +1360,7 @@ pub fn delete_pod(cluster: &mut Cluster, key: &ObjKey, grace: Option<i64>) -> Va
                 conditions: BTreeMap::new(),
                 deleting_until: Some(until),
                 stopped: true,
+                evicted: None,
             };
             cluster.runtime.pods.insert(uid.clone(), rt);
             cluster.schedule(now + 500, Timer::Kubelet { pod: key.clone(), uid });
@@ -1381,13 +1427,7 @@ pub(crate) fn kill_for_probe(cluster: &mut Cluster, key: &ObjKey, uid: &str, nam
             }
             let path = format!("spec.containers{{{name}}}");
             cluster.emit_event(&pod, Some(&path), "Normal", "Killing", &format!("kubelet/{}", rt.node), message);
-            // A server exits on SIGTERM at once; a shell that ignores it is killed
-            // (137) when the grace period ends.
-            let (code, after) = match images::find(&c.image).map(|i| &i.process) {
-                Some(Process::Server { sigterm_exit, .. }) if spec["command"].is_null() || images::command_runs_own_binary(&spec) => (*sigterm_exit, 300),
-                _ if behaviour_of(&spec, &c.image).ignores_sigterm => (137, grace * 1000),
-                _ => (143, 300),
-            };
+            let (code, after) = stop_exit(&spec, &c.image, grace * 1000);
             // The container keeps running (and its readiness) until it exits.
             c.killed = Some(code);
             c.next = Next::Exit;
@@ -1400,6 +1440,68 @@ pub(crate) fn kill_for_probe(cluster: &mut Cluster, key: &ObjKey, uid: &str, nam
     if let Some(at) = wake {
         cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
     }
+}
+
+/// How a running container's process ends when the kubelet stops it: a server exits
+/// on SIGTERM at once; a shell that ignores it is killed (137) when the grace period
+/// ends. The exit code and how long after the signal.
+fn stop_exit(spec: &Value, image: &str, grace_ms: Millis) -> (i32, Millis) {
+    match images::find(image).map(|i| &i.process) {
+        Some(Process::Server { sigterm_exit, .. }) if spec["command"].is_null() || images::command_runs_own_binary(spec) => (*sigterm_exit, 300),
+        _ if behaviour_of(spec, image).ignores_sigterm => (137, grace_ms),
+        _ => (143, 300),
+    }
+}
+
+/// The eviction manager kills a pod (`crate::eviction_manager`): its containers are
+/// stopped with the eviction's grace period and never started again; once none runs,
+/// the pod is `Failed` with reason `Evicted`. Returns when the last container will
+/// have stopped, or `None` when the kubelet does not run this pod.
+pub(crate) fn evict_pod(cluster: &mut Cluster, key: &ObjKey, uid: &str, message: &str, grace_ms: Millis) -> Option<Millis> {
+    let now = cluster.now;
+    let pod = cluster.get(key).cloned()?;
+    if pod["metadata"]["uid"].as_str() != Some(uid) {
+        return None;
+    }
+    let mut rt = cluster.runtime.pods.remove(uid)?;
+    if rt.evicted.is_some() || rt.deleting_until.is_some() {
+        cluster.runtime.pods.insert(uid.to_string(), rt);
+        return None;
+    }
+    rt.evicted = Some((now, message.to_string()));
+    let source = format!("kubelet/{}", rt.node);
+    let specs = all_container_specs(&pod);
+    let mut done = now;
+    for (i, c) in rt.containers.iter_mut().enumerate() {
+        let spec = specs.get(i).cloned().unwrap_or(Value::Null);
+        if matches!(c.state, State::Running { .. }) {
+            let path = if c.ephemeral { format!("spec.ephemeralContainers{{{}}}", c.name) } else { format!("spec.containers{{{}}}", c.name) };
+            if c.killed.is_none() {
+                cluster.emit_event(&pod, Some(&path), "Normal", "Killing", &source, format!("Stopping container {}", c.name));
+                let (code, after) = stop_exit(&spec, &c.image, grace_ms);
+                c.killed = Some(code);
+                c.next = Next::Exit;
+                c.next_at = now + after;
+            }
+            c.next_at = c.next_at.min(now + grace_ms);
+            done = done.max(c.next_at);
+        } else if c.next != Next::Exit {
+            // Nothing is started again: a container waiting to (re)start stays as it is.
+            c.next = Next::Nothing;
+        }
+    }
+    let wake = rt.containers.iter().filter(|c| c.next != Next::Nothing).map(|c| c.next_at).min();
+    cluster.runtime.pods.insert(uid.to_string(), rt);
+    write_status(cluster, uid);
+    if let Some(at) = wake {
+        cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
+    }
+    Some(done)
+}
+
+/// Whether the kubelet runs the pod with this uid and could still evict it.
+pub(crate) fn evictable(cluster: &Cluster, uid: &str) -> bool {
+    cluster.runtime.pods.get(uid).is_some_and(|rt| rt.evicted.is_none() && rt.deleting_until.is_none())
 }
 
 /// A line the container's process logs now (Go `log` prefix).

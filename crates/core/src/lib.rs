@@ -17,6 +17,7 @@ pub mod decode;
 pub mod disruption;
 pub mod ephemeral;
 pub mod eviction;
+pub mod eviction_manager;
 pub mod hpa;
 pub mod images;
 pub mod jobs;

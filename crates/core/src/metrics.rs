@@ -13,7 +13,6 @@ use crate::time::{rfc3339, Millis};
 const RESOLUTION_MS: Millis = 15_000;
 /// What the kubelet, containerd and the control plane of a kind node use besides pods.
 const NODE_CPU_M: u64 = 130;
-const NODE_MEMORY: u64 = 560 << 20;
 
 /// Answers a `/apis/metrics.k8s.io/...` request, or `None` when the API is not served.
 pub fn handle(c: &Cluster, segs: &[&str], req: &Request) -> Option<Result<Response, ApiError>> {
@@ -89,16 +88,17 @@ fn pod_metrics(c: &Cluster, p: &Value) -> Option<Value> {
 
 fn node_metrics(c: &Cluster, n: &Value) -> Value {
     let name = n["metadata"]["name"].as_str().unwrap_or("");
-    let (mut cpu, mut mem) = (NODE_CPU_M, NODE_MEMORY);
+    let mut cpu = NODE_CPU_M;
     for p in c.list("pods", None) {
         if p["spec"]["nodeName"] != name || p["status"]["phase"] != "Running" {
             continue;
         }
-        for (_, (pc, pm)) in crate::hpa::pod_usage(c, p) {
+        for (_, (pc, _)) in crate::hpa::pod_usage(c, p) {
             cpu += pc;
-            mem += pm;
         }
     }
+    // The working set the kubelet's eviction manager also sees.
+    let mem = crate::eviction_manager::node_working_set(c, name);
     json!({
         "kind": "NodeMetrics", "apiVersion": "metrics.k8s.io/v1beta1",
         "metadata": {"name": name, "creationTimestamp": rfc3339(c.now()), "labels": n["metadata"]["labels"]},

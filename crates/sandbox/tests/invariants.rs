@@ -19,11 +19,13 @@ fn pick<'a>(rng: &mut SimRng, xs: &[&'a str]) -> &'a str {
 
 fn random_command(rng: &mut SimRng) -> String {
     let n = pick(rng, &NAMES);
-    match rng.below(19) {
+    match rng.below(20) {
         // Pods asking for more CPU than the node has left, and a higher-priority one
         // that preempts them.
         17 => [format!("kubectl apply -f big-{n}.yaml"), format!("kubectl delete pod big-{n} --wait=false")][rng.below(2) as usize].clone(),
         18 => ["kubectl apply -f hog.yaml", "kubectl delete pod hog --wait=false"][rng.below(2) as usize].to_string(),
+        // A BestEffort memory hog: large ones push the node under the kubelet's eviction threshold.
+        19 => format!("kubectl run {n}-mem --image=polinux/stress -- stress --vm 1 --vm-bytes {}M --vm-hang 1", [4000, 8000, 15300][rng.below(3) as usize]),
         // Background jobs run on while the other commands change the cluster.
         11 => ["kubectl get pods -w &", "kubectl logs -f deployment/web &", "sleep 7 &", "kubectl port-forward deployment/api 8080:80 &"][rng.below(4) as usize].to_string(),
         12 => ["kill %1", "kill %2", "jobs", "wait %1"][rng.below(4) as usize].to_string(),
@@ -150,6 +152,23 @@ fn check(c: &Cluster, last_rv: &mut u64) -> Result<(), String> {
         let ordinal = k.name.strip_prefix(&format!("{}-", s(&owner["name"]))).unwrap_or("");
         if ordinal.is_empty() || !ordinal.bytes().all(|b| b.is_ascii_digit()) || p["metadata"]["labels"]["apps.kubernetes.io/pod-index"] != ordinal || p["spec"]["hostname"] != k.name.as_str() {
             return Err(format!("StatefulSet pod {} has no ordinal identity of its set {}", k.name, s(&owner["name"])));
+        }
+    }
+    // An evicted pod is Failed with nothing running; a node carries the memory-pressure
+    // taint exactly while it reports MemoryPressure.
+    for (k, p) in objects.iter().filter(|(k, _)| k.resource == "pods") {
+        if p["status"]["reason"] == "Evicted" {
+            let running = p["status"]["containerStatuses"].as_array().into_iter().flatten().any(|s| s["state"]["running"].is_object());
+            if p["status"]["phase"] != "Failed" || running {
+                return Err(format!("evicted pod {} is {} (a container running: {running})", k.name, p["status"]["phase"]));
+            }
+        }
+    }
+    for (k, n) in objects.iter().filter(|(k, _)| k.resource == "nodes") {
+        let pressure = n["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "MemoryPressure" && c["status"] == "True");
+        let tainted = n["spec"]["taints"].as_array().into_iter().flatten().any(|t| t["key"] == "node.kubernetes.io/memory-pressure");
+        if pressure != tainted {
+            return Err(format!("node {} has MemoryPressure {pressure} but the memory-pressure taint {tainted}", k.name));
         }
     }
     // Settled owners: a ReplicaSet or pod whose controller is gone must be on its way out.

@@ -3,8 +3,8 @@
 . /var/kubeniwa/lib.sh
 
 args=$(kubectl get deployment metrics-server --namespace kube-system --output jsonpath='{.spec.template.spec.containers[0].args}' 2>/dev/null) ||
-  fail "kube-system に metrics-server がありません。metrics-server.yaml を apply してください。" \
-       "There is no metrics-server in kube-system. Apply metrics-server.yaml."
+  fail "kube-system に metrics-server がありません。公式のマニフェストを URL から apply してください。" \
+       "There is no metrics-server in kube-system. Apply its official manifest from its URL."
 
 case "$args" in
   *--kubelet-insecure-tls*) ;;

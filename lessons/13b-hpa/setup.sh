@@ -10,4 +10,6 @@ kubectl delete deployment hpa-handson --namespace default --ignore-not-found >/d
 kubectl delete service hello-server-service --namespace default --ignore-not-found >/dev/null 2>&1
 kubectl delete deployment,replicaset,pod --selector app=hello-server --namespace default --ignore-not-found >/dev/null 2>&1
 kubectl delete deployment metrics-server --namespace kube-system --ignore-not-found >/dev/null 2>&1
+kubectl delete service metrics-server --namespace kube-system --ignore-not-found >/dev/null 2>&1
+kubectl delete apiservice v1beta1.metrics.k8s.io --ignore-not-found >/dev/null 2>&1
 true

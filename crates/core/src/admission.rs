@@ -288,6 +288,18 @@ fn name_causes(rt: &ResourceType, obj: &Value) -> Vec<Cause> {
     if name.is_empty() {
         return vec![required("metadata.name", "name or generateName is required")];
     }
+    // RBAC objects and APIServices only need a valid path segment
+    // (`path.ValidatePathSegmentName`): `system:metrics-server`, `v1.`.
+    if matches!(rt.kind, "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" | "APIService") {
+        let msg = match name {
+            "." => Some("may not be '.'"),
+            ".." => Some("may not be '..'"),
+            _ if name.contains('/') => Some("may not contain '/'"),
+            _ if name.contains('%') => Some("may not contain '%'"),
+            _ => None,
+        };
+        return msg.map(|m| invalid_value("metadata.name", &json!(name), m)).into_iter().collect();
+    }
     let (ok, msg) = match rt.kind {
         "Namespace" => (is_dns1123_label(name), DNS1123_LABEL_MSG),
         "Service" => (is_dns1035_label(name), DNS1035_LABEL_MSG),

@@ -233,6 +233,14 @@ pub fn create_kind_cluster(config: ClusterConfig, seed: u64, start: Millis) -> C
         let uid = crate::rng::uuid_from(&format!("{}/priorityclass/{name}", c.config.name));
         put(&mut c, "PriorityClass", "", json!({"metadata": {"name": name, "uid": uid}, "value": value, "description": description, "preemptionPolicy": "PreemptLowerPriority"}));
     }
+    // The aggregator's local APIServices, one per group-version the server serves.
+    let at_text = crate::time::rfc3339(start);
+    for (group, version, gp, vp) in crate::apiservice::LOCAL {
+        let mut obj = crate::apiservice::local(group, version, *gp, *vp, &at_text);
+        let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+        obj["metadata"]["uid"] = json!(crate::rng::uuid_from(&format!("{}/apiservice/{name}", c.config.name)));
+        put(&mut c, "APIService", "", obj);
+    }
     c.now = at;
     c.now = start + CREATE_DURATION_MS;
     c

@@ -63,6 +63,7 @@ pub fn sync_all(c: &mut Cluster) {
     crate::jobs::sync_cronjobs(c);
     crate::jobs::sync_jobs(c);
     sync_endpoints(c);
+    crate::apiservice::sync_apiservices(c);
     crate::disruption::sync_pdbs(c);
     crate::quota::sync_quotas(c);
     crate::hpa::sync_hpas(c);

@@ -166,13 +166,11 @@ fn write_status(c: &mut Cluster, key: &ObjKey, status: Value) {
 
 /// Whether the resource metrics API answers (a metrics-server is available).
 pub fn metrics_api_available(c: &Cluster) -> bool {
-    let key = ObjKey { resource: "deployments.apps".into(), namespace: "kube-system".into(), name: "metrics-server".into() };
-    // On kind the kubelets' serving certificates name no IP, so metrics-server only
-    // scrapes them with `--kubelet-insecure-tls` (the well-known patch).
-    c.get(&key).is_some_and(|d| {
-        let args: Vec<&Value> = d["spec"]["template"]["spec"]["containers"].as_array().into_iter().flatten().flat_map(|ctr| ctr["args"].as_array().into_iter().flatten().chain(ctr["command"].as_array().into_iter().flatten())).collect();
-        d["status"]["availableReplicas"].as_i64().unwrap_or(0) > 0 && args.iter().any(|a| a.as_str() == Some("--kubelet-insecure-tls"))
-    })
+    // The aggregator proxies metrics.k8s.io to metrics-server once its APIService is
+    // available: its Service has a ready endpoint. On kind that takes
+    // `--kubelet-insecure-tls` (the kubelets' serving certificates name no IP, so
+    // without it metrics-server scrapes nothing and its /readyz keeps failing).
+    crate::apiservice::available(c, "v1beta1.metrics.k8s.io")
 }
 
 /// `computeReplicasForMetrics` for CPU utilisation: Ok(proposed replicas, metric

@@ -123,6 +123,10 @@ pub enum Process {
         /// It serves the gRPC health protocol (`grpc.health.v1.Health`) on `port`.
         #[serde(default)]
         grpc_health: bool,
+        /// It serves HTTPS on its ports (metrics-server); a plain HTTP request gets
+        /// Go's 400 `Client sent an HTTP request to an HTTPS server.`
+        #[serde(default)]
+        tls: bool,
     },
     /// Exits with `code` after `after_ms`.
     Exit {
@@ -157,6 +161,11 @@ pub struct Route {
     pub fail_body: String,
     #[serde(default)]
     pub fail_log: Option<String>,
+    /// The path answers with the `fail_*` values unless the container was started
+    /// with this argument (metrics-server's /readyz on kind needs
+    /// `--kubelet-insecure-tls` to scrape anything).
+    #[serde(default)]
+    pub requires_arg: Option<String>,
 }
 
 fn ok_status() -> u16 {
@@ -178,10 +187,20 @@ pub struct Answer {
 impl Process {
     /// The answer to `GET path` from a server process that has run for `age_ms`.
     pub fn answer(&self, path: &str, age_ms: u64) -> Option<Answer> {
+        self.answer_with_args(path, age_ms, None)
+    }
+
+    /// [`Process::answer`] for a container started with `args` (its command and
+    /// arguments), when known.
+    pub fn answer_with_args(&self, path: &str, age_ms: u64, args: Option<&[String]>) -> Option<Answer> {
         let Process::Server { body, routes, not_found, index_paths, .. } = self else { return None };
         let path = path.split('?').next().unwrap_or(path);
         if let Some(r) = routes.iter().find(|r| r.path == path) {
-            let failing = r.fail_after_ms.is_some_and(|after| age_ms > after);
+            let missing_arg = match (&r.requires_arg, args) {
+                (Some(arg), Some(args)) => !args.iter().any(|a| a == arg),
+                _ => false,
+            };
+            let failing = missing_arg || r.fail_after_ms.is_some_and(|after| age_ms > after);
             return Some(if failing {
                 Answer { status: r.fail_status, body: r.fail_body.clone(), log: r.fail_log.clone() }
             } else {

@@ -8,6 +8,7 @@
 pub mod admission;
 pub mod api;
 pub mod apiserver;
+pub mod apiservice;
 pub mod authorization;
 pub mod bootstrap;
 pub mod cluster;

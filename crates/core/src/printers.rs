@@ -208,6 +208,7 @@ fn columns(kind: &str) -> Vec<Col> {
             c("Ports", "string", 0),
             c("Age", "string", 0),
         ],
+        "APIService" => vec![c("Name", "string", 0), c("Service", "string", 0), c("Available", "string", 0), c("Age", "string", 0)],
         "PriorityClass" => vec![
             c("Name", "string", 0),
             c("Value", "integer", 0),
@@ -672,6 +673,19 @@ fn cells(kind: &str, o: &Value, now: Millis) -> Vec<Value> {
                 json!(if tls { "80, 443" } else { "80" }),
                 age_cell,
             ]
+        }
+        "APIService" => {
+            // kube-aggregator's table convertor: `Local` or namespace/name, and the
+            // Available condition (`False (MissingEndpoints)`).
+            let svc = &o["spec"]["service"];
+            let service = if svc.is_object() { format!("{}/{}", s(&svc["namespace"]), s(&svc["name"])) } else { "Local".to_string() };
+            let available = match o["status"]["conditions"].as_array().and_then(|cs| cs.iter().find(|x| x["type"] == "Available")) {
+                Some(cond) if cond["status"] == "True" => "True".to_string(),
+                Some(cond) if !s(&cond["reason"]).is_empty() => format!("{} ({})", s(&cond["status"]), s(&cond["reason"])),
+                Some(cond) => s(&cond["status"]).to_string(),
+                None => "Unknown".to_string(),
+            };
+            vec![name, json!(service), json!(available), age_cell]
         }
         "PriorityClass" => vec![
             name,

@@ -185,10 +185,19 @@ fn run_probe(cluster: &mut Cluster, pod: &Value, spec: &Value, probe: &Value, ki
         let Some((serving, process, age)) = listener_in_pod(cluster, pod, port, started_at) else {
             return failed(format!("Get \"{url}\": dial tcp {host}:{port}: connect: connection refused"));
         };
-        if scheme == "https" {
+        let tls = matches!(process, images::Process::Server { tls: true, .. });
+        if scheme == "https" && !tls {
             return failed(format!("Get \"{url}\": http: server gave HTTP response to HTTPS client"));
         }
-        let Some(answer) = process.answer(&path, age) else { return failed(format!("Get \"{url}\": dial tcp {host}:{port}: connect: connection refused")) };
+        if scheme == "http" && tls {
+            return failed("HTTP probe failed with statuscode: 400".to_string());
+        }
+        let serving_args: Vec<String> = pod["spec"]["containers"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["name"] == serving.as_str()))
+            .map(|c| c["command"].as_array().into_iter().flatten().chain(c["args"].as_array().into_iter().flatten()).filter_map(|a| a.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        let Some(answer) = process.answer_with_args(&path, age, Some(&serving_args)) else { return failed(format!("Get \"{url}\": dial tcp {host}:{port}: connect: connection refused")) };
         if let Some(line) = &answer.log {
             crate::kubelet::append_log(cluster, pod, &serving, line);
         }

@@ -101,6 +101,7 @@ pub const RESOURCES: &[ResourceType] = &[
     rt("", "v1", "Secret", "secrets", "secret", &[], true, false),
     rt("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", &["sa"], true, false),
     rt("", "v1", "Service", "services", "service", &["svc"], true, true),
+    rt("apiregistration.k8s.io", "v1", "APIService", "apiservices", "apiservice", &[], false, false),
     rt("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", &[], true, false),
     rt("apps", "v1", "DaemonSet", "daemonsets", "daemonset", &["ds"], true, true),
     rt("apps", "v1", "Deployment", "deployments", "deployment", &["deploy"], true, true),

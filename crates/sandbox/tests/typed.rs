@@ -54,6 +54,7 @@ fn check(kind: &str, obj: Value) -> Option<Result<(), String>> {
         "ClusterRole" => api::rbac::v1::ClusterRole,
         "ClusterRoleBinding" => api::rbac::v1::ClusterRoleBinding,
         "PriorityClass" => api::scheduling::v1::PriorityClass,
+        "APIService" => k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService,
     }
 }
 

@@ -1158,7 +1158,7 @@ description: for the important ones
         Name:              high
         Value:             1000
         GlobalDefault:     false
-        PreemptionPolicy:  
+        PreemptionPolicy:  PreemptLowerPriority
         Description:       for the important ones
         Annotations:       kubectl.kubernetes.io/last-applied-configuration={"apiVersion":"scheduling.k8s.io/v1","description":"for the important ones","kind":"PriorityClass","metadata":{"annotations":{},"name":"high"},"value":1000}
 

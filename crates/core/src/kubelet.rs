@@ -308,13 +308,14 @@ fn fresh_blank(_at: Millis) -> ContainerRt {
     }
 }
 
-/// The learner left an attached session: the ephemeral container's shell exits.
+/// The learner left an attached session: the shell the container runs on stdin (an
+/// ephemeral debug container's, or one `kubectl attach -it` joined) exits.
 pub fn end_session(cluster: &mut Cluster, namespace: &str, pod: &str, container: &str, status: i32) {
     let key = ObjKey::pod(namespace, pod);
     let Some(uid) = cluster.get(&key).and_then(|p| p["metadata"]["uid"].as_str().map(String::from)) else { return };
     let now = cluster.now;
     let Some(rt) = cluster.runtime.pods.get_mut(&uid) else { return };
-    let Some(c) = rt.containers.iter_mut().find(|c| c.name == container && c.ephemeral) else { return };
+    let Some(c) = rt.containers.iter_mut().find(|c| c.name == container) else { return };
     if matches!(c.state, State::Running { .. }) {
         c.killed = Some(status);
         c.next = Next::Exit;

@@ -230,6 +230,31 @@ pub(crate) fn follow_logs(ctx: &mut Ctx, pod_path: &str, container: &str, pod: &
     Ok(())
 }
 
+/// `kubectl attach` without a terminal session: only what the container writes from
+/// now on, until it stops.
+pub(crate) fn follow_new_output(ctx: &mut Ctx, pod_path: &str, container: &str, pod: &Value) -> Outcome {
+    if !ctx.backend.can_hold() {
+        return Ok(());
+    }
+    let status = pod["status"]["containerStatuses"].as_array().into_iter().flatten().find(|c| c["name"] == container).cloned().unwrap_or(Value::Null);
+    let query = vec![("container".to_string(), container.to_string())];
+    let seen = match ctx.call(Request::get(format!("{pod_path}/log")).query("container", container.to_string()))? {
+        Ok(t) => t.as_str().unwrap_or("").len(),
+        Err(_) => return Ok(()),
+    };
+    let job = LogsJob {
+        server: ctx.server.clone().unwrap_or_default(),
+        pod_path: pod_path.to_string(),
+        uid: pod["metadata"]["uid"].clone(),
+        container: container.to_string(),
+        restarts: status["restartCount"].as_i64().unwrap_or(0),
+        query,
+        seen,
+    };
+    ctx.backend.hold(Box::new(job));
+    Ok(())
+}
+
 struct LogsJob {
     server: String,
     pod_path: String,

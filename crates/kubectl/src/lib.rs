@@ -6,6 +6,7 @@ use kubeniwa_core::{ApiError, Request, Response};
 use kubeniwa_shell::Io;
 
 mod apply;
+mod attach;
 mod verbose;
 mod auth;
 pub mod complete;
@@ -146,6 +147,10 @@ pub enum ExecMode {
     /// `kubectl debug -it`: a session with the ephemeral container's shell; when it
     /// ends, the container ends and kubectl says how to reattach.
     AttachEphemeral,
+    /// `kubectl attach -it`: a session with the shell a container runs on stdin; when
+    /// it ends, the shell has exited (the container stops, and restarts as its pod's
+    /// policy says) and kubectl says how to resume.
+    AttachMain,
 }
 
 /// What an exec produced.
@@ -302,7 +307,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
     };
     let command = args[pos].clone();
     let known = [
-        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug", "auth", "cordon", "uncordon", "drain", "events", "replace", "autoscale", "edit", "completion", "explain",
+        "get", "describe", "apply", "create", "delete", "run", "scale", "rollout", "label", "annotate", "set", "patch", "expose", "exec", "port-forward", "top", "diff", "logs", "version", "cluster-info", "config", "api-resources", "api-versions", "wait", "debug", "auth", "cordon", "uncordon", "drain", "events", "replace", "autoscale", "edit", "completion", "explain", "attach",
     ];
     if !known.contains(&command.as_str()) {
         let mut msg = format!("error: unknown command \"{command}\" for \"kubectl\"\n");
@@ -386,6 +391,7 @@ pub fn run(args: &[String], backend: &mut dyn Backend, io: &mut Io<'_>) -> i32 {
         "patch" => mutate::patch(&mut ctx),
         "expose" => mutate::expose(&mut ctx),
         "exec" => exec::run(&mut ctx),
+        "attach" => attach::run(&mut ctx),
         "port-forward" => forward::run(&mut ctx),
         "top" => misc::top(&mut ctx),
         "debug" => debug::run(&mut ctx),
@@ -452,6 +458,7 @@ fn command_flags(command: &str) -> &'static [flags::Flag] {
         "patch" => PATCH_FLAGS,
         "expose" => EXPOSE_FLAGS,
         "exec" => EXEC_FLAGS,
+        "attach" => ATTACH_FLAGS,
         "port-forward" => FORWARD_FLAGS,
         "diff" => DIFF_FLAGS,
         "version" => VERSION_FLAGS,
@@ -698,5 +705,6 @@ const CREATE_FLAGS: &[flags::Flag] = &[
     val("type", None),
 ];
 const EXEC_FLAGS: &[flags::Flag] = &[val("container", Some('c')), boolean("stdin", Some('i')), boolean("tty", Some('t')), boolean("quiet", Some('q')), val("filename", Some('f')), val("pod-running-timeout", None)];
+const ATTACH_FLAGS: &[flags::Flag] = &[val("container", Some('c')), boolean("stdin", Some('i')), boolean("tty", Some('t')), boolean("quiet", Some('q')), val("pod-running-timeout", None)];
 const FORWARD_FLAGS: &[flags::Flag] = &[val("address", None), val("pod-running-timeout", None)];
 const DIFF_FLAGS: &[flags::Flag] = &[val("filename", Some('f')), boolean("recursive", Some('R')), boolean("server-side", None), val("field-manager", None), val("selector", Some('l')), boolean("force-conflicts", None)];

@@ -24,6 +24,7 @@ pub(crate) fn help(command: &str) -> &'static str {
         "patch" => include_str!("../data/help/patch.txt"),
         "expose" => include_str!("../data/help/expose.txt"),
         "exec" => include_str!("../data/help/exec.txt"),
+        "attach" => include_str!("../data/help/attach.txt"),
         "port-forward" => include_str!("../data/help/port-forward.txt"),
         "diff" => include_str!("../data/help/diff.txt"),
         "apply" => include_str!("../data/help/apply.txt"),

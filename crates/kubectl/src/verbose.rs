@@ -123,3 +123,14 @@ pub(crate) fn response(io: &mut Io<'_>, v: u32, now: Millis, millis: Millis, ser
         info(io, now, "helper.go:113", &format!("\"Response Body\" body={}", quote(&body)));
     }
 }
+
+/// The streaming request of `attach` (and the WebSocket executor kubectl tries
+/// first): a `GET` asking to upgrade to the v5 channel protocol, answered by a switch.
+pub(crate) fn upgrade(io: &mut Io<'_>, v: u32, now: Millis, server: &str, path: &str) {
+    if v < 7 {
+        return;
+    }
+    let url = format!("{server}{path}");
+    info(io, now, "round_trippers.go:527", &format!("\"Request\" verb=\"GET\" url={} headers=<\n\tSec-Websocket-Protocol: v5.channel.k8s.io\n\tUser-Agent: {}\n >", quote(&url), user_agent()));
+    info(io, now, "round_trippers.go:632", "\"Response\" status=\"101 Switching Protocols\" milliseconds=0");
+}

@@ -404,8 +404,14 @@ impl kubeniwa_kubectl::Backend for World {
                     Err(e) => ExecReply::Failed(e),
                 }
             }
-            ExecMode::Interactive | ExecMode::AttachEphemeral => {
+            ExecMode::Interactive | ExecMode::AttachEphemeral | ExecMode::AttachMain => {
                 let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+                // `reattachMessage`: only a pod that restarts its containers always.
+                let always = self
+                    .clusters
+                    .get(&r.cluster)
+                    .and_then(|c| c.get(&kubeniwa_core::ObjKey::pod(&r.namespace, &r.pod)))
+                    .is_some_and(|p| p["spec"]["restartPolicy"] == "Always");
                 match crate::container::open_session(self, &r, &program) {
                     Ok(mut session) => {
                         if mode == ExecMode::AttachEphemeral {
@@ -413,6 +419,9 @@ impl kubeniwa_kubectl::Backend for World {
                                 "Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach {} -c {} -i -t' if it is still running\n",
                                 target.pod, target.container
                             ));
+                        }
+                        if mode == ExecMode::AttachMain {
+                            session.end_note = Some(if always { format!("Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running\n", target.pod, target.container) } else { String::new() });
                         }
                         self.pending_session = Some(session);
                         ExecReply::Session

@@ -9,7 +9,7 @@ use kubeniwa_sandbox::Sandbox;
 const PATHS: &[&str] = &[
     "get", "describe", "apply", "create", "create namespace", "create deployment", "create service", "create service clusterip",
     "create service nodeport", "create configmap", "create secret", "create secret generic", "create job", "create cronjob", "run",
-    "delete", "logs", "exec", "debug", "port-forward", "edit", "diff", "rollout", "rollout status", "rollout restart", "rollout undo",
+    "delete", "logs", "exec", "attach", "debug", "port-forward", "edit", "diff", "rollout", "rollout status", "rollout restart", "rollout undo",
     "rollout history", "rollout pause", "rollout resume", "scale", "autoscale", "expose", "set", "set image", "set env",
     "set resources", "label", "annotate", "patch", "replace", "explain", "api-resources", "api-versions", "config", "config view",
     "config get-contexts", "config current-context", "config use-context", "config set-context", "cluster-info", "version", "top",

@@ -1055,7 +1055,9 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
         let exit_after = stress.timeout_s.map(|t| (t * 1000, 0));
         // Under cgroup v2 the kubelet asks for the whole container to be OOM-killed
         // at once (memory.oom.group), so stress never gets to log its FAIL lines.
-        return Behaviour { exit_after, ignores_sigterm: false, lines: vec![hogs], go_lines: Vec::new() };
+        // stress sets no signal handlers: as a container's PID 1 it ignores SIGTERM and
+        // is killed when the grace period ends (137).
+        return Behaviour { exit_after, ignores_sigterm: true, lines: vec![hogs], go_lines: Vec::new() };
     }
     // A shell with stdin open (an attached debug container) runs until the session ends.
     let shell_first = words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).is_some_and(|w| matches!(w, "sh" | "bash" | "ash"));

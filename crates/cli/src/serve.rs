@@ -623,14 +623,14 @@ fn new_events(cluster: &kubeniwa_core::Cluster, w: &Watch, from: u64) -> Vec<Val
     let events: Vec<WatchEvent> = cluster.events_since(from).filter(|e| w.matches_key(e)).cloned().collect();
     events
         .into_iter()
-        .filter(|e| w.matches(&e.object))
+        .filter(|e| w.matches(e.object.value()))
         .map(|e| {
             let kind = match e.kind {
                 WatchKind::Added => "ADDED",
                 WatchKind::Modified => "MODIFIED",
                 WatchKind::Deleted => "DELETED",
             };
-            event_json(kind, render(cluster, w, with_type(w.rt, e.object)))
+            event_json(kind, render(cluster, w, with_type(w.rt, e.object.value().clone())))
         })
         .collect()
 }

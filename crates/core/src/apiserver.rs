@@ -37,6 +37,7 @@ impl Cluster {
         if req.method != Method::Get {
             self.reconcile();
         }
+        self.maybe_compact();
         response
     }
 

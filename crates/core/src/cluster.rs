@@ -41,7 +41,8 @@ impl ObjKey {
 pub struct WatchEvent {
     pub kind: WatchKind,
     pub key: ObjKey,
-    pub object: Value,
+    /// The object as written (or as it was when deleted): `object.value()`.
+    pub object: crate::store::Obj,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +99,7 @@ impl ClusterConfig {
 #[derive(Clone)]
 pub struct Cluster {
     pub config: ClusterConfig,
-    pub(crate) objects: BTreeMap<ObjKey, Value>,
+    pub(crate) objects: crate::store::Store,
     resource_version: u64,
     pub(crate) rng: SimRng,
     pub(crate) now: Millis,
@@ -106,7 +107,8 @@ pub struct Cluster {
     timer_seq: u64,
     event_seq: u64,
     /// Event identity → the event object, for the correlator.
-    event_index: BTreeMap<String, ObjKey>,
+    /// Keyed by a 128-bit hash of the identity, which can be long (the message).
+    event_index: BTreeMap<u128, ObjKey>,
     pub(crate) watch_log: Vec<(u64, WatchEvent)>,
     pub(crate) runtime: Runtime,
     /// The host port the API server is published on (`https://127.0.0.1:PORT`).
@@ -131,6 +133,8 @@ pub struct Cluster {
     /// The key a controller is visiting: what its own sync writes does not queue it
     /// again (the sync leaves it settled; debug builds check that).
     visiting: Option<ObjKey>,
+    /// See [`Cluster::set_pack_after`].
+    pack_after: usize,
 }
 
 /// Lookups the controllers need without scanning the store, updated by every write.
@@ -146,6 +150,8 @@ pub(crate) struct Indexes {
     pub(crate) unscheduled: BTreeSet<ObjKey>,
     /// Pods whose controller is a ReplicaSet, by its uid: what its status counts.
     pub(crate) rs_pods: BTreeMap<String, BTreeMap<ObjKey, PodBrief>>,
+    /// Pods bound to a node and not finished: what the scheduler counts on nodes.
+    pub(crate) placed: BTreeMap<ObjKey, crate::scheduler::PlacedEntry>,
 }
 
 /// What the ReplicaSet controller reads of a pod.
@@ -246,6 +252,9 @@ pub(crate) struct Fingerprint(u64, u128, u64);
 /// How many watch events are kept for `?watch=true&resourceVersion=N`.
 const WATCH_LOG_LIMIT: usize = 10_000;
 
+/// Parsed objects allowed before the store is packed (about 25 kB each for a pod).
+const PACK_AFTER: usize = 16_000;
+
 impl Cluster {
     /// An empty cluster (no objects). Use [`crate::bootstrap::create_kind_cluster`] for
     /// one as kind makes it.
@@ -254,7 +263,7 @@ impl Cluster {
         let api_port = rng.between(32_768, 60_999) as u16;
         Cluster {
             config,
-            objects: BTreeMap::new(),
+            objects: Default::default(),
             resource_version: 200,
             rng,
             now,
@@ -269,6 +278,7 @@ impl Cluster {
             sched_queue: Default::default(),
             resync_at: BTreeSet::new(),
             visiting: None,
+            pack_after: PACK_AFTER,
             event_seq: 0,
             event_index: BTreeMap::new(),
             watch_log: Vec::new(),
@@ -306,14 +316,21 @@ impl Cluster {
     }
 
     pub(crate) fn list_keys(&self, resource: &str) -> Vec<ObjKey> {
-        self.range(resource, None).map(|(k, _)| k.clone()).collect()
+        self.range_keys(resource).cloned().collect()
+    }
+
+    /// The keys of one resource's objects, in order (without reading the objects).
+    pub(crate) fn range_keys(&self, resource: &str) -> impl Iterator<Item = &ObjKey> + '_ {
+        let start = ObjKey { resource: resource.to_string(), namespace: String::new(), name: String::new() };
+        let resource = resource.to_string();
+        self.objects.keys_from(start).take_while(move |k| k.resource == resource)
     }
 
     pub(crate) fn range(&self, resource: &str, namespace: Option<&str>) -> impl Iterator<Item = (&ObjKey, &Value)> + '_ {
         let start = ObjKey { resource: resource.to_string(), namespace: namespace.unwrap_or("").to_string(), name: String::new() };
         let (resource, namespace) = (resource.to_string(), namespace.map(String::from));
         self.objects
-            .range(start..)
+            .range_from(start)
             .take_while(move |(k, _)| k.resource == resource && namespace.as_ref().is_none_or(|ns| k.namespace == *ns))
     }
 
@@ -348,10 +365,10 @@ impl Cluster {
     /// the watch log.
     fn put(&mut self, key: ObjKey, obj: Value, kind: WatchKind) {
         let rv = self.bump();
-        let logged = obj.clone();
-        let old = self.objects.insert(key.clone(), obj);
-        self.on_write(&key, old.as_ref(), Some(&logged));
-        self.record(rv, kind, key, logged);
+        let obj = std::sync::Arc::new(obj);
+        let old = self.objects.insert(key.clone(), crate::store::Obj::new(obj.clone()));
+        self.on_write(&key, old.as_ref().map(|o| o.value()), Some(&obj));
+        self.record(rv, kind, key, crate::store::Obj::new(obj));
     }
 
     /// Replaces a stored object, bumping its resourceVersion.
@@ -376,10 +393,11 @@ impl Cluster {
 
     pub(crate) fn remove(&mut self, key: &ObjKey) -> Option<Value> {
         let obj = self.objects.remove(key)?;
-        self.on_write(key, Some(&obj), None);
+        self.on_write(key, Some(obj.value()), None);
         let rv = self.bump();
-        self.record(rv, WatchKind::Deleted, key.clone(), obj.clone());
-        Some(obj)
+        let value = obj.value().clone();
+        self.record(rv, WatchKind::Deleted, key.clone(), obj);
+        Some(value)
     }
 
     fn bump(&mut self) -> u64 {
@@ -441,6 +459,14 @@ impl Cluster {
         }
         match key.resource.as_str() {
             "pods" => {
+                match new.and_then(crate::scheduler::placed_entry) {
+                    Some(entry) => {
+                        idx.placed.insert(key.clone(), entry);
+                    }
+                    None => {
+                        idx.placed.remove(key);
+                    }
+                }
                 let (old_ip, new_ip) = (old.and_then(|p| p["status"]["podIP"].as_str()), new.and_then(|p| p["status"]["podIP"].as_str()));
                 if old_ip != new_ip {
                     if let Some(i) = old_ip {
@@ -564,13 +590,31 @@ impl Cluster {
         self.dirty.replicasets_at.entry(at).or_default().insert(key);
     }
 
-    fn record(&mut self, rv: u64, kind: WatchKind, key: ObjKey, object: Value) {
+    fn record(&mut self, rv: u64, kind: WatchKind, key: ObjKey, object: crate::store::Obj) {
         self.watch_log.push((rv, WatchEvent { kind, key, object }));
         // Trimmed in chunks: shifting the whole log on every write is quadratic.
         if self.watch_log.len() > WATCH_LOG_LIMIT + WATCH_LOG_LIMIT / 4 {
             let drop = self.watch_log.len() - WATCH_LOG_LIMIT;
             self.watch_log.drain(..drop);
         }
+    }
+
+    /// Independent copies of the cluster's parts, by name, for a bench to weigh
+    /// (it measures what each copy allocates). Not for anything that reaches output.
+    #[doc(hidden)]
+    pub fn heap_parts(&self) -> Vec<(String, Box<dyn std::any::Any>)> {
+        let mut parts: Vec<(String, Box<dyn std::any::Any>)> = Vec::new();
+        for (r, objs) in self.objects.by_resource() {
+            parts.push((format!("objects {r} ({})", objs.len()), Box::new(objs)));
+        }
+        parts.push((format!("watch_log ({})", self.watch_log.len()), Box::new(self.watch_log.clone())));
+        parts.push(("runtime".into(), Box::new(self.runtime.clone())));
+        parts.push((format!("timers ({})", self.timers.len()), Box::new(self.timers.clone())));
+        parts.push(("index".into(), Box::new(self.index.clone())));
+        parts.push(("dirty".into(), Box::new(self.dirty.clone())));
+        parts.push((format!("event_index ({})", self.event_index.len()), Box::new(self.event_index.clone())));
+        parts.push(("storage".into(), Box::new(self.storage.clone())));
+        parts
     }
 
     /// Every stored object with its key, in key order.
@@ -625,11 +669,31 @@ impl Cluster {
                 self.fire(timer);
             }
             if quiet && self.resource_version == before {
+                self.maybe_compact();
                 continue;
             }
             self.reconcile();
         }
         self.now = self.now.max(t);
+    }
+
+    /// Packs the store (see [`crate::store`]) once enough objects are parsed.
+    pub(crate) fn maybe_compact(&mut self) {
+        if self.objects.parsed_since_compact() >= self.pack_after {
+            self.compact();
+        }
+    }
+
+    /// Packs every stored and logged object now.
+    pub fn compact(&mut self) {
+        self.objects.compact(self.watch_log.iter_mut().map(|(_, e)| (&e.key, &mut e.object)));
+    }
+
+    /// How many objects may be parsed (read or written) before the store is packed
+    /// again; `0` packs after every step (tests use it to check that packing changes
+    /// nothing).
+    pub fn set_pack_after(&mut self, n: usize) {
+        self.pack_after = n;
     }
 
     /// The instant of the next pending timer, if any.
@@ -655,6 +719,7 @@ impl Cluster {
             crate::controllers::sync_all(self);
             crate::scheduler::schedule_pending(self);
             crate::kubelet::sync_all(self);
+            self.maybe_compact();
             if self.resource_version == before {
                 return;
             }
@@ -672,7 +737,7 @@ impl Cluster {
         let ns = if involved_ns.is_empty() { "default".to_string() } else { involved_ns.clone() };
         // The event correlator: an identical event (same object, reason, message,
         // source) updates the existing one's count and lastTimestamp.
-        let identity = format!("{}\u{0}{type_}\u{0}{reason}\u{0}{source}\u{0}{message}\u{0}{}", meta["uid"].as_str().unwrap_or(""), field_path.unwrap_or(""));
+        let identity = crate::rng::fnv128a(format!("{}\u{0}{type_}\u{0}{reason}\u{0}{source}\u{0}{message}\u{0}{}", meta["uid"].as_str().unwrap_or(""), field_path.unwrap_or("")).as_bytes());
         if let Some(existing) = self.event_index.get(&identity).cloned() {
             let ts = rfc3339(self.now);
             if self.modify(&existing, |e| {

@@ -997,7 +997,7 @@ fn schedule_backoff_sync(c: &mut ContainerRt, now: Millis, jitter: Millis) {
 }
 
 fn node_index(cluster: &Cluster, node: &str) -> usize {
-    cluster.list("nodes", None).iter().position(|n| n["metadata"]["name"] == node).unwrap_or(0)
+    cluster.range_keys("nodes").position(|k| k.name == node).unwrap_or(0)
 }
 
 /// When a container stopped at `now` is gone: servers exit on SIGTERM at once; a
@@ -1123,10 +1123,8 @@ fn go_duration_coarse(ms: Millis) -> String {
 
 /// Renders pod status from the runtime and writes it when it changed.
 fn write_status(cluster: &mut Cluster, uid: &str) {
-    let Some(rt) = cluster.runtime.pods.get(uid).cloned() else { return };
-    let Some(pod) = cluster.get(&rt.key).cloned() else { return };
     let now = cluster.now;
-    let mut rt = rt;
+    let Some(rt) = cluster.runtime.pods.get_mut(uid) else { return };
     let all_ready = rt.containers.iter().filter(|c| !c.ephemeral).all(|c| c.ready);
     let set = |rt: &mut PodRuntime, name: &'static str, value: bool, reason: Option<&'static str>| {
         let entry = rt.conditions.get(name).copied();
@@ -1134,19 +1132,21 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
             rt.conditions.insert(name, (value, now, reason));
         }
     };
-    set(&mut rt, "ContainersReady", all_ready, if all_ready { None } else { Some("ContainersNotReady") });
-    set(&mut rt, "Ready", all_ready, if all_ready { None } else { Some("ContainersNotReady") });
+    set(rt, "ContainersReady", all_ready, if all_ready { None } else { Some("ContainersNotReady") });
+    set(rt, "Ready", all_ready, if all_ready { None } else { Some("ContainersNotReady") });
     // An evicted pod turns Failed once none of its containers can still run (the
     // status manager holds the terminal phase back until then); its sandbox is gone.
     let evicted_done = rt.evicted.is_some() && !rt.containers.iter().any(|c| matches!(c.state, State::Running { .. }) || c.next == Next::Exit);
     if evicted_done {
-        set(&mut rt, "PodReadyToStartContainers", false, None);
+        set(rt, "PodReadyToStartContainers", false, None);
         for name in ["Ready", "ContainersReady"] {
             if let Some(entry) = rt.conditions.get_mut(name) {
                 entry.2 = Some("PodFailed");
             }
         }
     }
+    let rt = &cluster.runtime.pods[uid];
+    let Some(pod) = cluster.get(&rt.key) else { return };
     let generation = pod["metadata"]["generation"].clone();
     let scheduled_at = pod["status"]["conditions"]
         .as_array()
@@ -1204,7 +1204,7 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         "status": "True",
         "type": "PodScheduled",
     }));
-    let spec_containers: Vec<Value> = all_container_specs(&pod);
+    let spec_containers: Vec<Value> = all_container_specs(pod);
     let all_statuses: Vec<Value> = rt
         .containers
         .iter()
@@ -1286,8 +1286,8 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         status["podIP"] = json!(ip);
         status["podIPs"] = json!([{"ip": ip}]);
     }
-    cluster.modify(&rt.key, |p| p["status"] = status);
-    cluster.runtime.pods.insert(uid.to_string(), rt);
+    let key = rt.key.clone();
+    cluster.modify(&key, |p| p["status"] = status);
 }
 
 fn state_json(s: &State) -> Value {

@@ -41,6 +41,7 @@ pub mod scheduler;
 pub mod selectors;
 pub mod ssa;
 pub mod statefulset;
+pub mod store;
 pub mod storage;
 pub mod time;
 pub mod watch;

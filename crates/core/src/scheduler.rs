@@ -64,7 +64,8 @@ pub fn pod_requests(spec: &Value) -> Requests {
 }
 
 /// A pod the scheduler counts on a node.
-struct Placed {
+#[derive(Clone)]
+pub(crate) struct Placed {
     key: ObjKey,
     node: usize,
     priority: i64,
@@ -134,20 +135,27 @@ impl Snapshot {
         let index: BTreeMap<String, usize> = nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
         let mut placed = Vec::new();
         let mut nominated = Vec::new();
-        for p in cluster.list("pods", None) {
+        // Pods nominated to a node by a preemption: unscheduled pods, in key order.
+        for key in &cluster.index.unscheduled {
+            let Some(p) = cluster.get(key) else { continue };
             if let Some(&node) = p["status"]["nominatedNodeName"].as_str().and_then(|n| index.get(n)) {
-                if p["spec"]["nodeName"].as_str().is_none_or(str::is_empty) && p["metadata"]["deletionTimestamp"].is_null() {
-                    nominated.push(Nominated { key: key_of(p), node, priority: priority_of(p), req: pod_requests(&p["spec"]) });
-                }
+                nominated.push(Nominated { key: key.clone(), node, priority: priority_of(p), req: pod_requests(&p["spec"]) });
             }
-            let Some(&node) = p["spec"]["nodeName"].as_str().and_then(|n| index.get(n)) else { continue };
-            if matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
-                continue;
-            }
-            let r = pod_requests(&p["spec"]);
-            add(&mut nodes[node].req, &r);
+        }
+        // From the store's index of bound pods (kept on every write, in key order).
+        if crate::cluster::CHECK_SKIPPED {
+            let scanned: Vec<&ObjKey> = cluster
+                .range("pods", None)
+                .filter(|(_, p)| placed_entry(p).is_some())
+                .map(|(k, _)| k)
+                .collect();
+            assert!(scanned.iter().copied().eq(cluster.index.placed.keys()), "the placed-pods index differs from the store");
+        }
+        for entry in cluster.index.placed.values() {
+            let Some(&node) = index.get(&entry.node) else { continue };
+            add(&mut nodes[node].req, &entry.requests);
             nodes[node].pods += 1;
-            placed.push(placed_of(p, node));
+            placed.push(Placed { node, ..entry.placed.clone() });
         }
         let with_anti = placed.iter().filter(|p: &&Placed| !p.anti_affinity.is_empty()).count();
         Snapshot { nodes, placed, with_anti, nominated }
@@ -219,6 +227,23 @@ fn add(a: &mut Requests, b: &Requests) {
     a.ephemeral += b.ephemeral;
     a.nonzero_cpu += b.nonzero_cpu;
     a.nonzero_memory += b.nonzero_memory;
+}
+
+/// What the scheduler counts of a bound, unfinished pod (the store keeps it in
+/// `Indexes::placed`, so a scheduling cycle does not read every pod).
+#[derive(Clone)]
+pub(crate) struct PlacedEntry {
+    node: String,
+    requests: Requests,
+    placed: Placed,
+}
+
+pub(crate) fn placed_entry(p: &Value) -> Option<PlacedEntry> {
+    let node = p["spec"]["nodeName"].as_str().filter(|n| !n.is_empty())?;
+    if matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
+        return None;
+    }
+    Some(PlacedEntry { node: node.to_string(), requests: pod_requests(&p["spec"]), placed: placed_of(p, 0) })
 }
 
 fn placed_of(p: &Value, node: usize) -> Placed {

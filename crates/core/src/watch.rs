@@ -65,7 +65,7 @@ impl Cluster {
             }
             let resource = rt.group_resource();
             for ev in self.events_since(from) {
-                if ev.key.resource != resource || namespace.is_some_and(|ns| ev.key.namespace != ns) || !wanted(&ev.object) {
+                if ev.key.resource != resource || namespace.is_some_and(|ns| ev.key.namespace != ns) || !wanted(ev.object.value()) {
                     continue;
                 }
                 let kind = match ev.kind {
@@ -73,7 +73,7 @@ impl Cluster {
                     WatchKind::Modified => "MODIFIED",
                     WatchKind::Deleted => "DELETED",
                 };
-                events.push(json!({"type": kind, "object": render(ev.object.clone())}));
+                events.push(json!({"type": kind, "object": render(ev.object.value().clone())}));
             }
         }
         Ok(Response::ok(json!({

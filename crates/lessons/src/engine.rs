@@ -212,7 +212,7 @@ fn changes(sandbox: &Sandbox, step: &Step) -> String {
                 "resource": plural,
                 "namespace": event.key.namespace,
                 "name": event.key.name,
-                "object": event.object,
+                "object": event.object.value(),
             });
             out.push_str(&line.to_string());
             out.push('\n');

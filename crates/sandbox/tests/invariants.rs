@@ -188,9 +188,19 @@ fn state_hash(c: &Cluster) -> u32 {
 }
 
 fn run_seed(seed: u64, steps: usize) -> Result<u32, String> {
+    run_seed_packing(seed, steps, None).map(|(hash, _)| hash)
+}
+
+/// Also returns everything the commands printed. `pack_after` packs the store that
+/// often (see `kubeniwa_core::store`).
+fn run_seed_packing(seed: u64, steps: usize, pack_after: Option<usize>) -> Result<(u32, String), String> {
     let mut rng = SimRng::new(seed);
     let mut sandbox = Sandbox::new(seed);
     sandbox.run_line("kind create cluster");
+    if let Some(n) = pack_after {
+        sandbox.world_mut().cluster_mut("kind").expect("the cluster exists").set_pack_after(n);
+    }
+    let mut printed = String::new();
     for n in NAMES {
         let manifest = format!(
             "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {n}-sts\nspec:\n  serviceName: {n}\n  replicas: 2\n  selector:\n    matchLabels:\n      sts: {n}\n  template:\n    metadata:\n      labels:\n        sts: {n}\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.25.3\n        volumeMounts:\n        - name: data\n          mountPath: /data\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\n"
@@ -206,7 +216,7 @@ fn run_seed(seed: u64, steps: usize) -> Result<u32, String> {
     let mut last_rv = 0;
     for _ in 0..steps {
         let cmd = random_command(&mut rng);
-        sandbox.run_line(&cmd);
+        printed.push_str(&sandbox.run_line(&cmd).text);
         log.push(cmd);
         let c = sandbox.world().cluster("kind").expect("the cluster exists");
         check(c, &mut last_rv).map_err(|e| format!("seed {seed}: {e}\ncommands:\n$ {}", log.join("\n$ ")))?;
@@ -245,7 +255,7 @@ fn run_seed(seed: u64, steps: usize) -> Result<u32, String> {
             }
         }
     }
-    Ok(state_hash(c))
+    Ok((state_hash(c), printed))
 }
 
 #[test]
@@ -261,6 +271,16 @@ fn invariants_hold_for_many_seeds() {
         if let Err(e) = result {
             panic!("{e}");
         }
+    }
+}
+
+#[test]
+fn packing_the_store_changes_nothing() {
+    for seed in [5, 23] {
+        let plain = run_seed_packing(seed, 16, None).expect("the invariants hold");
+        let packed = run_seed_packing(seed, 16, Some(0)).expect("the invariants hold packed");
+        assert_eq!(plain.0, packed.0, "seed {seed}: packing changed the store");
+        assert_eq!(plain.1, packed.1, "seed {seed}: packing changed what commands print");
     }
 }
 

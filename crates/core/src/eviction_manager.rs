@@ -172,6 +172,20 @@ fn is_critical(pod: &Value) -> bool {
     pod["spec"]["priority"].as_i64().unwrap_or(0) >= CRITICAL_PRIORITY || pod["metadata"]["annotations"]["kubernetes.io/config.mirror"].is_string()
 }
 
+/// The eviction manager's pod admission (`Admit`): while it sees memory pressure, a
+/// BestEffort pod that does not tolerate the memory-pressure taint is rejected with
+/// this message; critical pods are always admitted.
+pub fn admit(c: &Cluster, node: &str, pod: &Value) -> Result<(), String> {
+    let pressure = c.runtime.eviction.get(node).is_some_and(|s| s.pressure);
+    if !pressure || is_critical(pod) || crate::admission::qos_class(&pod["spec"]) != "BestEffort" {
+        return Ok(());
+    }
+    if crate::scheduler::tolerates(pod, &json!({"key": MEMORY_PRESSURE_TAINT, "effect": "NoSchedule"})) {
+        return Ok(());
+    }
+    Err("The node had condition: [MemoryPressure]. ".into())
+}
+
 /// The next instant of a loop with period `period` and phase `phase`, after `after`.
 fn next_tick(after: Millis, period: Millis, phase: Millis) -> Millis {
     let base = after - after % period + phase % period;

@@ -183,6 +183,27 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
             // Pods the bootstrap created already running have no runtime state to drive.
             return;
         }
+        if matches!(pod["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
+            // A pod the kubelet rejected stays as it is.
+            return;
+        }
+        if let Err(message) = crate::eviction_manager::admit(cluster, &node, &pod) {
+            // `rejectPod`: an event, and a Failed status with nothing else.
+            let source = format!("kubelet/{node}");
+            let pod = pod.clone();
+            cluster.emit_event(&pod, None, "Warning", "Evicted", &source, message.clone());
+            let now = cluster.now;
+            cluster.modify(&key, |p| {
+                p["status"] = json!({
+                    "message": format!("Pod was rejected: {message}"),
+                    "phase": "Failed",
+                    "qosClass": p["status"]["qosClass"].clone(),
+                    "reason": "Evicted",
+                    "startTime": rfc3339(now),
+                });
+            });
+            return;
+        }
         let containers = pod["spec"]["containers"]
             .as_array()
             .into_iter()

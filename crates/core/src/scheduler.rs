@@ -307,6 +307,10 @@ fn assigned(p: &Value) -> bool {
     p["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty())
 }
 
+fn nominated(p: &Value) -> bool {
+    p["status"]["nominatedNodeName"].as_str().is_some_and(|n| !n.is_empty())
+}
+
 fn finished(p: &Value) -> bool {
     matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
 }
@@ -317,7 +321,8 @@ pub(crate) fn observe(q: &mut Queue, key: &ObjKey, old: Option<&Value>, new: Opt
         "pods" => match (old, new) {
             (Some(o), None) => {
                 q.unschedulable.remove(key);
-                if assigned(o) {
+                // A nominated pod held room on its node for pods of lower priority.
+                if assigned(o) || nominated(o) {
                     q.epoch += 1;
                 }
             }
@@ -337,6 +342,9 @@ pub(crate) fn observe(q: &mut Queue, key: &ObjKey, old: Option<&Value>, new: Opt
                 }
             }
             (Some(o), Some(n)) => {
+                if o["status"]["nominatedNodeName"] != n["status"]["nominatedNodeName"] && nominated(o) {
+                    q.epoch += 1;
+                }
                 // The pending pod itself changed (not just the status the scheduler writes).
                 if o["spec"] != n["spec"] || o["metadata"]["labels"] != n["metadata"]["labels"] || o["metadata"]["deletionTimestamp"] != n["metadata"]["deletionTimestamp"] {
                     q.unschedulable.remove(key);

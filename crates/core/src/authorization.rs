@@ -3,14 +3,15 @@
 //! (`kubernetes-admin` in `kubeadm:cluster-admins`, bound to `cluster-admin`), or
 //! whom the request impersonates (`Impersonate-User` / `Impersonate-Group`, what
 //! `kubectl --as` sends). Rules come from the stored Roles, ClusterRoles and their
-//! bindings, plus the bootstrap roles every kubeadm cluster has and their bindings
-//! (`cluster-admin`, `system:basic-user`, `system:discovery`,
-//! `system:public-info-viewer`).
+//! bindings only: the bootstrap policy, kubeadm's and kind's objects are stored
+//! objects like any other (`data/rbac.yaml`, created by `bootstrap.rs`).
+//! `aggregate_cluster_roles` is the clusterrole-aggregation controller.
 
 use serde_json::{json, Value};
 
 use crate::api::{ApiError, ApiResult, Request, Response};
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, ObjKey};
+use crate::selectors::LabelSelector;
 
 /// Who a request acts as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,38 +46,6 @@ impl UserInfo {
         UserInfo { name, groups }
     }
 }
-
-/// A bootstrap ClusterRole's rules (`plugin/pkg/auth/authorizer/rbac/bootstrappolicy`).
-fn bootstrap_role(name: &str) -> Option<Value> {
-    let rules = match name {
-        "cluster-admin" => json!([
-            {"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]},
-            {"nonResourceURLs": ["*"], "verbs": ["*"]},
-        ]),
-        "system:basic-user" => json!([
-            {"apiGroups": ["authentication.k8s.io"], "resources": ["selfsubjectreviews"], "verbs": ["create"]},
-            {"apiGroups": ["authorization.k8s.io"], "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"], "verbs": ["create"]},
-        ]),
-        "system:discovery" => json!([
-            {"nonResourceURLs": ["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/"], "verbs": ["get"]},
-        ]),
-        "system:public-info-viewer" => json!([
-            {"nonResourceURLs": ["/healthz", "/livez", "/readyz", "/version", "/version/"], "verbs": ["get"]},
-        ]),
-        _ => return None,
-    };
-    Some(json!({"metadata": {"name": name}, "rules": rules}))
-}
-
-/// The bootstrap ClusterRoleBindings: (binding, role, subject group).
-const BOOTSTRAP_BINDINGS: &[(&str, &str, &str)] = &[
-    ("cluster-admin", "cluster-admin", "system:masters"),
-    ("kubeadm:cluster-admins", "cluster-admin", "kubeadm:cluster-admins"),
-    ("system:basic-user", "system:basic-user", "system:authenticated"),
-    ("system:discovery", "system:discovery", "system:authenticated"),
-    ("system:public-info-viewer", "system:public-info-viewer", "system:authenticated"),
-    ("system:public-info-viewer", "system:public-info-viewer", "system:unauthenticated"),
-];
 
 /// What is asked: a resource attribute set or a non-resource path.
 #[derive(Debug, Clone, Default)]
@@ -137,7 +106,7 @@ fn rule_allows(rule: &Value, a: &Attributes) -> bool {
 fn applicable_rules(cluster: &Cluster, user: &UserInfo, namespace: &str) -> Vec<(Vec<Value>, String)> {
     let mut out = Vec::new();
     let cluster_role = |name: &str| -> Option<Value> {
-        cluster.list("clusterroles.rbac.authorization.k8s.io", None).into_iter().find(|r| r["metadata"]["name"] == name).cloned().or_else(|| bootstrap_role(name))
+        cluster.get(&ObjKey { resource: "clusterroles.rbac.authorization.k8s.io".into(), namespace: String::new(), name: name.into() }).cloned()
     };
     let subject_text = |s: &Value, ns: &str| -> String {
         match s["kind"].as_str().unwrap_or("") {
@@ -145,14 +114,6 @@ fn applicable_rules(cluster: &Cluster, user: &UserInfo, namespace: &str) -> Vec<
             k => format!("{k} \"{}\"", s["name"].as_str().unwrap_or("")),
         }
     };
-    for (binding, role, group) in BOOTSTRAP_BINDINGS {
-        if user.groups.iter().any(|g| g == group) {
-            if let Some(r) = bootstrap_role(role) {
-                let why = format!("ClusterRoleBinding \"{binding}\" of ClusterRole \"{role}\" to Group \"{group}\"");
-                out.push((r["rules"].as_array().cloned().unwrap_or_default(), why));
-            }
-        }
-    }
     for b in cluster.list("clusterrolebindings.rbac.authorization.k8s.io", None) {
         for s in b["subjects"].as_array().into_iter().flatten() {
             if subject_matches(s, user, "") {
@@ -175,7 +136,7 @@ fn applicable_rules(cluster: &Cluster, user: &UserInfo, namespace: &str) -> Vec<
                 let role = if b["roleRef"]["kind"] == "ClusterRole" {
                     cluster_role(role_name)
                 } else {
-                    cluster.list("roles.rbac.authorization.k8s.io", Some(namespace)).into_iter().find(|r| r["metadata"]["name"] == role_name).cloned()
+                    cluster.get(&ObjKey { resource: "roles.rbac.authorization.k8s.io".into(), namespace: namespace.into(), name: role_name.into() }).cloned()
                 };
                 if let Some(r) = role {
                     let why = format!(
@@ -293,4 +254,42 @@ pub fn self_subject_rules_review(cluster: &Cluster, req: &Request) -> ApiResult<
         body["metadata"] = json!({});
     }
     Ok(Response::created(body))
+}
+
+/// The clusterrole-aggregation controller (`pkg/controller/clusterroleaggregation`):
+/// a ClusterRole with an `aggregationRule` gets the rules of every ClusterRole its
+/// selectors match, in name order, each rule once.
+pub fn aggregate_cluster_roles(c: &mut Cluster) {
+    const RES: &str = "clusterroles.rbac.authorization.k8s.io";
+    // An aggregated role can select another (admin selects edit, edit selects view):
+    // passes repeat until nothing changes, as the controller's requeues do.
+    for _ in 0..8 {
+        let mut changed = false;
+        for key in c.list_keys(RES) {
+            let Some(role) = c.get(&key) else { continue };
+            let Some(selectors) = role["aggregationRule"]["clusterRoleSelectors"].as_array() else { continue };
+            let selectors: Vec<LabelSelector> = selectors.iter().map(LabelSelector::from_object).collect();
+            let mut rules: Vec<Value> = Vec::new();
+            for other in c.list(RES, None) {
+                if other["metadata"]["name"] == role["metadata"]["name"] {
+                    continue;
+                }
+                if !selectors.iter().any(|s| s.matches(other["metadata"].get("labels"))) {
+                    continue;
+                }
+                for r in other["rules"].as_array().into_iter().flatten() {
+                    if !rules.contains(r) {
+                        rules.push(r.clone());
+                    }
+                }
+            }
+            let rules = Value::Array(rules);
+            if role["rules"] != rules {
+                changed |= c.modify(&key, |r| r["rules"] = rules.clone());
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
 }

@@ -241,9 +241,102 @@ pub fn create_kind_cluster(config: ClusterConfig, seed: u64, start: Millis) -> C
         obj["metadata"]["uid"] = json!(crate::rng::uuid_from(&format!("{}/apiservice/{name}", c.config.name)));
         put(&mut c, "APIService", "", obj);
     }
+    put_rbac_objects(&mut c);
     c.now = at;
     c.now = start + CREATE_DURATION_MS;
     c
+}
+
+/// The RBAC objects of `data/rbac.yaml`: the API server's bootstrap policy, then what
+/// kubeadm and kind's manifests create; then the clusterrole-aggregation controller
+/// fills `admin`, `edit` and `view`. Uids derive from the object, so the cluster's
+/// random sequence is the same as without them.
+fn put_rbac_objects(c: &mut Cluster) {
+    let data = rbac_data();
+    for (part, bootstrap) in [("bootstrap", true), ("cluster", false)] {
+        for entry in data[part].as_array().into_iter().flatten() {
+            for obj in rbac_objects(entry, bootstrap) {
+                let kind = obj["kind"].as_str().unwrap_or("").to_string();
+                let ns = obj["namespace"].as_str().unwrap_or("").to_string();
+                let mut obj = obj;
+                if let Some(o) = obj.as_object_mut() {
+                    o.remove("kind");
+                    o.remove("namespace");
+                }
+                let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+                let uid = crate::rng::uuid_from(&format!("{}/{kind}/{ns}/{name}", c.config.name));
+                meta_mut(&mut obj).insert("uid".into(), json!(uid));
+                put(c, &kind, &ns, obj);
+            }
+        }
+    }
+    crate::authorization::aggregate_cluster_roles(c);
+}
+
+/// `data/rbac.yaml` parsed once.
+fn rbac_data() -> &'static Value {
+    static DATA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| {
+        kubeniwa_format::yaml::parse_documents(include_str!("../data/rbac.yaml")).ok().and_then(|mut d| d.pop()).unwrap_or(Value::Null)
+    })
+}
+
+/// One entry of `data/rbac.yaml` as the objects it stands for (`kind` and `namespace`
+/// kept at the top for the caller); subjects and role references get the API group the
+/// API server defaults.
+fn rbac_objects(entry: &Value, bootstrap: bool) -> Vec<Value> {
+    const GROUP: &str = "rbac.authorization.k8s.io";
+    if entry["kind"] == "ControllerBindings" {
+        let mut out = Vec::new();
+        for n in entry["names"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            let role = format!("system:controller:{n}");
+            out.extend(rbac_objects(
+                &json!({"kind": "ClusterRoleBinding", "name": role, "roleRef": {"kind": "ClusterRole", "name": role}, "subjects": [{"kind": "ServiceAccount", "name": n, "namespace": "kube-system"}]}),
+                bootstrap,
+            ));
+        }
+        return out;
+    }
+    let kind = entry["kind"].as_str().unwrap_or("");
+    let mut meta = json!({"name": entry["name"]});
+    if bootstrap {
+        let mut labels = json!({"kubernetes.io/bootstrapping": "rbac-defaults"});
+        for (k, v) in entry["labels"].as_object().into_iter().flatten() {
+            labels[k] = v.clone();
+        }
+        meta["labels"] = labels;
+        if kind != "RoleBinding" {
+            meta["annotations"] = json!({"rbac.authorization.kubernetes.io/autoupdate": "true"});
+        }
+    }
+    let mut obj = json!({"kind": kind, "metadata": meta});
+    if let Some(ns) = entry["namespace"].as_str() {
+        obj["namespace"] = json!(ns);
+    }
+    if kind.ends_with("Binding") {
+        obj["roleRef"] = json!({"apiGroup": GROUP, "kind": entry["roleRef"]["kind"], "name": entry["roleRef"]["name"]});
+        if let Some(subjects) = entry["subjects"].as_array() {
+            let subjects: Vec<Value> = subjects
+                .iter()
+                .map(|s| {
+                    let mut s = s.clone();
+                    if s["kind"] != "ServiceAccount" {
+                        s["apiGroup"] = json!(GROUP);
+                    }
+                    s
+                })
+                .collect();
+            obj["subjects"] = json!(subjects);
+        }
+    } else {
+        if entry.get("aggregationRule").is_some() {
+            obj["aggregationRule"] = entry["aggregationRule"].clone();
+        }
+        if let Some(rules) = entry.get("rules") {
+            obj["rules"] = rules.clone();
+        }
+    }
+    vec![obj]
 }
 
 /// `kind-control-plane`, `kind-worker`, `kind-worker2`, ...

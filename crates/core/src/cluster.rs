@@ -221,6 +221,8 @@ pub(crate) struct Dirty {
     pub(crate) daemonsets_all: bool,
     /// Instants at which every DaemonSet is looked at again.
     pub(crate) daemonsets_at: BTreeSet<Millis>,
+    /// A ClusterRole was written: the aggregated ones may change.
+    pub(crate) clusterroles: bool,
 }
 
 fn uid_of(v: &Value) -> Option<&str> {
@@ -537,6 +539,7 @@ impl Cluster {
                 dirty.daemonset_ns.insert(key.namespace.clone());
             }
             "nodes" => dirty.daemonsets_all = true,
+            "clusterroles.rbac.authorization.k8s.io" => dirty.clusterroles = true,
             "services" | "endpoints" | "endpointslices.discovery.k8s.io" => {
                 dirty.endpoints.insert(key.namespace.clone());
             }

@@ -67,6 +67,13 @@ pub fn sync_all(c: &mut Cluster) {
     crate::disruption::sync_pdbs(c);
     crate::quota::sync_quotas(c);
     crate::hpa::sync_hpas(c);
+    if std::mem::take(&mut c.dirty.clusterroles) {
+        crate::authorization::aggregate_cluster_roles(c);
+    } else if crate::cluster::CHECK_SKIPPED {
+        let before = c.fingerprint();
+        crate::authorization::aggregate_cluster_roles(c);
+        assert!(before == c.fingerprint(), "clusterrole aggregation: no ClusterRole written, yet a full pass changed one");
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -212,76 +212,12 @@ fn access_list(ctx: &mut Ctx, namespace: &str) -> Outcome {
     for r in status["nonResourceRules"].as_array().into_iter().flatten() {
         rules.push(Rule { verbs: strings(&r["verbs"]), urls: strings(&r["nonResourceURLs"]), ..Default::default() });
     }
-    let mut broken: Vec<Rule> = Vec::new();
-    for rule in &rules {
-        for g in &rule.groups {
-            for res in &rule.resources {
-                for verb in &rule.verbs {
-                    if rule.names.is_empty() {
-                        broken.push(Rule { groups: vec![g.clone()], resources: vec![res.clone()], verbs: vec![verb.clone()], ..Default::default() });
-                    } else {
-                        for n in &rule.names {
-                            broken.push(Rule { groups: vec![g.clone()], resources: vec![res.clone()], verbs: vec![verb.clone()], names: vec![n.clone()], ..Default::default() });
-                        }
-                    }
-                }
-            }
-        }
-        for u in &rule.urls {
-            for verb in &rule.verbs {
-                broken.push(Rule { urls: vec![u.clone()], verbs: vec![verb.clone()], ..Default::default() });
-            }
-        }
-    }
-    // CompactRules: single-group, single-resource rules merge their verbs.
-    let mut compacted: Vec<Rule> = Vec::new();
-    let mut simple: BTreeMap<(String, String, Option<String>), Rule> = BTreeMap::new();
-    for r in broken {
-        let is_simple = r.urls.is_empty() && r.names.len() <= 1 && r.groups.len() == 1 && r.resources.len() == 1;
-        if !is_simple {
-            compacted.push(r);
-            continue;
-        }
-        let key = (r.groups[0].clone(), r.resources[0].clone(), r.names.first().cloned());
-        match simple.get_mut(&key) {
-            Some(existing) => {
-                for v in r.verbs {
-                    if !existing.verbs.contains(&v) {
-                        existing.verbs.push(v);
-                    }
-                }
-            }
-            None => {
-                simple.insert(key, r);
-            }
-        }
-    }
-    compacted.extend(simple.into_values());
-    compacted.sort_by_key(Rule::go_string);
     let mut w = TabWriter::kubectl_get();
     if !ctx.flags.flag("no-headers") {
         w.write("Resources\tNon-Resource URLs\tResource Names\tVerbs\n");
     }
-    for r in &compacted {
-        let combined = match r.resources.first() {
-            None => String::new(),
-            Some(res) => {
-                let (base, sub) = match res.split_once('/') {
-                    Some((b, s)) => (b, Some(s)),
-                    None => (res.as_str(), None),
-                };
-                let mut c = base.to_string();
-                if let Some(g) = r.groups.first().filter(|g| !g.is_empty()) {
-                    c = format!("{c}.{g}");
-                }
-                if let Some(s) = sub {
-                    c = format!("{c}/{s}");
-                }
-                c
-            }
-        };
-        let v = |s: &[String]| format!("[{}]", s.join(" "));
-        w.write(&format!("{combined}\t{}\t{}\t{}\n", v(&r.urls), v(&r.names), v(&r.verbs)));
+    for row in rule_rows(rules) {
+        w.write(&format!("{}\n", row.join("\t")));
     }
     ctx.io.out(w.finish());
     Ok(())
@@ -366,4 +302,88 @@ fn typed_json(obj: &Value) -> String {
     format!(
         "{{\n    \"kind\": \"SelfSubjectReview\",\n    \"apiVersion\": \"authentication.k8s.io/v1\",\n    \"metadata\": {metadata},\n    \"status\": {{\n        \"userInfo\": {user}\n    }}\n}}\n"
     )
+}
+
+/// A role's rules as kubectl shows them (`auth can-i --list`, `describe role`): broken
+/// down (`rbac.BreakdownRule`), compacted (`rbac.CompactRules`), sorted by the rule's
+/// generated `String()`; each row is Resources, Non-Resource URLs, Resource Names,
+/// Verbs.
+pub(crate) fn policy_rule_rows(rules: &[Value]) -> Vec<[String; 4]> {
+    let rules = rules
+        .iter()
+        .map(|r| Rule { verbs: strings(&r["verbs"]), groups: strings(&r["apiGroups"]), resources: strings(&r["resources"]), names: strings(&r["resourceNames"]), urls: strings(&r["nonResourceURLs"]) })
+        .collect();
+    rule_rows(rules)
+}
+
+fn rule_rows(rules: Vec<Rule>) -> Vec<[String; 4]> {
+    let mut broken: Vec<Rule> = Vec::new();
+    for rule in &rules {
+        for g in &rule.groups {
+            for res in &rule.resources {
+                for verb in &rule.verbs {
+                    if rule.names.is_empty() {
+                        broken.push(Rule { groups: vec![g.clone()], resources: vec![res.clone()], verbs: vec![verb.clone()], ..Default::default() });
+                    } else {
+                        for n in &rule.names {
+                            broken.push(Rule { groups: vec![g.clone()], resources: vec![res.clone()], verbs: vec![verb.clone()], names: vec![n.clone()], ..Default::default() });
+                        }
+                    }
+                }
+            }
+        }
+        for u in &rule.urls {
+            for verb in &rule.verbs {
+                broken.push(Rule { urls: vec![u.clone()], verbs: vec![verb.clone()], ..Default::default() });
+            }
+        }
+    }
+    // CompactRules: single-group, single-resource rules merge their verbs.
+    let mut compacted: Vec<Rule> = Vec::new();
+    let mut simple: BTreeMap<(String, String, Option<String>), Rule> = BTreeMap::new();
+    for r in broken {
+        let is_simple = r.urls.is_empty() && r.names.len() <= 1 && r.groups.len() == 1 && r.resources.len() == 1;
+        if !is_simple {
+            compacted.push(r);
+            continue;
+        }
+        let key = (r.groups[0].clone(), r.resources[0].clone(), r.names.first().cloned());
+        match simple.get_mut(&key) {
+            Some(existing) => {
+                for v in r.verbs {
+                    if !existing.verbs.contains(&v) {
+                        existing.verbs.push(v);
+                    }
+                }
+            }
+            None => {
+                simple.insert(key, r);
+            }
+        }
+    }
+    compacted.extend(simple.into_values());
+    compacted.sort_by_key(Rule::go_string);
+    let mut rows = Vec::new();
+    for r in &compacted {
+        let combined = match r.resources.first() {
+            None => String::new(),
+            Some(res) => {
+                let (base, sub) = match res.split_once('/') {
+                    Some((b, s)) => (b, Some(s)),
+                    None => (res.as_str(), None),
+                };
+                let mut c = base.to_string();
+                if let Some(g) = r.groups.first().filter(|g| !g.is_empty()) {
+                    c = format!("{c}.{g}");
+                }
+                if let Some(s) = sub {
+                    c = format!("{c}/{s}");
+                }
+                c
+            }
+        };
+        let v = |s: &[String]| format!("[{}]", s.join(" "));
+        rows.push([combined, v(&r.urls), v(&r.names), v(&r.verbs)]);
+    }
+    rows
 }

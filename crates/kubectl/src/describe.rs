@@ -208,6 +208,8 @@ fn describe(ctx: &mut Ctx, info: &Info, settings: &Settings) -> Result<Result<St
         ("autoscaling", "HorizontalPodAutoscaler") => describe_hpa(ctx, &obj, settings)?,
         ("storage.k8s.io", "StorageClass") => describe_storage_class(ctx, &obj, settings)?,
         ("scheduling.k8s.io", "PriorityClass") => describe_priority_class(ctx, &obj, settings)?,
+        ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => describe_role(&obj),
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => describe_role_binding(&obj),
         _ => describe_generic(ctx, info.rt, &obj, settings)?,
     };
     Ok(Ok(text))
@@ -2432,6 +2434,42 @@ fn describe_priority_class(ctx: &mut Ctx, pc: &Value, settings: &Settings) -> Re
         describe_events(&mut o, events, now);
     }
     Ok(o.finish())
+}
+
+/// `RoleDescriber` and `ClusterRoleDescriber`: the rules broken down, compacted and
+/// sorted as `auth can-i --list` shows them.
+fn describe_role(role: &Value) -> String {
+    let meta = &role["metadata"];
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    o.w(0, "PolicyRule:\n");
+    o.w(1, "Resources\tNon-Resource URLs\tResource Names\tVerbs\n");
+    o.w(1, "---------\t-----------------\t--------------\t-----\n");
+    for row in crate::auth::policy_rule_rows(arr(&role["rules"])) {
+        o.w(1, &format!("{}\n", row.join("\t")));
+    }
+    o.finish()
+}
+
+/// `RoleBindingDescriber` and `ClusterRoleBindingDescriber`.
+fn describe_role_binding(binding: &Value) -> String {
+    let meta = &binding["metadata"];
+    let mut o = Out::new();
+    o.w(0, &format!("Name:\t{}\n", s(&meta["name"])));
+    print_labels(&mut o, "Labels", &meta["labels"]);
+    print_annotations(&mut o, "Annotations", &meta["annotations"]);
+    o.w(0, "Role:\n");
+    o.w(1, &format!("Kind:\t{}\n", s(&binding["roleRef"]["kind"])));
+    o.w(1, &format!("Name:\t{}\n", s(&binding["roleRef"]["name"])));
+    o.w(0, "Subjects:\n");
+    o.w(1, "Kind\tName\tNamespace\n");
+    o.w(1, "----\t----\t---------\n");
+    for sub in arr(&binding["subjects"]) {
+        o.w(1, &format!("{}\t{}\t{}\n", s(&sub["kind"]), s(&sub["name"]), s(&sub["namespace"])));
+    }
+    o.finish()
 }
 
 /// `ReplicationControllerDescriber.Describe` and `describeReplicationController`.

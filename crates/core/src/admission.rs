@@ -457,7 +457,101 @@ pub fn validate_update(rt: &ResourceType, current: &Value, next: &Value) -> ApiR
             ApiError::invalid(rt.group, rt.kind, next["metadata"]["name"].as_str().unwrap_or(""), pod_spec_causes(&next["spec"], "spec"))
         });
     }
+    if rt.kind == "PersistentVolumeClaim" {
+        pvc_update_causes(current, next).is_empty().then_some(()).ok_or_else(|| {
+            ApiError::invalid(rt.group, rt.kind, next["metadata"]["name"].as_str().unwrap_or(""), pvc_update_causes(current, next))
+        })?;
+    }
     validate_create(rt, next)
+}
+
+/// `ValidatePersistentVolumeClaimUpdate`: a claim's spec is immutable but for
+/// `volumeName` set once and, while bound, the storage request and
+/// `volumeAttributesClassName`; the message carries the diff of the internal specs
+/// (`diff.Diff`: Go field names, `json.MarshalIndent` with one space, a unified diff).
+fn pvc_update_causes(old: &Value, new: &Value) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    let bound = old["status"]["phase"] == "Bound";
+    let mut old_spec = old["spec"].clone();
+    let mut new_spec = new["spec"].clone();
+    if old_spec["volumeName"].as_str().unwrap_or("").is_empty() {
+        old_spec["volumeName"] = new_spec["volumeName"].clone();
+    }
+    if bound && new_spec["resources"]["requests"].is_object() {
+        new_spec["resources"]["requests"]["storage"] = old_spec["resources"]["requests"]["storage"].clone();
+        if new_spec["resources"]["requests"]["storage"].is_null() {
+            new_spec["resources"]["requests"]["storage"] = json!("0");
+        }
+    }
+    if bound && new_spec["volumeAttributesClassName"].is_string() {
+        new_spec["volumeAttributesClassName"] = old_spec["volumeAttributesClassName"].clone();
+    }
+    let (a, b) = (internal_pvc_spec(&old_spec), internal_pvc_spec(&new_spec));
+    if a != b {
+        causes.push(Cause {
+            reason: "FieldValueForbidden",
+            field: "spec".into(),
+            message: format!(
+                "Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n{}",
+                kubeniwa_format::difflib::unified_diff(&a, &b, 3)
+            ),
+        });
+    }
+    let size = |v: &Value| crate::quantity::milli(&v["spec"]["resources"]["requests"]["storage"]);
+    let (old_size, new_size) = (size(old), size(new));
+    let status_size = crate::quantity::milli(&old["status"]["capacity"]["storage"]);
+    // RecoverVolumeExpansionFailure (GA): a request may shrink, but not to the capacity.
+    if new_size < old_size && new_size <= status_size {
+        causes.push(Cause { reason: "FieldValueForbidden", field: "spec.resources.requests.storage".into(), message: "Forbidden: field can not be less than status.capacity".into() });
+    }
+    if old["spec"]["volumeMode"] != new["spec"]["volumeMode"] {
+        causes.push(invalid_value("volumeMode", &new["spec"]["volumeMode"], "field is immutable"));
+    }
+    causes
+}
+
+/// A v1 claim spec as the internal `core.PersistentVolumeClaimSpec` marshals: fields
+/// in declaration order under their Go names, nested API types with their JSON names.
+fn internal_pvc_spec(spec: &Value) -> String {
+    let indent = |v: &Value, depth: usize| kubeniwa_format::json::to_string_indent(v, " ").replace('\n', &format!("\n{}", " ".repeat(depth)));
+    let opt = |v: &Value| if v.is_null() { Value::Null } else { v.clone() };
+    let quantities = |v: &Value| match v.as_object() {
+        Some(m) => Value::Object(m.iter().map(|(k, q)| (k.clone(), json!(q.as_str().and_then(crate::quantity::canonical).unwrap_or_else(|| q.as_str().unwrap_or("0").to_string())))).collect()),
+        None => Value::Null,
+    };
+    let reference = |r: &Value, namespaced: bool| -> String {
+        if r.is_null() {
+            return "null".into();
+        }
+        let mut fields = vec![("APIGroup", opt(&r["apiGroup"])), ("Kind", json!(r["kind"].as_str().unwrap_or(""))), ("Name", json!(r["name"].as_str().unwrap_or("")))];
+        if namespaced {
+            fields.push(("Namespace", opt(&r["namespace"])));
+        }
+        let body: Vec<String> = fields.iter().map(|(k, v)| format!("  \"{k}\": {}", indent(v, 2))).collect();
+        format!("{{\n{}\n }}", body.join(",\n"))
+    };
+    let access = match spec["accessModes"].as_array() {
+        Some(a) => Value::Array(a.clone()),
+        None => Value::Null,
+    };
+    let resources = format!(
+        "{{\n  \"Limits\": {},\n  \"Requests\": {}\n }}",
+        indent(&quantities(&spec["resources"]["limits"]), 2),
+        indent(&quantities(&spec["resources"]["requests"]), 2)
+    );
+    let fields = [
+        ("AccessModes", indent(&access, 1)),
+        ("Selector", indent(&opt(&spec["selector"]), 1)),
+        ("Resources", resources),
+        ("VolumeName", indent(&json!(spec["volumeName"].as_str().unwrap_or("")), 1)),
+        ("StorageClassName", indent(&opt(&spec["storageClassName"]), 1)),
+        ("VolumeMode", indent(&opt(&spec["volumeMode"]), 1)),
+        ("DataSource", reference(&spec["dataSource"], false)),
+        ("DataSourceRef", reference(&spec["dataSourceRef"], true)),
+        ("VolumeAttributesClassName", indent(&opt(&spec["volumeAttributesClassName"]), 1)),
+    ];
+    let body: Vec<String> = fields.iter().map(|(k, v)| format!(" \"{k}\": {v}")).collect();
+    format!("{{\n{}\n}}", body.join(",\n"))
 }
 
 /// Standard base64 with padding (Secret data).

@@ -457,6 +457,9 @@ impl Cluster {
         if t.rt.kind == "PriorityClass" {
             crate::priority::admit_class(self, &next, false)?;
         }
+        if t.rt.kind == "PersistentVolumeClaim" {
+            crate::storage::admit_resize(self, &current, &next)?;
+        }
         let spec_changed = strip_type(next.get("spec")) != strip_type(current.get("spec"));
         if spec_changed && has_generation(t.rt) {
             let g = current["metadata"]["generation"].as_i64().unwrap_or(1) + 1;

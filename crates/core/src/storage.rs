@@ -523,3 +523,27 @@ mod tests {
         assert!(claim_causes(&json!({"spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}})).is_empty());
     }
 }
+
+/// The `PersistentVolumeClaimResize` admission plugin: a larger storage request only
+/// for a bound claim whose StorageClass sets `allowVolumeExpansion: true` (kind's
+/// `standard` leaves it unset).
+pub(crate) fn admit_resize(c: &Cluster, old: &Value, new: &Value) -> Result<(), crate::api::ApiError> {
+    let size = |v: &Value| crate::quantity::milli(&v["spec"]["resources"]["requests"]["storage"]);
+    if size(new) <= size(old) {
+        return Ok(());
+    }
+    let name = new["metadata"]["name"].as_str().unwrap_or("");
+    let forbidden = |msg: &str| Err(crate::api::ApiError::forbidden(format!("persistentvolumeclaims \"{name}\" is forbidden: {msg}")));
+    if old["status"]["phase"] != "Bound" {
+        return forbidden("Only bound persistent volume claims can be expanded");
+    }
+    let class = |v: &Value| v["spec"]["storageClassName"].as_str().or_else(|| v["metadata"]["annotations"]["volume.beta.kubernetes.io/storage-class"].as_str()).unwrap_or("").to_string();
+    let (new_class, old_class) = (class(new), class(old));
+    let allowed = !new_class.is_empty()
+        && new_class == old_class
+        && c.get(&ObjKey { resource: "storageclasses.storage.k8s.io".into(), namespace: String::new(), name: new_class }).is_some_and(|sc| sc["allowVolumeExpansion"] == true);
+    if !allowed {
+        return forbidden("only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize");
+    }
+    Ok(())
+}

@@ -22,6 +22,7 @@
 //! Architecture invariants: no IO, no clock, no randomness; nothing iterates a `HashMap` into
 //! output; user input never panics, and nothing recurses over user data without a depth bound.
 
+pub mod difflib;
 pub mod duration;
 mod gonum;
 pub mod json;

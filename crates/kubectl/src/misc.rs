@@ -385,6 +385,24 @@ fn attach_and_remove(ctx: &mut Ctx, name: &str) -> Outcome {
         .filter_map(|v| v.as_str().map(String::from))
         .collect();
     let mut status = 0;
+    let lone_shell = command.len() == 1 && matches!(command[0].rsplit('/').next(), Some("sh" | "bash" | "ash"));
+    let running = !pod["status"]["containerStatuses"][0]["state"]["running"].is_null();
+    if started && running && lone_shell && !ctx.flags.flag("rm") && ctx.flags.flag("stdin") && ctx.flags.flag("tty") && ctx.io.stdin.is_empty() {
+        // The attach of `kubectl attach -it`: the terminal talks to the container's shell.
+        if !ctx.flags.flag("quiet") {
+            ctx.io.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\nIf you don't see a command prompt, try pressing enter.\n");
+        }
+        let server = ctx.server.clone().unwrap_or_default();
+        let target = crate::ExecTarget { namespace: ctx.namespace.clone(), pod: name.to_string(), container };
+        return match ctx.backend.exec(&server, &target, &command, b"", crate::ExecMode::AttachMain) {
+            crate::ExecReply::Done { output, .. } => {
+                ctx.io.out(output);
+                Ok(())
+            }
+            crate::ExecReply::Session => Ok(()),
+            crate::ExecReply::Failed(e) => Err(Fail::Text(format!("{e}\n"))),
+        };
+    }
     if !started {
         ctx.io.err("error: timed out waiting for the condition\n");
         status = 1;

@@ -152,6 +152,8 @@ pub(crate) struct Indexes {
     pub(crate) rs_pods: BTreeMap<String, BTreeMap<ObjKey, PodBrief>>,
     /// Pods bound to a node and not finished: what the scheduler counts on nodes.
     pub(crate) placed: BTreeMap<ObjKey, crate::scheduler::PlacedEntry>,
+    /// Node name → the working set of its pods' running containers (bytes).
+    pub(crate) node_working: BTreeMap<String, u64>,
 }
 
 /// What the ReplicaSet controller reads of a pod.
@@ -461,6 +463,18 @@ impl Cluster {
         }
         match key.resource.as_str() {
             "pods" => {
+                let working = |p: &Value| -> Option<(String, u64)> {
+                    let node = p["spec"]["nodeName"].as_str().filter(|n| !n.is_empty())?;
+                    Some((node.to_string(), crate::eviction_manager::pod_working_sets(p).iter().map(|(_, b)| b).sum()))
+                };
+                if let Some((node, bytes)) = old.and_then(working) {
+                    if let Some(sum) = idx.node_working.get_mut(&node) {
+                        *sum -= bytes;
+                    }
+                }
+                if let Some((node, bytes)) = new.and_then(working) {
+                    *idx.node_working.entry(node).or_default() += bytes;
+                }
                 match new.and_then(crate::scheduler::placed_entry) {
                     Some(entry) => {
                         idx.placed.insert(key.clone(), entry);

@@ -101,7 +101,13 @@ pub fn pod_working_sets(pod: &Value) -> Vec<(String, u64)> {
 
 /// The node's working set: its own processes and its pods' running containers.
 pub fn node_working_set(c: &Cluster, node: &str) -> u64 {
-    let pods: u64 = c.range("pods", None).filter(|(_, p)| p["spec"]["nodeName"] == node).flat_map(|(_, p)| pod_working_sets(p)).map(|(_, b)| b).sum();
+    // Kept by the store on every pod write (a scan of every pod per kubelet step
+    // would cost what the cluster holds).
+    let pods = c.index.node_working.get(node).copied().unwrap_or(0);
+    if crate::cluster::CHECK_SKIPPED {
+        let scanned: u64 = c.range("pods", None).filter(|(_, p)| p["spec"]["nodeName"] == node).flat_map(|(_, p)| pod_working_sets(p)).map(|(_, b)| b).sum();
+        assert_eq!(scanned, pods, "the node working-set index differs from the store");
+    }
     SYSTEM_MEMORY + pods
 }
 

@@ -1308,7 +1308,10 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         status["podIPs"] = json!([{"ip": ip}]);
     }
     let key = rt.key.clone();
-    cluster.modify(&key, |p| p["status"] = status);
+    // Most steps leave the status as it was: then the pod is not copied to compare.
+    if cluster.get(&key).is_none_or(|p| p["status"] != status) {
+        cluster.modify(&key, |p| p["status"] = status);
+    }
 }
 
 fn state_json(s: &State) -> Value {

@@ -64,6 +64,10 @@ impl Cluster {
             _ => {}
         }
         let target = parse_target(&segs).ok_or_else(|| not_found_path())?;
+        // KEP-4974: every request for core/v1 Endpoints carries the deprecation warning.
+        if target.rt.group.is_empty() && target.rt.plural == "endpoints" {
+            self.warnings.push("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice".into());
+        }
         if target.rt.kind == "SelfSubjectReview" {
             return match (req.method, target.name.is_some()) {
                 (Method::Post, false) => crate::authorization::self_subject_review(req),

@@ -140,6 +140,9 @@ pub enum Resolved {
     Ip(String),
     /// A Service's ClusterIP, with its fully qualified name.
     Service { fqdn: String, ip: String },
+    /// A headless Service (`clusterIP: None`): a record per ready endpoint, in the
+    /// order of its Endpoints (clients connect to the first).
+    Headless { fqdn: String, ips: Vec<String> },
     /// An ExternalName Service: a CNAME.
     Cname { fqdn: String, target: String },
     External { name: String, ips: Vec<String> },
@@ -195,6 +198,22 @@ pub fn resolve(cluster: &Cluster, namespace: &str, name: &str) -> Resolved {
                 }
                 if let Some(ip) = s["spec"]["clusterIP"].as_str().filter(|ip| *ip != "None") {
                     return Resolved::Service { fqdn, ip: ip.to_string() };
+                }
+                // CoreDNS answers a headless Service's name with its ready endpoints'
+                // addresses; with none, the name does not exist.
+                if s["spec"]["clusterIP"] == "None" {
+                    let ep = cluster.get(&crate::cluster::ObjKey { resource: "endpoints".into(), namespace: ns.into(), name: svc.into() });
+                    let mut ips: Vec<String> = Vec::new();
+                    for subset in ep.and_then(|e| e["subsets"].as_array()).into_iter().flatten() {
+                        for a in subset["addresses"].as_array().into_iter().flatten() {
+                            if let Some(ip) = a["ip"].as_str().filter(|ip| !ips.iter().any(|x| x == ip)) {
+                                ips.push(ip.to_string());
+                            }
+                        }
+                    }
+                    if !ips.is_empty() {
+                        return Resolved::Headless { fqdn, ips };
+                    }
                 }
             }
         }
@@ -376,6 +395,7 @@ pub fn pod_call(cluster: &Cluster, namespace: &str, pod_ip: &str, call: &NetCall
             let resolved = resolve(cluster, namespace, host);
             let ip = match &resolved {
                 Resolved::Ip(ip) | Resolved::Service { ip, .. } => ip.clone(),
+                Resolved::Headless { ips, .. } => ips[0].clone(),
                 _ => return NetAnswer::Connect { resolved, route: Route::Unresolvable, response_ms: 0 },
             };
             // localhost is the pod's own network namespace, shared by its containers.

@@ -2800,7 +2800,7 @@ fn describe_service(ctx: &mut Ctx, svc: &Value, settings: &Settings) -> Result<S
     if slices.is_empty() {
         // A cluster always has the EndpointSlices the controller mirrors from Endpoints;
         // where only Endpoints exist, read them as the slices they would be.
-        if let Ok(ep) = ctx.call(Request::get(format!("/api/v1/namespaces/{ns}/endpoints/{name}")))? {
+        if let Ok(ep) = ctx.call_quiet(Request::get(format!("/api/v1/namespaces/{ns}/endpoints/{name}")))? {
             slices = slices_from_endpoints(&ep);
         }
     }

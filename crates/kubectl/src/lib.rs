@@ -192,6 +192,10 @@ pub(crate) struct Ctx<'a, 'b> {
 impl Ctx<'_, '_> {
     /// Sends a request; connection failures become kubectl's message.
     pub fn send(&mut self, req: Request) -> Result<Response, Fail> {
+        self.send_warning(req, true)
+    }
+
+    fn send_warning(&mut self, req: Request, print_warnings: bool) -> Result<Response, Fail> {
         let Some(server) = self.server.clone() else {
             return Err(self.refused("http://localhost:8080", "localhost:8080"));
         };
@@ -203,7 +207,7 @@ impl Ctx<'_, '_> {
                 let now = self.backend.now();
                 verbose::response(self.io, v, now, now.saturating_sub(sent_at), &server, &req, &r);
                 // Warning headers, as client-go's default warning handler prints them.
-                for w in &r.warnings {
+                for w in r.warnings.iter().filter(|_| print_warnings) {
                     self.io.err(format!("Warning: {w}\n"));
                 }
                 Ok(r)
@@ -232,7 +236,17 @@ impl Ctx<'_, '_> {
 
     /// Sends a request and turns a `Status` failure into an `ApiError`.
     pub fn call(&mut self, req: Request) -> Result<Result<serde_json::Value, ApiError>, Fail> {
-        let r = self.send(req)?;
+        self.call_warning(req, true)
+    }
+
+    /// [`Ctx::call`] for a request the real kubectl does not make (a stand-in read):
+    /// its warnings are not the learner's to see.
+    pub fn call_quiet(&mut self, req: Request) -> Result<Result<serde_json::Value, ApiError>, Fail> {
+        self.call_warning(req, false)
+    }
+
+    fn call_warning(&mut self, req: Request, print_warnings: bool) -> Result<Result<serde_json::Value, ApiError>, Fail> {
+        let r = self.send_warning(req, print_warnings)?;
         if r.is_success() {
             Ok(Ok(r.body))
         } else {

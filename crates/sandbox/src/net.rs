@@ -195,7 +195,7 @@ fn answered(resolved: Resolved, route: Route, response_ms: Millis, url: &Url, co
         Resolved::External { .. } => return Fetch::Error(7, format!("Failed to connect to {} port {} after 0 ms: {couldnt}", url.host, url.port), 0),
         Resolved::Cname { target, .. } => return Fetch::Error(6, format!("Could not resolve host: {target}"), 0),
         Resolved::NotFound => return Fetch::Error(6, format!("Could not resolve host: {}", url.host), 0),
-        Resolved::Ip(_) | Resolved::Service { .. } => {}
+        Resolved::Ip(_) | Resolved::Service { .. } | Resolved::Headless { .. } => {}
     }
     match route {
         Route::Listener { body, .. } => Fetch::Body(body.unwrap_or_default(), response_ms),
@@ -554,7 +554,7 @@ pub fn wget(net: &mut dyn Network, args: &[String], io: &mut Io<'_>) -> i32 {
         None => parsed.host.clone(),
         Some((_, Resolved::Ip(ip))) if ip == "127.0.0.1" => ip,
         Some((_, Resolved::Ip(ip) | Resolved::Service { ip, .. })) => ip,
-        Some((_, Resolved::External { ips, .. })) if !ips.is_empty() => ips[0].clone(),
+        Some((_, Resolved::External { ips, .. } | Resolved::Headless { ips, .. })) if !ips.is_empty() => ips[0].clone(),
         Some(_) => {
             io.err(format!("wget: bad address '{}'\n", parsed.host));
             return 1;
@@ -677,6 +677,13 @@ pub fn nslookup(net: &mut dyn Network, args: &[String], io: &mut Io<'_>) -> i32 
     let status = match resolved {
         Resolved::Service { fqdn, ip } => {
             out.push_str(&format!("Name:\t{fqdn}\nAddress: {ip}\n\n"));
+            0
+        }
+        Resolved::Headless { fqdn, ips } => {
+            for ip in &ips {
+                out.push_str(&format!("Name:\t{fqdn}\nAddress: {ip}\n"));
+            }
+            out.push('\n');
             0
         }
         Resolved::Cname { fqdn, target } => {

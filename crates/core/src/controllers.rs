@@ -889,7 +889,11 @@ fn garbage_collect(c: &mut Cluster) {
             .is_some_and(|refs| refs.iter().all(|r| r["kind"] != "Node" && !c.index.uids.contains_key(s(&r["uid"]))))
     };
     let orphans: Vec<ObjKey> = if crate::cluster::CHECK_SKIPPED {
-        c.objects.iter().filter(|(_, o)| orphan(c, o)).map(|(k, _)| k.clone()).collect()
+        // Every object that names an owner (the dependents index holds them all), in
+        // key order: the full pass without reading the objects that name none (most
+        // are events), which would parse a packed store again on every pass.
+        let owned: std::collections::BTreeSet<&ObjKey> = c.index.dependents.values().flatten().collect();
+        owned.into_iter().filter(|k| c.get(k).is_some_and(|o| orphan(c, o))).cloned().collect()
     } else {
         candidates.iter().filter(|k| c.get(k).is_some_and(|o| orphan(c, o))).cloned().collect()
     };

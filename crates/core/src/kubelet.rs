@@ -19,6 +19,9 @@ const BACKOFF_INITIAL_MS: Millis = 10_000;
 const BACKOFF_MAX_MS: Millis = 300_000;
 /// How long the pod sandbox (network namespace, IP) takes to come up.
 const SANDBOX_MS: Millis = 1_000;
+/// From a pod's binding to the kubelet's pod worker handling the addition, when the
+/// eviction manager's admission is to reject it.
+pub const ADMISSION_MS: Millis = 200;
 
 /// What the runtime knows, per node and per pod.
 #[derive(Debug, Clone, Default)]
@@ -35,6 +38,9 @@ pub struct Runtime {
     pub(crate) probes: BTreeMap<(String, String, crate::probes::ProbeKind), crate::probes::Worker>,
     /// The eviction manager's memory, by node name (`crate::eviction_manager`).
     pub(crate) eviction: BTreeMap<String, crate::eviction_manager::NodeState>,
+    /// Pods bound while their node's eviction manager would reject them, by uid: when
+    /// the kubelet's pod worker handles the addition (see [`ADMISSION_MS`]).
+    admitting: BTreeMap<String, Millis>,
 }
 
 #[derive(Debug, Clone)]
@@ -158,6 +164,14 @@ pub fn sync_all(cluster: &mut Cluster) {
     cluster.visit_queued("pods", |d| &mut d.kubelet, sync_pod);
 }
 
+/// The pod worker handles a pod whose addition waited (see [`ADMISSION_MS`]).
+pub fn handle_addition(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
+    if cluster.get(key).is_some_and(|p| p["metadata"]["uid"] == uid) {
+        sync_pod(cluster, key);
+    }
+    cluster.runtime.admitting.remove(uid);
+}
+
 fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
     {
         let key = key.clone();
@@ -186,6 +200,22 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
         if matches!(pod["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
             // A pod the kubelet rejected stays as it is.
             return;
+        }
+        match cluster.runtime.admitting.get(&uid) {
+            // The pod worker has not handled the addition yet.
+            Some(at) if *at > cluster.now => return,
+            // Handled now (`handle_addition` forgets the entry).
+            Some(_) => {}
+            None if crate::eviction_manager::admit(cluster, &node, &pod).is_err() => {
+                // A rejection is what the kubelet decides when it handles the pod's
+                // addition, a moment after the binding; without that moment a
+                // ReplicaSet replacing its rejected pods would loop within one instant.
+                let at = cluster.now + ADMISSION_MS;
+                cluster.runtime.admitting.insert(uid.clone(), at);
+                cluster.schedule(at, Timer::Admission { pod: key.clone(), uid });
+                return;
+            }
+            None => {}
         }
         if let Err(message) = crate::eviction_manager::admit(cluster, &node, &pod) {
             // `rejectPod`: an event, and a Failed status with nothing else.

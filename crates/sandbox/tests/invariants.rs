@@ -56,6 +56,9 @@ fn check(c: &Cluster, last_rv: &mut u64) -> Result<(), String> {
         return Err(format!("resourceVersion went back from {last_rv} to {}", c.resource_version()));
     }
     *last_rv = c.resource_version();
+    if c.unsettled_instants() > 0 {
+        return Err(format!("the components went on answering each other at one instant ({} times): a loop with no time in it", c.unsettled_instants()));
+    }
     let objects: Vec<(&kubeniwa_core::ObjKey, &Value)> = c.objects().collect();
     let uids: BTreeSet<&str> = objects.iter().map(|(_, o)| s(&o["metadata"]["uid"])).collect();
     let mut ips = BTreeMap::new();
@@ -216,13 +219,22 @@ fn run_seed_packing(seed: u64, steps: usize, pack_after: Option<usize>) -> Resul
     let mut last_rv = 0;
     for _ in 0..steps {
         let cmd = random_command(&mut rng);
+        let started = std::time::Instant::now();
         printed.push_str(&sandbox.run_line(&cmd).text);
+        if std::env::var("KUBENIWA_TIMING").is_ok_and(|t| t == "2") {
+            let c = sandbox.world().cluster("kind").expect("the cluster exists");
+            eprintln!("  {:?} $ {cmd}   [{} objects at {}]", started.elapsed(), c.objects().count(), kubeniwa_core::time::rfc3339(c.now()));
+        }
         log.push(cmd);
         let c = sandbox.world().cluster("kind").expect("the cluster exists");
         check(c, &mut last_rv).map_err(|e| format!("seed {seed}: {e}\ncommands:\n$ {}", log.join("\n$ ")))?;
     }
     // Let everything settle, then deployments must have converged.
+    let started = std::time::Instant::now();
     sandbox.advance(600_000);
+    if std::env::var("KUBENIWA_TIMING").is_ok_and(|t| t == "2") {
+        eprintln!("  {:?} settling", started.elapsed());
+    }
     let c = sandbox.world().cluster("kind").expect("the cluster exists");
     check(c, &mut last_rv).map_err(|e| format!("seed {seed} (settled): {e}\ncommands:\n$ {}", log.join("\n$ ")))?;
     for (k, d) in c.objects().filter(|(k, _)| k.resource == "deployments.apps" && k.namespace == "default") {
@@ -260,9 +272,30 @@ fn run_seed_packing(seed: u64, steps: usize, pack_after: Option<usize>) -> Resul
 
 #[test]
 fn invariants_hold_for_many_seeds() {
-    // KUBENIWA_SEEDS=N runs fewer (or more) seeds; KUBENIWA_TIMING=1 prints each seed's time.
+    // KUBENIWA_SEEDS=N runs fewer (or more) seeds; KUBENIWA_TIMING=1 prints each seed's
+    // time, KUBENIWA_TIMING=2 each command's too. KUBENIWA_SEED_FROM=K starts at seed K
+    // (to replay one seed: FROM=K, SEEDS=K+1).
     let seeds: u64 = std::env::var("KUBENIWA_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
-    for seed in 0..seeds {
+    let from: u64 = std::env::var("KUBENIWA_SEED_FROM").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    // A seed that runs for minutes is a bug to find (a loop); the watchdog names it in
+    // the log, so a run that never ends still says where it stopped.
+    let current = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX));
+    {
+        let current = current.clone();
+        std::thread::spawn(move || {
+            let mut seen = (u64::MAX, 0);
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(30));
+                let seed = current.load(std::sync::atomic::Ordering::Relaxed);
+                seen = if seen.0 == seed { (seed, seen.1 + 1) } else { (seed, 0) };
+                if seed != u64::MAX && seen.1 >= 2 {
+                    eprintln!("invariants: seed {seed} has been running for over {} s (replay: KUBENIWA_SEED_FROM={seed} KUBENIWA_SEEDS={} KUBENIWA_TIMING=2)", seen.1 * 30, seed + 1);
+                }
+            }
+        });
+    }
+    for seed in from..seeds {
+        current.store(seed, std::sync::atomic::Ordering::Relaxed);
         let started = std::time::Instant::now();
         let result = run_seed(seed, 14);
         if std::env::var("KUBENIWA_TIMING").is_ok() {

@@ -278,6 +278,21 @@ fn invalid_value(field: &str, value: &Value, msg: &str) -> Cause {
     Cause { reason: "FieldValueInvalid", field: field.into(), message: format!("Invalid value: {shown}: {msg}") }
 }
 
+fn not_supported(field: &str, value: &str, supported: &[&str]) -> Cause {
+    let list: Vec<String> = supported.iter().map(|v| format!("{v:?}")).collect();
+    Cause { reason: "FieldValueNotSupported", field: field.into(), message: format!("Unsupported value: {value:?}: supported values: {}", list.join(", ")) }
+}
+
+pub(crate) fn forbidden(field: &str, detail: &str) -> Cause {
+    Cause { reason: "FieldValueForbidden", field: field.into(), message: format!("Forbidden: {detail}") }
+}
+
+/// `ValidateNonnegativeField`.
+fn nonnegative(value: &Value, field: &str) -> Option<Cause> {
+    let n = value.as_i64().filter(|n| *n < 0)?;
+    Some(invalid_value(field, &json!(n), "must be greater than or equal to 0"))
+}
+
 fn required(field: &str, detail: &str) -> Cause {
     let message = if detail.is_empty() { "Required value".to_string() } else { format!("Required value: {detail}") };
     Cause { reason: "FieldValueRequired", field: field.into(), message }
@@ -313,16 +328,24 @@ fn name_causes(rt: &ResourceType, obj: &Value) -> Vec<Cause> {
 }
 
 pub fn validate_create(rt: &ResourceType, obj: &Value) -> ApiResult<()> {
+    finish(rt, obj, create_causes(rt, obj))
+}
+
+fn create_causes(rt: &ResourceType, obj: &Value) -> Vec<Cause> {
     let mut causes = name_causes(rt, obj);
     if rt.kind == "Pod" {
         causes.extend(pod_spec_causes(&obj["spec"], "spec"));
     }
     // `ValidateNonnegativeField` on the workloads' replica counts (a negative count
     // once reached the controllers through an update).
-    if matches!(rt.kind, "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController") {
-        if let Some(n) = obj["spec"]["replicas"].as_i64().filter(|n| *n < 0) {
-            causes.push(Cause { reason: "FieldValueInvalid", field: "spec.replicas".into(), message: format!("Invalid value: {n}: must be greater than or equal to 0") });
-        }
+    if matches!(rt.kind, "Deployment" | "ReplicaSet" | "ReplicationController") {
+        causes.extend(nonnegative(&obj["spec"]["replicas"], "spec.replicas"));
+    }
+    if rt.kind == "StatefulSet" {
+        causes.extend(statefulset_spec_causes(&obj["spec"]));
+    }
+    if rt.kind == "PriorityClass" {
+        causes.extend(crate::priority::class_causes(obj));
     }
     if rt.kind == "PersistentVolumeClaim" {
         causes.extend(crate::storage::claim_causes(obj));
@@ -371,7 +394,106 @@ pub fn validate_create(rt: &ResourceType, obj: &Value) -> ApiResult<()> {
             }
         }
     }
-    finish(rt, obj, causes)
+    causes
+}
+
+/// `ValidateStatefulSetSpec` up to the selector (which the Deployment's checks below
+/// share), in its order: the pod management policy, the update strategy (with
+/// `validateRollingUpdateStatefulSet`: MaxUnavailableStatefulSet is beta and on in
+/// 1.35, so `maxUnavailable` is kept and checked), the claim retention policy, then
+/// the counters. A bad strategy shows the internal Go struct as `field` renders it
+/// since 1.34 (`json.Marshal`, Go field names).
+fn statefulset_spec_causes(spec: &Value) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    let policy = spec["podManagementPolicy"].as_str().unwrap_or("");
+    match policy {
+        "" => causes.push(required("spec.podManagementPolicy", "")),
+        "OrderedReady" | "Parallel" => {}
+        other => causes.push(invalid_value("spec.podManagementPolicy", &json!(other), "must be 'OrderedReady' or 'Parallel'")),
+    }
+    let strategy = &spec["updateStrategy"];
+    let ru = &strategy["rollingUpdate"];
+    let internal_ru = || {
+        if ru.is_null() {
+            "null".to_string()
+        } else {
+            format!("{{\"Partition\":{},\"MaxUnavailable\":{}}}", ru["partition"].as_i64().unwrap_or(0), if ru["maxUnavailable"].is_null() { "null".into() } else { ru["maxUnavailable"].to_string() })
+        }
+    };
+    match strategy["type"].as_str().unwrap_or("") {
+        "" => causes.push(required("spec.updateStrategy", "")),
+        "OnDelete" => {
+            if !ru.is_null() {
+                causes.push(Cause {
+                    reason: "FieldValueInvalid",
+                    field: "spec.updateStrategy.rollingUpdate".into(),
+                    message: format!("Invalid value: {}: only allowed for updateStrategy 'RollingUpdate'", internal_ru()),
+                });
+            }
+        }
+        "RollingUpdate" => {
+            if !ru.is_null() {
+                causes.extend(nonnegative(&ru["partition"], "spec.updateStrategy.rollingUpdate.partition"));
+                causes.extend(max_unavailable_causes(&ru["maxUnavailable"], "spec.updateStrategy.rollingUpdate.maxUnavailable"));
+            }
+        }
+        other => causes.push(Cause {
+            reason: "FieldValueInvalid",
+            field: "spec.updateStrategy".into(),
+            message: format!("Invalid value: {{\"Type\":{other:?},\"RollingUpdate\":{}}}: must be 'RollingUpdate' or 'OnDelete'", internal_ru()),
+        }),
+    }
+    let retention = &spec["persistentVolumeClaimRetentionPolicy"];
+    if retention.is_object() {
+        for f in ["whenDeleted", "whenScaled"] {
+            let v = retention[f].as_str().unwrap_or("");
+            if !matches!(v, "Retain" | "Delete") {
+                causes.push(not_supported(&format!("spec.persistentVolumeClaimRetentionPolicy.{f}"), v, &["Retain", "Delete"]));
+            }
+        }
+    }
+    causes.extend(nonnegative(&spec["replicas"], "spec.replicas"));
+    causes.extend(nonnegative(&spec["minReadySeconds"], "spec.minReadySeconds"));
+    if spec["ordinals"].is_object() {
+        causes.extend(nonnegative(&spec["ordinals"]["start"], "spec.ordinals.start"));
+    }
+    causes
+}
+
+/// `ValidatePositiveIntOrPercent`, then not 0 and not over 100% (a StatefulSet's
+/// `maxUnavailable`). A string that is no percentage reads as `Atoi` does — 0 when
+/// it is no number — so `"abc"` also "cannot be 0".
+fn max_unavailable_causes(v: &Value, field: &str) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    let value = match v {
+        Value::Null => return causes,
+        Value::Number(n) => {
+            causes.extend(nonnegative(v, field));
+            n.as_i64().unwrap_or(0)
+        }
+        Value::String(s) => {
+            let percent = s.strip_suffix('%').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+            match percent {
+                Some(digits) => {
+                    let pct = digits.parse::<i64>().unwrap_or(i64::MAX);
+                    if pct > 100 {
+                        causes.push(invalid_value(field, v, "must not be greater than 100%"));
+                    }
+                    pct
+                }
+                None => {
+                    causes.push(invalid_value(field, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+                    s.parse::<i64>().unwrap_or(0)
+                }
+            }
+        }
+        _ => return causes,
+    };
+    // (A value of 0 is never over 100%, so this keeps the real order.)
+    if value == 0 {
+        causes.push(invalid_value(field, v, "cannot be 0"));
+    }
+    causes
 }
 
 fn labels_string(labels: &Value) -> String {
@@ -457,12 +579,50 @@ pub fn validate_update(rt: &ResourceType, current: &Value, next: &Value) -> ApiR
             ApiError::invalid(rt.group, rt.kind, next["metadata"]["name"].as_str().unwrap_or(""), pod_spec_causes(&next["spec"], "spec"))
         });
     }
+    if rt.kind == "PriorityClass" {
+        // `ValidatePriorityClassUpdate` alone: the create checks do not run again.
+        return finish(rt, next, crate::priority::class_update_causes(current, next));
+    }
+    if rt.kind == "StatefulSet" {
+        // `ValidateStatefulSetUpdate`: the spec checks, then only some fields may change.
+        let mut causes = create_causes(rt, next);
+        if statefulset_fixed_spec(current) != statefulset_fixed_spec(next) {
+            causes.push(forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+        }
+        return finish(rt, next, causes);
+    }
     if rt.kind == "PersistentVolumeClaim" {
         pvc_update_causes(current, next).is_empty().then_some(()).ok_or_else(|| {
             ApiError::invalid(rt.group, rt.kind, next["metadata"]["name"].as_str().unwrap_or(""), pvc_update_causes(current, next))
         })?;
     }
     validate_create(rt, next)
+}
+
+/// A StatefulSet's spec without the fields an update may change, compared as
+/// `apiequality.Semantic.DeepEqual` does: a field left out, null, empty, or its zero
+/// string are the same.
+fn statefulset_fixed_spec(set: &Value) -> Value {
+    fn prune(v: &Value) -> Option<Value> {
+        match v {
+            Value::Null => None,
+            Value::String(s) if s.is_empty() => None,
+            Value::Array(a) if a.is_empty() => None,
+            Value::Array(a) => Some(Value::Array(a.iter().map(|x| prune(x).unwrap_or(Value::Null)).collect())),
+            Value::Object(m) => {
+                let m: serde_json::Map<String, Value> = m.iter().filter_map(|(k, x)| prune(x).map(|x| (k.clone(), x))).collect();
+                (!m.is_empty()).then_some(Value::Object(m))
+            }
+            other => Some(other.clone()),
+        }
+    }
+    let mut spec = set["spec"].clone();
+    if let Some(m) = spec.as_object_mut() {
+        for f in ["replicas", "template", "updateStrategy", "minReadySeconds", "ordinals", "persistentVolumeClaimRetentionPolicy"] {
+            m.remove(f);
+        }
+    }
+    prune(&spec).unwrap_or(Value::Null)
 }
 
 /// `ValidatePersistentVolumeClaimUpdate`: a claim's spec is immutable but for

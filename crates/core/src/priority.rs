@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use crate::api::{ApiError, ApiResult};
+use crate::api::{ApiError, ApiResult, Cause};
 use crate::cluster::Cluster;
 
 const SYSTEM_CLASSES: [&str; 2] = ["system-node-critical", "system-cluster-critical"];
@@ -77,6 +77,56 @@ pub fn admit_pod(c: &Cluster, ns: &str, pod: &mut Value) -> ApiResult<()> {
     pod["spec"]["priority"] = json!(priority);
     pod["spec"]["preemptionPolicy"] = json!(policy);
     Ok(())
+}
+
+/// `ValidatePriorityClass` (after the name checks): a `system-` name must be one of
+/// the two system classes with their value and `globalDefault: false`; any other
+/// class's value is at most 1000000000 (`HighestUserDefinablePriority`); the
+/// preemption policy is one of two.
+pub fn class_causes(pc: &Value) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    let name = pc["metadata"]["name"].as_str().unwrap_or("");
+    let value = pc["value"].as_i64().unwrap_or(0);
+    if name.starts_with("system-") {
+        let known = [("system-node-critical", 2_000_001_000), ("system-cluster-critical", 2_000_000_000)];
+        let err = match known.iter().find(|(n, _)| *n == name) {
+            None => Some(format!("{name} is not a known system priority class")),
+            Some((n, v)) if *v != value => Some(format!("value of {n} PriorityClass must be {v}")),
+            Some((n, _)) if pc["globalDefault"] == true => Some(format!("globalDefault of {n} PriorityClass must be false")),
+            Some(_) => None,
+        };
+        if let Some(e) = err {
+            causes.push(crate::admission::forbidden("metadata.name", &format!("priority class names with 'system-' prefix are reserved for system use only. error: {e}")));
+        }
+    } else if value > 1_000_000_000 {
+        causes.push(crate::admission::forbidden("value", "maximum allowed value of a user defined priority is 1000000000"));
+    }
+    match pc["preemptionPolicy"].as_str() {
+        None | Some("PreemptLowerPriority" | "Never") => {}
+        Some("") => causes.push(Cause { reason: "FieldValueRequired", field: "preemptionPolicy".into(), message: "Required value".into() }),
+        Some(other) => causes.push(Cause {
+            reason: "FieldValueNotSupported",
+            field: "preemptionPolicy".into(),
+            message: format!("Unsupported value: {other:?}: supported values: \"PreemptLowerPriority\", \"Never\""),
+        }),
+    }
+    causes
+}
+
+/// `ValidatePriorityClassUpdate`: the value and the preemption policy stay.
+pub fn class_update_causes(old: &Value, new: &Value) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    if old["value"].as_i64().unwrap_or(0) != new["value"].as_i64().unwrap_or(0) {
+        causes.push(crate::admission::forbidden("value", "may not be changed in an update."));
+    }
+    if old["preemptionPolicy"] != new["preemptionPolicy"] {
+        let shown = match &new["preemptionPolicy"] {
+            Value::String(p) => format!("{p:?}"),
+            _ => "null".to_string(),
+        };
+        causes.push(Cause { reason: "FieldValueInvalid", field: "preemptionPolicy".into(), message: format!("Invalid value: {shown}: field is immutable") });
+    }
+    causes
 }
 
 /// `SetDefaults_PriorityClass`.

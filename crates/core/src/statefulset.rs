@@ -29,13 +29,19 @@ pub fn default_statefulset(obj: &mut Value) {
     if spec["replicas"].is_null() {
         spec["replicas"] = json!(1);
     }
-    if spec["podManagementPolicy"].is_null() {
+    let unset = |v: &Value| v.as_str().is_none_or(str::is_empty);
+    if unset(&spec["podManagementPolicy"]) {
         spec["podManagementPolicy"] = json!("OrderedReady");
     }
-    if spec["updateStrategy"]["type"].is_null() {
+    // An unset strategy becomes RollingUpdate with the defaults below; a strategy
+    // given as `type: RollingUpdate` alone keeps no `rollingUpdate`.
+    if unset(&spec["updateStrategy"]["type"]) {
         spec["updateStrategy"]["type"] = json!("RollingUpdate");
+        if spec["updateStrategy"]["rollingUpdate"].is_null() {
+            spec["updateStrategy"]["rollingUpdate"] = json!({});
+        }
     }
-    if spec["updateStrategy"]["type"] == "RollingUpdate" {
+    if spec["updateStrategy"]["type"] == "RollingUpdate" && spec["updateStrategy"]["rollingUpdate"].is_object() {
         let ru = &mut spec["updateStrategy"]["rollingUpdate"];
         if ru["partition"].is_null() {
             ru["partition"] = json!(0);
@@ -48,7 +54,7 @@ pub fn default_statefulset(obj: &mut Value) {
         spec["revisionHistoryLimit"] = json!(10);
     }
     for f in ["whenDeleted", "whenScaled"] {
-        if spec["persistentVolumeClaimRetentionPolicy"][f].is_null() {
+        if unset(&spec["persistentVolumeClaimRetentionPolicy"][f]) {
             spec["persistentVolumeClaimRetentionPolicy"][f] = json!("Retain");
         }
     }

@@ -592,6 +592,12 @@ fn add_workload(c: &mut Cluster, w: Workload) {
             "spec": {"selector": selector, "template": {"metadata": {"labels": w.labels}, "spec": pod_spec}, "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}, "revisionHistoryLimit": 10},
             "status": {"currentNumberScheduled": n, "desiredNumberScheduled": n, "numberAvailable": n, "numberMisscheduled": 0, "numberReady": n, "observedGeneration": 1, "updatedNumberScheduled": n},
         }));
+        // The controller's first sync records the template as revision 1; its uid is
+        // a function of the cluster and name, so the seeded names stay as they were.
+        let mut rev = crate::daemonset::revision_for(&ds, &w.hash, 1);
+        let rev_name = rev["metadata"]["name"].as_str().unwrap_or("").to_string();
+        rev["metadata"]["uid"] = json!(crate::rng::uuid_from(&format!("{}/controllerrevision/{}/{rev_name}", c.config.name, w.namespace)));
+        c.insert(ObjKey { resource: "controllerrevisions.apps".into(), namespace: w.namespace.into(), name: rev_name }, rev);
         ("DaemonSet", w.name.to_string(), ds["metadata"]["uid"].clone())
     };
     for node in &w.nodes {

@@ -562,7 +562,9 @@ impl Cluster {
                     queue(&mut dirty.deployments, key.clone());
                 }
             }
-            "daemonsets.apps" => {
+            // The DaemonSet controller keeps its ControllerRevisions (`addHistory`,
+            // `deleteHistory` requeue the owner).
+            "daemonsets.apps" | "controllerrevisions.apps" => {
                 dirty.daemonset_ns.insert(key.namespace.clone());
             }
             "nodes" => dirty.daemonsets_all = true,

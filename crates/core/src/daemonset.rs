@@ -8,6 +8,12 @@
 //! The template generation (`deprecated.daemonset.template.generation`) is bumped by
 //! the API server when the template changes ([`prepare_for_update`]); a pod is up to
 //! date when its `pod-template-generation` or `controller-revision-hash` label says so.
+//!
+//! History (`update.go`): each distinct template is a ControllerRevision
+//! `<ds>-<hash>` ([`construct_history`]) whose data is the template as a replacing
+//! strategic merge patch; the revision matching the template is renumbered after the
+//! others (a rollback re-uses it), its hash labels the new pods, and old revisions
+//! beyond `revisionHistoryLimit` that no pod carries are deleted ([`cleanup_history`]).
 
 use serde_json::{json, Value};
 
@@ -16,6 +22,124 @@ use crate::selectors::LabelSelector;
 use crate::time::{parse_rfc3339, Millis};
 
 const GENERATION: &str = "deprecated.daemonset.template.generation";
+/// `apps.DefaultDaemonSetUniqueLabelKey`.
+pub(crate) const HASH_LABEL: &str = "controller-revision-hash";
+
+fn revision_key(ns: &str, name: &str) -> ObjKey {
+    ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.into(), name: name.into() }
+}
+
+/// The ControllerRevision `snapshot` records for a DaemonSet's template: named by the
+/// template's hash, labelled with the template's labels and the hash, annotated as
+/// the DaemonSet is, owned by it.
+pub(crate) fn revision_for(ds: &Value, hash: &str, revision: i64) -> Value {
+    let name = ds["metadata"]["name"].as_str().unwrap_or("");
+    let mut labels = ds["spec"]["template"]["metadata"]["labels"].as_object().cloned().unwrap_or_default();
+    labels.insert(HASH_LABEL.into(), json!(hash));
+    let mut meta = json!({
+        "name": format!("{name}-{hash}"),
+        "namespace": ds["metadata"]["namespace"],
+        "labels": labels,
+        "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet", "name": name, "uid": ds["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}],
+    });
+    if let Some(a) = ds["metadata"]["annotations"].as_object().filter(|a| !a.is_empty()) {
+        meta["annotations"] = json!(a);
+    }
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "ControllerRevision",
+        "metadata": meta,
+        "data": crate::statefulset::revision_patch(&ds["spec"]["template"]),
+        "revision": revision,
+    })
+}
+
+/// `constructHistory`: the revision of the current template (made or renumbered as
+/// needed) and the older ones. Returns the current hash, the old revisions and the
+/// collision count (raised while the name a hash gives is taken by other data).
+fn construct_history(c: &mut Cluster, ds: &Value) -> (String, Vec<Value>, i64) {
+    let ns = ds["metadata"]["namespace"].as_str().unwrap_or("").to_string();
+    let uid = ds["metadata"]["uid"].as_str().unwrap_or("");
+    let mut histories = crate::statefulset::owned_revisions(c, &ns, uid);
+    // A revision without the hash label gets its name as the hash.
+    for h in histories.iter_mut() {
+        if h["metadata"]["labels"][HASH_LABEL].as_str().is_none_or(|l| l.is_empty()) {
+            let name = h["metadata"]["name"].as_str().unwrap_or("").to_string();
+            h["metadata"]["labels"][HASH_LABEL] = json!(name);
+            c.modify(&revision_key(&ns, &name), |r| r["metadata"]["labels"][HASH_LABEL] = json!(name));
+        }
+    }
+    let data = crate::statefulset::revision_patch(&ds["spec"]["template"]);
+    let (current, old): (Vec<Value>, Vec<Value>) = histories.into_iter().partition(|h| h["data"] == data);
+    let next = old.iter().filter_map(|h| h["revision"].as_i64()).max().unwrap_or(0) + 1;
+    let mut collision = ds["status"]["collisionCount"].as_i64().unwrap_or(0);
+    let cur = if current.is_empty() {
+        // `snapshot`; a name taken by other data raises the collision count.
+        loop {
+            let hash = crate::controllers::pod_template_hash(&ds["spec"]["template"], collision);
+            let key = revision_key(&ns, &format!("{}-{hash}", ds["metadata"]["name"].as_str().unwrap_or("")));
+            match c.get(&key) {
+                Some(taken) if taken["data"] != data => collision += 1,
+                Some(taken) => break taken.clone(),
+                None => break c.insert(key, revision_for(ds, &hash, next)),
+            }
+        }
+    } else {
+        // `dedupCurHistories`: keep the newest, relabel pods, drop the others.
+        let keep = current.iter().fold(&current[0], |k, h| if h["revision"].as_i64() >= k["revision"].as_i64() { h } else { k }).clone();
+        let keep_hash = keep["metadata"]["labels"][HASH_LABEL].clone();
+        if current.len() > 1 {
+            for pk in c.index.dependents.get(uid).map(|keys| keys.iter().filter(|k| k.resource == "pods").cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                if c.get(&pk).is_some_and(|p| p["metadata"]["labels"][HASH_LABEL] != keep_hash) {
+                    c.modify(&pk, |p| p["metadata"]["labels"][HASH_LABEL] = keep_hash.clone());
+                }
+            }
+            for h in &current {
+                if h["metadata"]["name"] != keep["metadata"]["name"] {
+                    c.remove(&revision_key(&ns, h["metadata"]["name"].as_str().unwrap_or("")));
+                }
+            }
+        }
+        if keep["revision"].as_i64().unwrap_or(0) < next {
+            c.modify(&revision_key(&ns, keep["metadata"]["name"].as_str().unwrap_or("")), |r| r["revision"] = json!(next));
+        }
+        keep
+    };
+    (cur["metadata"]["labels"][HASH_LABEL].as_str().unwrap_or("").to_string(), old, collision)
+}
+
+/// `cleanupHistory`: the oldest revisions beyond `revisionHistoryLimit` go, unless a
+/// pod of the DaemonSet (terminal ones included) carries their hash.
+fn cleanup_history(c: &mut Cluster, ds: &Value, mut old: Vec<Value>) {
+    let limit = ds["spec"]["revisionHistoryLimit"].as_i64().unwrap_or(10).max(0) as usize;
+    if old.len() <= limit {
+        return;
+    }
+    let mut to_kill = old.len() - limit;
+    let uid = ds["metadata"]["uid"].as_str().unwrap_or("");
+    let ns = ds["metadata"]["namespace"].as_str().unwrap_or("").to_string();
+    let live: std::collections::BTreeSet<String> = c
+        .index
+        .dependents
+        .get(uid)
+        .into_iter()
+        .flatten()
+        .filter(|k| k.resource == "pods")
+        .filter_map(|k| c.get(k))
+        .filter_map(|p| p["metadata"]["labels"][HASH_LABEL].as_str().filter(|h| !h.is_empty()).map(String::from))
+        .collect();
+    old.sort_by_key(|h| h["revision"].as_i64().unwrap_or(0));
+    for h in old {
+        if to_kill == 0 {
+            break;
+        }
+        if h["metadata"]["labels"][HASH_LABEL].as_str().is_some_and(|x| live.contains(x)) {
+            continue;
+        }
+        c.remove(&revision_key(&ns, h["metadata"]["name"].as_str().unwrap_or("")));
+        to_kill -= 1;
+    }
+}
 
 /// `PrepareForCreate`: the template generation starts at 1.
 pub fn prepare_for_create(obj: &mut Value) {
@@ -123,7 +247,7 @@ fn sync_one(c: &mut Cluster, key: &ObjKey, ds: Value) {
     let uid = ds["metadata"]["uid"].as_str().unwrap_or("").to_string();
     let selector = LabelSelector::from_object(&ds["spec"]["selector"]);
     let generation = ds["metadata"]["annotations"][GENERATION].as_str().unwrap_or("1").to_string();
-    let hash = crate::controllers::pod_template_hash(&ds["spec"]["template"], 0);
+    let (hash, old_histories, collision) = construct_history(c, &ds);
     // Nodes and pods are borrowed while deciding; the writes come after.
     let nodes: Vec<&Value> = c.list("nodes", None);
     let owned: Vec<ObjKey> = c.index.dependents.get(&uid).map(|keys| keys.iter().filter(|k| k.resource == "pods" && k.namespace == key.namespace).cloned().collect()).unwrap_or_default();
@@ -236,6 +360,7 @@ fn sync_one(c: &mut Cluster, key: &ObjKey, ds: Value) {
             c.emit_event(&ds, None, "Normal", "SuccessfulDelete", "daemonset-controller", format!("Deleted pod: {}", pk.name));
         }
     }
+    cleanup_history(c, &ds, old_histories);
     let mut status = json!({
         "currentNumberScheduled": current,
         "desiredNumberScheduled": desired,
@@ -246,6 +371,9 @@ fn sync_one(c: &mut Cluster, key: &ObjKey, ds: Value) {
         "observedGeneration": ds["metadata"]["generation"],
         "updatedNumberScheduled": up_to_date,
     });
+    if collision > 0 {
+        status["collisionCount"] = json!(collision);
+    }
     if let Some(m) = status.as_object_mut() {
         for f in ["numberAvailable", "numberUnavailable", "updatedNumberScheduled"] {
             if m.get(f).is_some_and(|v| v == 0) {

@@ -248,16 +248,21 @@ pub(crate) fn rollout(ctx: &mut Ctx) -> Outcome {
                 } else {
                     newest
                 };
-                let wanted: Option<i64> = ctx.flags.get("to-revision").and_then(|r| r.parse().ok()).filter(|r| *r > 0);
-                let mut candidates: Vec<(i64, &Value)> = rss
-                    .iter()
-                    .filter_map(|r| Some((r["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str()?.parse::<i64>().ok()?, r)))
-                    .filter(|(rev, _)| *rev != cur_rev)
-                    .collect();
-                candidates.sort_by_key(|(rev, _)| *rev);
+                let wanted: Option<i64> = ctx.flags.get("to-revision").and_then(|r| r.parse().ok()).filter(|r| *r != 0);
+                if let Some(w) = wanted.filter(|w| *w < 0) {
+                    return Err(Fail::Text(format!("error: unable to find specified revision {w} in history\n")));
+                }
+                let mut all: Vec<(i64, &Value)> = rss.iter().filter_map(|r| Some((r["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str()?.parse::<i64>().ok()?, r))).collect();
+                all.sort_by_key(|(rev, _)| *rev);
+                // A DaemonSet's or StatefulSet's `findHistory`: the second newest
+                // revision, or the one asked for.
+                if rt.kind != "Deployment" && wanted.is_none() && all.len() <= 1 {
+                    return Err(Fail::Text("error: no last revision to roll back to\n".into()));
+                }
                 let target = match wanted {
-                    Some(w) => candidates.iter().find(|(r, _)| *r == w).map(|(_, v)| *v),
-                    None => candidates.last().map(|(_, v)| *v),
+                    Some(w) => all.iter().find(|(r, _)| *r == w).map(|(_, v)| *v),
+                    None if rt.kind != "Deployment" => all.get(all.len() - 2).map(|(_, v)| *v),
+                    None => all.iter().rev().find(|(r, _)| *r != cur_rev).map(|(_, v)| *v),
                 };
                 let Some(target) = target else {
                     return Err(Fail::Text(match wanted {
@@ -265,6 +270,17 @@ pub(crate) fn rollout(ctx: &mut Ctx) -> Outcome {
                         None => "error: no rollout history found for deployment \"".to_string() + &name + "\"\n",
                     }));
                 };
+                let strip = |t: &Value| {
+                    let mut t = t.clone();
+                    if let Some(l) = t["metadata"]["labels"].as_object_mut() {
+                        l.remove("pod-template-hash");
+                    }
+                    t
+                };
+                if strip(&target["spec"]["template"]) == strip(&current["spec"]["template"]) {
+                    ctx.io.out(format!("{prefix} skipped rollback (current template already matches revision {})\n", wanted.unwrap_or(0)));
+                    continue;
+                }
                 let mut template = target["spec"]["template"].clone();
                 if let Some(l) = template["metadata"]["labels"].as_object_mut() {
                     l.remove("pod-template-hash");

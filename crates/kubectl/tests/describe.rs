@@ -862,7 +862,7 @@ spec:
         Kind:         Lease
         Metadata:
           Creation Timestamp:  2026-11-30T09:00:21Z
-          Resource Version:    441
+          Resource Version:    443
           UID:                 8c8e4d4c-43fe-483d-ab6c-632cfcb602d7
         Spec:
           Holder Identity:         me

@@ -204,11 +204,29 @@ impl Job for WatchJob {
 /// `kubectl logs -f`: after the log so far, new lines as the container writes them,
 /// until that container stops.
 pub(crate) fn follow_logs(ctx: &mut Ctx, pod_path: &str, container: &str, pod: &Value, query: Vec<(String, String)>) -> Outcome {
-    let status = pod["status"]["containerStatuses"].as_array().into_iter().flatten().find(|c| c["name"] == container).cloned().unwrap_or(Value::Null);
-    if status["state"]["running"].is_null() || !ctx.backend.can_hold() {
+    if container_status(pod, container)["state"]["running"].is_null() || !ctx.backend.can_hold() {
         return Ok(());
     }
     // Where the printed log ends (with `--tail`, only the end was printed).
+    hold_logs_job(ctx, pod_path, container, pod, query)
+}
+
+/// `kubectl attach` without a terminal session: only what the container writes from
+/// now on, until it stops.
+pub(crate) fn follow_new_output(ctx: &mut Ctx, pod_path: &str, container: &str, pod: &Value) -> Outcome {
+    if !ctx.backend.can_hold() {
+        return Ok(());
+    }
+    hold_logs_job(ctx, pod_path, container, pod, vec![("container".to_string(), container.to_string())])
+}
+
+fn container_status(pod: &Value, container: &str) -> Value {
+    pod["status"]["containerStatuses"].as_array().into_iter().flatten().find(|c| c["name"] == container).cloned().unwrap_or(Value::Null)
+}
+
+/// Holds a [`LogsJob`] that prints what the container writes after the log `query`
+/// reads now (nothing when that read fails).
+fn hold_logs_job(ctx: &mut Ctx, pod_path: &str, container: &str, pod: &Value, query: Vec<(String, String)>) -> Outcome {
     let mut req = Request::get(format!("{pod_path}/log"));
     for (k, v) in &query {
         req = req.query(k, v.clone());
@@ -222,32 +240,7 @@ pub(crate) fn follow_logs(ctx: &mut Ctx, pod_path: &str, container: &str, pod: &
         pod_path: pod_path.to_string(),
         uid: pod["metadata"]["uid"].clone(),
         container: container.to_string(),
-        restarts: status["restartCount"].as_i64().unwrap_or(0),
-        query,
-        seen,
-    };
-    ctx.backend.hold(Box::new(job));
-    Ok(())
-}
-
-/// `kubectl attach` without a terminal session: only what the container writes from
-/// now on, until it stops.
-pub(crate) fn follow_new_output(ctx: &mut Ctx, pod_path: &str, container: &str, pod: &Value) -> Outcome {
-    if !ctx.backend.can_hold() {
-        return Ok(());
-    }
-    let status = pod["status"]["containerStatuses"].as_array().into_iter().flatten().find(|c| c["name"] == container).cloned().unwrap_or(Value::Null);
-    let query = vec![("container".to_string(), container.to_string())];
-    let seen = match ctx.call(Request::get(format!("{pod_path}/log")).query("container", container.to_string()))? {
-        Ok(t) => t.as_str().unwrap_or("").len(),
-        Err(_) => return Ok(()),
-    };
-    let job = LogsJob {
-        server: ctx.server.clone().unwrap_or_default(),
-        pod_path: pod_path.to_string(),
-        uid: pod["metadata"]["uid"].clone(),
-        container: container.to_string(),
-        restarts: status["restartCount"].as_i64().unwrap_or(0),
+        restarts: container_status(pod, container)["restartCount"].as_i64().unwrap_or(0),
         query,
         seen,
     };
@@ -292,7 +285,7 @@ impl Job for LogsJob {
         if !r.is_success() || r.body["metadata"]["uid"] != self.uid {
             return Some(0);
         }
-        let status = r.body["status"]["containerStatuses"].as_array().into_iter().flatten().find(|c| c["name"] == self.container.as_str()).cloned().unwrap_or(Value::Null);
+        let status = container_status(&r.body, &self.container);
         let restarted = status["restartCount"].as_i64().unwrap_or(0) != self.restarts;
         // The followed container has stopped: its last words, then the stream ends.
         if restarted || status["state"]["running"].is_null() {

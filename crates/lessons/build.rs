@@ -1,15 +1,16 @@
 //! Compiles the lesson folders into the crate: writes `$OUT_DIR/bundled.rs` with one
 //! `include_str!` per file of every folder under `lessons/`, so the web app has them
-//! without a network fetch and a changed lesson rebuilds the crate.
+//! without a network fetch and a changed lesson rebuilds the crate (the walk is shared
+//! with the sandbox crate: `crates/build_bundle.rs`).
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+include!("../build_bundle.rs");
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
-    let root = manifest.join("../../lessons");
+    let root = manifest_dir().join("../../lessons");
     println!("cargo:rerun-if-changed={}", root.display());
+    println!("cargo:rerun-if-changed=../build_bundle.rs");
     let mut files = Vec::new();
+    // Only the folders: a file beside them is no lesson's.
     if let Ok(entries) = std::fs::read_dir(&root) {
         for entry in entries.flatten() {
             if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
@@ -17,29 +18,5 @@ fn main() {
             }
         }
     }
-    files.sort();
-    let mut out = String::from("pub(crate) static FILES: &[(&str, &str)] = &[\n");
-    for path in &files {
-        let rel = path.strip_prefix(&root).expect("under root");
-        let key: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        let abs = path.canonicalize().expect("lesson file path");
-        writeln!(out, "    ({:?}, include_str!({:?})),", key.join("/"), abs.display().to_string()).unwrap();
-    }
-    out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("bundled.rs");
-    std::fs::write(dest, out).expect("write bundled.rs");
-}
-
-/// The UTF-8 files under `dir`.
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
-            collect(&path, files);
-        } else if std::fs::read(&path).map(|b| std::str::from_utf8(&b).is_ok()).unwrap_or(false) {
-            println!("cargo:rerun-if-changed={}", path.display());
-            files.push(path);
-        }
-    }
+    write_bundle(&root, files, "bundled.rs");
 }

@@ -66,10 +66,11 @@ const CONVERGE_10K_MS: f64 = 2000.0;
 const HOLD_100K_MB: f64 = 1536.0;
 
 /// Runs `crates/core/examples/cluster_bench.rs` in release mode (a process of its own,
-/// so its peak memory is its own) and reads `ms=… peak_kb=… pods=…`.
+/// so its peak memory is its own; built with kubeniwa-core's `bench` feature, which it
+/// requires) and reads `ms=… peak_kb=… pods=…`.
 fn cluster_bench(cx: &Context, which: &str, limit_s: u64) -> Result<(f64, f64, f64)> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    crate::util::run(Command::new(&cargo).current_dir(&cx.tools.root).args(["build", "--quiet", "--release", "-p", "kubeniwa-core", "--example", "cluster_bench"]))?;
+    crate::util::run(Command::new(&cargo).current_dir(&cx.tools.root).args(["build", "--quiet", "--release", "-p", "kubeniwa-core", "--features", "bench", "--example", "cluster_bench"]))?;
     let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| cx.tools.root.join("target"));
     let exe = target.join("release/examples/cluster_bench");
     let out_path = target.join(format!("bench/cluster-{which}.out"));

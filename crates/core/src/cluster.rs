@@ -632,8 +632,8 @@ impl Cluster {
     }
 
     /// Independent copies of the cluster's parts, by name, for a bench to weigh
-    /// (it measures what each copy allocates). Not for anything that reaches output.
-    #[doc(hidden)]
+    /// (it measures what each copy allocates). Only with the `bench` feature.
+    #[cfg(feature = "bench")]
     pub fn heap_parts(&self) -> Vec<(String, Box<dyn std::any::Any>)> {
         let mut parts: Vec<(String, Box<dyn std::any::Any>)> = Vec::new();
         for (r, objs) in self.objects.by_resource() {

@@ -151,6 +151,7 @@ impl Store {
     }
 
     /// Copies of the objects by resource (for a bench to weigh).
+    #[cfg(feature = "bench")]
     pub(crate) fn by_resource(&self) -> BTreeMap<String, Vec<(ObjKey, Obj)>> {
         let mut out: BTreeMap<String, Vec<(ObjKey, Obj)>> = BTreeMap::new();
         for (k, o) in &self.map {

@@ -9,6 +9,9 @@
 //! [`crate::resources_model`] and the replica count follows the v2 algorithm:
 //! tolerance 0.1, scale-up limited to max(100 %, 4 pods) per period, scale-down to
 //! the highest recommendation of the last 300 s.
+//!
+//! The CPU a server uses beyond its idle figure is the load of the requests that
+//! reached it ([`Served`], filed by the kubelet from its processes' network calls).
 
 use std::collections::BTreeMap;
 
@@ -224,38 +227,86 @@ fn compute_from_metrics(c: &Cluster, hpa: &Value, workload: &Value, current: i64
 /// A pod container's CPU now, in millicores, with the load other pods send it.
 pub fn pod_cpu(c: &Cluster, pod: &Value, ctr: &Value) -> u64 {
     let image = ctr["image"].as_str().unwrap_or("");
-    crate::resources_model::usage(ctr, image, load_on(c, pod, ctr)).0
+    crate::resources_model::usage(ctr, image, load_on(c, pod, ctr).0).0
 }
 
-/// Demand from client loops (`while true; do wget -q -O- http://php-apache; done`)
-/// aimed at a Service whose ready endpoints include this pod, shared among them.
-pub(crate) fn load_on(c: &Cluster, pod: &Value, ctr: &Value) -> u64 {
-    let Some(ip) = pod["status"]["podIP"].as_str() else { return 0 };
-    let Some(crate::images::Process::Server { .. }) = crate::images::find(ctr["image"].as_str().unwrap_or("")).map(|i| &i.process) else { return 0 };
-    let per_client = crate::images::find(ctr["image"].as_str().unwrap_or("")).map(|i| i.usage.busy_cpu_m).unwrap_or(0);
-    let mut demand = 0u64;
-    for client in c.list("pods", None) {
-        if client["status"]["phase"] != "Running" {
-            continue;
-        }
-        let ns = client["metadata"]["namespace"].as_str().unwrap_or("default");
-        for cc in client["spec"]["containers"].as_array().into_iter().flatten() {
-            let script: String = ["command", "args"].iter().flat_map(|f| cc[*f].as_array().cloned().unwrap_or_default()).filter_map(|v| v.as_str().map(String::from)).collect::<Vec<_>>().join(" ");
-            if !(script.contains("while") && (script.contains("wget") || script.contains("curl"))) {
-                continue;
-            }
-            let Some(host) = script.split_whitespace().find_map(|w| w.trim_matches(|ch| ch == ';' || ch == '"' || ch == '\'').strip_prefix("http://").map(|r| r.split(['/', ':']).next().unwrap_or("").to_string())) else { continue };
-            let crate::network::Resolved::Service { fqdn, .. } = crate::network::resolve(c, ns, &host) else { continue };
-            let mut parts = fqdn.split('.');
-            let (svc, svc_ns) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            let ep = c.get(&ObjKey { resource: "endpoints".into(), namespace: svc_ns.into(), name: svc.into() });
-            let addrs: Vec<String> = ep.map(|e| e["subsets"].as_array().into_iter().flatten().flat_map(|s| s["addresses"].as_array().cloned().unwrap_or_default()).filter_map(|a| a["ip"].as_str().map(String::from)).collect()).unwrap_or_default();
-            if addrs.iter().any(|a| a == ip) {
-                demand += per_client / addrs.len() as u64;
-            }
-        }
+/// How far back the load on a server is measured: the metrics-server's resolution
+/// (`--metric-resolution=15s`), the CPU rate between two of its scrapes.
+pub(crate) const LOAD_WINDOW_MS: Millis = 15_000;
+/// The window ends this long before now: a busy client's calls are settled at most a
+/// second after they are made (`kubelet::CHECK_EVERY_MS`), so the last second is not
+/// all in yet.
+pub(crate) const LOAD_LAG_MS: Millis = 1_000;
+/// The think time of the HPA walkthrough's client (`while sleep 0.01; do wget ...`):
+/// an image's `busy_cpu_m` is what such a client costs its server.
+const WALKTHROUGH_SLEEP_MS: f64 = 10.0;
+
+/// Requests that reached server containers: for each (pod, container), how many
+/// arrived at each instant and how long they kept their clients waiting. The kubelet
+/// files each network call of a container's process as it settles (the clock passed
+/// it), with the endpoint kube-proxy's pick sent it to; only the recent window is kept.
+#[derive(Debug, Clone, Default)]
+pub struct Served {
+    by_server: BTreeMap<(ObjKey, String), BTreeMap<Millis, Arrivals>>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Arrivals {
+    count: u64,
+    /// Sum of the answers' response times, in ms.
+    waited_ms: u64,
+}
+
+impl Served {
+    /// A request reached `container` of `pod` at `at`, answered in `response_ms`.
+    pub(crate) fn record(&mut self, pod: &ObjKey, container: &str, at: Millis, response_ms: u64) {
+        let slot = self.by_server.entry((pod.clone(), container.to_string())).or_default().entry(at).or_default();
+        slot.count += 1;
+        slot.waited_ms += response_ms;
     }
-    demand
+
+    /// Forgets arrivals older than any window measured from `now` on.
+    pub(crate) fn prune(&mut self, now: Millis) {
+        let oldest = now.saturating_sub(LOAD_WINDOW_MS + LOAD_LAG_MS);
+        self.by_server.retain(|_, arrivals| {
+            *arrivals = arrivals.split_off(&oldest);
+            !arrivals.is_empty()
+        });
+    }
+
+    /// (requests, summed response ms) that reached the container in the window.
+    fn window(&self, pod: &ObjKey, container: &str, now: Millis) -> (u64, u64) {
+        let to = now.saturating_sub(LOAD_LAG_MS);
+        let from = to.saturating_sub(LOAD_WINDOW_MS);
+        let Some(arrivals) = self.by_server.get(&(pod.clone(), container.to_string())) else { return (0, 0) };
+        arrivals.range(from..to).fold((0, 0), |(n, w), (_, a)| (n + a.count, w + a.waited_ms))
+    }
+}
+
+/// CPU time one request costs an image's server, in ms of one core: its `busy_cpu_m`
+/// spread over the requests the walkthrough's client sends when answered at once
+/// (one per 10 ms sleep plus the image's `request_ms`).
+fn request_cpu_ms(usage: &crate::images::Usage) -> f64 {
+    usage.busy_cpu_m as f64 * (WALKTHROUGH_SLEEP_MS + usage.request_ms) / 1000.0
+}
+
+/// The load clients' requests put on a server container, in millicores:
+/// (what it served, what its clients asked of it). Served is the rate of requests
+/// that reached it over the last window times the image's CPU per request. Asked
+/// counts each request by how long it kept its client waiting (a throttled server
+/// answers slowly, so a client in a loop sends fewer requests than it would): what
+/// the process would use without a limit, which sets how much it is throttled.
+pub(crate) fn load_on(c: &Cluster, pod: &Value, ctr: &Value) -> (u64, u64) {
+    let Some(image) = crate::images::find(ctr["image"].as_str().unwrap_or("")) else { return (0, 0) };
+    let key = ObjKey::pod(pod["metadata"]["namespace"].as_str().unwrap_or(""), pod["metadata"]["name"].as_str().unwrap_or(""));
+    let (count, waited_ms) = c.runtime.served.window(&key, ctr["name"].as_str().unwrap_or(""), c.now);
+    if count == 0 {
+        return (0, 0);
+    }
+    let per_request = request_cpu_ms(&image.usage);
+    let served = count as f64 * per_request * 1000.0 / LOAD_WINDOW_MS as f64;
+    let stretch = (waited_ms as f64 / (count as f64 * image.usage.request_ms.max(0.001))).max(1.0);
+    (served.round() as u64, (served * stretch).round() as u64)
 }
 
 /// Scale-up limited to max(2x, +4) per period; scale-down to the highest
@@ -288,7 +339,7 @@ pub fn pod_usage(c: &Cluster, pod: &Value) -> BTreeMap<String, (u64, u64)> {
     let mut out = BTreeMap::new();
     for ctr in pod["spec"]["containers"].as_array().into_iter().flatten() {
         let image = ctr["image"].as_str().unwrap_or("");
-        let (cpu, mem) = crate::resources_model::usage(ctr, image, load_on(c, pod, ctr));
+        let (cpu, mem) = crate::resources_model::usage(ctr, image, load_on(c, pod, ctr).0);
         out.insert(ctr["name"].as_str().unwrap_or("").to_string(), (cpu, mem));
     }
     out

@@ -46,7 +46,9 @@ pub struct Usage {
     /// Working set in MiB.
     #[serde(default = "two")]
     pub memory_mi: f64,
-    /// CPU one client requesting in a tight loop costs its servers, in millicores.
+    /// CPU the HPA walkthrough's client (`while sleep 0.01; do wget -q -O- URL; done`)
+    /// costs its servers, in millicores: the CPU one request costs is this spread over
+    /// the requests such a client sends (`hpa::load_on`).
     #[serde(default = "busy")]
     pub busy_cpu_m: u64,
     /// CPU time one request takes its server, in milliseconds of one core: a

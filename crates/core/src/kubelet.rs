@@ -41,6 +41,8 @@ pub struct Runtime {
     /// Pods bound while their node's eviction manager would reject them, by uid: when
     /// the kubelet's pod worker handles the addition (see [`ADMISSION_MS`]).
     admitting: BTreeMap<String, Millis>,
+    /// Requests that reached each server container recently (the load on it).
+    pub(crate) served: crate::hpa::Served,
 }
 
 #[derive(Debug, Clone)]
@@ -156,6 +158,8 @@ struct OwnProcess {
     checked_at: Millis,
     /// Which ready endpoint of a Service each call reaches (a stream of the pod's).
     seed: u64,
+    /// How many of the journal's calls are filed with the servers they reached.
+    filed: usize,
 }
 
 /// Starts tracking every pod that was bound to a node since the last sync.
@@ -672,6 +676,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     c.own.seed = seed;
                     c.own.checked_at = now;
                     settle_calls(c, calls, now);
+                    file_served(cluster, c);
                     match exit {
                         Some((at, code)) => {
                             c.own.exit_code = Some(code);
@@ -879,6 +884,35 @@ fn settle_calls(c: &mut ContainerRt, calls: Vec<NetRecord>, now: Millis) {
     }
 }
 
+/// Files the requests the container's newly settled calls made to servers, at the
+/// instant each reached its server (`crate::hpa::load_on` counts them).
+fn file_served(cluster: &mut Cluster, c: &mut ContainerRt) {
+    let started = c.own.started;
+    let mut any = false;
+    for record in c.own.journal.iter().skip(c.own.filed) {
+        if let NetAnswer::Connect { route: crate::network::Route::Listener { pod, container, .. }, response_ms, .. } = &record.answer {
+            cluster.runtime.served.record(pod, container, started + record.at, *response_ms);
+            any = true;
+        }
+    }
+    c.own.filed = c.own.journal.len();
+    if any {
+        cluster.runtime.served.prune(cluster.now);
+    }
+}
+
+/// Whether an answer the clock reached is the one the run had: the same, or the same
+/// server answering within a tenth of the time (its response time follows its load,
+/// which moves with every request; a run again is for a different answer).
+fn same_answer(now: &NetAnswer, had: &NetAnswer) -> bool {
+    match (now, had) {
+        (NetAnswer::Connect { resolved: r1, route: t1, response_ms: m1 }, NetAnswer::Connect { resolved: r2, route: t2, response_ms: m2 }) => {
+            r1 == r2 && t1 == t2 && m1.abs_diff(*m2) * 10 <= (*m1).max(*m2)
+        }
+        _ => now == had,
+    }
+}
+
 /// Asks the cluster again each call the clock has reached; true when one is answered
 /// differently now (the process must run again from there). Answers that hold are
 /// settled.
@@ -889,7 +923,7 @@ fn check_calls(cluster: &Cluster, namespace: &str, pod_ip: &str, c: &mut Contain
             break;
         }
         let index = c.own.journal.len();
-        if answer_now(cluster, namespace, pod_ip, c.own.seed, index, &record.call) != record.answer {
+        if !same_answer(&answer_now(cluster, namespace, pod_ip, c.own.seed, index, &record.call), &record.answer) {
             c.own.speculated.clear();
             return true;
         }
@@ -959,6 +993,7 @@ pub(crate) fn reveal_output(cluster: &mut Cluster, uid: &str, container: &str) {
                 exit_at = run_again(cluster, runner, c, &namespace, &pod_name, &ip, now, horizon_ms, budget).or(exit_at);
             }
         }
+        file_served(cluster, c);
         schedule_output(cluster, uid, c);
     }
     let key = rt.key.clone();

@@ -53,7 +53,7 @@ pub fn usage(spec: &Value, image: &str, extra_cpu_m: u64) -> (u64, u64) {
 pub fn response_ms(cluster: &crate::Cluster, pod: &Value, spec: &Value) -> u64 {
     let image = spec["image"].as_str().unwrap_or("");
     let per_request = images::find(image).map(|i| i.usage.request_ms).unwrap_or(1.0);
-    let demand = cpu_demand(spec, image) + crate::hpa::load_on(cluster, pod, spec);
+    let demand = cpu_demand(spec, image) + crate::hpa::load_on(cluster, pod, spec).1;
     let stretch = match cpu_limit(spec) {
         Some(limit) if demand > limit => demand as f64 / limit.max(1) as f64,
         _ => 1.0,

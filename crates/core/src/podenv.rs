@@ -284,8 +284,9 @@ fn service_account_token(cluster: &Cluster, pod: &Value) -> String {
         pod["metadata"]["name"].as_str().unwrap_or(""),
         pod["metadata"]["uid"].as_str().unwrap_or(""),
     );
-    let sig = crate::rng::hex(claims.as_bytes());
-    format!("{}.{}.{}", b64(header), b64(&claims), b64(&sig[..sig.len().min(86)]))
+    // The signature: the first 86 hex digits of the claims' bytes.
+    let sig = crate::rng::hex(&claims.as_bytes()[..claims.len().min(43)]);
+    format!("{}.{}.{}", b64(header), b64(&claims), b64(&sig))
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -312,7 +313,7 @@ fn b64_decode(s: &str) -> Option<Vec<u8>> {
 
 /// Unpadded URL-safe base64, as JWT segments are written.
 fn b64url(data: &[u8]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
         let n = chunk.iter().enumerate().fold(0u32, |a, (i, &b)| a | (b as u32) << (16 - 8 * i));
         for i in 0..=chunk.len() {

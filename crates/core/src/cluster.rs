@@ -326,6 +326,12 @@ impl Cluster {
         self.objects.get(key)
     }
 
+    /// The stored object, shared: a snapshot that later writes do not change, without
+    /// copying it.
+    pub(crate) fn get_shared(&self, key: &ObjKey) -> Option<std::sync::Arc<Value>> {
+        self.objects.get_shared(key)
+    }
+
     /// Objects of one resource (`pods`), in one namespace or all (`None`), by key order.
     /// Keys sort by (resource, namespace, name), so this is a range scan.
     pub fn list(&self, resource: &str, namespace: Option<&str>) -> Vec<&Value> {
@@ -405,6 +411,27 @@ impl Cluster {
             meta_mut(&mut next).insert("resourceVersion".into(), json!((self.resource_version + 1).to_string()));
             self.put(key.clone(), next, WatchKind::Modified);
         }
+        true
+    }
+
+    /// Sets the top-level `field` of a stored object to `value`, which differs from
+    /// what is there: [`Cluster::modify`] with `|o| o[field] = value`, without copying
+    /// the field's old value or comparing the objects. Returns false when the object
+    /// is gone.
+    pub(crate) fn set_field(&mut self, key: &ObjKey, field: &str, value: Value) -> bool {
+        let Some(current) = self.objects.get(key) else { return false };
+        let Some(map) = current.as_object() else { return self.modify(key, |o| o[field] = value) };
+        debug_assert!(map.get(field) != Some(&value), "set_field: {field} is unchanged");
+        let mut next = serde_json::Map::new();
+        for (k, v) in map {
+            if k != field {
+                next.insert(k.clone(), v.clone());
+            }
+        }
+        next.insert(field.to_string(), value);
+        let mut next = Value::Object(next);
+        meta_mut(&mut next).insert("resourceVersion".into(), json!((self.resource_version + 1).to_string()));
+        self.put(key.clone(), next, WatchKind::Modified);
         true
     }
 

@@ -429,7 +429,7 @@ fn restart_changed_containers(cluster: &mut Cluster, key: &ObjKey, uid: &str, im
 pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     let now = cluster.now;
     let Some(mut rt) = cluster.runtime.pods.remove(uid) else { return };
-    let Some(pod) = cluster.get(key).cloned() else { return };
+    let Some(pod) = cluster.get_shared(key) else { return };
     if pod["metadata"]["uid"].as_str() != Some(uid) {
         return;
     }
@@ -1374,8 +1374,8 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     }
     let key = rt.key.clone();
     // Most steps leave the status as it was: then the pod is not copied to compare.
-    if cluster.get(&key).is_none_or(|p| p["status"] != status) {
-        cluster.modify(&key, |p| p["status"] = status);
+    if cluster.get(&key).is_some_and(|p| p["status"] != status) {
+        cluster.set_field(&key, "status", status);
     }
 }
 
@@ -1650,7 +1650,7 @@ pub fn container_files(cluster: &Cluster, uid: &str, name: &str) -> Vec<(String,
 /// The pod worker's periodic sync (every minute): mounted ConfigMaps and Secrets
 /// are written again from the objects as they are now.
 pub(crate) fn periodic_sync(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
-    let Some(pod) = cluster.get(key).cloned() else { return };
+    let Some(pod) = cluster.get_shared(key) else { return };
     if pod["metadata"]["uid"] != uid || !cluster.runtime.pods.contains_key(uid) {
         return;
     }

@@ -393,7 +393,7 @@ pub fn schedule_pending(cluster: &mut Cluster) {
     let mut snap = Snapshot::build(cluster);
     let mut counts = SpreadCache::default();
     for (_, key) in pending {
-        let Some(pod) = cluster.get(&key).cloned() else { continue };
+        let Some(pod) = cluster.get_shared(&key) else { continue };
         if !cluster.sched_queue.due(&key, cluster.now) {
             if check {
                 verify_skipped(cluster, &snap, &mut counts, &pod);

@@ -37,6 +37,12 @@ impl Obj {
         })
     }
 
+    /// The object, shared (parsed now if it was only packed).
+    fn shared(&self) -> &Arc<Value> {
+        self.value();
+        self.parsed.get().expect("just parsed")
+    }
+
     fn is_parsed(&self) -> bool {
         self.parsed.get().is_some()
     }
@@ -91,6 +97,14 @@ impl Store {
 
     pub(crate) fn get(&self, key: &ObjKey) -> Option<&Value> {
         self.map.get(key).map(|o| self.read(o))
+    }
+
+    /// [`Store::get`], sharing the stored object instead of copying it.
+    pub(crate) fn get_shared(&self, key: &ObjKey) -> Option<Arc<Value>> {
+        self.map.get(key).map(|o| {
+            self.read(o);
+            o.shared().clone()
+        })
     }
 
     pub(crate) fn contains_key(&self, key: &ObjKey) -> bool {

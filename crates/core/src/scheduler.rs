@@ -14,6 +14,7 @@
 //! among equal priorities (no victims).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 
@@ -63,25 +64,26 @@ pub fn pod_requests(spec: &Value) -> Requests {
     r
 }
 
-/// A pod the scheduler counts on a node.
+/// A pod the scheduler counts on a node. Copied into every scheduling cycle's
+/// snapshot: what is not a number is shared, not copied.
 #[derive(Clone)]
 pub(crate) struct Placed {
-    key: ObjKey,
+    key: Arc<ObjKey>,
     node: usize,
     priority: i64,
     req: Requests,
     /// `status.startTime` (a pod not started yet counts as starting now).
-    start: Option<String>,
+    start: Option<Arc<str>>,
     /// Terminating with the scheduler's `DisruptionTarget` condition.
     preempting: bool,
     /// Taken out of the node for a preemption dry run.
     removed: bool,
-    namespace: String,
-    labels: Value,
+    namespace: Arc<str>,
+    labels: Arc<Value>,
     terminating: bool,
     /// `requiredDuringScheduling` anti-affinity terms of the placed pod.
-    anti_affinity: Vec<Value>,
-    host_ports: Vec<(i64, String)>,
+    anti_affinity: Arc<Vec<Value>>,
+    host_ports: Arc<Vec<(i64, String)>>,
 }
 
 struct NodeInfo {
@@ -167,7 +169,7 @@ impl Snapshot {
         self.nodes[node].pods += 1;
         let placed = placed_of(pod, node);
         self.with_anti += !placed.anti_affinity.is_empty() as usize;
-        self.nominated.retain(|n| n.key != placed.key);
+        self.nominated.retain(|n| n.key != *placed.key);
         self.placed.push(placed);
     }
 
@@ -249,18 +251,18 @@ pub(crate) fn placed_entry(p: &Value) -> Option<PlacedEntry> {
 fn placed_of(p: &Value, node: usize) -> Placed {
     let anti = p["spec"]["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().cloned().unwrap_or_default();
     Placed {
-        key: key_of(p),
+        key: Arc::new(key_of(p)),
         node,
         priority: priority_of(p),
         req: pod_requests(&p["spec"]),
-        start: p["status"]["startTime"].as_str().map(String::from),
+        start: p["status"]["startTime"].as_str().map(Arc::from),
         preempting: terminating_by_preemption(p),
         removed: false,
-        namespace: p["metadata"]["namespace"].as_str().unwrap_or("").to_string(),
-        labels: p["metadata"]["labels"].clone(),
+        namespace: Arc::from(p["metadata"]["namespace"].as_str().unwrap_or("")),
+        labels: Arc::new(p["metadata"]["labels"].clone()),
         terminating: !p["metadata"]["deletionTimestamp"].is_null(),
-        anti_affinity: anti,
-        host_ports: host_ports(p),
+        anti_affinity: Arc::new(anti),
+        host_ports: Arc::new(host_ports(p)),
     }
 }
 
@@ -585,7 +587,7 @@ fn post_filter(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, volumes:
     if cands.len() > 1 {
         let earliest = |c: &(usize, Vec<usize>, usize)| -> String {
             let top = highest(&c.1);
-            c.1.iter().filter(|&&j| snap.placed[j].priority == top).map(|&j| snap.placed[j].start.clone().unwrap_or_else(|| now.clone())).min().unwrap_or_default()
+            c.1.iter().filter(|&&j| snap.placed[j].priority == top).map(|&j| snap.placed[j].start.as_deref().map(String::from).unwrap_or_else(|| now.clone())).min().unwrap_or_default()
         };
         let latest = cands.iter().map(earliest).max().unwrap_or_default();
         cands.retain(|c| earliest(c) == latest);
@@ -624,7 +626,7 @@ fn select_victims(snap: &mut Snapshot, pod: &Value, req: &Requests, constraints:
         let mut violated = false;
         if p.labels.as_object().is_some_and(|m| !m.is_empty()) {
             for (k, b) in pdbs.iter().enumerate() {
-                if b.namespace != p.namespace || b.selector.is_empty() || !b.selector.matches(Some(&p.labels)) || b.disrupted.contains(&p.key.name) {
+                if *b.namespace != *p.namespace || b.selector.is_empty() || !b.selector.matches(Some(&p.labels)) || b.disrupted.contains(&p.key.name) {
                     continue;
                 }
                 allowed[k] -= 1;
@@ -721,7 +723,7 @@ impl SpreadCache {
             let sel = LabelSelector::from_object(selector);
             let mut counts = vec![0i64; snap.nodes.len()];
             for p in snap.live() {
-                if !p.terminating && p.namespace == namespace && sel.matches(Some(&p.labels)) {
+                if !p.terminating && &*p.namespace == namespace && sel.matches(Some(&p.labels)) {
                     counts[p.node] += 1;
                 }
             }
@@ -1036,7 +1038,7 @@ fn spread_filter(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, constra
 /// The terms of a pod (anti-)affinity: each selects pods in some namespaces.
 fn term_selects(term: &Value, owner_ns: &str, p: &Placed) -> bool {
     let namespaces: Vec<&str> = term["namespaces"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-    let ns_ok = if namespaces.is_empty() && term["namespaceSelector"].is_null() { p.namespace == owner_ns } else { namespaces.contains(&p.namespace.as_str()) || term["namespaceSelector"].as_object().is_some_and(|m| m.is_empty()) };
+    let ns_ok = if namespaces.is_empty() && term["namespaceSelector"].is_null() { &*p.namespace == owner_ns } else { namespaces.contains(&&*p.namespace) || term["namespaceSelector"].as_object().is_some_and(|m| m.is_empty()) };
     ns_ok && !term["labelSelector"].is_null() && LabelSelector::from_object(&term["labelSelector"]).matches(Some(&p.labels))
 }
 
@@ -1057,21 +1059,21 @@ fn inter_pod_affinity_filter(snap: &Snapshot, pod: &Value, i: usize) -> Option<F
     let labels = pod["metadata"].get("labels").cloned().unwrap_or(Value::Null);
     // Existing pods' anti-affinity against this pod.
     let me = Placed {
-        key: key_of(pod),
+        key: Arc::new(key_of(pod)),
         node: i,
         priority: priority_of(pod),
         req: Requests::default(),
         start: None,
         preempting: false,
         removed: false,
-        namespace: ns.to_string(),
-        labels,
+        namespace: Arc::from(ns),
+        labels: Arc::new(labels),
         terminating: false,
-        anti_affinity: Vec::new(),
-        host_ports: Vec::new(),
+        anti_affinity: Arc::default(),
+        host_ports: Arc::default(),
     };
     for p in snap.live().filter(|p| !p.anti_affinity.is_empty()) {
-        for term in &p.anti_affinity {
+        for term in p.anti_affinity.iter() {
             let key = term["topologyKey"].as_str().unwrap_or("");
             if term_selects(term, &p.namespace, &me) && same_domain(snap, p.node, i, key) {
                 return Some(Failure { reasons: vec!["node(s) didn't satisfy existing pods anti-affinity rules".into()], resolvable: true });

@@ -79,15 +79,22 @@ fn run(nodes: usize, deployments: usize, replicas: usize) -> (u128, u64, usize) 
     }
     // Counted from the Deployments' status (reading every pod would parse the packed
     // store again and weigh that, not holding the pods).
-    let running = c.list("deployments.apps", Some("default")).iter().map(|d| d["status"]["readyReplicas"].as_u64().unwrap_or(0) as usize).sum();
+    let running: usize = c.list("deployments.apps", Some("default")).iter().map(|d| d["status"]["readyReplicas"].as_u64().unwrap_or(0) as usize).sum();
     eprintln!("simulated {} s", (t - t_start) / 1000);
     if std::env::var_os("KUBENIWA_BENCH_MEM").is_some() {
-        eprintln!("live heap {} MB", live() >> 20);
-        for (name, part) in c.heap_parts() {
-            let before = live();
-            drop(part);
-            eprintln!("{:>10} kB  {name}", (before - live()) >> 10);
-        }
+        let weigh = |c: &kubeniwa_core::Cluster| {
+            eprintln!("live heap {} kB ({} B per pod)", live() >> 10, live() / running.max(1));
+            for (name, part) in c.heap_parts() {
+                let before = live();
+                drop(part);
+                eprintln!("{:>10} kB  {name}", (before - live()) >> 10);
+            }
+        };
+        weigh(&c);
+        // The same with every object packed (what the store holds at rest).
+        c.compact();
+        eprintln!("packed:");
+        weigh(&c);
     }
     (t0.elapsed().as_millis(), peak_kb(), running)
 }

@@ -237,6 +237,8 @@ pub(crate) struct Dirty {
     pub(crate) daemonsets_at: BTreeSet<Millis>,
     /// A ClusterRole was written: the aggregated ones may change.
     pub(crate) clusterroles: bool,
+    /// An APIService, Service or Endpoints was written: availability may change.
+    pub(crate) apiservices: bool,
 }
 
 fn uid_of(v: &Value) -> Option<&str> {
@@ -290,7 +292,7 @@ impl Cluster {
             process_runner: None,
             storage: Default::default(),
             index: Indexes::default(),
-            dirty: Dirty { daemonsets_all: true, ..Dirty::default() },
+            dirty: Dirty { daemonsets_all: true, apiservices: true, ..Dirty::default() },
             sched_queue: Default::default(),
             resync_at: BTreeSet::new(),
             visiting: None,
@@ -596,9 +598,14 @@ impl Cluster {
             }
             "nodes" => dirty.daemonsets_all = true,
             "clusterroles.rbac.authorization.k8s.io" => dirty.clusterroles = true,
-            "services" | "endpoints" | "endpointslices.discovery.k8s.io" => {
+            "services" | "endpoints" => {
+                dirty.endpoints.insert(key.namespace.clone());
+                dirty.apiservices = true;
+            }
+            "endpointslices.discovery.k8s.io" => {
                 dirty.endpoints.insert(key.namespace.clone());
             }
+            "apiservices.apiregistration.k8s.io" => dirty.apiservices = true,
             _ => {}
         }
     }
@@ -663,10 +670,14 @@ impl Cluster {
     #[cfg(feature = "bench")]
     pub fn heap_parts(&self) -> Vec<(String, Box<dyn std::any::Any>)> {
         let mut parts: Vec<(String, Box<dyn std::any::Any>)> = Vec::new();
-        for (r, objs) in self.objects.by_resource() {
-            parts.push((format!("objects {r} ({})", objs.len()), Box::new(objs)));
+        for (r, (parsed, packed, objs)) in self.objects.by_resource() {
+            parts.push((format!("objects {r} ({}, {parsed} parsed, {packed} packed)", objs.len()), Box::new(objs)));
         }
-        parts.push((format!("watch_log ({})", self.watch_log.len()), Box::new(self.watch_log.clone())));
+        // The log's own objects (those that are not the stored ones).
+        let own: Vec<(u64, crate::store::Obj)> =
+            self.watch_log.iter().filter(|(_, e)| !self.objects.shares(&e.key, &e.object)).map(|(rv, e)| (*rv, e.object.deep_copy())).collect();
+        let parsed = own.iter().filter(|(_, o)| o.is_parsed_bench()).count();
+        parts.push((format!("watch_log ({}, own {}, {parsed} of them parsed)", self.watch_log.len(), own.len()), Box::new(own)));
         parts.push(("runtime".into(), Box::new(self.runtime.clone())));
         parts.push((format!("timers ({})", self.timers.len()), Box::new(self.timers.clone())));
         parts.push(("index".into(), Box::new(self.index.clone())));

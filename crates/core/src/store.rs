@@ -164,14 +164,42 @@ impl Store {
         *self.parsed_since_compact.get_mut() = 0;
     }
 
-    /// Copies of the objects by resource (for a bench to weigh).
+    /// Independent (deep) copies of the objects by resource, parsed and packed forms
+    /// apart, for a bench to weigh; `shared` tells which logged objects are the stored
+    /// ones (weighed with the store, not again with the log).
     #[cfg(feature = "bench")]
-    pub(crate) fn by_resource(&self) -> BTreeMap<String, Vec<(ObjKey, Obj)>> {
-        let mut out: BTreeMap<String, Vec<(ObjKey, Obj)>> = BTreeMap::new();
+    pub(crate) fn by_resource(&self) -> BTreeMap<String, (usize, usize, Vec<(ObjKey, Obj)>)> {
+        let mut out: BTreeMap<String, (usize, usize, Vec<(ObjKey, Obj)>)> = BTreeMap::new();
         for (k, o) in &self.map {
-            out.entry(k.resource.clone()).or_default().push((k.clone(), o.clone()));
+            let e = out.entry(k.resource.clone()).or_default();
+            e.0 += usize::from(o.is_parsed());
+            e.1 += usize::from(o.packed.is_some());
+            e.2.push((k.clone(), o.deep_copy()));
         }
         out
+    }
+
+    /// Whether `logged` is the stored object of `key` (the same parsed or packed form).
+    #[cfg(feature = "bench")]
+    pub(crate) fn shares(&self, key: &ObjKey, logged: &Obj) -> bool {
+        self.map.get(key).is_some_and(|o| {
+            o.same_write(logged) || matches!((&o.packed, &logged.packed), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
+        })
+    }
+}
+
+#[cfg(feature = "bench")]
+impl Obj {
+    /// A copy that shares nothing with `self`.
+    pub(crate) fn deep_copy(&self) -> Obj {
+        Obj {
+            parsed: self.parsed.get().map(|v| OnceLock::from(Arc::new((**v).clone()))).unwrap_or_default(),
+            packed: self.packed.as_deref().map(Arc::from),
+        }
+    }
+
+    pub(crate) fn is_parsed_bench(&self) -> bool {
+        self.is_parsed()
     }
 }
 

@@ -57,7 +57,8 @@ struct PodRuntime {
     deleting_until: Option<Millis>,
     stopped: bool,
     /// The eviction manager evicted the pod: when, and the message.
-    evicted: Option<(Millis, String)>,
+    evicted: Option<(Millis, String)>,    /// What the status was last rendered from (see [`write_status`]).
+    status_memo: Option<StatusMemo>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -205,23 +206,25 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
             // A pod the kubelet rejected stays as it is.
             return;
         }
-        match cluster.runtime.admitting.get(&uid) {
+        let admitted = match cluster.runtime.admitting.get(&uid) {
             // The pod worker has not handled the addition yet.
             Some(at) if *at > cluster.now => return,
             // Handled now (`handle_addition` forgets the entry).
-            Some(_) => {}
-            None if crate::eviction_manager::admit(cluster, &node, &pod).is_err() => {
-                // A rejection is what the kubelet decides when it handles the pod's
-                // addition, a moment after the binding; without that moment a
-                // ReplicaSet replacing its rejected pods would loop within one instant.
-                let at = cluster.now + ADMISSION_MS;
-                cluster.runtime.admitting.insert(uid.clone(), at);
-                cluster.schedule(at, Timer::Admission { pod: key.clone(), uid });
-                return;
-            }
-            None => {}
-        }
-        if let Err(message) = crate::eviction_manager::admit(cluster, &node, &pod) {
+            Some(_) => crate::eviction_manager::admit(cluster, &node, pod),
+            None => match crate::eviction_manager::admit(cluster, &node, pod) {
+                Err(_) => {
+                    // A rejection is what the kubelet decides when it handles the pod's
+                    // addition, a moment after the binding; without that moment a
+                    // ReplicaSet replacing its rejected pods would loop within one instant.
+                    let at = cluster.now + ADMISSION_MS;
+                    cluster.runtime.admitting.insert(uid.clone(), at);
+                    cluster.schedule(at, Timer::Admission { pod: key.clone(), uid });
+                    return;
+                }
+                admitted => admitted,
+            },
+        };
+        if let Err(message) = admitted {
             // `rejectPod`: an event, and a Failed status with nothing else.
             let source = format!("kubelet/{node}");
             let pod = pod.clone();
@@ -286,10 +289,13 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
             deleting_until: None,
             stopped: false,
             evicted: None,
+            status_memo: None,
         };
         cluster.runtime.pods.insert(uid.clone(), rt);
         write_status(cluster, &uid);
-        crate::probes::add_pod(cluster, &key, &uid, pod_snapshot(cluster, &key).as_ref().unwrap_or(&Value::Null));
+        if let Some(pod) = cluster.get_shared(&key) {
+            crate::probes::add_pod(cluster, &key, &uid, &pod);
+        }
         // The pod worker's phase within the sync period (from the uid, so that the
         // cluster's random stream is left alone).
         let first_sync = now + SYNC_PERIOD_MS + crate::rng::fnv32a(uid.as_bytes()) as Millis % (SYNC_PERIOD_MS / 2);
@@ -1233,13 +1239,97 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     }
     let rt = &cluster.runtime.pods[uid];
     let Some(pod) = cluster.get(&rt.key) else { return };
-    let generation = pod["metadata"]["generation"].clone();
+    // What the status is rendered from: when neither the runtime's part nor the pod
+    // (its resourceVersion) changed since the last render, the status is the same.
+    // The node's address follows its place among the nodes.
+    let node_ip = crate::network::node_ip(node_index(cluster, &rt.node));
+    let memo = StatusMemo::of(rt, evicted_done, &pod["metadata"]["resourceVersion"], node_ip);
+    if rt.status_memo.as_ref() == Some(&memo) {
+        return;
+    }
+    let status = render_status(rt, pod, evicted_done, &memo.node_ip, now);
+    let key = rt.key.clone();
+    // Most steps leave the status as it was: then the pod is not copied to compare.
+    let mut memo = memo;
+    if cluster.get(&key).is_some_and(|p| p["status"] != status) {
+        cluster.set_field(&key, "status", status);
+        memo.resource_version = cluster.get(&key).map(|p| p["metadata"]["resourceVersion"].clone()).unwrap_or(Value::Null);
+    }
+    if let Some(rt) = cluster.runtime.pods.get_mut(uid) {
+        rt.status_memo = Some(memo);
+    }
+}
+
+/// Everything [`render_status`] reads from the runtime, and the resourceVersion of the
+/// pod it read the rest from (the status written last, or found equal).
+#[derive(Debug, Clone, PartialEq)]
+struct StatusMemo {
+    resource_version: Value,
+    containers: Vec<ContainerMemo>,
+    conditions: Vec<(&'static str, (bool, Millis, Option<&'static str>))>,
+    evicted: Option<(Millis, String)>,
+    evicted_done: bool,
+    ip: Option<String>,
+    node_ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ContainerMemo {
+    name: String,
+    image: String,
+    state: State,
+    last: Option<State>,
+    restarts: u32,
+    ready: bool,
+    started: bool,
+    ephemeral: bool,
+    started_once: bool,
+    idle: bool,
+    container_id: Option<String>,
+}
+
+impl StatusMemo {
+    fn of(rt: &PodRuntime, evicted_done: bool, resource_version: &Value, node_ip: String) -> StatusMemo {
+        StatusMemo {
+            resource_version: resource_version.clone(),
+            containers: rt
+                .containers
+                .iter()
+                .map(|c| ContainerMemo {
+                    name: c.name.clone(),
+                    image: c.image.clone(),
+                    state: c.state.clone(),
+                    last: c.last.clone(),
+                    restarts: c.restarts,
+                    ready: c.ready,
+                    started: c.started,
+                    ephemeral: c.ephemeral,
+                    started_once: c.started_once,
+                    idle: c.next == Next::Nothing,
+                    container_id: c.container_id.clone(),
+                })
+                .collect(),
+            conditions: rt.conditions.iter().map(|(k, v)| (*k, *v)).collect(),
+            evicted: rt.evicted.clone(),
+            evicted_done,
+            ip: rt.ip.clone(),
+            node_ip,
+        }
+    }
+}
+
+fn object(entries: Vec<(&str, Value)>) -> Value {
+    Value::Object(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// The pod's status as the kubelet's status manager renders it from the runtime.
+fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str, now: Millis) -> Value {
+    let generation = &pod["metadata"]["generation"];
     let scheduled_at = pod["status"]["conditions"]
         .as_array()
         .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled"))
         .and_then(|c| c["lastTransitionTime"].as_str().map(String::from))
         .unwrap_or_else(|| rfc3339(now));
-    let not_ready: Vec<String> = rt.containers.iter().filter(|c| !c.ready && !c.ephemeral).map(|c| c.name.clone()).collect();
     // Conditions the kubelet does not own (the scheduler's or an eviction's
     // `DisruptionTarget`) are kept, ahead of its own.
     let mut conditions: Vec<Value> = pod["status"]["conditions"]
@@ -1251,94 +1341,93 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         .collect();
     if let Some((at, message)) = &rt.evicted {
         // The eviction manager's condition replaces one of the same type.
-        let condition = json!({
-            "lastProbeTime": null,
-            "lastTransitionTime": rfc3339(*at),
-            "message": message,
-            "observedGeneration": generation,
-            "reason": "TerminationByKubelet",
-            "status": "True",
-            "type": "DisruptionTarget",
-        });
+        let condition = object(vec![
+            ("lastProbeTime", Value::Null),
+            ("lastTransitionTime", Value::String(rfc3339(*at))),
+            ("message", Value::String(message.clone())),
+            ("observedGeneration", generation.clone()),
+            ("reason", Value::String("TerminationByKubelet".into())),
+            ("status", Value::String("True".into())),
+            ("type", Value::String("DisruptionTarget".into())),
+        ]);
         match conditions.iter_mut().find(|c| c["type"] == "DisruptionTarget") {
             Some(existing) => *existing = condition,
             None => conditions.push(condition),
         }
     }
+    let mut not_ready: Option<String> = None;
     for name in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"] {
         let (v, at, reason) = rt.conditions[name];
-        let mut c = json!({
-            "lastProbeTime": null,
-            "lastTransitionTime": rfc3339(at),
-            "observedGeneration": generation,
-            "status": if v { "True" } else { "False" },
-            "type": name,
-        });
-        if let Some(r) = reason {
-            c["reason"] = json!(r);
+        let mut c = object(vec![
+            ("lastProbeTime", Value::Null),
+            ("lastTransitionTime", Value::String(rfc3339(at))),
+            ("observedGeneration", generation.clone()),
+            ("status", Value::String(if v { "True" } else { "False" }.into())),
+            ("type", Value::String(name.into())),
+        ]);
+        if let (Some(r), Some(o)) = (reason, c.as_object_mut()) {
+            o.insert("reason".into(), Value::String(r.into()));
             // A terminal pod's conditions name no containers.
             if r != "PodFailed" {
-                c["message"] = json!(format!("containers with unready status: [{}]", not_ready.join(" ")));
+                let names = not_ready.get_or_insert_with(|| {
+                    let names: Vec<&str> = rt.containers.iter().filter(|c| !c.ready && !c.ephemeral).map(|c| c.name.as_str()).collect();
+                    names.join(" ")
+                });
+                o.insert("message".into(), Value::String(format!("containers with unready status: [{names}]")));
             }
         }
         conditions.push(c);
     }
-    conditions.push(json!({
-        "lastProbeTime": null,
-        "lastTransitionTime": scheduled_at,
-        "observedGeneration": generation,
-        "status": "True",
-        "type": "PodScheduled",
-    }));
-    let spec_containers: Vec<Value> = all_container_specs(pod);
-    let all_statuses: Vec<Value> = rt
-        .containers
-        .iter()
-        .zip(spec_containers.iter())
-        .map(|(c, spec)| {
-            let reference = ImageRef::parse(&c.image);
-            let short = if reference.repository.starts_with("docker.io/") { reference.full() } else { reference.full() };
-            let mut s = json!({
-                "image": short,
-                "imageID": if c.started_once { json!(format!("{}@sha256:{}", reference.repository, digest(&reference.full()))) } else { json!("") },
-                "lastState": c.last.as_ref().map(state_json).unwrap_or(json!({})),
-                "name": c.name,
-                "ready": c.ready,
-                "restartCount": c.restarts,
-                "started": c.started && matches!(c.state, State::Running { .. }),
-                "state": state_json(&c.state),
-            });
-            if let Some(id) = &c.container_id {
-                s["containerID"] = json!(format!("containerd://{id}"));
-            }
-            let mounts: Vec<Value> = spec["volumeMounts"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|m| {
-                    let mut v = json!({"mountPath": m["mountPath"], "name": m["name"]});
-                    if m["readOnly"] == true {
-                        v["readOnly"] = json!(true);
-                        v["recursiveReadOnly"] = json!("Disabled");
-                    }
-                    v
-                })
-                .collect();
-            if !mounts.is_empty() {
-                s["volumeMounts"] = json!(mounts);
-            }
-            if c.ephemeral {
-                // Ephemeral containers have no readiness or startup.
-                if let Some(o) = s.as_object_mut() {
-                    o.remove("started");
+    conditions.push(object(vec![
+        ("lastProbeTime", Value::Null),
+        ("lastTransitionTime", Value::String(scheduled_at)),
+        ("observedGeneration", generation.clone()),
+        ("status", Value::String("True".into())),
+        ("type", Value::String("PodScheduled".into())),
+    ]));
+    // Regular containers, then ephemeral ones, in the runtime's order.
+    let specs = ["containers", "ephemeralContainers"].into_iter().flat_map(|f| pod["spec"][f].as_array().into_iter().flatten());
+    let mut statuses = Vec::new();
+    let mut ephemeral_statuses = Vec::new();
+    for (c, spec) in rt.containers.iter().zip(specs) {
+        let reference = ImageRef::parse(&c.image);
+        let full = reference.full();
+        let image_id = if c.started_once { format!("{}@sha256:{}", reference.repository, digest(&full)) } else { String::new() };
+        let mut s = serde_json::Map::new();
+        s.insert("image".into(), Value::String(full));
+        s.insert("imageID".into(), Value::String(image_id));
+        s.insert("lastState".into(), c.last.as_ref().map(state_json).unwrap_or_else(|| Value::Object(serde_json::Map::new())));
+        s.insert("name".into(), Value::String(c.name.clone()));
+        s.insert("ready".into(), Value::Bool(c.ready));
+        s.insert("restartCount".into(), Value::from(c.restarts));
+        if !c.ephemeral {
+            // Ephemeral containers have no readiness or startup.
+            s.insert("started".into(), Value::Bool(c.started && matches!(c.state, State::Running { .. })));
+        }
+        s.insert("state".into(), state_json(&c.state));
+        if let Some(id) = &c.container_id {
+            s.insert("containerID".into(), Value::String(format!("containerd://{id}")));
+        }
+        let mounts: Vec<Value> = spec["volumeMounts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| {
+                let mut v = serde_json::Map::new();
+                v.insert("mountPath".into(), m["mountPath"].clone());
+                v.insert("name".into(), m["name"].clone());
+                if m["readOnly"] == true {
+                    v.insert("readOnly".into(), Value::Bool(true));
+                    v.insert("recursiveReadOnly".into(), Value::String("Disabled".into()));
                 }
-            }
-            s
-        })
-        .collect();
-    let regular = rt.containers.iter().filter(|c| !c.ephemeral).count();
-    let statuses: Vec<Value> = all_statuses[..regular.min(all_statuses.len())].to_vec();
-    let ephemeral_statuses: Vec<Value> = all_statuses[regular.min(all_statuses.len())..].to_vec();
+                Value::Object(v)
+            })
+            .collect();
+        if !mounts.is_empty() {
+            s.insert("volumeMounts".into(), Value::Array(mounts));
+        }
+        if c.ephemeral { &mut ephemeral_statuses } else { &mut statuses }.push(Value::Object(s));
+    }
     let running = rt.containers.iter().filter(|c| !c.ephemeral).any(|c| matches!(c.state, State::Running { .. }) || c.started_once && c.next != Next::Nothing);
     let all_done = rt.containers.iter().filter(|c| !c.ephemeral).all(|c| matches!(c.state, State::Terminated { .. }) && c.next == Next::Nothing);
     let phase = if evicted_done {
@@ -1350,57 +1439,51 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     } else {
         "Pending"
     };
-    let node_ip = crate::network::node_ip(node_index(cluster, &rt.node));
-    let mut status = json!({
-        "conditions": conditions,
-        "containerStatuses": statuses,
-        "hostIP": node_ip,
-        "hostIPs": [{"ip": node_ip}],
-        "observedGeneration": generation,
-        "phase": phase,
-        "qosClass": pod["status"]["qosClass"].clone(),
-        "startTime": pod["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| rfc3339(now)),
-    });
+    let mut status = serde_json::Map::new();
+    status.insert("conditions".into(), Value::Array(conditions));
+    status.insert("containerStatuses".into(), Value::Array(statuses));
+    status.insert("hostIPs".into(), Value::Array(vec![object(vec![("ip", Value::String(node_ip.into()))])]));
+    status.insert("hostIP".into(), Value::String(node_ip.into()));
+    status.insert("observedGeneration".into(), generation.clone());
+    status.insert("phase".into(), Value::String(phase.into()));
+    status.insert("qosClass".into(), pod["status"]["qosClass"].clone());
+    status.insert("startTime".into(), Value::String(pod["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| rfc3339(now))));
     if !ephemeral_statuses.is_empty() {
-        status["ephemeralContainerStatuses"] = json!(ephemeral_statuses);
+        status.insert("ephemeralContainerStatuses".into(), Value::Array(ephemeral_statuses));
     }
     if let (true, Some((_, message))) = (evicted_done, &rt.evicted) {
-        status["message"] = json!(message);
-        status["reason"] = json!("Evicted");
+        status.insert("message".into(), Value::String(message.clone()));
+        status.insert("reason".into(), Value::String("Evicted".into()));
     }
     if let Some(ip) = &rt.ip {
-        status["podIP"] = json!(ip);
-        status["podIPs"] = json!([{"ip": ip}]);
+        status.insert("podIP".into(), Value::String(ip.clone()));
+        status.insert("podIPs".into(), Value::Array(vec![object(vec![("ip", Value::String(ip.clone()))])]));
     }
-    let key = rt.key.clone();
-    // Most steps leave the status as it was: then the pod is not copied to compare.
-    if cluster.get(&key).is_some_and(|p| p["status"] != status) {
-        cluster.set_field(&key, "status", status);
-    }
+    Value::Object(status)
 }
 
 fn state_json(s: &State) -> Value {
     match s {
         State::Waiting { reason, message } => {
-            let mut w = json!({"reason": reason});
+            let mut w = vec![("reason", Value::String(reason.clone()))];
             if let Some(m) = message {
-                w["message"] = json!(m);
+                w.push(("message", Value::String(m.clone())));
             }
-            json!({"waiting": w})
+            object(vec![("waiting", object(w))])
         }
-        State::Running { started } => json!({"running": {"startedAt": rfc3339(*started)}}),
+        State::Running { started } => object(vec![("running", object(vec![("startedAt", Value::String(rfc3339(*started)))]))]),
         State::Terminated { code, reason, started, finished, message, id } => {
-            let mut t = json!({
-                "containerID": id.as_ref().map(|id| format!("containerd://{id}")),
-                "exitCode": code,
-                "finishedAt": rfc3339(*finished),
-                "reason": reason,
-                "startedAt": rfc3339(*started),
-            });
+            let mut t = vec![
+                ("containerID", id.as_ref().map(|id| Value::String(format!("containerd://{id}"))).unwrap_or(Value::Null)),
+                ("exitCode", Value::from(*code)),
+                ("finishedAt", Value::String(rfc3339(*finished))),
+                ("reason", Value::String(reason.clone())),
+                ("startedAt", Value::String(rfc3339(*started))),
+            ];
             if let Some(m) = message {
-                t["message"] = json!(m);
+                t.push(("message", Value::String(m.clone())));
             }
-            json!({"terminated": t})
+            object(vec![("terminated", object(t))])
         }
     }
 }
@@ -1453,16 +1536,13 @@ pub fn delete_pod(cluster: &mut Cluster, key: &ObjKey, grace: Option<i64>) -> Va
                 deleting_until: Some(until),
                 stopped: true,
                 evicted: None,
+                status_memo: None,
             };
             cluster.runtime.pods.insert(uid.clone(), rt);
             cluster.schedule(now + 500, Timer::Kubelet { pod: key.clone(), uid });
         }
     }
     stored
-}
-
-fn pod_snapshot(cluster: &Cluster, key: &ObjKey) -> Option<Value> {
-    cluster.get(key).cloned()
 }
 
 /// What the prober needs to know about one container.
@@ -1654,14 +1734,21 @@ pub(crate) fn periodic_sync(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     if pod["metadata"]["uid"] != uid || !cluster.runtime.pods.contains_key(uid) {
         return;
     }
-    let specs: Vec<Value> = pod["spec"]["containers"].as_array().cloned().unwrap_or_default();
-    let files: Vec<(String, Vec<(String, String)>)> =
-        specs.iter().map(|s| (s["name"].as_str().unwrap_or("").to_string(), crate::podenv::mounted_files(cluster, &pod, s))).collect();
-    if let Some(rt) = cluster.runtime.pods.get_mut(uid) {
-        for (name, f) in files {
-            if let Some(c) = rt.containers.iter_mut().find(|c| c.name == name && c.started_once) {
-                c.files = f;
+    // Only containers created so far have files to sync (a container not created yet
+    // gets its files when it starts).
+    let mut synced = Vec::new();
+    if let Some(rt) = cluster.runtime.pods.get(uid) {
+        for (i, c) in rt.containers.iter().enumerate() {
+            if !c.started_once || rt.containers[..i].iter().any(|o| o.name == c.name && o.started_once) {
+                continue;
             }
+            let Some(spec) = pod["spec"]["containers"].as_array().and_then(|cs| cs.iter().find(|s| s["name"].as_str().unwrap_or("") == c.name)) else { continue };
+            synced.push((i, crate::podenv::mounted_files_again(cluster, &pod, spec, &c.files)));
+        }
+    }
+    if let Some(rt) = cluster.runtime.pods.get_mut(uid) {
+        for (i, f) in synced {
+            rt.containers[i].files = f;
         }
     }
     let now = cluster.now;

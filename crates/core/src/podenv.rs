@@ -205,14 +205,38 @@ fn service_env(cluster: &Cluster, ns: &str, links: bool) -> Vec<(String, String)
 /// from the objects as they are now. `Err` when a volume's source is missing (the
 /// kubelet's `FailedMount`).
 pub fn mounted_files(cluster: &Cluster, pod: &Value, container: &Value) -> Vec<(String, String)> {
+    mounted_files_again(cluster, pod, container, &[])
+}
+
+/// [`mounted_files`] synced again: a service account token already in `previous` (the
+/// files as last synced) is kept, as the pod it names is the same (its name, uid,
+/// namespace, node, service account and creation time never change).
+pub fn mounted_files_again(cluster: &Cluster, pod: &Value, container: &Value, previous: &[(String, String)]) -> Vec<(String, String)> {
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("default");
-    let volumes: Vec<Value> = pod["spec"]["volumes"].as_array().cloned().unwrap_or_default();
+    let volumes = pod["spec"]["volumes"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let created = pod["metadata"]["creationTimestamp"].as_str().and_then(crate::time::parse_rfc3339).is_some();
     let mut out = Vec::new();
     for m in container["volumeMounts"].as_array().into_iter().flatten() {
         let Some(v) = volumes.iter().find(|v| v["name"] == m["name"]) else { continue };
         let mount = m["mountPath"].as_str().unwrap_or("").trim_end_matches('/').to_string();
         let sub = m["subPath"].as_str().filter(|s| !s.is_empty());
-        for (rel, text) in volume_files(cluster, ns, pod, v) {
+        let path_of = |rel: &str| match sub {
+            Some(_) => mount.clone(),
+            None => format!("{mount}/{rel}"),
+        };
+        let known_token = |rel: &str| {
+            if !created || previous.is_empty() || sub.is_some_and(|s| s != rel) {
+                return None;
+            }
+            // (When another source gives a file the same path, the token is made again.)
+            let path = path_of(rel);
+            let mut found = previous.iter().filter(|(p, _)| *p == path);
+            match (found.next(), found.next()) {
+                (Some((_, text)), None) => Some(text.clone()),
+                _ => None,
+            }
+        };
+        for (rel, text) in volume_files(cluster, ns, pod, v, &known_token) {
             match sub {
                 Some(s) if rel == s => out.push((mount.clone(), text)),
                 Some(_) => {}
@@ -224,7 +248,7 @@ pub fn mounted_files(cluster: &Cluster, pod: &Value, container: &Value) -> Vec<(
 }
 
 /// The files one volume holds (relative paths).
-fn volume_files(cluster: &Cluster, ns: &str, pod: &Value, v: &Value) -> Vec<(String, String)> {
+fn volume_files(cluster: &Cluster, ns: &str, pod: &Value, v: &Value, known_token: &dyn Fn(&str) -> Option<String>) -> Vec<(String, String)> {
     let keyed = |kind: &str, name: &str, items: &Value| -> Vec<(String, String)> {
         let Some(data) = data_of(cluster, ns, kind, name) else { return Vec::new() };
         match items.as_array() {
@@ -253,7 +277,9 @@ fn volume_files(cluster: &Cluster, ns: &str, pod: &Value, v: &Value) -> Vec<(Str
         let mut out = Vec::new();
         for s in v["projected"]["sources"].as_array().into_iter().flatten() {
             if s["serviceAccountToken"].is_object() {
-                out.push((s["serviceAccountToken"]["path"].as_str().unwrap_or("token").to_string(), service_account_token(cluster, pod)));
+                let rel = s["serviceAccountToken"]["path"].as_str().unwrap_or("token");
+                let token = known_token(rel).unwrap_or_else(|| service_account_token(cluster, pod));
+                out.push((rel.to_string(), token));
             } else if s["configMap"].is_object() {
                 out.extend(keyed("configmap", s["configMap"]["name"].as_str().unwrap_or(""), &s["configMap"]["items"]));
             } else if s["secret"].is_object() {

@@ -88,13 +88,115 @@ pub(crate) struct Placed {
 
 struct NodeInfo {
     name: String,
-    node: Value,
+    /// The stored node, shared (a snapshot later writes do not change).
+    node: Arc<Value>,
+    /// `spec.unschedulable`.
+    unschedulable: bool,
+    /// `spec.taints`, read once per cycle.
+    taints: Vec<Taint>,
     alloc_cpu: i128,
     alloc_memory: i128,
     alloc_ephemeral: i128,
     alloc_pods: usize,
     req: Requests,
     pods: usize,
+}
+
+/// A node's taint as the filters and scores compare it.
+struct Taint {
+    key: Option<String>,
+    /// `value`, empty when absent.
+    value: String,
+    effect: Option<String>,
+}
+
+impl Taint {
+    fn of(t: &Value) -> Taint {
+        Taint {
+            key: t["key"].as_str().map(String::from),
+            value: t["value"].as_str().unwrap_or("").to_string(),
+            effect: t["effect"].as_str().map(String::from),
+        }
+    }
+}
+
+/// A pod's toleration, read once per scheduling attempt.
+struct Toleration<'a> {
+    /// `operator: Exists` (anything else compares values, as `Equal`).
+    exists: bool,
+    key: &'a str,
+    effect: &'a str,
+    value: &'a str,
+}
+
+/// [`tolerates`] with the pod's tolerations and the taint already read.
+fn tolerates_taint(tolerations: &[Toleration], key: Option<&str>, value: &str, effect: Option<&str>) -> bool {
+    tolerations.iter().any(|t| {
+        if !t.effect.is_empty() && Some(t.effect) != effect {
+            return false;
+        }
+        if t.key.is_empty() {
+            return t.exists;
+        }
+        if Some(t.key) != key {
+            return false;
+        }
+        t.exists || t.value == value
+    })
+}
+
+/// What the filters and scores read of the pod being scheduled, read once per
+/// attempt instead of once per node.
+struct PodCtx<'a> {
+    pod: &'a Value,
+    key: ObjKey,
+    namespace: &'a str,
+    priority: i64,
+    req: Requests,
+    tolerations: Vec<Toleration<'a>>,
+    /// Tolerates the `node.kubernetes.io/unschedulable:NoSchedule` taint.
+    tolerates_unschedulable: bool,
+    host_ports: Vec<(i64, String)>,
+    /// [`node_affinity_matches`] for each node of the snapshot.
+    affinity: Vec<bool>,
+    constraints: Vec<Constraint>,
+    /// Required pod affinity or anti-affinity terms.
+    required_pod_affinity: bool,
+}
+
+impl<'a> PodCtx<'a> {
+    fn new(cluster: &Cluster, snap: &Snapshot, pod: &'a Value) -> PodCtx<'a> {
+        let tolerations: Vec<Toleration<'a>> = pod["spec"]["tolerations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| Toleration {
+                exists: t["operator"].as_str().unwrap_or("Equal") == "Exists",
+                key: t["key"].as_str().unwrap_or(""),
+                effect: t["effect"].as_str().unwrap_or(""),
+                value: t["value"].as_str().unwrap_or(""),
+            })
+            .collect();
+        let tolerates_unschedulable = tolerates_taint(&tolerations, Some("node.kubernetes.io/unschedulable"), "", Some("NoSchedule"));
+        let spec = &pod["spec"];
+        let constrained = spec["nodeSelector"].is_object() || spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].is_object();
+        let affinity = snap.nodes.iter().map(|n| !constrained || node_affinity_matches(pod, &n.node)).collect();
+        let affinity_terms = &spec["affinity"];
+        let required = |kind: &str| affinity_terms[kind]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().is_some_and(|a| !a.is_empty());
+        PodCtx {
+            pod,
+            key: key_of(pod),
+            namespace: pod["metadata"]["namespace"].as_str().unwrap_or(""),
+            priority: priority_of(pod),
+            req: pod_requests(spec),
+            tolerations,
+            tolerates_unschedulable,
+            host_ports: host_ports(pod),
+            affinity,
+            constraints: spread_constraints(cluster, pod),
+            required_pod_affinity: required("podAffinity") || required("podAntiAffinity"),
+        }
+    }
 }
 
 /// A pending pod a preemption nominated to a node: the filters count it there for
@@ -118,19 +220,21 @@ struct Snapshot {
 impl Snapshot {
     fn build(cluster: &Cluster) -> Snapshot {
         let mut nodes: Vec<NodeInfo> = cluster
-            .list("nodes", None)
-            .into_iter()
+            .range_keys("nodes")
+            .filter_map(|k| cluster.get_shared(k))
             .map(|n| {
                 let a = &n["status"]["allocatable"];
                 NodeInfo {
                     name: n["metadata"]["name"].as_str().unwrap_or("").to_string(),
-                    node: n.clone(),
+                    unschedulable: n["spec"]["unschedulable"] == true,
+                    taints: n["spec"]["taints"].as_array().into_iter().flatten().map(Taint::of).collect(),
                     alloc_cpu: milli(&a["cpu"]),
                     alloc_memory: milli(&a["memory"]),
                     alloc_ephemeral: milli(&a["ephemeral-storage"]),
                     alloc_pods: (milli(&a["pods"]) / 1000).max(0) as usize,
                     req: Requests::default(),
                     pods: 0,
+                    node: n,
                 }
             })
             .collect();
@@ -413,7 +517,8 @@ pub fn schedule_pending(cluster: &mut Cluster) {
                 continue;
             }
         };
-        match pick_node(cluster, &snap, &mut counts, &pod, &volumes) {
+        let pc = PodCtx::new(cluster, &snap, &pod);
+        match pick_node(cluster, &snap, &mut counts, &pc, &volumes) {
             Ok(i) => {
                 let name = snap.nodes[i].name.clone();
                 counts.bound(&pod, i);
@@ -428,10 +533,10 @@ pub fn schedule_pending(cluster: &mut Cluster) {
             Err(failures) => {
                 let n = snap.nodes.len();
                 let base = fit_summary(n, failures.iter().map(|(_, f)| f));
-                let (message, nominate) = match post_filter(cluster, &mut snap, &pod, &volumes, &failures) {
+                let (message, nominate) = match post_filter(cluster, &mut snap, &pc, &volumes, &failures) {
                     PostFilter::Nominate { node, victims } => {
                         prepare_candidate(cluster, &mut snap, &pod, node, &victims);
-                        snap.nominated.push(Nominated { key: key.clone(), node, priority: priority_of(&pod), req: pod_requests(&pod["spec"]) });
+                        snap.nominated.push(Nominated { key: key.clone(), node, priority: pc.priority, req: pc.req });
                         (base, Some(Some(snap.nodes[node].name.clone())))
                     }
                     PostFilter::Fail { message, clear } => (format!("{base} preemption: {message}"), clear.then_some(None)),
@@ -445,11 +550,11 @@ pub fn schedule_pending(cluster: &mut Cluster) {
 /// Debug builds: a pod whose retry the queue skipped must fit no node now.
 fn verify_skipped(cluster: &Cluster, snap: &Snapshot, counts: &mut SpreadCache, pod: &Value) {
     let Ok(volumes) = crate::storage::pod_volumes(cluster, pod) else { return };
-    let req = pod_requests(&pod["spec"]);
-    let constraints = spread_constraints(cluster, pod);
+    let pc = PodCtx::new(cluster, snap, pod);
+    let mut domains = pc.domain_cache();
     for i in 0..snap.nodes.len() {
         assert!(
-            filter(snap, counts, pod, &req, &constraints, i, &volumes).is_some(),
+            filter(snap, counts, &pc, &mut domains, i, &volumes).is_some(),
             "scheduler: pod {}/{} waited in the unschedulable queue, yet node {} would take it",
             pod["metadata"]["namespace"].as_str().unwrap_or(""),
             pod["metadata"]["name"].as_str().unwrap_or(""),
@@ -536,12 +641,13 @@ fn more_important(a: &Placed, b: &Placed, now: &str) -> std::cmp::Ordering {
 
 /// `DefaultPreemption.PostFilter`: whether evicting lower-priority pods somewhere
 /// would let the pod in, and where with the least harm.
-fn post_filter(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, volumes: &crate::storage::PodVolumes, failures: &[(usize, Failure)]) -> PostFilter {
+fn post_filter(cluster: &mut Cluster, snap: &mut Snapshot, pc: &PodCtx, volumes: &crate::storage::PodVolumes, failures: &[(usize, Failure)]) -> PostFilter {
+    let pod = pc.pod;
     let n = snap.nodes.len();
     if pod["spec"]["preemptionPolicy"] == "Never" {
         return PostFilter::Fail { message: "not eligible due to preemptionPolicy=Never.".into(), clear: false };
     }
-    let prio = priority_of(pod);
+    let prio = pc.priority;
     if let Some(nominated) = pod["status"]["nominatedNodeName"].as_str().filter(|n| !n.is_empty()) {
         if let Some(i) = snap.nodes.iter().position(|x| x.name == nominated) {
             let unresolvable = failures.iter().any(|(j, f)| *j == i && !f.resolvable);
@@ -558,13 +664,11 @@ fn post_filter(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, volumes:
     // The dry run starts at a random node.
     let offset = if potential.len() > 1 { cluster.rng.below(potential.len() as u64) as usize } else { 0 };
     let pdbs = budgets(cluster);
-    let req = pod_requests(&pod["spec"]);
-    let constraints = spread_constraints(cluster, pod);
     let now = crate::time::rfc3339(cluster.now);
     let mut candidates: Vec<(usize, Vec<usize>, usize)> = Vec::new();
     for k in 0..potential.len() {
         let i = potential[(offset + k) % potential.len()];
-        match select_victims(snap, pod, &req, &constraints, volumes, i, &pdbs, &now) {
+        match select_victims(snap, pc, volumes, i, &pdbs, &now) {
             Ok((victims, violating)) => candidates.push((i, victims, violating)),
             Err(f) => statuses.push(f),
         }
@@ -600,9 +704,8 @@ fn post_filter(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, volumes:
 /// then fits, give back as many as possible, most important first (those whose
 /// eviction would break a PDB before the others). Returns the victims, most
 /// important first, and how many of them break a PDB.
-#[allow(clippy::too_many_arguments)]
-fn select_victims(snap: &mut Snapshot, pod: &Value, req: &Requests, constraints: &[Constraint], volumes: &crate::storage::PodVolumes, i: usize, pdbs: &[Budget], now: &str) -> Result<(Vec<usize>, usize), Failure> {
-    let prio = priority_of(pod);
+fn select_victims(snap: &mut Snapshot, pc: &PodCtx, volumes: &crate::storage::PodVolumes, i: usize, pdbs: &[Budget], now: &str) -> Result<(Vec<usize>, usize), Failure> {
+    let prio = pc.priority;
     let mut potential: Vec<usize> = (0..snap.placed.len()).filter(|&j| !snap.placed[j].removed && snap.placed[j].node == i && snap.placed[j].priority < prio).collect();
     if potential.is_empty() {
         return Err(unresolvable("No preemption victims found for incoming pod"));
@@ -610,7 +713,7 @@ fn select_victims(snap: &mut Snapshot, pod: &Value, req: &Requests, constraints:
     for &j in &potential {
         snap.take_out(j);
     }
-    let fits = |snap: &Snapshot| filter(snap, &mut SpreadCache::default(), pod, req, constraints, i, volumes);
+    let fits = |snap: &Snapshot| filter(snap, &mut SpreadCache::default(), pc, &mut pc.domain_cache(), i, volumes);
     if let Some(f) = fits(snap) {
         for &j in &potential {
             snap.put_back(j);
@@ -710,16 +813,25 @@ fn prepare_candidate(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, no
     }
 }
 
-/// Per-cycle counts of pods matching a (namespace, selector) on each node.
+/// Per-cycle counts of pods matching a (namespace, selector) on each node, and the
+/// nodes' domains per topology key.
 #[derive(Default)]
 struct SpreadCache {
-    by_selector: BTreeMap<(String, String), (LabelSelector, Vec<i64>)>,
+    /// Namespace → selector (as JSON text) → the selector and its counts per node.
+    by_selector: BTreeMap<String, BTreeMap<String, (LabelSelector, Vec<i64>)>>,
+    topology: BTreeMap<String, Topology>,
+}
+
+/// The nodes' domains for one topology key: each node's domain (`None` without the
+/// label), numbered in the order first seen.
+struct Topology {
+    domain: Vec<Option<usize>>,
+    len: usize,
 }
 
 impl SpreadCache {
-    fn counts(&mut self, snap: &Snapshot, namespace: &str, selector: &Value) -> &Vec<i64> {
-        let key = (namespace.to_string(), selector.to_string());
-        &self.by_selector.entry(key).or_insert_with(|| {
+    fn counts(&mut self, snap: &Snapshot, namespace: &str, sel_key: &str, selector: &Value) -> &Vec<i64> {
+        if !self.by_selector.get(namespace).is_some_and(|m| m.contains_key(sel_key)) {
             let sel = LabelSelector::from_object(selector);
             let mut counts = vec![0i64; snap.nodes.len()];
             for p in snap.live() {
@@ -727,28 +839,48 @@ impl SpreadCache {
                     counts[p.node] += 1;
                 }
             }
-            (sel, counts)
-        })
-        .1
+            self.by_selector.entry(namespace.to_string()).or_default().insert(sel_key.to_string(), (sel, counts));
+        }
+        &self.by_selector[namespace][sel_key].1
+    }
+
+    fn topology(&mut self, snap: &Snapshot, key: &str) -> &Topology {
+        if !self.topology.contains_key(key) {
+            let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+            let domain = snap
+                .nodes
+                .iter()
+                .map(|n| {
+                    node_label(&n.node, key).map(|v| {
+                        let next = names.len();
+                        *names.entry(v).or_insert(next)
+                    })
+                })
+                .collect();
+            let len = names.len();
+            self.topology.insert(key.to_string(), Topology { domain, len });
+        }
+        &self.topology[key]
     }
 
     fn bound(&mut self, pod: &Value, node: usize) {
         let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
-        for ((sel_ns, _), (sel, counts)) in self.by_selector.iter_mut() {
-            if sel_ns == ns && sel.matches(pod["metadata"].get("labels")) {
-                counts[node] += 1;
+        if let Some(m) = self.by_selector.get_mut(ns) {
+            for (sel, counts) in m.values_mut() {
+                if sel.matches(pod["metadata"].get("labels")) {
+                    counts[node] += 1;
+                }
             }
         }
     }
 }
 
-fn pick_node(cluster: &mut Cluster, snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, volumes: &crate::storage::PodVolumes) -> Result<usize, Vec<(usize, Failure)>> {
-    let req = pod_requests(&pod["spec"]);
-    let constraints = spread_constraints(cluster, pod);
+fn pick_node(cluster: &mut Cluster, snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, volumes: &crate::storage::PodVolumes) -> Result<usize, Vec<(usize, Failure)>> {
+    let mut domains = pc.domain_cache();
     let mut feasible = Vec::new();
     let mut failures: Vec<(usize, Failure)> = Vec::new();
     for i in 0..snap.nodes.len() {
-        match filter(snap, counts, pod, &req, &constraints, i, volumes) {
+        match filter(snap, counts, pc, &mut domains, i, volumes) {
             None => feasible.push(i),
             Some(f) => failures.push((i, f)),
         }
@@ -763,7 +895,7 @@ fn pick_node(cluster: &mut Cluster, snap: &Snapshot, counts: &mut SpreadCache, p
     if let Some(i) = volumes.selected_node.as_ref().and_then(|n| feasible.iter().copied().find(|i| snap.nodes[*i].name == *n)) {
         return Ok(i);
     }
-    let scores = score(snap, counts, pod, &req, &constraints, &feasible);
+    let scores = score(snap, counts, pc, &mut domains, &feasible);
     let best = scores.iter().copied().max().unwrap_or(0);
     let tied: Vec<usize> = feasible.iter().zip(&scores).filter(|(_, s)| **s == best).map(|(i, _)| *i).collect();
     if tied.len() == 1 {
@@ -786,42 +918,36 @@ fn fit_summary<'a>(total: usize, failures: impl Iterator<Item = &'a Failure>) ->
     format!("0/{total} nodes are available: {}.", parts.join(", "))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn filter(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests, constraints: &[Constraint], i: usize, volumes: &crate::storage::PodVolumes) -> Option<Failure> {
+fn filter(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, domains: &mut [Option<Domains>], i: usize, volumes: &crate::storage::PodVolumes) -> Option<Failure> {
     let n = &snap.nodes[i];
-    let node = &n.node;
     // NodeUnschedulable
-    if node["spec"]["unschedulable"] == true && !tolerates(pod, &json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"})) {
+    if n.unschedulable && !pc.tolerates_unschedulable {
         return Some(unresolvable("node(s) were unschedulable"));
     }
     // TaintToleration
-    for taint in node["spec"]["taints"].as_array().into_iter().flatten() {
-        if matches!(taint["effect"].as_str(), Some("NoSchedule" | "NoExecute")) && !tolerates(pod, taint) {
-            return Some(unresolvable(format!(
-                "node(s) had untolerated taint {{{}: {}}}",
-                taint["key"].as_str().unwrap_or(""),
-                taint["value"].as_str().unwrap_or("")
-            )));
+    for taint in &n.taints {
+        if matches!(taint.effect.as_deref(), Some("NoSchedule" | "NoExecute")) && !tolerates_taint(&pc.tolerations, taint.key.as_deref(), &taint.value, taint.effect.as_deref()) {
+            return Some(unresolvable(format!("node(s) had untolerated taint {{{}: {}}}", taint.key.as_deref().unwrap_or(""), taint.value)));
         }
     }
     // NodeAffinity (nodeSelector and required node affinity)
-    if !node_affinity_matches(pod, node) {
+    if !pc.affinity[i] {
         return Some(unresolvable("node(s) didn't match Pod's node affinity/selector"));
     }
     // NodePorts
-    let wanted = host_ports(pod);
+    let wanted = &pc.host_ports;
     if !wanted.is_empty() && snap.live().any(|p| p.node == i && p.host_ports.iter().any(|hp| wanted.contains(hp))) {
         return Some(Failure { reasons: vec!["node(s) didn't have free ports for the requested pod ports".into()], resolvable: true });
     }
     // NodeResourcesFit, with the pods nominated here that are at least as important.
     let (mut used, mut pods) = (n.req, n.pods);
     if !snap.nominated.is_empty() {
-        let (prio, me) = (priority_of(pod), key_of(pod));
-        for m in snap.nominated.iter().filter(|m| m.node == i && m.priority >= prio && m.key != me) {
+        for m in snap.nominated.iter().filter(|m| m.node == i && m.priority >= pc.priority && m.key != pc.key) {
             add(&mut used, &m.req);
             pods += 1;
         }
     }
+    let req = &pc.req;
     let mut insufficient = Vec::new();
     if pods + 1 > n.alloc_pods {
         insufficient.push("Too many pods".to_string());
@@ -839,15 +965,15 @@ fn filter(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests
         return Some(Failure { reasons: insufficient, resolvable: true });
     }
     // VolumeBinding: bound volumes' node affinity.
-    if !volumes.node_allowed(node) {
+    if !volumes.node_allowed(&n.node) {
         return Some(unresolvable("node(s) had volume node affinity conflict"));
     }
     // PodTopologySpread (DoNotSchedule constraints)
-    if let Some(f) = spread_filter(snap, counts, pod, constraints, i) {
+    if let Some(f) = spread_filter(snap, counts, pc, domains, i) {
         return Some(f);
     }
     // InterPodAffinity
-    inter_pod_affinity_filter(snap, pod, i)
+    inter_pod_affinity_filter(snap, pc, i)
 }
 
 pub(crate) fn tolerates(pod: &Value, taint: &Value) -> bool {
@@ -924,6 +1050,8 @@ struct Constraint {
     hard: bool,
     min_domains: i64,
     selector: Value,
+    /// The selector as JSON text (what the per-cycle counts are cached by).
+    sel_key: String,
     /// From the system defaults (nodes without the key are ignored, not failed).
     system: bool,
 }
@@ -939,6 +1067,7 @@ fn spread_constraints(cluster: &Cluster, pod: &Value) -> Vec<Constraint> {
                 hard: c["whenUnsatisfiable"].as_str().unwrap_or("DoNotSchedule") == "DoNotSchedule",
                 min_domains: c["minDomains"].as_i64().unwrap_or(1),
                 selector: c["labelSelector"].clone(),
+                sel_key: c["labelSelector"].to_string(),
                 system: false,
             })
             .collect();
@@ -946,9 +1075,10 @@ fn spread_constraints(cluster: &Cluster, pod: &Value) -> Vec<Constraint> {
     // System defaults: spread the pods of the same owner (and services) softly over
     // hostnames (maxSkew 3) and zones (maxSkew 5).
     let Some(selector) = default_selector(cluster, pod) else { return Vec::new() };
+    let sel_key = selector.to_string();
     vec![
-        Constraint { max_skew: 3, key: "kubernetes.io/hostname".into(), hard: false, min_domains: 1, selector: selector.clone(), system: true },
-        Constraint { max_skew: 5, key: "topology.kubernetes.io/zone".into(), hard: false, min_domains: 1, selector, system: true },
+        Constraint { max_skew: 3, key: "kubernetes.io/hostname".into(), hard: false, min_domains: 1, selector: selector.clone(), sel_key: sel_key.clone(), system: true },
+        Constraint { max_skew: 5, key: "topology.kubernetes.io/zone".into(), hard: false, min_domains: 1, selector, sel_key, system: true },
     ]
 }
 
@@ -993,42 +1123,87 @@ fn node_label<'a>(node: &'a Value, key: &str) -> Option<&'a str> {
     node["metadata"]["labels"].get(key).and_then(Value::as_str)
 }
 
-/// Matching pods per topology value over the nodes that count (node affinity honoured,
-/// the constraint's key present).
-fn domain_counts(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, c: &Constraint) -> BTreeMap<String, i64> {
-    let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
-    let per_node = if c.selector.is_null() { vec![0; snap.nodes.len()] } else { counts.counts(snap, ns, &c.selector).clone() };
-    let mut domains: BTreeMap<String, i64> = BTreeMap::new();
-    for (i, n) in snap.nodes.iter().enumerate() {
-        if !node_affinity_matches(pod, &n.node) {
+/// Matching pods per topology domain over the nodes that count (node affinity
+/// honoured, the constraint's key present).
+struct Domains {
+    /// Each node's domain (`None` without the constraint's key).
+    node: Vec<Option<usize>>,
+    counts: Vec<i64>,
+    /// Domains with a node that counts.
+    present: Vec<bool>,
+    /// How many are present.
+    len: usize,
+    /// Whether the pod matches the constraint's own selector (hard constraints).
+    self_match: i64,
+}
+
+impl Domains {
+    /// The smallest count among the present domains (0 without any).
+    fn min(&self) -> i64 {
+        self.counts.iter().zip(&self.present).filter(|(_, p)| **p).map(|(c, _)| *c).min().unwrap_or(0)
+    }
+
+    /// The count of node `i`'s domain (0 when it has none or it is not present).
+    fn at(&self, i: usize) -> i64 {
+        self.node[i].filter(|d| self.present[*d]).map_or(0, |d| self.counts[d])
+    }
+}
+
+impl PodCtx<'_> {
+    /// An empty [`Domains`] per constraint, filled on first use while the snapshot and
+    /// the counts stay as they are.
+    fn domain_cache(&self) -> Vec<Option<Domains>> {
+        self.constraints.iter().map(|_| None).collect()
+    }
+}
+
+fn domain_counts(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, c: &Constraint) -> Domains {
+    let topo = counts.topology(snap, &c.key);
+    let mut d = Domains { node: topo.domain.clone(), counts: vec![0; topo.len], present: vec![false; topo.len], len: 0, self_match: 0 };
+    if c.hard {
+        d.self_match = self_match(pc.pod, c);
+    }
+    let per_node = if c.selector.is_null() { None } else { Some(counts.counts(snap, pc.namespace, &c.sel_key, &c.selector)) };
+    for i in 0..snap.nodes.len() {
+        if !pc.affinity[i] {
             continue;
         }
-        if let Some(v) = node_label(&n.node, &c.key) {
-            *domains.entry(v.to_string()).or_default() += per_node[i];
+        if let Some(x) = d.node[i] {
+            if !d.present[x] {
+                d.present[x] = true;
+                d.len += 1;
+            }
+            d.counts[x] += per_node.map_or(0, |v| v[i]);
         }
     }
-    domains
+    d
+}
+
+/// The domains of constraint `ci`, computed on first use.
+fn domains_of<'c>(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &'c mut [Option<Domains>], ci: usize) -> &'c Domains {
+    cache[ci].get_or_insert_with(|| domain_counts(snap, counts, pc, &pc.constraints[ci]))
 }
 
 fn self_match(pod: &Value, c: &Constraint) -> i64 {
     (!c.selector.is_null() && LabelSelector::from_object(&c.selector).matches(pod["metadata"].get("labels"))) as i64
 }
 
-fn spread_filter(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, constraints: &[Constraint], i: usize) -> Option<Failure> {
+fn spread_filter(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Option<Domains>], i: usize) -> Option<Failure> {
+    if !pc.constraints.iter().any(|c| c.hard) {
+        return None;
+    }
     let node = &snap.nodes[i].node;
-    let hard: Vec<&Constraint> = constraints.iter().filter(|c| c.hard).collect();
-    if hard.iter().any(|c| node_label(node, &c.key).is_none()) {
+    if pc.constraints.iter().filter(|c| c.hard).any(|c| node_label(node, &c.key).is_none()) {
         return Some(unresolvable("node(s) didn't match pod topology spread constraints (missing required label)"));
     }
-    for c in hard {
-        let domains = domain_counts(snap, counts, pod, c);
-        let mut min = domains.values().copied().min().unwrap_or(0);
-        if (domains.len() as i64) < c.min_domains {
+    for (ci, c) in pc.constraints.iter().enumerate().filter(|(_, c)| c.hard) {
+        let domains = domains_of(snap, counts, pc, cache, ci);
+        let mut min = domains.min();
+        if (domains.len as i64) < c.min_domains {
             min = 0;
         }
-        let value = node_label(node, &c.key).unwrap_or("");
-        let here = domains.get(value).copied().unwrap_or(0);
-        if here + self_match(pod, c) - min > c.max_skew {
+        let here = domains.at(i);
+        if here + domains.self_match - min > c.max_skew {
             return Some(Failure { reasons: vec!["node(s) didn't match pod topology spread constraints".into()], resolvable: true });
         }
     }
@@ -1049,12 +1224,11 @@ fn same_domain(snap: &Snapshot, a: usize, b: usize, key: &str) -> bool {
     }
 }
 
-fn inter_pod_affinity_filter(snap: &Snapshot, pod: &Value, i: usize) -> Option<Failure> {
-    let affinity = &pod["spec"]["affinity"];
-    let required = |kind: &str| affinity[kind]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().is_some_and(|a| !a.is_empty());
-    if snap.with_anti == 0 && !required("podAffinity") && !required("podAntiAffinity") {
+fn inter_pod_affinity_filter(snap: &Snapshot, pc: &PodCtx, i: usize) -> Option<Failure> {
+    if snap.with_anti == 0 && !pc.required_pod_affinity {
         return None;
     }
+    let pod = pc.pod;
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
     let labels = pod["metadata"].get("labels").cloned().unwrap_or(Value::Null);
     // Existing pods' anti-affinity against this pod.
@@ -1101,13 +1275,18 @@ fn inter_pod_affinity_filter(snap: &Snapshot, pod: &Value, i: usize) -> Option<F
 }
 
 /// The weighted sum of the default score plugins, each normalised to 0..=100.
-fn score(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests, constraints: &[Constraint], feasible: &[usize]) -> Vec<i64> {
+fn score(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Option<Domains>], feasible: &[usize]) -> Vec<i64> {
+    let (pod, req) = (pc.pod, &pc.req);
     let mut total = vec![0i64; feasible.len()];
     // TaintToleration (×3): fewer untolerated PreferNoSchedule taints is better.
     let taint_counts: Vec<i64> = feasible
         .iter()
         .map(|&i| {
-            snap.nodes[i].node["spec"]["taints"].as_array().into_iter().flatten().filter(|t| t["effect"] == "PreferNoSchedule" && !tolerates(pod, t)).count() as i64
+            snap.nodes[i]
+                .taints
+                .iter()
+                .filter(|t| t.effect.as_deref() == Some("PreferNoSchedule") && !tolerates_taint(&pc.tolerations, t.key.as_deref(), &t.value, t.effect.as_deref()))
+                .count() as i64
         })
         .collect();
     let max_taints = taint_counts.iter().copied().max().unwrap_or(0);
@@ -1116,8 +1295,7 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests,
         *t += 3 * s;
     }
     // NodeAffinity (×2): the weights of the preferred terms that match.
-    let preferred = pod["spec"]["affinity"]["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"].as_array().cloned().unwrap_or_default();
-    if !preferred.is_empty() {
+    if let Some(preferred) = pod["spec"]["affinity"]["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"].as_array().filter(|p| !p.is_empty()) {
         let raw: Vec<i64> = feasible
             .iter()
             .map(|&i| preferred.iter().filter(|p| term_matches(&p["preference"], &snap.nodes[i].node)).map(|p| p["weight"].as_i64().unwrap_or(0)).sum())
@@ -1140,29 +1318,32 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pod: &Value, req: &Requests,
         *t += ((1.0 - std) * 100.0) as i64;
     }
     // PodTopologySpread (×2): ScheduleAnyway constraints (or the system defaults).
-    let soft: Vec<&Constraint> = constraints.iter().filter(|c| !c.hard).collect();
+    let soft: Vec<usize> = (0..pc.constraints.len()).filter(|&ci| !pc.constraints[ci].hard).collect();
     if !soft.is_empty() {
+        for &ci in &soft {
+            domains_of(snap, counts, pc, cache, ci);
+        }
         let mut raw: Vec<Option<i64>> = Vec::new();
-        let per: Vec<(BTreeMap<String, i64>, f64)> = soft
+        let per: Vec<(&Constraint, &Domains, f64)> = soft
             .iter()
-            .map(|c| {
-                let domains = domain_counts(snap, counts, pod, c);
-                let size = if c.key == "kubernetes.io/hostname" { feasible.len() } else { domains.len() };
-                (domains, ((size + 2) as f64).ln())
+            .map(|&ci| {
+                let c = &pc.constraints[ci];
+                let domains = cache[ci].as_ref().expect("computed above");
+                let size = if c.key == "kubernetes.io/hostname" { feasible.len() } else { domains.len };
+                (c, domains, ((size + 2) as f64).ln())
             })
             .collect();
+        let require_all = !per.iter().any(|(c, _, _)| c.system);
         for &i in feasible {
-            let node = &snap.nodes[i].node;
-            let all_keys = soft.iter().all(|c| node_label(node, &c.key).is_some());
-            let require_all = !soft.iter().any(|c| c.system);
+            let all_keys = per.iter().all(|(_, d, _)| d.node[i].is_some());
             if require_all && !all_keys {
                 raw.push(None);
                 continue;
             }
             let mut s = 0.0;
-            for (c, (domains, weight)) in soft.iter().zip(&per) {
-                if let Some(v) = node_label(node, &c.key) {
-                    let cnt = domains.get(v).copied().unwrap_or(0);
+            for (c, domains, weight) in &per {
+                if domains.node[i].is_some() {
+                    let cnt = domains.at(i);
                     s += cnt as f64 * weight + (c.max_skew - 1) as f64;
                 }
             }
@@ -1227,7 +1408,7 @@ pub fn bind(cluster: &mut Cluster, key: &ObjKey, node: &str) {
             st.remove("nominatedNodeName");
         }
     });
-    if let Some(pod) = cluster.get(key).cloned() {
+    if let Some(pod) = cluster.get_shared(key) {
         let msg = format!("Successfully assigned {}/{} to {node}", key.namespace, key.name);
         cluster.emit_event(&pod, None, "Normal", "Scheduled", "default-scheduler", msg);
     }

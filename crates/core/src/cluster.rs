@@ -111,7 +111,8 @@ pub struct Cluster {
     event_seq: u64,
     /// Event identity → the event object, for the correlator.
     /// Keyed by a 128-bit hash of the identity, which can be long (the message).
-    event_index: BTreeMap<u128, ObjKey>,
+    /// (The event's name: its namespace is the involved object's, or `default`.)
+    event_index: BTreeMap<u128, Box<str>>,
     pub(crate) watch_log: Vec<(u64, WatchEvent)>,
     pub(crate) runtime: Runtime,
     /// The host port the API server is published on (`https://127.0.0.1:PORT`).
@@ -807,21 +808,28 @@ impl Cluster {
     /// Records an Event about `involved` (core/v1), as components emit them.
     /// `field_path` is e.g. `spec.containers{nginx}` for events about one container.
     pub(crate) fn emit_event(&mut self, involved: &Value, field_path: Option<&str>, type_: &str, reason: &str, source: &str, message: String) {
-        let kind = involved["kind"].as_str().unwrap_or("Pod").to_string();
         let meta = &involved["metadata"];
         // Events about cluster-scoped objects (nodes) live in `default` and name no
         // namespace in involvedObject.
-        let involved_ns = meta["namespace"].as_str().unwrap_or("").to_string();
-        let ns = if involved_ns.is_empty() { "default".to_string() } else { involved_ns.clone() };
+        let involved_ns = meta["namespace"].as_str().unwrap_or("");
+        let ns = if involved_ns.is_empty() { "default" } else { involved_ns };
         // The event correlator: an identical event (same object, reason, message,
         // source) updates the existing one's count and lastTimestamp.
-        let identity = crate::rng::fnv128a(format!("{}\u{0}{type_}\u{0}{reason}\u{0}{source}\u{0}{message}\u{0}{}", meta["uid"].as_str().unwrap_or(""), field_path.unwrap_or("")).as_bytes());
-        if let Some(existing) = self.event_index.get(&identity).cloned() {
+        let identity = {
+            let mut h = crate::rng::Fnv128a::default();
+            for part in [meta["uid"].as_str().unwrap_or(""), type_, reason, source, &message, field_path.unwrap_or("")] {
+                h.write(part.as_bytes());
+                h.write(&[0]);
+            }
+            h.finish()
+        };
+        if let Some(existing) = self.event_index.get(&identity) {
+            let key = ObjKey { resource: "events".into(), namespace: ns.to_string(), name: existing.to_string() };
             let ts = rfc3339(self.now);
-            if self.modify(&existing, |e| {
+            if self.modify(&key, |e| {
                 let count = e["count"].as_i64().unwrap_or(1) + 1;
                 e["count"] = json!(count);
-                e["lastTimestamp"] = json!(ts);
+                e["lastTimestamp"] = Value::String(ts);
             }) {
                 return;
             }
@@ -831,45 +839,48 @@ impl Cluster {
         self.event_seq += 1;
         let nanos = self.now * 1_000_000 + self.event_seq % 1_000_000;
         let name = format!("{}.{nanos:x}", meta["name"].as_str().unwrap_or(""));
-        let ts = rfc3339(self.now);
-        let mut involved_ref = json!({
-            "apiVersion": involved["apiVersion"],
-            "kind": kind,
-            "name": meta["name"],
-            "namespace": involved_ns,
-            "uid": meta["uid"],
-            "resourceVersion": meta["resourceVersion"],
-        });
+        let ts = Value::String(rfc3339(self.now));
+        let str_ = |s: &str| Value::String(s.to_string());
+        let mut involved_ref = serde_json::Map::new();
+        involved_ref.insert("apiVersion".into(), involved["apiVersion"].clone());
+        involved_ref.insert("kind".into(), str_(involved["kind"].as_str().unwrap_or("Pod")));
+        involved_ref.insert("name".into(), meta["name"].clone());
+        involved_ref.insert("namespace".into(), str_(involved_ns));
+        involved_ref.insert("uid".into(), meta["uid"].clone());
+        involved_ref.insert("resourceVersion".into(), meta["resourceVersion"].clone());
         if let Some(path) = field_path {
-            involved_ref["fieldPath"] = json!(path);
+            involved_ref.insert("fieldPath".into(), str_(path));
         }
         let (component, host) = match source.split_once('/') {
-            Some((c, h)) => (c.to_string(), Some(h.to_string())),
-            None => (source.to_string(), None),
+            Some((c, h)) => (c, Some(h)),
+            None => (source, None),
         };
-        let mut src = json!({ "component": component });
-        if let Some(h) = &host {
-            src["host"] = json!(h);
+        let mut src = serde_json::Map::new();
+        src.insert("component".into(), str_(component));
+        if let Some(h) = host {
+            src.insert("host".into(), str_(h));
         }
-        let event = json!({
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": { "name": name, "namespace": ns },
-            "involvedObject": involved_ref,
-            "reason": reason,
-            "message": message,
-            "source": src,
-            "firstTimestamp": ts,
-            "lastTimestamp": ts,
-            "count": 1,
-            "type": type_,
-            "eventTime": null,
-            "reportingComponent": if component == "default-scheduler" { json!("default-scheduler") } else { json!(component) },
-            "reportingInstance": host.map(Value::from).unwrap_or(json!("")),
-        });
-        let key = ObjKey { resource: "events".into(), namespace: ns, name };
-        self.event_index.insert(identity, key.clone());
-        self.insert_quiet(key, event);
+        let mut metadata = serde_json::Map::new();
+        metadata.insert("name".into(), str_(&name));
+        metadata.insert("namespace".into(), str_(ns));
+        let mut event = serde_json::Map::new();
+        event.insert("apiVersion".into(), str_("v1"));
+        event.insert("kind".into(), str_("Event"));
+        event.insert("metadata".into(), Value::Object(metadata));
+        event.insert("involvedObject".into(), Value::Object(involved_ref));
+        event.insert("reason".into(), str_(reason));
+        event.insert("message".into(), Value::String(message));
+        event.insert("source".into(), Value::Object(src));
+        event.insert("firstTimestamp".into(), ts.clone());
+        event.insert("lastTimestamp".into(), ts);
+        event.insert("count".into(), Value::from(1));
+        event.insert("type".into(), str_(type_));
+        event.insert("eventTime".into(), Value::Null);
+        event.insert("reportingComponent".into(), str_(component));
+        event.insert("reportingInstance".into(), str_(host.unwrap_or("")));
+        let key = ObjKey { resource: "events".into(), namespace: ns.to_string(), name };
+        self.event_index.insert(identity, key.name.as_str().into());
+        self.insert_quiet(key, Value::Object(event));
     }
 }
 

@@ -8,6 +8,8 @@
 //! follow `pkg/controller/*` in Kubernetes; each function names the Go function it
 //! mirrors.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use crate::admission;
@@ -383,11 +385,12 @@ fn sync_deployment(c: &mut Cluster, key: &ObjKey) {
         }
         let d = crate::apiserver::with_type(resources::lookup("deployments").expect("registered"), d);
         let uid = s(&d["metadata"]["uid"]).to_string();
-        let mut rss: Vec<Value> = replicasets_of(c, &key.namespace, &uid).iter().filter_map(|k| c.get(k)).filter(|r| owned_by(r, &uid)).cloned().collect();
+        // Shared snapshots of the stored ReplicaSets (not copies).
+        let mut rss: Vec<Arc<Value>> = replicasets_of(c, &key.namespace, &uid).iter().filter_map(|k| c.get_shared(k)).filter(|r| owned_by(r, &uid)).collect();
         rss.sort_by(|a, b| s(&a["metadata"]["creationTimestamp"]).cmp(s(&b["metadata"]["creationTimestamp"])).then(s(&a["metadata"]["name"]).cmp(s(&b["metadata"]["name"]))));
         let template = template_without_hash(&d["spec"]["template"]);
         let new_rs = rss.iter().find(|r| template_without_hash(&r["spec"]["template"]) == template).cloned();
-        let olds: Vec<Value> = rss.iter().filter(|r| Some(r["metadata"]["uid"].clone()) != new_rs.as_ref().map(|n| n["metadata"]["uid"].clone())).cloned().collect();
+        let olds: Vec<Arc<Value>> = rss.iter().filter(|r| Some(&r["metadata"]["uid"]) != new_rs.as_ref().map(|n| &n["metadata"]["uid"])).cloned().collect();
         let replicas = int(&d["spec"]["replicas"]);
         let paused = d["spec"]["paused"] == true;
         let recreate = d["spec"]["strategy"]["type"] == "Recreate";
@@ -401,7 +404,7 @@ fn sync_deployment(c: &mut Cluster, key: &ObjKey) {
                     let next = (max_revision + 1).to_string();
                     c.modify(&k, |r| r["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = json!(next));
                 }
-                c.get(&key_of("replicasets.apps", &n)).cloned().unwrap_or(n)
+                c.get_shared(&key_of("replicasets.apps", &n)).unwrap_or(n)
             }
             None if paused => return,
             None => {
@@ -412,7 +415,7 @@ fn sync_deployment(c: &mut Cluster, key: &ObjKey) {
                     let (surge, _) = fenceposts(&d);
                     (replicas + surge - old_total).clamp(0, replicas)
                 };
-                create_replicaset(c, &d, initial, max_revision + 1)
+                Arc::new(create_replicaset(c, &d, initial, max_revision + 1))
             }
         };
         if !paused {
@@ -495,15 +498,15 @@ fn rs_available(rs: &Value) -> i64 {
 
 /// `rolloutRolling`: scale the new RS up within maxSurge, old ones down within
 /// maxUnavailable.
-fn rollout_rolling(c: &mut Cluster, d: &Value, new_rs: &Value, olds: &[Value]) {
+fn rollout_rolling(c: &mut Cluster, d: &Value, new_rs: &Value, olds: &[Arc<Value>]) {
     let replicas = int(&d["spec"]["replicas"]);
     let (surge, unavailable) = fenceposts(d);
-    let current = |c: &Cluster, k: &ObjKey| c.get(k).cloned().unwrap_or(Value::Null);
+    let current = |c: &Cluster, k: &ObjKey| c.get_shared(k).unwrap_or_else(|| Arc::new(Value::Null));
     let new_key = key_of("replicasets.apps", new_rs);
     // reconcileNewReplicaSet
     let new_now = current(c, &new_key);
     let new_replicas = int(&new_now["spec"]["replicas"]);
-    let old_now: Vec<Value> = olds.iter().map(|o| current(c, &key_of("replicasets.apps", o))).filter(|o| !o.is_null()).collect();
+    let old_now: Vec<Arc<Value>> = olds.iter().map(|o| current(c, &key_of("replicasets.apps", o))).filter(|o| !o.is_null()).collect();
     let total: i64 = new_replicas + old_now.iter().map(|o| int(&o["spec"]["replicas"])).sum::<i64>();
     if new_replicas > replicas {
         scale_rs(c, d, &new_now, replicas);
@@ -516,7 +519,7 @@ fn rollout_rolling(c: &mut Cluster, d: &Value, new_rs: &Value, olds: &[Value]) {
     }
     // reconcileOldReplicaSets
     let new_now = current(c, &new_key);
-    let old_now: Vec<Value> = olds.iter().map(|o| current(c, &key_of("replicasets.apps", o))).filter(|o| !o.is_null()).collect();
+    let old_now: Vec<Arc<Value>> = olds.iter().map(|o| current(c, &key_of("replicasets.apps", o))).filter(|o| !o.is_null()).collect();
     let old_count: i64 = old_now.iter().map(|o| int(&o["spec"]["replicas"])).sum();
     if old_count == 0 {
         return;
@@ -545,8 +548,8 @@ fn rollout_rolling(c: &mut Cluster, d: &Value, new_rs: &Value, olds: &[Value]) {
     }
     // scaleDownOldReplicaSetsForRollingUpdate
     let new_now = current(c, &new_key);
-    let old_now: Vec<Value> = olds.iter().map(|o| current(c, &key_of("replicasets.apps", o))).filter(|o| !o.is_null()).collect();
-    let available: i64 = rs_available(&new_now) + old_now.iter().map(rs_available).sum::<i64>();
+    let old_now: Vec<Arc<Value>> = olds.iter().map(|o| current(c, &key_of("replicasets.apps", o))).filter(|o| !o.is_null()).collect();
+    let available: i64 = rs_available(&new_now) + old_now.iter().map(|o| rs_available(o)).sum::<i64>();
     let mut total_down = available - min_available;
     if total_down <= 0 {
         return;
@@ -566,7 +569,7 @@ fn rollout_rolling(c: &mut Cluster, d: &Value, new_rs: &Value, olds: &[Value]) {
 }
 
 /// `rolloutRecreate`: old RSs to zero, wait for their pods to go, then the new one up.
-fn rollout_recreate(c: &mut Cluster, d: &Value, new_rs: &Value, olds: &[Value]) {
+fn rollout_recreate(c: &mut Cluster, d: &Value, new_rs: &Value, olds: &[Arc<Value>]) {
     for o in olds {
         if let Some(cur) = c.get(&key_of("replicasets.apps", o)).cloned() {
             let cur = crate::apiserver::with_type(resources::lookup("replicasets").expect("registered"), cur);
@@ -585,9 +588,9 @@ fn rollout_recreate(c: &mut Cluster, d: &Value, new_rs: &Value, olds: &[Value]) 
 }
 
 /// `cleanupDeployment`: keeps `revisionHistoryLimit` old, empty ReplicaSets.
-fn cleanup_old(c: &mut Cluster, d: &Value, olds: &[Value]) {
+fn cleanup_old(c: &mut Cluster, d: &Value, olds: &[Arc<Value>]) {
     let limit = d["spec"]["revisionHistoryLimit"].as_i64().unwrap_or(10).max(0) as usize;
-    let empty: Vec<&Value> = olds
+    let empty: Vec<&Arc<Value>> = olds
         .iter()
         .filter(|o| c.get(&key_of("replicasets.apps", o)).is_some_and(|cur| int(&cur["spec"]["replicas"]) == 0 && int(&cur["status"]["replicas"]) == 0))
         .collect();
@@ -601,10 +604,10 @@ fn cleanup_old(c: &mut Cluster, d: &Value, olds: &[Value]) {
 
 /// `syncRolloutStatus`: counts and the Available / Progressing conditions.
 fn sync_deployment_status(c: &mut Cluster, key: &ObjKey, new_rs: &Value) {
-    let Some(d) = c.get(key).cloned() else { return };
+    let Some(d) = c.get_shared(key) else { return };
     let uid = s(&d["metadata"]["uid"]).to_string();
-    let rss: Vec<Value> = replicasets_of(c, &key.namespace, &uid).iter().filter_map(|k| c.get(k)).filter(|r| owned_by(r, &uid)).cloned().collect();
-    let new_now = c.get(&key_of("replicasets.apps", new_rs)).cloned().unwrap_or(Value::Null);
+    let rss: Vec<Arc<Value>> = replicasets_of(c, &key.namespace, &uid).iter().filter_map(|k| c.get_shared(k)).filter(|r| owned_by(r, &uid)).collect();
+    let new_now = c.get_shared(&key_of("replicasets.apps", new_rs)).unwrap_or_else(|| Arc::new(Value::Null));
     let sum = |f: &str| -> i64 { rss.iter().map(|r| int(&r["status"][f])).sum() };
     let replicas = int(&d["spec"]["replicas"]);
     let (_, unavailable) = fenceposts(&d);

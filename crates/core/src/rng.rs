@@ -95,12 +95,31 @@ pub fn uuid_from(text: &str) -> String {
 
 /// FNV-1a, 128 bits: an identity for long keys (collisions are out of reach).
 pub fn fnv128a(data: &[u8]) -> u128 {
-    let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    for &b in data {
-        h ^= b as u128;
-        h = h.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+    let mut h = Fnv128a::default();
+    h.write(data);
+    h.finish()
+}
+
+/// [`fnv128a`] over several pieces, as if concatenated.
+pub struct Fnv128a(u128);
+
+impl Default for Fnv128a {
+    fn default() -> Fnv128a {
+        Fnv128a(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d)
     }
-    h
+}
+
+impl Fnv128a {
+    pub fn write(&mut self, data: &[u8]) {
+        for &b in data {
+            self.0 ^= b as u128;
+            self.0 = self.0.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+        }
+    }
+
+    pub fn finish(&self) -> u128 {
+        self.0
+    }
 }
 
 pub fn fnv32a(data: &[u8]) -> u32 {

@@ -43,6 +43,9 @@ pub struct Runtime {
     admitting: BTreeMap<String, Millis>,
     /// Requests that reached each server container recently (the load on it).
     pub(crate) served: crate::hpa::Served,
+    /// The environment a container was last created with: the next one created with
+    /// the same (every replica of a template) shares it.
+    last_env: std::sync::Arc<[(String, String)]>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,12 +56,13 @@ struct PodRuntime {
     sandbox_ready_at: Option<Millis>,
     containers: Vec<ContainerRt>,
     /// When each condition last changed: (status, time).
-    conditions: BTreeMap<&'static str, (bool, Millis, Option<&'static str>)>,
+    conditions: Conditions,
     deleting_until: Option<Millis>,
     stopped: bool,
     /// The eviction manager evicted the pod: when, and the message.
-    evicted: Option<(Millis, String)>,    /// What the status was last rendered from (see [`write_status`]).
-    status_memo: Option<StatusMemo>,
+    evicted: Option<(Millis, String)>,    /// What the status was last rendered from (see [`status_inputs`]), and the pod's
+    /// resourceVersion then.
+    status_memo: Option<(u64, Box<[u8]>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,8 +106,9 @@ struct ContainerRt {
     oom: bool,
     /// The last start failed with `CreateContainerConfigError`.
     config_retry: bool,
-    /// The environment the current run was created with.
-    env: Vec<(String, String)>,
+    /// The environment the current run was created with (shared with the other
+    /// containers created with the same one).
+    env: std::sync::Arc<[(String, String)]>,
     /// The files of its volume mounts, as the kubelet last synced them.
     files: Vec<(String, String)>,
     /// What its server answers on `/`, when the process read it from a file at start.
@@ -257,7 +262,7 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
                 killed: None,
                 oom: false,
                 config_retry: false,
-                env: Vec::new(),
+                env: Default::default(),
                 files: Vec::new(),
                 body: None,
                 started_once: false,
@@ -274,7 +279,7 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
             })
             .collect();
         let now = cluster.now;
-        let mut conditions = BTreeMap::new();
+        let mut conditions = Conditions::default();
         conditions.insert("PodReadyToStartContainers", (false, now, None));
         conditions.insert("Initialized", (true, now, None));
         conditions.insert("Ready", (false, now, Some("ContainersNotReady")));
@@ -352,7 +357,7 @@ fn fresh_blank(_at: Millis) -> ContainerRt {
         killed: None,
         oom: false,
         config_retry: false,
-        env: Vec::new(),
+        env: Default::default(),
         files: Vec::new(),
         body: None,
         started_once: false,
@@ -474,7 +479,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     let restart_policy = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always").to_string();
     let source = format!("kubelet/{}", rt.node);
     // Regular containers first, then ephemeral ones, in the runtime's order.
-    let command_of: Vec<Value> = all_container_specs(&pod);
+    let command_of: Vec<&Value> = ["containers", "ephemeralContainers"].iter().flat_map(|f| pod["spec"][*f].as_array().into_iter().flatten()).collect();
     let pull_policy: Vec<String> = command_of.iter().map(|c| c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent").to_string()).collect();
     let evicted = rt.evicted.is_some();
     // A container whose command cannot start ends in the same sync: a second pass
@@ -572,8 +577,13 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 // `generateContainerConfig`: the environment is resolved when the
                 // container is created; a missing ConfigMap, Secret or key stops it
                 // here, and the pod worker tries again at its next sync.
-                let env = match crate::podenv::resolve_env(cluster, &pod, &command_of[i]) {
-                    Ok(env) => env,
+                let env = match crate::podenv::resolve_env(cluster, &pod, command_of[i]) {
+                    Ok(env) if *env == *cluster.runtime.last_env => cluster.runtime.last_env.clone(),
+                    Ok(env) => {
+                        let env: std::sync::Arc<[(String, String)]> = env.into();
+                        cluster.runtime.last_env = env.clone();
+                        env
+                    }
                     Err(message) => {
                         if c.config_retry || c.next == Next::Restart {
                             let msg = format!("Container image \"{}\" already present on machine", c.image);
@@ -1219,7 +1229,7 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     let Some(rt) = cluster.runtime.pods.get_mut(uid) else { return };
     let all_ready = rt.containers.iter().filter(|c| !c.ephemeral).all(|c| c.ready);
     let set = |rt: &mut PodRuntime, name: &'static str, value: bool, reason: Option<&'static str>| {
-        let entry = rt.conditions.get(name).copied();
+        let entry = rt.conditions.get(name);
         if entry.map(|(v, _, _)| v) != Some(value) {
             rt.conditions.insert(name, (value, now, reason));
         }
@@ -1243,78 +1253,137 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     // (its resourceVersion) changed since the last render, the status is the same.
     // The node's address follows its place among the nodes.
     let node_ip = crate::network::node_ip(node_index(cluster, &rt.node));
-    let memo = StatusMemo::of(rt, evicted_done, &pod["metadata"]["resourceVersion"], node_ip);
-    if rt.status_memo.as_ref() == Some(&memo) {
-        return;
+    let inputs = status_inputs(rt, evicted_done, &node_ip);
+    let version = |pod: &Value| pod["metadata"]["resourceVersion"].as_str().and_then(|v| v.parse::<u64>().ok());
+    if let (Some(rv), Some((memo_rv, memo))) = (version(pod), &rt.status_memo) {
+        if rv == *memo_rv && **memo == *inputs {
+            return;
+        }
     }
-    let status = render_status(rt, pod, evicted_done, &memo.node_ip, now);
+    let status = render_status(rt, pod, evicted_done, &node_ip, now);
     let key = rt.key.clone();
     // Most steps leave the status as it was: then the pod is not copied to compare.
-    let mut memo = memo;
     if cluster.get(&key).is_some_and(|p| p["status"] != status) {
         cluster.set_field(&key, "status", status);
-        memo.resource_version = cluster.get(&key).map(|p| p["metadata"]["resourceVersion"].clone()).unwrap_or(Value::Null);
     }
+    let rv = cluster.get(&key).and_then(version);
     if let Some(rt) = cluster.runtime.pods.get_mut(uid) {
-        rt.status_memo = Some(memo);
+        rt.status_memo = rv.map(|rv| (rv, inputs.into_boxed_slice()));
     }
 }
 
-/// Everything [`render_status`] reads from the runtime, and the resourceVersion of the
-/// pod it read the rest from (the status written last, or found equal).
-#[derive(Debug, Clone, PartialEq)]
-struct StatusMemo {
-    resource_version: Value,
-    containers: Vec<ContainerMemo>,
-    conditions: Vec<(&'static str, (bool, Millis, Option<&'static str>))>,
-    evicted: Option<(Millis, String)>,
-    evicted_done: bool,
-    ip: Option<String>,
-    node_ip: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct ContainerMemo {
-    name: String,
-    image: String,
-    state: State,
-    last: Option<State>,
-    restarts: u32,
-    ready: bool,
-    started: bool,
-    ephemeral: bool,
-    started_once: bool,
-    idle: bool,
-    container_id: Option<String>,
-}
-
-impl StatusMemo {
-    fn of(rt: &PodRuntime, evicted_done: bool, resource_version: &Value, node_ip: String) -> StatusMemo {
-        StatusMemo {
-            resource_version: resource_version.clone(),
-            containers: rt
-                .containers
-                .iter()
-                .map(|c| ContainerMemo {
-                    name: c.name.clone(),
-                    image: c.image.clone(),
-                    state: c.state.clone(),
-                    last: c.last.clone(),
-                    restarts: c.restarts,
-                    ready: c.ready,
-                    started: c.started,
-                    ephemeral: c.ephemeral,
-                    started_once: c.started_once,
-                    idle: c.next == Next::Nothing,
-                    container_id: c.container_id.clone(),
-                })
-                .collect(),
-            conditions: rt.conditions.iter().map(|(k, v)| (*k, *v)).collect(),
-            evicted: rt.evicted.clone(),
-            evicted_done,
-            ip: rt.ip.clone(),
-            node_ip,
+/// Everything [`render_status`] reads from the runtime, written out: with the pod's
+/// resourceVersion (the rest it reads), equal inputs render the same status.
+fn status_inputs(rt: &PodRuntime, evicted_done: bool, node_ip: &str) -> Vec<u8> {
+    fn num(out: &mut Vec<u8>, n: u64) {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+    fn text(out: &mut Vec<u8>, s: &str) {
+        num(out, s.len() as u64);
+        out.extend_from_slice(s.as_bytes());
+    }
+    fn opt_text(out: &mut Vec<u8>, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                out.push(1);
+                text(out, s);
+            }
+            None => out.push(0),
         }
+    }
+    fn state(out: &mut Vec<u8>, s: &State) {
+        match s {
+            State::Waiting { reason, message } => {
+                out.push(0);
+                text(out, reason);
+                opt_text(out, message.as_deref());
+            }
+            State::Running { started } => {
+                out.push(1);
+                num(out, *started);
+            }
+            State::Terminated { code, reason, started, finished, message, id } => {
+                out.push(2);
+                num(out, *code as i64 as u64);
+                text(out, reason);
+                num(out, *started);
+                num(out, *finished);
+                opt_text(out, message.as_deref());
+                opt_text(out, id.as_deref());
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(256);
+    out.push(evicted_done as u8);
+    text(&mut out, node_ip);
+    opt_text(&mut out, rt.ip.as_deref());
+    match &rt.evicted {
+        Some((at, message)) => {
+            out.push(1);
+            num(&mut out, *at);
+            text(&mut out, message);
+        }
+        None => out.push(0),
+    }
+    for entry in rt.conditions.0 {
+        match entry {
+            Some((v, at, reason)) => {
+                out.push(1 + v as u8);
+                num(&mut out, at);
+                opt_text(&mut out, reason);
+            }
+            None => out.push(0),
+        }
+    }
+    num(&mut out, rt.containers.len() as u64);
+    for c in &rt.containers {
+        text(&mut out, &c.name);
+        text(&mut out, &c.image);
+        state(&mut out, &c.state);
+        match &c.last {
+            Some(s) => {
+                out.push(1);
+                state(&mut out, s);
+            }
+            None => out.push(0),
+        }
+        num(&mut out, c.restarts as u64);
+        let flags = [c.ready, c.started, c.ephemeral, c.started_once, c.next == Next::Nothing];
+        out.push(flags.iter().enumerate().fold(0u8, |a, (i, f)| a | (*f as u8) << i));
+        opt_text(&mut out, c.container_id.as_deref());
+    }
+    out
+}
+
+/// A pod's conditions the kubelet owns: status, when it last changed, and reason.
+#[derive(Debug, Clone, Copy, Default)]
+struct Conditions([Option<(bool, Millis, Option<&'static str>)>; 4]);
+
+impl Conditions {
+    const NAMES: [&'static str; 4] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"];
+
+    fn slot(name: &str) -> usize {
+        Self::NAMES.iter().position(|n| *n == name).expect("a condition the kubelet owns")
+    }
+
+    fn get(&self, name: &str) -> Option<(bool, Millis, Option<&'static str>)> {
+        self.0[Self::slot(name)]
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut (bool, Millis, Option<&'static str>)> {
+        self.0[Self::slot(name)].as_mut()
+    }
+
+    fn insert(&mut self, name: &str, value: (bool, Millis, Option<&'static str>)) {
+        self.0[Self::slot(name)] = Some(value);
+    }
+}
+
+impl std::ops::Index<&str> for Conditions {
+    type Output = (bool, Millis, Option<&'static str>);
+
+    fn index(&self, name: &str) -> &Self::Output {
+        self.0[Self::slot(name)].as_ref().expect("a condition the kubelet set")
     }
 }
 
@@ -1490,7 +1559,17 @@ fn state_json(s: &State) -> Value {
 
 /// A stable fake sha256 digest for an image reference (64 hex characters).
 fn digest(reference: &str) -> String {
-    (0..8u32).map(|i| format!("{:08x}", crate::rng::fnv32a(format!("{i}{reference}").as_bytes()))).collect()
+    // Eight FNV-1a hashes of `{i}{reference}` (i from 0 to 7), in hex.
+    let mut text = Vec::with_capacity(reference.len() + 1);
+    text.push(b'0');
+    text.extend_from_slice(reference.as_bytes());
+    let mut out = String::with_capacity(64);
+    for i in 0..8u8 {
+        text[0] = b'0' + i;
+        let h = crate::rng::fnv32a(&text);
+        out.extend((0..8).rev().map(|nibble| char::from(b"0123456789abcdef"[(h >> (nibble * 4)) as usize & 15])));
+    }
+    out
 }
 
 /// Graceful deletion (`DELETE /pods/NAME`): sets `deletionTimestamp`; the kubelet
@@ -1532,7 +1611,7 @@ pub fn delete_pod(cluster: &mut Cluster, key: &ObjKey, grace: Option<i64>) -> Va
                 ip: pod["status"]["podIP"].as_str().map(String::from),
                 sandbox_ready_at: Some(now),
                 containers: Vec::new(),
-                conditions: BTreeMap::new(),
+                conditions: Conditions::default(),
                 deleting_until: Some(until),
                 stopped: true,
                 evicted: None,
@@ -1719,7 +1798,7 @@ pub fn serving(cluster: &Cluster, uid: &str, name: &str) -> Option<Option<Servin
 /// The environment a container was created with (`None` if not created yet).
 pub fn container_env(cluster: &Cluster, uid: &str, name: &str) -> Option<Vec<(String, String)>> {
     let c = cluster.runtime.pods.get(uid)?.containers.iter().find(|c| c.name == name)?;
-    c.started_once.then(|| c.env.clone())
+    c.started_once.then(|| c.env.to_vec())
 }
 
 /// The files a container sees through its volume mounts, as last synced.
@@ -1769,6 +1848,14 @@ pub fn container_logs(cluster: &Cluster, pod: &Value, container: &str, previous:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digests_are_eight_hashes_in_hex() {
+        for reference in ["docker.io/library/nginx:1.27", "", "registry.k8s.io/pause:3.10"] {
+            let slow: String = (0..8u32).map(|i| format!("{:08x}", crate::rng::fnv32a(format!("{i}{reference}").as_bytes()))).collect();
+            assert_eq!(digest(reference), slow);
+        }
+    }
 
     #[test]
     fn durations_print_like_go() {

@@ -339,19 +339,15 @@ fn b64_decode(s: &str) -> Option<Vec<u8>> {
 
 /// Unpadded URL-safe base64, as JWT segments are written.
 fn b64url(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = Vec::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
         let n = chunk.iter().enumerate().fold(0u32, |a, (i, &b)| a | (b as u32) << (16 - 8 * i));
         for i in 0..=chunk.len() {
-            let c = B64[((n >> (18 - 6 * i)) & 63) as usize];
-            out.push(match c {
-                b'+' => '-',
-                b'/' => '_',
-                c => c as char,
-            });
+            out.push(URL[((n >> (18 - 6 * i)) & 63) as usize]);
         }
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -370,5 +366,7 @@ mod tests {
     fn base64_round_trips() {
         assert_eq!(b64_decode("cGFzc3dvcmQ=").unwrap(), b"password");
         assert_eq!(b64url(b"password"), "cGFzc3dvcmQ");
+        assert_eq!(b64url(&[0xfb, 0xff]), "-_8");
+        assert_eq!(b64url(&[0xfb, 0xef, 0xbe]), "----");
     }
 }

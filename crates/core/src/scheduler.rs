@@ -407,6 +407,12 @@ pub(crate) struct Queue {
     epoch: u64,
     /// Pods that failed: when, and the epoch they failed at.
     unschedulable: BTreeMap<ObjKey, (Millis, u64)>,
+    /// Bumped by every write that could change which pods are pending or due: the
+    /// epoch's, the pool's, and any write of a pod without a node.
+    changes: u64,
+    /// A cycle found no pod to try: the `changes` it saw and the first instant a
+    /// waiting pod's flush is due. Until either moves, cycles have nothing to do.
+    idle: Option<(u64, Millis)>,
 }
 
 fn assigned(p: &Value) -> bool {
@@ -423,6 +429,15 @@ fn finished(p: &Value) -> bool {
 
 /// The scheduler's informer handlers: sees every store write (`old` → `new`).
 pub(crate) fn observe(q: &mut Queue, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
+    let (epoch, pool) = (q.epoch, q.unschedulable.len());
+    observe_write(q, key, old, new);
+    let unassigned = key.resource == "pods" && (old.is_some_and(|o| !assigned(o)) || new.is_some_and(|n| !assigned(n)));
+    if unassigned || q.epoch != epoch || q.unschedulable.len() != pool {
+        q.changes += 1;
+    }
+}
+
+fn observe_write(q: &mut Queue, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
     match key.resource.as_str() {
         "pods" => match (old, new) {
             (Some(o), None) => {
@@ -475,6 +490,13 @@ impl Queue {
 
 /// Binds every unscheduled pod that some node can take, highest priority first.
 pub fn schedule_pending(cluster: &mut Cluster) {
+    let check = crate::cluster::CHECK_SKIPPED;
+    // Nothing that could make a pod pending or due happened since a cycle found none.
+    let q = &cluster.sched_queue;
+    let idle = q.idle.is_some_and(|(changes, until)| changes == q.changes && cluster.now < until);
+    if idle && !check {
+        return;
+    }
     let mut pending: Vec<(i64, ObjKey)> = Vec::new();
     // The store keeps the pods without a node (and not being deleted), in key order.
     let candidates: Vec<ObjKey> = cluster.index.unscheduled.iter().cloned().collect();
@@ -489,11 +511,20 @@ pub fn schedule_pending(cluster: &mut Cluster) {
         }
     }
     if pending.is_empty() {
+        cluster.sched_queue.idle = Some((cluster.sched_queue.changes, Millis::MAX));
         return;
     }
-    let check = crate::cluster::CHECK_SKIPPED;
-    if !check && !pending.iter().any(|(_, k)| cluster.sched_queue.due(k, cluster.now)) {
-        return;
+    let q = &cluster.sched_queue;
+    if !pending.iter().any(|(_, k)| q.due(k, cluster.now)) {
+        // Each waits in the pool (at the current epoch) until its flush.
+        let until = pending.iter().filter_map(|(_, k)| q.unschedulable.get(k)).map(|(since, _)| since.saturating_add(FLUSH_AFTER)).min().unwrap_or(Millis::MAX);
+        cluster.sched_queue.idle = Some((cluster.sched_queue.changes, until));
+        if !check {
+            return;
+        }
+    } else {
+        assert!(!idle, "scheduler: a pod is due although no write since the last cycle could make one");
+        cluster.sched_queue.idle = None;
     }
     pending.sort_by(|a, b| a.0.cmp(&b.0));
     let mut snap = Snapshot::build(cluster);
@@ -507,6 +538,7 @@ pub fn schedule_pending(cluster: &mut Cluster) {
             continue;
         }
         cluster.sched_queue.unschedulable.remove(&key);
+        cluster.sched_queue.changes += 1;
         // VolumeBinding's PreFilter: the pod's claims must exist.
         let volumes = match crate::storage::pod_volumes(cluster, &pod) {
             Ok(v) => v,
@@ -602,6 +634,7 @@ fn record_failure(cluster: &mut Cluster, key: &ObjKey, pod: &Value, message: Str
         cluster.emit_event(pod, None, "Warning", "FailedScheduling", "default-scheduler", message);
     }
     cluster.sched_queue.unschedulable.insert(key.clone(), (cluster.now, cluster.sched_queue.epoch));
+    cluster.sched_queue.changes += 1;
 }
 
 /// What the PostFilter (DefaultPreemption) decided.
@@ -779,6 +812,7 @@ fn prepare_candidate(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, no
             }
         });
         cluster.sched_queue.unschedulable.remove(k);
+        cluster.sched_queue.changes += 1;
     }
     snap.nominated.retain(|m| !(m.node == node && m.priority < prio));
     let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();

@@ -125,8 +125,8 @@ struct ContainerRt {
     retry_at: Millis,
     container_id: Option<String>,
     /// The log of the current and previous run.
-    pub logs: Vec<String>,
-    pub previous_logs: Vec<String>,
+    pub logs: Vec<LogLine>,
+    pub previous_logs: Vec<LogLine>,
     /// The current run of the container's own command (see `crate::process`).
     own: OwnProcess,
 }
@@ -729,7 +729,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 reveal_due(c, now);
                 let rest = std::mem::take(&mut c.own.partial);
                 if !rest.is_empty() {
-                    c.logs.push(rest);
+                    c.logs.push(rest.into());
                 }
                 c.own.pending.clear();
                 c.own.horizon = None;
@@ -964,7 +964,7 @@ fn reveal_due(c: &mut ContainerRt, now: Millis) {
     while let Some(pos) = c.own.partial.find('\n') {
         let line = c.own.partial[..pos].to_string();
         c.own.partial.drain(..=pos);
-        c.logs.push(line);
+        c.logs.push(line.into());
     }
 }
 
@@ -1117,20 +1117,28 @@ fn stop_time(pod: &Value, c: &ContainerRt, now: Millis) -> Millis {
     }
 }
 
+/// A line of a container's log: one the image's catalogue entry holds (every replica
+/// of an image logs the same) or one written for this container.
+pub(crate) type LogLine = std::borrow::Cow<'static, str>;
+
+fn catalogue_lines(lines: &'static [String]) -> Vec<LogLine> {
+    lines.iter().map(|l| LogLine::Borrowed(l.as_str())).collect()
+}
+
 /// What a container's process does, from its command or the image's default.
 struct Behaviour {
     exit_after: Option<(Millis, i32)>,
     ignores_sigterm: bool,
-    lines: Vec<String>,
+    lines: Vec<LogLine>,
     go_lines: Vec<String>,
 }
 
 impl Behaviour {
-    fn logs(&self, now: Millis, port: u16) -> Vec<String> {
+    fn logs(&self, now: Millis, port: u16) -> Vec<LogLine> {
         let port = port.to_string();
         let stamp = go_log_stamp(now);
-        let mut out: Vec<String> = self.lines.clone();
-        out.extend(self.go_lines.iter().map(|l| format!("{stamp} {}", l.replace("{port}", &port))));
+        let mut out: Vec<LogLine> = self.lines.clone();
+        out.extend(self.go_lines.iter().map(|l| LogLine::Owned(format!("{stamp} {}", l.replace("{port}", &port)))));
         out
     }
 }
@@ -1159,7 +1167,7 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
         // at once (memory.oom.group), so stress never gets to log its FAIL lines.
         // stress sets no signal handlers: as a container's PID 1 it ignores SIGTERM and
         // is killed when the grace period ends (137).
-        return Behaviour { exit_after, ignores_sigterm: true, lines: vec![hogs], go_lines: Vec::new() };
+        return Behaviour { exit_after, ignores_sigterm: true, lines: vec![hogs.into()], go_lines: Vec::new() };
     }
     // A shell with stdin open (an attached debug container) runs until the session ends.
     let shell_first = words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).is_some_and(|w| matches!(w, "sh" | "bash" | "ash"));
@@ -1182,10 +1190,10 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
     }
     match images::find(image).map(|i| &i.process) {
         Some(Process::Server { logs, go_logs, .. }) => {
-            Behaviour { exit_after: None, ignores_sigterm: false, lines: logs.clone(), go_lines: go_logs.clone() }
+            Behaviour { exit_after: None, ignores_sigterm: false, lines: catalogue_lines(logs), go_lines: go_logs.clone() }
         }
         Some(Process::Exit { code, after_ms, logs }) => {
-            Behaviour { exit_after: Some((*after_ms, *code)), ignores_sigterm: false, lines: logs.clone(), go_lines: Vec::new() }
+            Behaviour { exit_after: Some((*after_ms, *code)), ignores_sigterm: false, lines: catalogue_lines(logs), go_lines: Vec::new() }
         }
         None => Behaviour { exit_after: None, ignores_sigterm: false, lines: Vec::new(), go_lines: Vec::new() },
     }
@@ -1760,7 +1768,7 @@ pub(crate) fn append_log(cluster: &mut Cluster, pod: &Value, name: &str, line: &
     let stamp = go_log_stamp(cluster.now);
     let Some(rt) = pod["metadata"]["uid"].as_str().and_then(|u| cluster.runtime.pods.get_mut(u)) else { return };
     if let Some(c) = rt.containers.iter_mut().find(|c| c.name == name) {
-        c.logs.push(format!("{stamp} {line}"));
+        c.logs.push(format!("{stamp} {line}").into());
     }
 }
 
@@ -1842,7 +1850,7 @@ pub fn container_logs(cluster: &Cluster, pod: &Value, container: &str, previous:
     let uid = pod["metadata"]["uid"].as_str()?;
     let rt = cluster.runtime.pods.get(uid)?;
     let c = rt.containers.iter().find(|c| c.name == container)?;
-    Some(if previous { c.previous_logs.clone() } else { c.logs.clone() })
+    Some(if previous { &c.previous_logs } else { &c.logs }.iter().map(|l| l.to_string()).collect())
 }
 
 #[cfg(test)]

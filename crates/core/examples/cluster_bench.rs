@@ -50,6 +50,10 @@ fn run(nodes: usize, deployments: usize, replicas: usize) -> (u128, u64, usize) 
     let config = ClusterConfig { name: "kind".into(), node_image: kubeniwa_core::KIND_NODE_IMAGE.into(), nodes: roles, node_labels: Vec::new() };
     let start_ms = 1_796_029_200_000;
     let mut c = bootstrap::create_kind_cluster(config, 1, start_ms);
+    // To try other packing thresholds without rebuilding.
+    if let Some(n) = std::env::var("KUBENIWA_BENCH_PACK_AFTER").ok().and_then(|v| v.parse().ok()) {
+        c.set_pack_after(n);
+    }
     let t0 = Instant::now();
     for i in 0..deployments {
         let name = format!("app{i}");

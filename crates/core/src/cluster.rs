@@ -395,6 +395,20 @@ impl Cluster {
         let old = self.objects.insert(key.clone(), crate::store::Obj::new(obj.clone()));
         self.on_write(&key, old.as_ref().map(|o| o.value()), Some(&obj));
         self.record(rv, kind, key, crate::store::Obj::new(obj));
+        if let Some(old) = old {
+            self.pack_superseded(&old);
+        }
+    }
+
+    /// A write replaced `old`: the watch log's entry for it keeps only its text
+    /// (serialised now rather than at the next compaction), so the tree goes as soon
+    /// as whoever still reads it (a component's shared snapshot) lets go.
+    fn pack_superseded(&mut self, old: &crate::store::Obj) {
+        let Some(v) = old.parsed_form() else { return };
+        let Some(rv) = v["metadata"]["resourceVersion"].as_str().and_then(|r| r.parse::<u64>().ok()) else { return };
+        if let Ok(i) = self.watch_log.binary_search_by_key(&rv, |(r, _)| *r) {
+            self.watch_log[i].1.object.pack_if_holding(v);
+        }
     }
 
     /// Replaces a stored object, bumping its resourceVersion.

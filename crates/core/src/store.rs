@@ -10,8 +10,7 @@
 //! `serde_json`'s exact round trip of the value (`float_roundtrip` is on).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -47,6 +46,19 @@ impl Obj {
         self.parsed.get().is_some()
     }
 
+    /// The parsed form, if there is one (without parsing).
+    pub(crate) fn parsed_form(&self) -> Option<&Arc<Value>> {
+        self.parsed.get()
+    }
+
+    /// Packs this (logged) object if it holds `v` parsed: once a newer write
+    /// supersedes it, the log is the only holder of the tree.
+    pub(crate) fn pack_if_holding(&mut self, v: &Arc<Value>) {
+        if self.parsed.get().is_some_and(|p| Arc::ptr_eq(p, v)) {
+            self.pack();
+        }
+    }
+
     /// Keeps only the JSON text (serialised now if there was none).
     fn pack(&mut self) {
         if self.packed.is_none() {
@@ -74,35 +86,40 @@ impl std::fmt::Debug for Obj {
     }
 }
 
-/// Objects by key, counting how many parsed forms were made since the last compaction.
+/// Objects by key, with the keys of those given a parsed form since the last
+/// compaction (which packs only those).
 #[derive(Default)]
 pub(crate) struct Store {
     map: BTreeMap<ObjKey, Obj>,
-    parsed_since_compact: AtomicUsize,
+    parsed: Mutex<Vec<ObjKey>>,
 }
 
 impl Clone for Store {
     fn clone(&self) -> Store {
-        Store { map: self.map.clone(), parsed_since_compact: AtomicUsize::new(self.parsed_since_compact.load(Ordering::Relaxed)) }
+        Store { map: self.map.clone(), parsed: Mutex::new(self.parsed_keys().clone()) }
     }
 }
 
 impl Store {
-    fn read<'a>(&self, o: &'a Obj) -> &'a Value {
+    fn parsed_keys(&self) -> std::sync::MutexGuard<'_, Vec<ObjKey>> {
+        self.parsed.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn read<'a>(&self, k: &ObjKey, o: &'a Obj) -> &'a Value {
         if !o.is_parsed() {
-            self.parsed_since_compact.fetch_add(1, Ordering::Relaxed);
+            self.parsed_keys().push(k.clone());
         }
         o.value()
     }
 
     pub(crate) fn get(&self, key: &ObjKey) -> Option<&Value> {
-        self.map.get(key).map(|o| self.read(o))
+        self.map.get(key).map(|o| self.read(key, o))
     }
 
     /// [`Store::get`], sharing the stored object instead of copying it.
     pub(crate) fn get_shared(&self, key: &ObjKey) -> Option<Arc<Value>> {
         self.map.get(key).map(|o| {
-            self.read(o);
+            self.read(key, o);
             o.shared().clone()
         })
     }
@@ -116,11 +133,11 @@ impl Store {
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&ObjKey, &Value)> {
-        self.map.iter().map(|(k, o)| (k, self.read(o)))
+        self.map.iter().map(|(k, o)| (k, self.read(k, o)))
     }
 
     pub(crate) fn range_from(&self, start: ObjKey) -> impl Iterator<Item = (&ObjKey, &Value)> {
-        self.map.range(start..).map(|(k, o)| (k, self.read(o)))
+        self.map.range(start..).map(|(k, o)| (k, self.read(k, o)))
     }
 
     pub(crate) fn keys_from(&self, start: ObjKey) -> impl Iterator<Item = &ObjKey> {
@@ -129,7 +146,7 @@ impl Store {
 
     /// Stores `obj`, returning what was there.
     pub(crate) fn insert(&mut self, key: ObjKey, obj: Obj) -> Option<Obj> {
-        *self.parsed_since_compact.get_mut() += 1;
+        self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()).push(key.clone());
         self.map.insert(key, obj)
     }
 
@@ -139,7 +156,7 @@ impl Store {
 
     /// How many parsed forms were made (by writes or reads) since the last compaction.
     pub(crate) fn parsed_since_compact(&self) -> usize {
-        self.parsed_since_compact.load(Ordering::Relaxed)
+        self.parsed_keys().len()
     }
 
     /// Packs every object and the watch log's, dropping their parsed forms. A logged
@@ -158,10 +175,14 @@ impl Store {
                 _ => logged.pack(),
             }
         }
-        for o in self.map.values_mut() {
-            o.pack();
+        // Every object with a parsed form was written or read since the last
+        // compaction, so its key is in the list (perhaps more than once).
+        let keys = std::mem::take(self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()));
+        for k in keys {
+            if let Some(o) = self.map.get_mut(&k) {
+                o.pack();
+            }
         }
-        *self.parsed_since_compact.get_mut() = 0;
     }
 
     /// Independent (deep) copies of the objects by resource, parsed and packed forms

@@ -205,10 +205,12 @@ fn next_tick(after: Millis, period: Millis, phase: Millis) -> Millis {
 /// A pod step changed what runs on `node`: when the node is now under the threshold
 /// and the manager's loop is idle, its next housekeeping sync will see it.
 pub fn watch_node(c: &mut Cluster, node: &str) {
-    if c.runtime.eviction.get(node).is_some_and(|s| s.housekeeping_at.is_some()) || c.get(&node_key(node)).is_none() {
+    if c.runtime.eviction.get(node).is_some_and(|s| s.housekeeping_at.is_some()) {
         return;
     }
-    if memory_available(c, node) >= MEMORY_AVAILABLE_THRESHOLD {
+    // `memory_available`, with the node looked up once.
+    let Some(n) = c.get(&node_key(node)) else { return };
+    if memory_capacity(n).saturating_sub(node_working_set(c, node)) >= MEMORY_AVAILABLE_THRESHOLD {
         return;
     }
     let now = c.now;

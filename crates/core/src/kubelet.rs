@@ -1395,8 +1395,12 @@ impl std::ops::Index<&str> for Conditions {
     }
 }
 
-fn object(entries: Vec<(&str, Value)>) -> Value {
-    Value::Object(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+fn object<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
+    let mut map = serde_json::Map::new();
+    for (k, v) in entries {
+        map.insert(k.to_string(), v);
+    }
+    Value::Object(map)
 }
 
 /// The pod's status as the kubelet's status manager renders it from the runtime.
@@ -1418,7 +1422,7 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
         .collect();
     if let Some((at, message)) = &rt.evicted {
         // The eviction manager's condition replaces one of the same type.
-        let condition = object(vec![
+        let condition = object([
             ("lastProbeTime", Value::Null),
             ("lastTransitionTime", Value::String(rfc3339(*at))),
             ("message", Value::String(message.clone())),
@@ -1435,7 +1439,7 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
     let mut not_ready: Option<String> = None;
     for name in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"] {
         let (v, at, reason) = rt.conditions[name];
-        let mut c = object(vec![
+        let mut c = object([
             ("lastProbeTime", Value::Null),
             ("lastTransitionTime", Value::String(rfc3339(at))),
             ("observedGeneration", generation.clone()),
@@ -1455,7 +1459,7 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
         }
         conditions.push(c);
     }
-    conditions.push(object(vec![
+    conditions.push(object([
         ("lastProbeTime", Value::Null),
         ("lastTransitionTime", Value::String(scheduled_at)),
         ("observedGeneration", generation.clone()),
@@ -1519,7 +1523,7 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
     let mut status = serde_json::Map::new();
     status.insert("conditions".into(), Value::Array(conditions));
     status.insert("containerStatuses".into(), Value::Array(statuses));
-    status.insert("hostIPs".into(), Value::Array(vec![object(vec![("ip", Value::String(node_ip.into()))])]));
+    status.insert("hostIPs".into(), Value::Array(vec![object([("ip", Value::String(node_ip.into()))])]));
     status.insert("hostIP".into(), Value::String(node_ip.into()));
     status.insert("observedGeneration".into(), generation.clone());
     status.insert("phase".into(), Value::String(phase.into()));
@@ -1534,7 +1538,7 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
     }
     if let Some(ip) = &rt.ip {
         status.insert("podIP".into(), Value::String(ip.clone()));
-        status.insert("podIPs".into(), Value::Array(vec![object(vec![("ip", Value::String(ip.clone()))])]));
+        status.insert("podIPs".into(), Value::Array(vec![object([("ip", Value::String(ip.clone()))])]));
     }
     Value::Object(status)
 }
@@ -1546,9 +1550,9 @@ fn state_json(s: &State) -> Value {
             if let Some(m) = message {
                 w.push(("message", Value::String(m.clone())));
             }
-            object(vec![("waiting", object(w))])
+            object([("waiting", object(w))])
         }
-        State::Running { started } => object(vec![("running", object(vec![("startedAt", Value::String(rfc3339(*started)))]))]),
+        State::Running { started } => object([("running", object([("startedAt", Value::String(rfc3339(*started)))]))]),
         State::Terminated { code, reason, started, finished, message, id } => {
             let mut t = vec![
                 ("containerID", id.as_ref().map(|id| Value::String(format!("containerd://{id}"))).unwrap_or(Value::Null)),
@@ -1560,7 +1564,7 @@ fn state_json(s: &State) -> Value {
             if let Some(m) = message {
                 t.push(("message", Value::String(m.clone())));
             }
-            object(vec![("terminated", object(t))])
+            object([("terminated", object(t))])
         }
     }
 }

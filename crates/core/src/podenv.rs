@@ -214,23 +214,23 @@ pub fn mounted_files(cluster: &Cluster, pod: &Value, container: &Value) -> Vec<(
 pub fn mounted_files_again(cluster: &Cluster, pod: &Value, container: &Value, previous: &[(String, String)]) -> Vec<(String, String)> {
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("default");
     let volumes = pod["spec"]["volumes"].as_array().map(Vec::as_slice).unwrap_or_default();
-    let created = pod["metadata"]["creationTimestamp"].as_str().and_then(crate::time::parse_rfc3339).is_some();
+    let created = || pod["metadata"]["creationTimestamp"].as_str().and_then(crate::time::parse_rfc3339).is_some();
     let mut out = Vec::new();
     for m in container["volumeMounts"].as_array().into_iter().flatten() {
         let Some(v) = volumes.iter().find(|v| v["name"] == m["name"]) else { continue };
         let mount = m["mountPath"].as_str().unwrap_or("").trim_end_matches('/').to_string();
         let sub = m["subPath"].as_str().filter(|s| !s.is_empty());
-        let path_of = |rel: &str| match sub {
-            Some(_) => mount.clone(),
-            None => format!("{mount}/{rel}"),
+        // Whether `path` is the file `rel` of this mount.
+        let is_path = |path: &str, rel: &str| match sub {
+            Some(_) => path == mount,
+            None => path.len() == mount.len() + 1 + rel.len() && path.starts_with(&mount) && path[mount.len()..].starts_with('/') && path.ends_with(rel),
         };
         let known_token = |rel: &str| {
-            if !created || previous.is_empty() || sub.is_some_and(|s| s != rel) {
+            if previous.is_empty() || sub.is_some_and(|s| s != rel) || !created() {
                 return None;
             }
             // (When another source gives a file the same path, the token is made again.)
-            let path = path_of(rel);
-            let mut found = previous.iter().filter(|(p, _)| *p == path);
+            let mut found = previous.iter().filter(|(p, _)| is_path(p, rel));
             match (found.next(), found.next()) {
                 (Some((_, text)), None) => Some(text.clone()),
                 _ => None,
@@ -240,7 +240,13 @@ pub fn mounted_files_again(cluster: &Cluster, pod: &Value, container: &Value, pr
             match sub {
                 Some(s) if rel == s => out.push((mount.clone(), text)),
                 Some(_) => {}
-                None => out.push((format!("{mount}/{rel}"), text)),
+                None => {
+                    let mut path = String::with_capacity(mount.len() + 1 + rel.len());
+                    path.push_str(&mount);
+                    path.push('/');
+                    path.push_str(&rel);
+                    out.push((path, text));
+                }
             }
         }
     }
@@ -341,11 +347,15 @@ fn b64_decode(s: &str) -> Option<Vec<u8>> {
 fn b64url(data: &[u8]) -> String {
     const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = Vec::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |a, (i, &b)| a | (b as u32) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(URL[((n >> (18 - 6 * i)) & 63) as usize]);
-        }
+    let mut chunks = data.chunks_exact(3);
+    for c in &mut chunks {
+        let n = (c[0] as u32) << 16 | (c[1] as u32) << 8 | c[2] as u32;
+        out.extend_from_slice(&[URL[(n >> 18) as usize & 63], URL[(n >> 12) as usize & 63], URL[(n >> 6) as usize & 63], URL[n as usize & 63]]);
+    }
+    let rest = chunks.remainder();
+    let n = rest.iter().enumerate().fold(0u32, |a, (i, &b)| a | (b as u32) << (16 - 8 * i));
+    for i in 0..rest.len() + usize::from(!rest.is_empty()) {
+        out.push(URL[((n >> (18 - 6 * i)) & 63) as usize]);
     }
     String::from_utf8(out).unwrap_or_default()
 }
@@ -367,6 +377,9 @@ mod tests {
         assert_eq!(b64_decode("cGFzc3dvcmQ=").unwrap(), b"password");
         assert_eq!(b64url(b"password"), "cGFzc3dvcmQ");
         assert_eq!(b64url(&[0xfb, 0xff]), "-_8");
+        assert_eq!(b64url(b""), "");
+        assert_eq!(b64url(b"a"), "YQ");
+        assert_eq!(b64url(b"abcd"), "YWJjZA");
         assert_eq!(b64url(&[0xfb, 0xef, 0xbe]), "----");
     }
 }

@@ -259,7 +259,7 @@ impl Snapshot {
         }
         for entry in cluster.index.placed.values() {
             let Some(&node) = index.get(&entry.node) else { continue };
-            add(&mut nodes[node].req, &entry.requests);
+            add(&mut nodes[node].req, &entry.placed.req);
             nodes[node].pods += 1;
             placed.push(Placed { node, ..entry.placed.clone() });
         }
@@ -267,14 +267,14 @@ impl Snapshot {
         Snapshot { nodes, placed, with_anti, nominated }
     }
 
-    fn bind(&mut self, pod: &Value, node: usize) {
-        let r = pod_requests(&pod["spec"]);
-        add(&mut self.nodes[node].req, &r);
-        self.nodes[node].pods += 1;
+    fn bind(&mut self, pod: &Value, node: usize) -> &Placed {
         let placed = placed_of(pod, node);
+        add(&mut self.nodes[node].req, &placed.req);
+        self.nodes[node].pods += 1;
         self.with_anti += !placed.anti_affinity.is_empty() as usize;
         self.nominated.retain(|n| n.key != *placed.key);
         self.placed.push(placed);
+        self.placed.last().expect("just pushed")
     }
 
     /// The pods on nodes, without those a dry run took out.
@@ -340,7 +340,6 @@ fn add(a: &mut Requests, b: &Requests) {
 #[derive(Clone)]
 pub(crate) struct PlacedEntry {
     node: String,
-    requests: Requests,
     placed: Placed,
 }
 
@@ -349,7 +348,7 @@ pub(crate) fn placed_entry(p: &Value) -> Option<PlacedEntry> {
     if matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
         return None;
     }
-    Some(PlacedEntry { node: node.to_string(), requests: pod_requests(&p["spec"]), placed: placed_of(p, 0) })
+    Some(PlacedEntry { node: node.to_string(), placed: placed_of(p, 0) })
 }
 
 fn placed_of(p: &Value, node: usize) -> Placed {
@@ -429,9 +428,14 @@ fn finished(p: &Value) -> bool {
 
 /// The scheduler's informer handlers: sees every store write (`old` → `new`).
 pub(crate) fn observe(q: &mut Queue, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
+    let unassigned = key.resource == "pods" && (old.is_some_and(|o| !assigned(o)) || new.is_some_and(|n| !assigned(n)));
+    // With no pod waiting in the pool, the epoch and the pool have no one to tell.
+    if q.unschedulable.is_empty() {
+        q.changes += unassigned as u64;
+        return;
+    }
     let (epoch, pool) = (q.epoch, q.unschedulable.len());
     observe_write(q, key, old, new);
-    let unassigned = key.resource == "pods" && (old.is_some_and(|o| !assigned(o)) || new.is_some_and(|n| !assigned(n)));
     if unassigned || q.epoch != epoch || q.unschedulable.len() != pool {
         q.changes += 1;
     }
@@ -553,8 +557,7 @@ pub fn schedule_pending(cluster: &mut Cluster) {
         match pick_node(cluster, &snap, &mut counts, &pc, &volumes) {
             Ok(i) => {
                 let name = snap.nodes[i].name.clone();
-                counts.bound(&pod, i);
-                snap.bind(&pod, i);
+                counts.bound(snap.bind(&pod, i));
                 if volumes.unbound.is_empty() {
                     bind(cluster, &key, &name);
                 } else {
@@ -851,8 +854,12 @@ fn prepare_candidate(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, no
 /// nodes' domains per topology key.
 #[derive(Default)]
 struct SpreadCache {
-    /// Namespace → selector (as JSON text) → the selector and its counts per node.
-    by_selector: BTreeMap<String, BTreeMap<String, (LabelSelector, Vec<i64>)>>,
+    /// Namespace → selector (as JSON text) → the selector, its counts per node, and
+    /// how many of `bound` they count.
+    by_selector: BTreeMap<String, BTreeMap<String, (LabelSelector, Vec<i64>, usize)>>,
+    /// Pods bound in this cycle (namespace, labels, node), counted by each selector
+    /// when it is next read.
+    bound: Vec<(Arc<str>, Arc<Value>, usize)>,
     topology: BTreeMap<String, Topology>,
 }
 
@@ -865,7 +872,14 @@ struct Topology {
 
 impl SpreadCache {
     fn counts(&mut self, snap: &Snapshot, namespace: &str, sel_key: &str, selector: &Value) -> &Vec<i64> {
-        if !self.by_selector.get(namespace).is_some_and(|m| m.contains_key(sel_key)) {
+        if let Some((sel, counts, seen)) = self.by_selector.get_mut(namespace).and_then(|m| m.get_mut(sel_key)) {
+            for (ns, labels, node) in &self.bound[*seen..] {
+                if **ns == *namespace && sel.matches(Some(labels)) {
+                    counts[*node] += 1;
+                }
+            }
+            *seen = self.bound.len();
+        } else {
             let sel = LabelSelector::from_object(selector);
             let mut counts = vec![0i64; snap.nodes.len()];
             for p in snap.live() {
@@ -873,7 +887,7 @@ impl SpreadCache {
                     counts[p.node] += 1;
                 }
             }
-            self.by_selector.entry(namespace.to_string()).or_default().insert(sel_key.to_string(), (sel, counts));
+            self.by_selector.entry(namespace.to_string()).or_default().insert(sel_key.to_string(), (sel, counts, self.bound.len()));
         }
         &self.by_selector[namespace][sel_key].1
     }
@@ -897,15 +911,9 @@ impl SpreadCache {
         &self.topology[key]
     }
 
-    fn bound(&mut self, pod: &Value, node: usize) {
-        let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
-        if let Some(m) = self.by_selector.get_mut(ns) {
-            for (sel, counts) in m.values_mut() {
-                if sel.matches(pod["metadata"].get("labels")) {
-                    counts[node] += 1;
-                }
-            }
-        }
+    /// A pod bound in this cycle (after the snapshot took it in).
+    fn bound(&mut self, p: &Placed) {
+        self.bound.push((p.namespace.clone(), p.labels.clone(), p.node));
     }
 }
 
@@ -1342,11 +1350,11 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Op
     // NodeResourcesFit, LeastAllocated (×1), and BalancedAllocation (×1).
     for (t, &i) in total.iter_mut().zip(feasible) {
         let n = &snap.nodes[i];
-        let least = |alloc: i128, used: i128| if alloc == 0 || used > alloc { 0 } else { (alloc - used) * 100 / alloc };
+        let least = |alloc: i128, used: i128| if alloc == 0 || used > alloc { 0 } else { least_allocated(alloc, used) };
         let cpu = least(n.alloc_cpu, n.req.nonzero_cpu + req.nonzero_cpu);
         let mem = least(n.alloc_memory, n.req.nonzero_memory + req.nonzero_memory);
         *t += ((cpu + mem) / 2) as i64;
-        let frac = |alloc: i128, used: i128| if alloc == 0 { 1.0 } else { (used as f64 / alloc as f64).min(1.0) };
+        let frac = |alloc: i128, used: i128| if alloc == 0 { 1.0 } else { (as_f64(used) / as_f64(alloc)).min(1.0) };
         let (fc, fm) = (frac(n.alloc_cpu, n.req.cpu + req.cpu), frac(n.alloc_memory, n.req.memory + req.memory));
         let std = (fc - fm).abs() / 2.0;
         *t += ((1.0 - std) * 100.0) as i64;
@@ -1421,6 +1429,25 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Op
         }
     }
     total
+}
+
+/// `(alloc - used) * 100 / alloc`, in 64 bits when that cannot overflow (the same
+/// quotient, cheaper than 128-bit division).
+fn least_allocated(alloc: i128, used: i128) -> i128 {
+    if let (Ok(a), Ok(u)) = (i64::try_from(alloc), i64::try_from(used)) {
+        if let Some(x) = a.checked_sub(u).and_then(|d| d.checked_mul(100)) {
+            return (x / a) as i128;
+        }
+    }
+    (alloc - used) * 100 / alloc
+}
+
+/// `x as f64`, through 64 bits when it fits (the same rounding, cheaper).
+fn as_f64(x: i128) -> f64 {
+    match i64::try_from(x) {
+        Ok(v) => v as f64,
+        Err(_) => x as f64,
+    }
 }
 
 /// Sets `spec.nodeName` (the binding subresource) and records `Scheduled`.

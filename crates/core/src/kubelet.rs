@@ -46,6 +46,23 @@ pub struct Runtime {
     /// The environment a container was last created with: the next one created with
     /// the same (every replica of a template) shares it.
     last_env: std::sync::Arc<[(String, String)]>,
+    /// The files a container was last created with: the next one's files of the same
+    /// path and text (a ConfigMap's, the cluster's CA certificate) share them.
+    last_files: Vec<(String, FileText)>,
+}
+
+/// The text of a file a container sees (shared by the containers that see the same).
+type FileText = std::sync::Arc<str>;
+
+/// `files`, sharing the text of each one that `known` has at the same path.
+fn share_files(known: &[(String, FileText)], files: Vec<(String, String)>) -> Vec<(String, FileText)> {
+    files
+        .into_iter()
+        .map(|(path, text)| {
+            let shared = known.iter().find(|(p, t)| *p == path && **t == *text).map(|(_, t)| t.clone());
+            (path, shared.unwrap_or_else(|| text.into()))
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -110,7 +127,7 @@ struct ContainerRt {
     /// containers created with the same one).
     env: std::sync::Arc<[(String, String)]>,
     /// The files of its volume mounts, as the kubelet last synced them.
-    files: Vec<(String, String)>,
+    files: Vec<(String, FileText)>,
     /// What its server answers on `/`, when the process read it from a file at start.
     body: Option<String>,
     started_once: bool,
@@ -642,7 +659,8 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     c.started_once = true;
                     c.killed = None;
                     c.env = env;
-                    c.files = files;
+                    c.files = share_files(&cluster.runtime.last_files, files);
+                    cluster.runtime.last_files = c.files.clone();
                     c.started = false;
                     c.ready = false;
                     c.own.start_error = Some(message.clone());
@@ -657,7 +675,8 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 c.started_once = true;
                 c.killed = None;
                 c.env = env;
-                c.files = files;
+                c.files = share_files(&cluster.runtime.last_files, files);
+                cluster.runtime.last_files = c.files.clone();
                 c.body = served_body(&c.image, &c.files);
                 let spec = &command_of[i];
                 c.started = !spec["startupProbe"].is_object();
@@ -1025,12 +1044,13 @@ pub(crate) fn reveal_output(cluster: &mut Cluster, uid: &str, container: &str) {
 #[allow(clippy::too_many_arguments)]
 fn run_again(cluster: &Cluster, runner: &dyn crate::process::ProcessRunner, c: &mut ContainerRt, namespace: &str, pod_name: &str, ip: &str, now: Millis, horizon_ms: Millis, budget: u64) -> Option<Millis> {
     let journal = std::mem::take(&mut c.own.journal);
+    let files: Vec<(String, String)> = c.files.iter().map(|(p, t)| (p.clone(), t.to_string())).collect();
     let net = KubeletNet { cluster, namespace, pod_ip: ip, seed: c.own.seed, journal: &journal };
     let request = ProcessRequest {
         image: &c.image,
         argv: &c.own.argv,
         env: &c.env,
-        files: &c.files,
+        files: &files,
         namespace,
         pod: pod_name,
         pod_ip: ip,
@@ -1778,9 +1798,9 @@ pub(crate) fn append_log(cluster: &mut Cluster, pod: &Value, name: &str, line: &
 
 /// The body a server reads from a file at start (hello-server 1.5's
 /// `/etc/config/myconfig.txt`), when the image does so and the file is there.
-fn served_body(image: &str, files: &[(String, String)]) -> Option<String> {
+fn served_body(image: &str, files: &[(String, FileText)]) -> Option<String> {
     let Some(Process::Server { config_file: Some(path), .. }) = images::find(image).map(|i| &i.process) else { return None };
-    files.iter().find(|(p, _)| p == path).map(|(_, text)| text.clone())
+    files.iter().find(|(p, _)| p == path).map(|(_, text)| text.to_string())
 }
 
 /// What a running container's server listens on and answers on `/`, from how the
@@ -1815,7 +1835,7 @@ pub fn container_env(cluster: &Cluster, uid: &str, name: &str) -> Option<Vec<(St
 
 /// The files a container sees through its volume mounts, as last synced.
 pub fn container_files(cluster: &Cluster, uid: &str, name: &str) -> Vec<(String, String)> {
-    cluster.runtime.pods.get(uid).and_then(|rt| rt.containers.iter().find(|c| c.name == name)).map(|c| c.files.clone()).unwrap_or_default()
+    cluster.runtime.pods.get(uid).and_then(|rt| rt.containers.iter().find(|c| c.name == name)).map(|c| c.files.iter().map(|(p, t)| (p.clone(), t.to_string())).collect()).unwrap_or_default()
 }
 
 /// The pod worker's periodic sync (every minute): mounted ConfigMaps and Secrets
@@ -1839,7 +1859,8 @@ pub(crate) fn periodic_sync(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     }
     if let Some(rt) = cluster.runtime.pods.get_mut(uid) {
         for (i, f) in synced {
-            rt.containers[i].files = f;
+            let c = &mut rt.containers[i];
+            c.files = share_files(&c.files, f);
         }
     }
     let now = cluster.now;

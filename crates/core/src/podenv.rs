@@ -205,13 +205,13 @@ fn service_env(cluster: &Cluster, ns: &str, links: bool) -> Vec<(String, String)
 /// from the objects as they are now. `Err` when a volume's source is missing (the
 /// kubelet's `FailedMount`).
 pub fn mounted_files(cluster: &Cluster, pod: &Value, container: &Value) -> Vec<(String, String)> {
-    mounted_files_again(cluster, pod, container, &[])
+    mounted_files_again::<String>(cluster, pod, container, &[])
 }
 
 /// [`mounted_files`] synced again: a service account token already in `previous` (the
 /// files as last synced) is kept, as the pod it names is the same (its name, uid,
 /// namespace, node, service account and creation time never change).
-pub fn mounted_files_again(cluster: &Cluster, pod: &Value, container: &Value, previous: &[(String, String)]) -> Vec<(String, String)> {
+pub fn mounted_files_again<T: AsRef<str>>(cluster: &Cluster, pod: &Value, container: &Value, previous: &[(String, T)]) -> Vec<(String, String)> {
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("default");
     let volumes = pod["spec"]["volumes"].as_array().map(Vec::as_slice).unwrap_or_default();
     let created = || pod["metadata"]["creationTimestamp"].as_str().and_then(crate::time::parse_rfc3339).is_some();
@@ -232,7 +232,7 @@ pub fn mounted_files_again(cluster: &Cluster, pod: &Value, container: &Value, pr
             // (When another source gives a file the same path, the token is made again.)
             let mut found = previous.iter().filter(|(p, _)| is_path(p, rel));
             match (found.next(), found.next()) {
-                (Some((_, text)), None) => Some(text.clone()),
+                (Some((_, text)), None) => Some(text.as_ref().to_string()),
                 _ => None,
             }
         };

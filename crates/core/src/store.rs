@@ -20,7 +20,7 @@ use crate::cluster::ObjKey;
 #[derive(Clone)]
 pub struct Obj {
     parsed: OnceLock<Arc<Value>>,
-    packed: Option<Arc<str>>,
+    packed: Option<Arc<[u8]>>,
 }
 
 impl Obj {
@@ -32,7 +32,7 @@ impl Obj {
     pub fn value(&self) -> &Value {
         self.parsed.get_or_init(|| {
             let text = self.packed.as_deref().expect("an object is parsed or packed");
-            Arc::new(serde_json::from_str(text).expect("packed text is serde_json's own output"))
+            Arc::new(serde_json::from_slice(&unpack(text)).expect("packed text is serde_json's own output"))
         })
     }
 
@@ -63,7 +63,7 @@ impl Obj {
     fn pack(&mut self) {
         if self.packed.is_none() {
             let Some(v) = self.parsed.get() else { return };
-            self.packed = Some(Arc::from(serde_json::to_string(&**v).expect("a Value serialises")));
+            self.packed = Some(Arc::from(pack(v)));
         }
         self.parsed = OnceLock::new();
     }
@@ -71,6 +71,243 @@ impl Obj {
     /// Both hold the same parsed object (one write, stored and logged).
     fn same_write(&self, other: &Obj) -> bool {
         matches!((self.parsed.get(), other.parsed.get()), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
+    }
+}
+
+/// Object keys that packed text writes as one byte (the first 30: `0x01`..`0x1E`) or two
+/// (`0x1F` and `0x20` + the rest's index), quotes included. serde_json's compact output
+/// has no byte below `0x20` (control characters in strings are escaped), so a packed
+/// text reads back unambiguously. Chosen by how much of pods' and events' text they are.
+const KEYS: [&str; 122] = [
+    "resourceVersion",
+    "apiVersion",
+    "namespace",
+    "reportingComponent",
+    "creationTimestamp",
+    "reportingInstance",
+    "firstTimestamp",
+    "involvedObject",
+    "lastTimestamp",
+    "name",
+    "kind",
+    "eventTime",
+    "component",
+    "metadata",
+    "uid",
+    "message",
+    "reason",
+    "source",
+    "count",
+    "type",
+    "fieldPath",
+    "host",
+    "observedGeneration",
+    "lastTransitionTime",
+    "lastProbeTime",
+    "status",
+    "tolerationSeconds",
+    "terminationGracePeriodSeconds",
+    "volumeMounts",
+    "terminationMessagePolicy",
+    "terminationMessagePath",
+    "mountPath",
+    "serviceAccountToken",
+    "blockOwnerDeletion",
+    "enableServiceLinks",
+    "serviceAccountName",
+    "pod-template-hash",
+    "readOnly",
+    "operator",
+    "expirationSeconds",
+    "containerStatuses",
+    "recursiveReadOnly",
+    "preemptionPolicy",
+    "ownerReferences",
+    "imagePullPolicy",
+    "securityContext",
+    "serviceAccount",
+    "path",
+    "restartPolicy",
+    "schedulerName",
+    "effect",
+    "generateName",
+    "restartCount",
+    "image",
+    "tolerations",
+    "key",
+    "defaultMode",
+    "items",
+    "downwardAPI",
+    "containerID",
+    "conditions",
+    "generation",
+    "controller",
+    "containers",
+    "resources",
+    "dnsPolicy",
+    "projected",
+    "configMap",
+    "lastState",
+    "startedAt",
+    "startTime",
+    "nodeName",
+    "priority",
+    "fieldRef",
+    "qosClass",
+    "volumes",
+    "sources",
+    "imageID",
+    "started",
+    "running",
+    "hostIPs",
+    "labels",
+    "hostIP",
+    "podIPs",
+    "ready",
+    "state",
+    "ip",
+    "phase",
+    "podIP",
+    "spec",
+    "lastHeartbeatTime",
+    "annotations",
+    "deployment.kubernetes.io/desired-replicas",
+    "deployment.kubernetes.io/max-replicas",
+    "deployment.kubernetes.io/revision",
+    "address",
+    "fullyLabeledReplicas",
+    "addresses",
+    "replicas",
+    "availableReplicas",
+    "readyReplicas",
+    "matchLabels",
+    "selector",
+    "template",
+    "terminated",
+    "exitCode",
+    "finishedAt",
+    "waiting",
+    "requests",
+    "limits",
+    "cpu",
+    "memory",
+    "ports",
+    "containerPort",
+    "protocol",
+    "args",
+    "command",
+    "env",
+    "value",
+    "valueFrom",
+    "nodeSelector",
+    "affinity",
+];
+
+/// The packed text of `v`: serde_json's compact output with [`KEYS`] as tokens.
+fn pack(v: &Value) -> Vec<u8> {
+    use serde::Serialize;
+    let mut out = Vec::with_capacity(512);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, KeyTokens { in_key: false, key: Vec::new() });
+    v.serialize(&mut ser).expect("a Value serialises");
+    out
+}
+
+/// serde_json's compact output of a packed text (the tokens written out again).
+fn unpack(b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len() + b.len() / 2);
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && b[i] >= 0x20 {
+            i += 1;
+        }
+        out.extend_from_slice(&b[start..i]);
+        if i == b.len() {
+            break;
+        }
+        let idx = if b[i] == 0x1F {
+            i += 1;
+            30 + usize::from(b[i] - 0x20)
+        } else {
+            usize::from(b[i] - 1)
+        };
+        i += 1;
+        out.push(b'"');
+        out.extend_from_slice(KEYS[idx].as_bytes());
+        out.push(b'"');
+    }
+    out
+}
+
+/// The index of `key` in [`KEYS`] (keys bucketed by length: no hashing per key).
+fn key_index(key: &[u8]) -> Option<usize> {
+    static BY_LEN: OnceLock<Vec<Vec<(&'static [u8], usize)>>> = OnceLock::new();
+    let by_len = BY_LEN.get_or_init(|| {
+        let mut v: Vec<Vec<(&'static [u8], usize)>> = vec![Vec::new(); KEYS.iter().map(|k| k.len()).max().unwrap_or(0) + 1];
+        for (i, k) in KEYS.iter().enumerate() {
+            v[k.len()].push((k.as_bytes(), i));
+        }
+        v
+    });
+    by_len.get(key.len())?.iter().find(|(k, _)| *k == key).map(|&(_, i)| i)
+}
+
+/// The compact formatter, with object keys of [`KEYS`] written as their tokens.
+struct KeyTokens {
+    in_key: bool,
+    /// The key being written (with its quotes).
+    key: Vec<u8>,
+}
+
+impl serde_json::ser::Formatter for KeyTokens {
+    fn begin_string<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        if self.in_key {
+            self.key.push(b'"');
+            Ok(())
+        } else {
+            w.write_all(b"\"")
+        }
+    }
+
+    fn end_string<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.begin_string(w)
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        if self.in_key {
+            self.key.extend_from_slice(fragment.as_bytes());
+            Ok(())
+        } else {
+            w.write_all(fragment.as_bytes())
+        }
+    }
+
+    fn write_char_escape<W: ?Sized + std::io::Write>(&mut self, w: &mut W, e: serde_json::ser::CharEscape) -> std::io::Result<()> {
+        if self.in_key {
+            serde_json::ser::CompactFormatter.write_char_escape(&mut self.key, e)
+        } else {
+            serde_json::ser::CompactFormatter.write_char_escape(w, e)
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.in_key = true;
+        self.key.clear();
+        if first {
+            Ok(())
+        } else {
+            w.write_all(b",")
+        }
+    }
+
+    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.in_key = false;
+        let inner = &self.key[1..self.key.len() - 1];
+        match key_index(inner) {
+            Some(i) if i < 30 => w.write_all(&[i as u8 + 1]),
+            Some(i) => w.write_all(&[0x1F, 0x20 + (i - 30) as u8]),
+            None => w.write_all(&self.key),
+        }
     }
 }
 
@@ -242,6 +479,18 @@ mod tests {
         assert!(!s.map[&key("p")].is_parsed());
         assert_eq!(s.get(&key("p")), Some(&v));
         assert_eq!(s.parsed_since_compact(), 1);
+    }
+
+    #[test]
+    fn packed_text_is_the_compact_json_with_key_tokens() {
+        let v = json!({"metadata": {"name": "a\u{1}\"b", "labels": {"app": "x", "k\"e\ny": 1}}, "status": {"phase": "Running", "podIP": "10.0.0.1"}, "affinity": [], "": null});
+        let packed = pack(&v);
+        assert!(packed.len() < serde_json::to_string(&v).unwrap().len());
+        assert_eq!(String::from_utf8(unpack(&packed)).unwrap(), serde_json::to_string(&v).unwrap());
+        for k in KEYS {
+            let v = json!({k: {k: k}});
+            assert_eq!(String::from_utf8(unpack(&pack(&v))).unwrap(), serde_json::to_string(&v).unwrap());
+        }
     }
 
     #[test]

@@ -96,6 +96,9 @@ struct NodeInfo {
     taints: Vec<Taint>,
     alloc_cpu: i128,
     alloc_memory: i128,
+    /// The same as `f64`, for BalancedAllocation.
+    alloc_cpu_f: f64,
+    alloc_memory_f: f64,
     alloc_ephemeral: i128,
     alloc_pods: usize,
     req: Requests,
@@ -232,6 +235,8 @@ impl Snapshot {
                     alloc_memory: milli(&a["memory"]),
                     alloc_ephemeral: milli(&a["ephemeral-storage"]),
                     alloc_pods: (milli(&a["pods"]) / 1000).max(0) as usize,
+                    alloc_cpu_f: milli(&a["cpu"]) as f64,
+                    alloc_memory_f: milli(&a["memory"]) as f64,
                     req: Requests::default(),
                     pods: 0,
                     node: n,
@@ -239,7 +244,7 @@ impl Snapshot {
             })
             .collect();
         let index: BTreeMap<String, usize> = nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
-        let mut placed = Vec::new();
+        let mut placed = Vec::with_capacity(cluster.index.placed.len() + cluster.index.unscheduled.len());
         let mut nominated = Vec::new();
         // Pods nominated to a node by a preemption: unscheduled pods, in key order.
         for key in &cluster.index.unscheduled {
@@ -503,15 +508,14 @@ pub fn schedule_pending(cluster: &mut Cluster) {
     }
     let mut pending: Vec<(i64, ObjKey)> = Vec::new();
     // The store keeps the pods without a node (and not being deleted), in key order.
-    let candidates: Vec<ObjKey> = cluster.index.unscheduled.iter().cloned().collect();
-    for key in candidates {
-        let Some(pod) = cluster.get(&key) else { continue };
+    for key in &cluster.index.unscheduled {
+        let Some(pod) = cluster.get(key) else { continue };
         let unscheduled = pod["spec"]["nodeName"].as_str().is_none_or(str::is_empty)
             && pod["metadata"]["deletionTimestamp"].is_null()
             && pod["spec"]["schedulerName"].as_str().unwrap_or("default-scheduler") == "default-scheduler"
             && pod["spec"]["schedulingGates"].as_array().is_none_or(Vec::is_empty);
         if unscheduled {
-            pending.push((-pod["spec"]["priority"].as_i64().unwrap_or(0), key));
+            pending.push((-pod["spec"]["priority"].as_i64().unwrap_or(0), key.clone()));
         }
     }
     if pending.is_empty() {
@@ -1354,8 +1358,8 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Op
         let cpu = least(n.alloc_cpu, n.req.nonzero_cpu + req.nonzero_cpu);
         let mem = least(n.alloc_memory, n.req.nonzero_memory + req.nonzero_memory);
         *t += ((cpu + mem) / 2) as i64;
-        let frac = |alloc: i128, used: i128| if alloc == 0 { 1.0 } else { (as_f64(used) / as_f64(alloc)).min(1.0) };
-        let (fc, fm) = (frac(n.alloc_cpu, n.req.cpu + req.cpu), frac(n.alloc_memory, n.req.memory + req.memory));
+        let frac = |alloc: i128, alloc_f: f64, used: i128| if alloc == 0 { 1.0 } else { (used as f64 / alloc_f).min(1.0) };
+        let (fc, fm) = (frac(n.alloc_cpu, n.alloc_cpu_f, n.req.cpu + req.cpu), frac(n.alloc_memory, n.alloc_memory_f, n.req.memory + req.memory));
         let std = (fc - fm).abs() / 2.0;
         *t += ((1.0 - std) * 100.0) as i64;
     }
@@ -1440,14 +1444,6 @@ fn least_allocated(alloc: i128, used: i128) -> i128 {
         }
     }
     (alloc - used) * 100 / alloc
-}
-
-/// `x as f64`, through 64 bits when it fits (the same rounding, cheaper).
-fn as_f64(x: i128) -> f64 {
-    match i64::try_from(x) {
-        Ok(v) => v as f64,
-        Err(_) => x as f64,
-    }
 }
 
 /// Sets `spec.nodeName` (the binding subresource) and records `Scheduled`.

@@ -182,12 +182,17 @@ pub(crate) struct PodBrief {
 }
 
 impl PodBrief {
-    fn of(pod: &Value) -> PodBrief {
+    /// The brief of `pod`, whose `labels` text is given.
+    fn with_labels(pod: &Value, labels: String) -> PodBrief {
         PodBrief {
             active: pod["metadata"]["deletionTimestamp"].is_null() && !matches!(pod["status"]["phase"].as_str(), Some("Succeeded" | "Failed")),
             ready_since: pod_ready_since(pod),
-            labels: pod["metadata"].get("labels").map(|l| l.to_string()).unwrap_or_default(),
+            labels,
         }
+    }
+
+    fn labels_of(pod: &Value) -> String {
+        pod["metadata"].get("labels").map(|l| l.to_string()).unwrap_or_default()
     }
 }
 
@@ -554,17 +559,22 @@ impl Cluster {
                         *idx.pod_ips.entry(i.to_string()).or_default() += 1;
                     }
                 }
-                if let Some(u) = old.and_then(rs_controller_uid) {
-                    if let Some(m) = idx.rs_pods.get_mut(u) {
-                        m.remove(key);
-                        if m.is_empty() {
-                            idx.rs_pods.remove(u);
-                        }
+                let old_brief = old.and_then(rs_controller_uid).and_then(|u| {
+                    let m = idx.rs_pods.get_mut(u)?;
+                    let brief = m.remove(key);
+                    if m.is_empty() {
+                        idx.rs_pods.remove(u);
                     }
-                }
+                    brief
+                });
                 if let Some(p) = new {
                     if let Some(u) = rs_controller_uid(p) {
-                        idx.rs_pods.entry(u.to_string()).or_default().insert(key.clone(), PodBrief::of(p));
+                        // The labels' text is kept when they did not change.
+                        let labels = match (old_brief, old) {
+                            (Some(b), Some(o)) if o["metadata"].get("labels") == p["metadata"].get("labels") => b.labels,
+                            _ => PodBrief::labels_of(p),
+                        };
+                        idx.rs_pods.entry(u.to_string()).or_default().insert(key.clone(), PodBrief::with_labels(p, labels));
                     }
                 }
                 if new.is_some_and(is_unscheduled) {
@@ -577,8 +587,11 @@ impl Cluster {
                 }
                 dirty.endpoints.insert(key.namespace.clone());
                 dirty.daemonset_ns.insert(key.namespace.clone());
-                for v in [old, new].into_iter().flatten() {
-                    if let Some(("ReplicaSet", rs_name)) = controller_ref(v) {
+                // The old and new controllers (once when they are the same).
+                let (old_ref, new_ref) = (old.and_then(controller_ref), new.and_then(controller_ref));
+                let refs = if old_ref == new_ref { [old_ref, None] } else { [old_ref, new_ref] };
+                for r in refs.into_iter().flatten() {
+                    if let ("ReplicaSet", rs_name) = r {
                         let rs_key = ObjKey { resource: "replicasets.apps".into(), namespace: key.namespace.clone(), name: rs_name.to_string() };
                         // A Recreate rollout waits for the old ReplicaSets' pods to go.
                         if let Some(("Deployment", d_name)) = self.objects.get(&rs_key).and_then(controller_ref) {

@@ -239,17 +239,23 @@ fn unpack(b: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The index of `key` in [`KEYS`] (keys bucketed by length: no hashing per key).
+/// The index of `key` in [`KEYS`] (keys bucketed by length and first byte: no
+/// hashing, about one comparison per key written).
 fn key_index(key: &[u8]) -> Option<usize> {
-    static BY_LEN: OnceLock<Vec<Vec<(&'static [u8], usize)>>> = OnceLock::new();
-    let by_len = BY_LEN.get_or_init(|| {
-        let mut v: Vec<Vec<(&'static [u8], usize)>> = vec![Vec::new(); KEYS.iter().map(|k| k.len()).max().unwrap_or(0) + 1];
+    const SLOTS: usize = 64 * 32;
+    fn slot(k: &[u8]) -> Option<usize> {
+        let first = *k.first()?;
+        (k.len() < 64).then(|| k.len() * 32 + usize::from(first & 31))
+    }
+    static TABLE: OnceLock<Vec<Vec<(&'static [u8], usize)>>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut v: Vec<Vec<(&'static [u8], usize)>> = vec![Vec::new(); SLOTS];
         for (i, k) in KEYS.iter().enumerate() {
-            v[k.len()].push((k.as_bytes(), i));
+            v[slot(k.as_bytes()).expect("keys are short and not empty")].push((k.as_bytes(), i));
         }
         v
     });
-    by_len.get(key.len())?.iter().find(|(k, _)| *k == key).map(|&(_, i)| i)
+    table[slot(key)?].iter().find(|(k, _)| *k == key).map(|&(_, i)| i)
 }
 
 /// The compact formatter, with object keys of [`KEYS`] written as their tokens.

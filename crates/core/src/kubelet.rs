@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::cluster::{Cluster, ObjKey, Timer};
 use crate::images::{self, ImageRef, Process};
 use crate::network::{NetAnswer, NetCall};
-use crate::process::{NetRecord, ProcessNet, ProcessRequest, ProcessRun};
+use crate::process::{NetRecord, NetView, ProcessNet, ProcessRequest, ProcessRun};
 use crate::time::{rfc3339, Millis};
 
 /// The back-off the kubelet applies to image pulls and crashing containers.
@@ -183,6 +183,15 @@ struct OwnProcess {
     seed: u64,
     /// How many of the journal's calls are filed with the servers they reached.
     filed: usize,
+    /// The cluster's answers as they were when the process last ran from its start
+    /// with fresh answers: a run taken further answers its new calls from them, as
+    /// the whole run would have.
+    view: NetView,
+    /// The last run paused here (it is taken this far, see `pause_after`): it goes
+    /// further when the clock gets here.
+    paused: Option<Millis>,
+    /// The instant of the pending `Timer::Output` that takes the run further.
+    pause_wake: Option<Millis>,
 }
 
 /// Starts tracking every pod that was bound to a node since the last sync.
@@ -651,7 +660,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 let attached = c.ephemeral && command_of[i]["stdin"] == true;
                 let own = if attached { None } else { run_own_command(cluster, &pod, rt.ip.as_deref().unwrap_or(""), &command_of[i], &c.image, &env, &files, now) };
                 c.own = OwnProcess::default();
-                if let Some((_, _, ProcessRun::NotFound { program })) = &own {
+                if let Some((_, _, ProcessRun::NotFound { program }, _)) = &own {
                     // The runtime creates the container but cannot exec its command.
                     let message = format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{program}\": executable file not found in $PATH: unknown");
                     cluster.emit_event(&pod, Some(&path), "Warning", "Failed", &source, format!("Error: {message}"));
@@ -699,7 +708,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 if attached {
                     c.next = Next::Nothing;
                 }
-                if let Some((argv, seed, ProcessRun::Ran { output, exit, running_until, calls })) = own {
+                if let Some((argv, seed, ProcessRun::Ran { output, exit, running_until, calls, paused }, view)) = own {
                     // The command ran in the shell: its output and exit replace the
                     // catalogue's description.
                     c.logs.clear();
@@ -709,14 +718,19 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     c.own.horizon_ms = FIRST_HORIZON_MS;
                     c.own.budget = FIRST_STEP_BUDGET;
                     c.own.seed = seed;
+                    c.own.view = view;
                     c.own.checked_at = now;
-                    settle_calls(c, calls, now);
+                    settle_calls(c, calls, now, false);
                     file_served(cluster, c);
                     match exit {
                         Some((at, code)) => {
                             c.own.exit_code = Some(code);
                             c.next = Next::Exit;
                             c.next_at = now + at.max(100);
+                        }
+                        None if paused => {
+                            c.next = Next::Nothing;
+                            c.own.paused = Some(now + running_until);
                         }
                         None => {
                             c.next = Next::Nothing;
@@ -752,6 +766,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 }
                 c.own.pending.clear();
                 c.own.horizon = None;
+                c.own.paused = None;
                 let start_error = c.own.start_error.take();
                 let oom = std::mem::replace(&mut c.oom, false);
                 let code = match c.killed.take() {
@@ -831,6 +846,17 @@ const FIRST_HORIZON_MS: Millis = 3_600_000;
 const FIRST_STEP_BUDGET: u64 = 200_000;
 const MAX_HORIZON_MS: Millis = 2 * 86_400_000;
 
+/// A run goes ahead of the calls it replays by as many again (at least this many)
+/// and pauses there: a busy client's answers change while a Service scales, and each
+/// change runs it again from its start, so it is taken further in steps, each from
+/// its start with the answers it had, rather than the whole horizon at once.
+const PAUSE_CALLS: usize = 256;
+
+/// Where a run that replays `known` calls pauses.
+fn pause_after(known: usize) -> usize {
+    known + known.max(PAUSE_CALLS)
+}
+
 /// The argv of a container whose command the process runner runs: one that sets
 /// `command` (or `args` of an image without an entrypoint), unless it is `stress`
 /// (the usage model's) or a shell kept open on stdin for an attached session.
@@ -850,13 +876,13 @@ fn own_command(spec: &Value, image: &str) -> Option<Vec<String>> {
 /// Runs a container's own command through the installed runner (`None`: no runner,
 /// not its own command, or one the runner cannot model).
 #[allow(clippy::too_many_arguments)]
-fn run_own_command(cluster: &Cluster, pod: &Value, ip: &str, spec: &Value, image: &str, env: &[(String, String)], files: &[(String, String)], now: Millis) -> Option<(Vec<String>, u64, ProcessRun)> {
+fn run_own_command(cluster: &Cluster, pod: &Value, ip: &str, spec: &Value, image: &str, env: &[(String, String)], files: &[(String, String)], now: Millis) -> Option<(Vec<String>, u64, ProcessRun, NetView)> {
     let runner = cluster.process_runner.clone()?;
     let words = own_command(spec, image)?;
     let argv: Vec<String> = words.iter().map(|w| crate::process::expand(w, env)).collect();
     let namespace = pod["metadata"]["namespace"].as_str().unwrap_or("");
     let seed = own_seed(pod["metadata"]["uid"].as_str().unwrap_or(""), spec["name"].as_str().unwrap_or(""), now);
-    let net = KubeletNet { cluster, namespace, pod_ip: ip, seed, journal: &[] };
+    let net = KubeletNet { cluster, namespace, pod_ip: ip, seed, journal: &[], view: std::cell::RefCell::new(NetView::new(true)) };
     let request = ProcessRequest {
         image,
         argv: &argv,
@@ -868,10 +894,11 @@ fn run_own_command(cluster: &Cluster, pod: &Value, ip: &str, spec: &Value, image
         start: now,
         horizon_ms: FIRST_HORIZON_MS,
         step_budget: FIRST_STEP_BUDGET,
+        pause_after_calls: pause_after(0),
         net: &net,
     };
     let run = runner.run(&request)?;
-    Some((argv, seed, run))
+    Some((argv, seed, run, net.view.into_inner()))
 }
 
 /// The stream a container's run draws its Services' endpoints from: derived from
@@ -888,29 +915,34 @@ struct KubeletNet<'a> {
     pod_ip: &'a str,
     seed: u64,
     journal: &'a [NetRecord],
+    /// The cluster's answers as it is at the run (asked once per call and pick).
+    view: std::cell::RefCell<NetView>,
 }
 
 impl ProcessNet for KubeletNet<'_> {
     fn call(&self, index: usize, at: Millis, call: &NetCall) -> NetAnswer {
         match self.journal.get(index) {
             Some(r) if r.at == at && r.call == *call => r.answer.clone(),
-            _ => answer_now(self.cluster, self.namespace, self.pod_ip, self.seed, index, call),
+            _ => answer_in(&mut self.view.borrow_mut(), self.cluster, self.namespace, self.pod_ip, self.seed, index, call),
         }
     }
 }
 
-/// How the cluster answers a process's `index`-th call now: a Service's endpoint is
-/// the one the process's stream picks for that call.
-fn answer_now(cluster: &Cluster, namespace: &str, pod_ip: &str, seed: u64, index: usize, call: &NetCall) -> NetAnswer {
+/// How the cluster answers a process's `index`-th call (as `view` keeps it): a
+/// Service's endpoint is the one the process's stream picks for that call.
+fn answer_in(view: &mut NetView, cluster: &Cluster, namespace: &str, pod_ip: &str, seed: u64, index: usize, call: &NetCall) -> NetAnswer {
     let mut draw = crate::rng::SimRng::new(seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
-    crate::network::pod_call(cluster, namespace, pod_ip, call, &mut |n| draw.below(n as u64) as usize)
+    view.answer(call, &mut |n| draw.below(n as u64) as usize, &|call, pick| crate::network::pod_call(cluster, namespace, pod_ip, call, pick))
 }
 
 /// Files a run's calls: those the clock has reached are settled, the rest are
-/// checked when it reaches them. Calls already settled keep their answers.
-fn settle_calls(c: &mut ContainerRt, calls: Vec<NetRecord>, now: Millis) {
-    c.own.speculated.clear();
-    for record in calls.into_iter().skip(c.own.journal.len()) {
+/// checked when it reaches them. Calls already settled keep their answers, and so do
+/// the ones made ahead of the clock when the run only went further (`further`).
+fn settle_calls(c: &mut ContainerRt, calls: Vec<NetRecord>, now: Millis, further: bool) {
+    if !further {
+        c.own.speculated.clear();
+    }
+    for record in calls.into_iter().skip(c.own.journal.len() + c.own.speculated.len()) {
         if c.own.started + record.at <= now && c.own.speculated.is_empty() {
             c.own.journal.push(record);
         } else {
@@ -953,12 +985,13 @@ fn same_answer(now: &NetAnswer, had: &NetAnswer) -> bool {
 /// settled.
 fn check_calls(cluster: &Cluster, namespace: &str, pod_ip: &str, c: &mut ContainerRt, now: Millis) -> bool {
     c.own.checked_at = now;
+    let mut view = NetView::new(false);
     while let Some(record) = c.own.speculated.front() {
         if c.own.started + record.at > now {
             break;
         }
         let index = c.own.journal.len();
-        if !same_answer(&answer_now(cluster, namespace, pod_ip, c.own.seed, index, &record.call), &record.answer) {
+        if !same_answer(&answer_in(&mut view, cluster, namespace, pod_ip, c.own.seed, index, &record.call), &record.answer) {
             c.own.speculated.clear();
             return true;
         }
@@ -988,7 +1021,8 @@ fn reveal_due(c: &mut ContainerRt, now: Millis) {
 }
 
 /// Wakes the kubelet when the process ends a line next, reaches a network call made
-/// ahead of the clock, or reaches its horizon.
+/// ahead of the clock, or reaches its horizon; and, apart, when the clock reaches the
+/// instant its run paused at (the run goes further then).
 fn schedule_output(cluster: &mut Cluster, uid: &str, c: &mut ContainerRt) {
     let line = c.own.pending.iter().find(|(_, text)| text.contains('\n')).map(|(at, _)| *at);
     let call = c.own.speculated.front().map(|r| (c.own.started + r.at).max(c.own.checked_at + CHECK_EVERY_MS));
@@ -999,11 +1033,18 @@ fn schedule_output(cluster: &mut Cluster, uid: &str, c: &mut ContainerRt) {
             cluster.schedule(at, Timer::Output { uid: uid.to_string(), container: c.name.clone() });
         }
     }
+    if let Some(at) = c.own.paused {
+        if c.own.pause_wake != Some(at) {
+            c.own.pause_wake = Some(at);
+            cluster.schedule(at, Timer::Output { uid: uid.to_string(), container: c.name.clone() });
+        }
+    }
 }
 
 /// `Timer::Output`: a container's process printed something, reached a network call
 /// it made ahead of the clock (asked again now: when the answer changed, the process
-/// runs again from there), or ran as far as it was run (and is run again further).
+/// runs again from there), or ran as far as it was run (and is run again further);
+/// or the clock reached the instant its run paused at, and the run goes further.
 pub(crate) fn reveal_output(cluster: &mut Cluster, uid: &str, container: &str) {
     let now = cluster.now;
     let runner = cluster.process_runner.clone();
@@ -1011,24 +1052,32 @@ pub(crate) fn reveal_output(cluster: &mut Cluster, uid: &str, container: &str) {
     let (namespace, pod_name) = (rt.key.namespace.clone(), rt.key.name.clone());
     let ip = rt.ip.clone().unwrap_or_default();
     let mut exit_at = None;
-    if let Some(c) = rt.containers.iter_mut().find(|c| c.name == container && c.own.wake == Some(now)) {
-        c.own.wake = None;
+    if let Some(c) = rt.containers.iter_mut().find(|c| c.name == container && (c.own.wake == Some(now) || c.own.pause_wake == Some(now))) {
         let running = matches!(c.state, State::Running { .. });
-        let changed = running && check_calls(cluster, &namespace, &ip, c, now);
-        if let (true, Some(runner)) = (changed, runner.as_deref()) {
-            // The same budget and horizon as the run it replaces.
-            exit_at = run_again(cluster, runner, c, &namespace, &pod_name, &ip, now, c.own.horizon_ms, c.own.budget);
-        }
-        reveal_due(c, now);
-        if let (Some(h), Some(runner), State::Running { .. }) = (c.own.horizon, runner.as_deref(), &c.state) {
-            if h <= now {
-                c.own.horizon = None;
-                let horizon_ms = (c.own.horizon_ms * 4).min(MAX_HORIZON_MS);
-                let budget = c.own.budget * 4;
-                exit_at = run_again(cluster, runner, c, &namespace, &pod_name, &ip, now, horizon_ms, budget).or(exit_at);
+        if c.own.pause_wake == Some(now) {
+            c.own.pause_wake = None;
+            if let (true, Some(runner), Some(true)) = (running, runner.as_deref(), c.own.paused.map(|p| p <= now)) {
+                // The same run, further: the same horizon, budget and answers.
+                exit_at = run_again(cluster, runner, c, &namespace, &pod_name, &ip, now, c.own.horizon_ms, c.own.budget, false);
             }
+        } else {
+            c.own.wake = None;
+            let changed = running && check_calls(cluster, &namespace, &ip, c, now);
+            if let (true, Some(runner)) = (changed, runner.as_deref()) {
+                // The same budget and horizon as the run it replaces.
+                exit_at = run_again(cluster, runner, c, &namespace, &pod_name, &ip, now, c.own.horizon_ms, c.own.budget, true);
+            }
+            reveal_due(c, now);
+            if let (Some(h), Some(runner), State::Running { .. }) = (c.own.horizon, runner.as_deref(), &c.state) {
+                if h <= now {
+                    c.own.horizon = None;
+                    let horizon_ms = (c.own.horizon_ms * 4).min(MAX_HORIZON_MS);
+                    let budget = c.own.budget * 4;
+                    exit_at = run_again(cluster, runner, c, &namespace, &pod_name, &ip, now, horizon_ms, budget, true).or(exit_at);
+                }
+            }
+            file_served(cluster, c);
         }
-        file_served(cluster, c);
         schedule_output(cluster, uid, c);
     }
     let key = rt.key.clone();
@@ -1040,68 +1089,95 @@ pub(crate) fn reveal_output(cluster: &mut Cluster, uid: &str, container: &str) {
 
 /// Runs a container's process again from its start, with the network answers settled
 /// so far: what it printed beyond what the log has is pending, and its exit replaces
-/// the one it had. Returns when the kubelet must see it exit.
+/// the one it had. Returns when the kubelet must see it exit. With `fresh`, calls past
+/// the settled ones are answered as the cluster is now; otherwise the run only goes
+/// further than the one it follows (which paused), with the same answers, and keeps
+/// what that one found.
 #[allow(clippy::too_many_arguments)]
-fn run_again(cluster: &Cluster, runner: &dyn crate::process::ProcessRunner, c: &mut ContainerRt, namespace: &str, pod_name: &str, ip: &str, now: Millis, horizon_ms: Millis, budget: u64) -> Option<Millis> {
-    let journal = std::mem::take(&mut c.own.journal);
+fn run_again(cluster: &Cluster, runner: &dyn crate::process::ProcessRunner, c: &mut ContainerRt, namespace: &str, pod_name: &str, ip: &str, now: Millis, horizon_ms: Millis, budget: u64, fresh: bool) -> Option<Millis> {
+    let mut fresh = fresh;
+    let mut exit_at = None;
     let files: Vec<(String, String)> = c.files.iter().map(|(p, t)| (p.clone(), t.to_string())).collect();
-    let net = KubeletNet { cluster, namespace, pod_ip: ip, seed: c.own.seed, journal: &journal };
-    let request = ProcessRequest {
-        image: &c.image,
-        argv: &c.own.argv,
-        env: &c.env,
-        files: &files,
-        namespace,
-        pod: pod_name,
-        pod_ip: ip,
-        start: c.own.started,
-        horizon_ms,
-        step_budget: budget,
-        net: &net,
-    };
-    let run = runner.run(&request);
-    c.own.journal = journal;
-    let Some(ProcessRun::Ran { output, exit, running_until, calls }) = run else { return None };
-    let started = c.own.started;
-    // The same process, run again: what the log has is the same, only the rest is new.
-    let mut skip = c.own.revealed;
-    c.own.pending.clear();
-    for (at, text) in output {
-        if skip >= text.len() {
-            skip -= text.len();
-            continue;
+    loop {
+        let journal = std::mem::take(&mut c.own.journal);
+        let view = if fresh { NetView::new(true) } else { std::mem::take(&mut c.own.view) };
+        let known = journal.len() + if fresh { 0 } else { c.own.speculated.len() };
+        let net = KubeletNet { cluster, namespace, pod_ip: ip, seed: c.own.seed, journal: &journal, view: std::cell::RefCell::new(view) };
+        let request = ProcessRequest {
+            image: &c.image,
+            argv: &c.own.argv,
+            env: &c.env,
+            files: &files,
+            namespace,
+            pod: pod_name,
+            pod_ip: ip,
+            start: c.own.started,
+            horizon_ms,
+            step_budget: budget,
+            pause_after_calls: pause_after(known),
+            net: &net,
+        };
+        let run = runner.run(&request);
+        c.own.view = net.view.into_inner();
+        c.own.journal = journal;
+        let Some(ProcessRun::Ran { output, exit, running_until, calls, paused }) = run else {
+            c.own.paused = None;
+            return exit_at;
+        };
+        let started = c.own.started;
+        // The same process, run again: what the log has is the same, only the rest is
+        // new (further: what is pending is the same too).
+        let mut skip = c.own.revealed;
+        if fresh {
+            c.own.pending.clear();
+        } else {
+            skip += c.own.pending.iter().map(|(_, text)| text.len()).sum::<usize>();
         }
-        while !text.is_char_boundary(skip) {
-            skip += 1;
-        }
-        let rest = text[skip..].to_string();
-        skip = 0;
-        c.own.pending.push_back(((started + at).max(now), rest));
-    }
-    c.own.horizon_ms = horizon_ms;
-    c.own.budget = budget;
-    settle_calls(c, calls, now);
-    let own_exit = c.next == Next::Exit && c.killed.is_none() && c.own.exit_code.is_some();
-    if own_exit {
-        c.next = Next::Nothing;
-        c.own.exit_code = None;
-    }
-    match exit {
-        Some((at, code)) => {
-            c.own.horizon = None;
-            if c.next == Next::Nothing {
-                c.own.exit_code = Some(code);
-                c.next = Next::Exit;
-                c.next_at = (started + at.max(100)).max(now);
-                return Some(c.next_at);
+        for (at, text) in output {
+            if skip >= text.len() {
+                skip -= text.len();
+                continue;
             }
-            None
+            while !text.is_char_boundary(skip) {
+                skip += 1;
+            }
+            let rest = text[skip..].to_string();
+            skip = 0;
+            c.own.pending.push_back(((started + at).max(now), rest));
         }
-        None => {
-            let until = started + running_until;
-            c.own.horizon = (running_until >= horizon_ms && horizon_ms < MAX_HORIZON_MS && until > now).then_some(until);
-            None
+        c.own.horizon_ms = horizon_ms;
+        c.own.budget = budget;
+        settle_calls(c, calls, now, !fresh);
+        let own_exit = c.next == Next::Exit && c.killed.is_none() && c.own.exit_code.is_some();
+        if own_exit {
+            c.next = Next::Nothing;
+            c.own.exit_code = None;
         }
+        c.own.paused = None;
+        match exit {
+            Some((at, code)) => {
+                c.own.horizon = None;
+                if c.next == Next::Nothing {
+                    c.own.exit_code = Some(code);
+                    c.next = Next::Exit;
+                    c.next_at = (started + at.max(100)).max(now);
+                    exit_at = Some(c.next_at);
+                }
+            }
+            None if paused => {
+                c.own.horizon = None;
+                c.own.paused = Some(started + running_until);
+            }
+            None => {
+                let until = started + running_until;
+                c.own.horizon = (running_until >= horizon_ms && horizon_ms < MAX_HORIZON_MS && until > now).then_some(until);
+            }
+        }
+        // A run that paused at an instant the clock has passed goes further at once.
+        if c.own.paused.is_none_or(|p| p > now) {
+            return exit_at;
+        }
+        fresh = false;
     }
 }
 

@@ -59,18 +59,22 @@ impl ProcessRunner for ShellRunner {
             curl_old_wording: request.image.ends_with(":8.4.0"),
             net: request.net,
             calls: Vec::new(),
+            pause_after: request.pause_after_calls,
+            paused: false,
             unsupported: false,
         };
         let timeline = shell.run_timed(&mut host, &script);
         if host.unsupported {
             return None;
         }
-        let output: Vec<(Millis, String)> = timeline.chunks.into_iter().filter(|(at, _)| *at <= request.horizon_ms).collect();
+        // A paused run stops at the instant of its last call (`horizon` came down to it).
+        let horizon = host.horizon;
+        let output: Vec<(Millis, String)> = timeline.chunks.into_iter().filter(|(at, _)| *at <= horizon).collect();
         let calls = std::mem::take(&mut host.calls);
         Some(match timeline.stopped {
-            None => ProcessRun::Ran { output, exit: Some((host.clock, timeline.status & 0xff)), running_until: host.clock, calls },
-            Some(Stop::Horizon) => ProcessRun::Ran { output, exit: None, running_until: request.horizon_ms, calls },
-            Some(Stop::Busy) => ProcessRun::Ran { output, exit: None, running_until: host.clock, calls },
+            None => ProcessRun::Ran { output, exit: Some((host.clock, timeline.status & 0xff)), running_until: host.clock, calls, paused: false },
+            Some(Stop::Horizon) => ProcessRun::Ran { output, exit: None, running_until: horizon, calls, paused: host.paused && horizon < request.horizon_ms },
+            Some(Stop::Busy) => ProcessRun::Ran { output, exit: None, running_until: host.clock, calls, paused: false },
         })
     }
 }
@@ -115,6 +119,10 @@ struct ProcessHost<'a> {
     net: &'a dyn ProcessNet,
     /// The network calls made so far, with their answers.
     calls: Vec<NetRecord>,
+    /// After this many calls the run pauses: `horizon` comes down to the last call's
+    /// instant, so the run stops once its clock moves past it.
+    pause_after: usize,
+    paused: bool,
     /// The command used a program this runner does not model (`ping`, `nc`, `psql`):
     /// the kubelet keeps the catalogue's description instead.
     unsupported: bool,
@@ -125,6 +133,10 @@ impl ProcessHost<'_> {
     fn ask(&mut self, call: NetCall) -> NetAnswer {
         let answer = self.net.call(self.calls.len(), self.clock, &call);
         self.calls.push(NetRecord { at: self.clock, call, answer: answer.clone() });
+        if self.calls.len() == self.pause_after {
+            self.paused = true;
+            self.horizon = self.horizon.min(self.clock);
+        }
         answer
     }
 }

@@ -1459,7 +1459,7 @@ pub fn bind(cluster: &mut Cluster, key: &ObjKey, node: &str) {
             "status": "True",
             "type": "PodScheduled",
         })];
-        p["status"]["conditions"] = json!(conditions);
+        p["status"]["conditions"] = Value::Array(conditions);
         // ClearingNominatedNodeNameAfterBinding (beta, on in v1.35).
         if let Some(st) = p["status"].as_object_mut() {
             st.remove("nominatedNodeName");

@@ -860,12 +860,16 @@ fn prepare_candidate(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, no
 struct SpreadCache {
     /// Namespace → selector (as JSON text) → the selector, its counts per node, and
     /// how many of `bound` they count.
-    by_selector: BTreeMap<String, BTreeMap<String, (LabelSelector, Vec<i64>, usize)>>,
+    by_selector: BTreeMap<String, BTreeMap<String, SelectorCounts>>,
     /// Pods bound in this cycle (namespace, labels, node), counted by each selector
     /// when it is next read.
     bound: Vec<(Arc<str>, Arc<Value>, usize)>,
     topology: BTreeMap<String, Topology>,
 }
+
+/// A selector, its matching pods per node, and how many of the cycle's bound pods
+/// those counts include.
+type SelectorCounts = (LabelSelector, Vec<i64>, usize);
 
 /// The nodes' domains for one topology key: each node's domain (`None` without the
 /// label), numbered in the order first seen.
@@ -923,7 +927,7 @@ impl SpreadCache {
 
 fn pick_node(cluster: &mut Cluster, snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, volumes: &crate::storage::PodVolumes) -> Result<usize, Vec<(usize, Failure)>> {
     let mut domains = pc.domain_cache();
-    let mut feasible = Vec::new();
+    let mut feasible = Vec::with_capacity(snap.nodes.len());
     let mut failures: Vec<(usize, Failure)> = Vec::new();
     for i in 0..snap.nodes.len() {
         match filter(snap, counts, pc, &mut domains, i, volumes) {
@@ -1369,7 +1373,7 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Op
         for &ci in &soft {
             domains_of(snap, counts, pc, cache, ci);
         }
-        let mut raw: Vec<Option<i64>> = Vec::new();
+        let mut raw: Vec<Option<i64>> = Vec::with_capacity(feasible.len());
         let per: Vec<(&Constraint, &Domains, f64)> = soft
             .iter()
             .map(|&ci| {

@@ -154,7 +154,7 @@ const RECONCILE_ROUNDS: usize = 64;
 #[derive(Clone, Default)]
 pub(crate) struct Indexes {
     /// uid → how many stored objects carry it.
-    pub(crate) uids: BTreeMap<String, u32>,
+    pub(crate) uids: BTreeMap<UidKey, u32>,
     /// Owner uid → the objects naming it in `ownerReferences`, in key order.
     pub(crate) dependents: BTreeMap<String, BTreeSet<ObjKey>>,
     /// Pod IP (`status.podIP`) → how many pods report it.
@@ -167,6 +167,33 @@ pub(crate) struct Indexes {
     pub(crate) placed: BTreeMap<ObjKey, crate::scheduler::PlacedEntry>,
     /// Node name → the working set of its pods' running containers (bytes).
     pub(crate) node_working: BTreeMap<String, u64>,
+}
+
+/// A uid as the uids index keeps it: a UUID as Kubernetes writes it (lower-case
+/// hex, `8-4-4-4-12`) in its 16 bytes, any other text as it is. Every store object
+/// (events too) has one, so this is most of the index.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum UidKey {
+    Uuid([u8; 16]),
+    Text(Box<str>),
+}
+
+impl UidKey {
+    pub(crate) fn of(uid: &str) -> UidKey {
+        let b = uid.as_bytes();
+        let canonical = b.len() == 36
+            && b.iter().enumerate().all(|(i, &c)| if matches!(i, 8 | 13 | 18 | 23) { c == b'-' } else { c.is_ascii_digit() || (b'a'..=b'f').contains(&c) });
+        if !canonical {
+            return UidKey::Text(uid.into());
+        }
+        let mut out = [0u8; 16];
+        let mut digits = b.iter().filter(|&&c| c != b'-').map(|&c| if c.is_ascii_digit() { c - b'0' } else { c - b'a' + 10 });
+        for byte in &mut out {
+            let (hi, lo) = (digits.next().unwrap_or(0), digits.next().unwrap_or(0));
+            *byte = hi << 4 | lo;
+        }
+        UidKey::Uuid(out)
+    }
 }
 
 /// What the ReplicaSet controller reads of a pod.
@@ -490,10 +517,11 @@ impl Cluster {
         let (old_uid, new_uid) = (old.and_then(uid_of), new.and_then(uid_of));
         if old_uid != new_uid {
             if let Some(u) = old_uid {
-                if let Some(n) = idx.uids.get_mut(u) {
+                let k = UidKey::of(u);
+                if let Some(n) = idx.uids.get_mut(&k) {
                     *n -= 1;
                     if *n == 0 {
-                        idx.uids.remove(u);
+                        idx.uids.remove(&k);
                         if let Some(deps) = idx.dependents.get(u) {
                             dirty.gc.extend(deps.iter().cloned());
                         }
@@ -501,7 +529,7 @@ impl Cluster {
                 }
             }
             if let Some(u) = new_uid {
-                *idx.uids.entry(u.to_string()).or_default() += 1;
+                *idx.uids.entry(UidKey::of(u)).or_default() += 1;
             }
         }
         // Owner references.
@@ -917,4 +945,23 @@ pub(crate) fn meta_mut(obj: &mut Value) -> &mut serde_json::Map<String, Value> {
         obj["metadata"] = json!({});
     }
     obj["metadata"].as_object_mut().expect("just ensured")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UidKey;
+
+    #[test]
+    fn uid_keys_tell_every_uid_apart() {
+        let uids = ["8c1e4f2a-0b3d-4e5f-9a6b-7c8d9e0f1a2b", "8c1e4f2a-0b3d-4e5f-9a6b-7c8d9e0f1a2c", "8C1E4F2A-0B3D-4E5F-9A6B-7C8D9E0F1A2B", "8c1e4f2a0b3d4e5f9a6b7c8d9e0f1a2b", "", "x", "8c1e4f2a-0b3d-4e5f-9a6b-7c8d9e0f1a2g"];
+        let keys: Vec<UidKey> = uids.iter().map(|u| UidKey::of(u)).collect();
+        assert!(matches!(keys[0], UidKey::Uuid(_)));
+        assert!(keys[2..].iter().all(|k| matches!(k, UidKey::Text(_))));
+        for (i, a) in keys.iter().enumerate() {
+            for (j, b) in keys.iter().enumerate() {
+                assert_eq!(i == j, a == b, "{} {}", uids[i], uids[j]);
+            }
+        }
+        assert_eq!(UidKey::of(uids[0]), UidKey::of(uids[0]));
+    }
 }

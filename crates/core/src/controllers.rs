@@ -896,7 +896,7 @@ fn garbage_collect(c: &mut Cluster) {
         o["metadata"]["ownerReferences"]
             .as_array()
             .filter(|r| !r.is_empty())
-            .is_some_and(|refs| refs.iter().all(|r| r["kind"] != "Node" && !c.index.uids.contains_key(s(&r["uid"]))))
+            .is_some_and(|refs| refs.iter().all(|r| r["kind"] != "Node" && !c.index.uids.contains_key(&crate::cluster::UidKey::of(s(&r["uid"])))))
     };
     let orphans: Vec<ObjKey> = if crate::cluster::CHECK_SKIPPED {
         // Every object that names an owner (the dependents index holds them all), in

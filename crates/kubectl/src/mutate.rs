@@ -270,6 +270,11 @@ pub(crate) fn rollout(ctx: &mut Ctx) -> Outcome {
                         None => "error: no rollout history found for deployment \"".to_string() + &name + "\"\n",
                     }));
                 };
+                // `DeploymentRollbacker.Rollback`: after finding the revision, before
+                // comparing templates.
+                if rt.kind == "Deployment" && current["spec"]["paused"] == true {
+                    return Err(Fail::Text("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again\n".into()));
+                }
                 let strip = |t: &Value| {
                     let mut t = t.clone();
                     if let Some(l) = t["metadata"]["labels"].as_object_mut() {

@@ -622,7 +622,25 @@ fn statefulset_fixed_spec(set: &Value) -> Value {
             m.remove(f);
         }
     }
-    prune(&spec).unwrap_or(Value::Null)
+    let mut spec = prune(&spec).unwrap_or(Value::Null);
+    // Quantities compare by value (`resource.Quantity` under Semantic.DeepEqual):
+    // a claim template asking for 1Gi is the same as one asking for 1024Mi.
+    for template in spec.get_mut("volumeClaimTemplates").and_then(Value::as_array_mut).into_iter().flatten() {
+        let Some(resources) = template.get_mut("spec").and_then(|s| s.get_mut("resources")) else { continue };
+        for kind in ["requests", "limits"] {
+            for quantity in resources.get_mut(kind).and_then(Value::as_object_mut).into_iter().flat_map(|m| m.values_mut()) {
+                let milli = match &*quantity {
+                    Value::String(text) => crate::quantity::parse_milli(text).ok(),
+                    Value::Number(_) => Some(crate::quantity::milli(quantity)),
+                    _ => None,
+                };
+                if let Some(milli) = milli {
+                    *quantity = json!(format!("{milli}m"));
+                }
+            }
+        }
+    }
+    spec
 }
 
 /// `ValidatePersistentVolumeClaimUpdate`: a claim's spec is immutable but for
@@ -730,4 +748,18 @@ pub fn base64(data: &[u8]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn statefulset_claim_quantities_compare_by_value() {
+        let set = |storage: serde_json::Value| {
+            serde_json::json!({"spec": {"serviceName": "web", "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": storage}}}}]}})
+        };
+        let one_gi = super::statefulset_fixed_spec(&set(serde_json::json!("1Gi")));
+        assert_eq!(one_gi, super::statefulset_fixed_spec(&set(serde_json::json!("1024Mi"))));
+        assert_eq!(one_gi, super::statefulset_fixed_spec(&set(serde_json::json!(1073741824))));
+        assert_ne!(one_gi, super::statefulset_fixed_spec(&set(serde_json::json!("2Gi"))));
+    }
 }

@@ -149,7 +149,7 @@ fn sync_replicaset(c: &mut Cluster, key: &ObjKey) {
             let (status, resync) = rs_status(rs_ref, &active, now);
             let write = rs_ref["status"] != status;
             if write {
-                c.modify(&key, |r| r["status"] = status);
+                c.set_field(&key, "status", status);
             }
             if let Some(at) = resync {
                 c.schedule(at, crate::cluster::Timer::Resync);
@@ -209,7 +209,7 @@ fn sync_replicaset(c: &mut Cluster, key: &ObjKey) {
             .collect();
         let (status, resync) = rs_status(&rs, &pods, now);
         if rs["status"] != status {
-            c.modify(&key, |r| r["status"] = status);
+            c.set_field(&key, "status", status);
         }
         if let Some(at) = resync {
             c.schedule(at, crate::cluster::Timer::Resync);

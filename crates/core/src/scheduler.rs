@@ -575,6 +575,10 @@ pub fn schedule_pending(cluster: &mut Cluster) {
                 let (message, nominate) = match post_filter(cluster, &mut snap, &pc, &volumes, &failures) {
                     PostFilter::Nominate { node, victims } => {
                         prepare_candidate(cluster, &mut snap, &pod, node, &victims);
+                        // The victims now count as terminating (spreading skips them): the
+                        // selectors' counts are taken again when next read, so a count does
+                        // not depend on whether it was first read before the preemption.
+                        counts.by_selector.clear();
                         snap.nominated.push(Nominated { key: key.clone(), node, priority: pc.priority, req: pc.req });
                         (base, Some(Some(snap.nodes[node].name.clone())))
                     }

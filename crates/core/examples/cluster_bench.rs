@@ -16,9 +16,13 @@ use serde_json::json;
 /// Counts live heap bytes, so `mem` can weigh the cluster's parts.
 struct Counting;
 static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// The most live heap bytes at any time (against `peak_kb`, the process's resident
+/// peak, it tells live data from the allocator's fragmentation).
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 unsafe impl std::alloc::GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), std::sync::atomic::Ordering::Relaxed);
+        let now = LIVE.fetch_add(l.size(), std::sync::atomic::Ordering::Relaxed) + l.size();
+        PEAK.fetch_max(now, std::sync::atomic::Ordering::Relaxed);
         unsafe { std::alloc::System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: std::alloc::Layout) {
@@ -26,7 +30,8 @@ unsafe impl std::alloc::GlobalAlloc for Counting {
         unsafe { std::alloc::System.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: std::alloc::Layout, n: usize) -> *mut u8 {
-        LIVE.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        let now = LIVE.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+        PEAK.fetch_max(now, std::sync::atomic::Ordering::Relaxed);
         LIVE.fetch_sub(l.size(), std::sync::atomic::Ordering::Relaxed);
         unsafe { std::alloc::System.realloc(p, l, n) }
     }
@@ -84,7 +89,7 @@ fn run(nodes: usize, deployments: usize, replicas: usize) -> (u128, u64, usize) 
     // Counted from the Deployments' status (reading every pod would parse the packed
     // store again and weigh that, not holding the pods).
     let running: usize = c.list("deployments.apps", Some("default")).iter().map(|d| d["status"]["readyReplicas"].as_u64().unwrap_or(0) as usize).sum();
-    eprintln!("simulated {} s", (t - t_start) / 1000);
+    eprintln!("simulated {} s, peak live heap {} kB", (t - t_start) / 1000, PEAK.load(std::sync::atomic::Ordering::Relaxed) >> 10);
     if std::env::var_os("KUBENIWA_BENCH_MEM").is_some() {
         let weigh = |c: &kubeniwa_core::Cluster| {
             eprintln!("live heap {} kB ({} B per pod)", live() >> 10, live() / running.max(1));

@@ -316,6 +316,11 @@ mod tests {
         for image in ["nginx:1.25.3", "nginx:1.24.0", "blux2/hello-server:1.0", "busybox:1.36.1", "curlimages/curl:8.4.0"] {
             assert!(find(image).is_some(), "{image}");
         }
+        // Tags a learner types from current docs pull as they do from Docker Hub.
+        for image in ["nginx:1.26", "nginx:1.28", "nginx:1.28.0", "nginx:1.29", "nginx:stable", "nginx:mainline"] {
+            assert!(find(image).is_some(), "{image}");
+        }
+        assert!(find("nginx:1.99").is_none());
         assert!(find("blux2/hello-server:1.1").is_none());
         assert!(repository_exists("blux2/hello-server:1.1"));
     }

@@ -66,22 +66,22 @@ pub fn sync_all(c: &mut Cluster) {
     crate::jobs::sync_jobs(c);
     sync_endpoints(c);
     // The availability controller reads only APIServices, Services and Endpoints.
-    if std::mem::take(&mut c.dirty.apiservices) {
-        crate::apiservice::sync_apiservices(c);
-    } else if crate::cluster::CHECK_SKIPPED {
-        let before = c.fingerprint();
-        crate::apiservice::sync_apiservices(c);
-        assert!(before == c.fingerprint(), "APIService availability: no APIService, Service or Endpoints written, yet a full pass changed one");
-    }
+    sync_when_dirty(c, |d| &mut d.apiservices, crate::apiservice::sync_apiservices, "APIService availability: no APIService, Service or Endpoints written, yet a full pass changed one");
     crate::disruption::sync_pdbs(c);
     crate::quota::sync_quotas(c);
     crate::hpa::sync_hpas(c);
-    if std::mem::take(&mut c.dirty.clusterroles) {
-        crate::authorization::aggregate_cluster_roles(c);
+    sync_when_dirty(c, |d| &mut d.clusterroles, crate::authorization::aggregate_cluster_roles, "clusterrole aggregation: no ClusterRole written, yet a full pass changed one");
+}
+
+/// Runs a controller whose inputs one `Dirty` flag tracks, when the flag is set; debug
+/// builds run it anyway and panic with `unchanged` if it changed something.
+fn sync_when_dirty(c: &mut Cluster, flag: fn(&mut crate::cluster::Dirty) -> &mut bool, sync: fn(&mut Cluster), unchanged: &str) {
+    if std::mem::take(flag(&mut c.dirty)) {
+        sync(c);
     } else if crate::cluster::CHECK_SKIPPED {
         let before = c.fingerprint();
-        crate::authorization::aggregate_cluster_roles(c);
-        assert!(before == c.fingerprint(), "clusterrole aggregation: no ClusterRole written, yet a full pass changed one");
+        sync(c);
+        assert!(before == c.fingerprint(), "{unchanged}");
     }
 }
 

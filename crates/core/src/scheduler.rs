@@ -132,6 +132,21 @@ struct Toleration<'a> {
     value: &'a str,
 }
 
+/// The pod's tolerations as [`tolerates_taint`] reads them.
+fn tolerations_of(pod: &Value) -> Vec<Toleration<'_>> {
+    pod["spec"]["tolerations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| Toleration {
+            exists: t["operator"].as_str().unwrap_or("Equal") == "Exists",
+            key: t["key"].as_str().unwrap_or(""),
+            effect: t["effect"].as_str().unwrap_or(""),
+            value: t["value"].as_str().unwrap_or(""),
+        })
+        .collect()
+}
+
 /// [`tolerates`] with the pod's tolerations and the taint already read.
 fn tolerates_taint(tolerations: &[Toleration], key: Option<&str>, value: &str, effect: Option<&str>) -> bool {
     tolerations.iter().any(|t| {
@@ -169,17 +184,7 @@ struct PodCtx<'a> {
 
 impl<'a> PodCtx<'a> {
     fn new(cluster: &Cluster, snap: &Snapshot, pod: &'a Value) -> PodCtx<'a> {
-        let tolerations: Vec<Toleration<'a>> = pod["spec"]["tolerations"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|t| Toleration {
-                exists: t["operator"].as_str().unwrap_or("Equal") == "Exists",
-                key: t["key"].as_str().unwrap_or(""),
-                effect: t["effect"].as_str().unwrap_or(""),
-                value: t["value"].as_str().unwrap_or(""),
-            })
-            .collect();
+        let tolerations = tolerations_of(pod);
         let tolerates_unschedulable = tolerates_taint(&tolerations, Some("node.kubernetes.io/unschedulable"), "", Some("NoSchedule"));
         let spec = &pod["spec"];
         let constrained = spec["nodeSelector"].is_object() || spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].is_object();
@@ -1031,24 +1036,7 @@ fn filter(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, domains: &mut 
 }
 
 pub(crate) fn tolerates(pod: &Value, taint: &Value) -> bool {
-    pod["spec"]["tolerations"].as_array().into_iter().flatten().any(|t| {
-        let op = t["operator"].as_str().unwrap_or("Equal");
-        let key = t["key"].as_str().unwrap_or("");
-        let effect = t["effect"].as_str().unwrap_or("");
-        if !effect.is_empty() && Some(effect) != taint["effect"].as_str() {
-            return false;
-        }
-        if key.is_empty() {
-            return op == "Exists";
-        }
-        if Some(key) != taint["key"].as_str() {
-            return false;
-        }
-        match op {
-            "Exists" => true,
-            _ => t["value"].as_str().unwrap_or("") == taint["value"].as_str().unwrap_or(""),
-        }
-    })
+    tolerates_taint(&tolerations_of(pod), taint["key"].as_str(), taint["value"].as_str().unwrap_or(""), taint["effect"].as_str())
 }
 
 /// One `NodeSelectorRequirement` (`In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt`).

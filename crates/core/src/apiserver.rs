@@ -319,7 +319,7 @@ impl Cluster {
     }
 
     fn check_namespace_active(&self, ns: &str) -> ApiResult<()> {
-        let key = ObjKey { resource: "namespaces".into(), namespace: String::new(), name: ns.to_string() };
+        let key = ObjKey { resource: "namespaces".into(), namespace: Default::default(), name: ns.into() };
         match self.objects.get(&key) {
             None => Err(ApiError::not_found("", "namespaces", ns)),
             Some(n) if n["status"]["phase"] == "Terminating" => Err(ApiError::forbidden(format!(

@@ -105,6 +105,6 @@ pub fn sync_apiservices(c: &mut Cluster) {
 
 /// Whether the APIService named `name` exists and is available.
 pub fn available(c: &Cluster, name: &str) -> bool {
-    c.get(&ObjKey { resource: RESOURCE.into(), namespace: String::new(), name: name.into() })
+    c.get(&ObjKey { resource: RESOURCE.into(), namespace: Default::default(), name: name.into() })
         .is_some_and(|a| a["status"]["conditions"].as_array().into_iter().flatten().any(|x| x["type"] == "Available" && x["status"] == "True"))
 }

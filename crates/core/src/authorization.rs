@@ -106,7 +106,7 @@ fn rule_allows(rule: &Value, a: &Attributes) -> bool {
 fn applicable_rules(cluster: &Cluster, user: &UserInfo, namespace: &str) -> Vec<(Vec<Value>, String)> {
     let mut out = Vec::new();
     let cluster_role = |name: &str| -> Option<Value> {
-        cluster.get(&ObjKey { resource: "clusterroles.rbac.authorization.k8s.io".into(), namespace: String::new(), name: name.into() }).cloned()
+        cluster.get(&ObjKey { resource: "clusterroles.rbac.authorization.k8s.io".into(), namespace: Default::default(), name: name.into() }).cloned()
     };
     let subject_text = |s: &Value, ns: &str| -> String {
         match s["kind"].as_str().unwrap_or("") {

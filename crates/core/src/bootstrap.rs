@@ -40,7 +40,7 @@ pub fn create_kind_cluster(config: ClusterConfig, seed: u64, start: Millis) -> C
             "metadata": {"name": name, "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": name, "uid": node_uid}]},
             "spec": {"holderIdentity": name, "leaseDurationSeconds": 40, "renewTime": crate::time::rfc3339_micro(registered)},
         }));
-        let node = crate::apiserver::with_type(rt_of("Node"), c.get(&ObjKey { resource: "nodes".into(), namespace: String::new(), name: name.clone() }).cloned().unwrap_or(Value::Null));
+        let node = crate::apiserver::with_type(rt_of("Node"), c.get(&ObjKey { resource: "nodes".into(), namespace: Default::default(), name: name.as_str().into() }).cloned().unwrap_or(Value::Null));
         let host = format!("kubelet/{name}");
         let saved = c.now;
         c.now = registered;
@@ -429,7 +429,7 @@ fn node_object(c: &Cluster, name: &str, role: &str, index: usize, version: &str,
 }
 
 fn node_uid(c: &Cluster, node: &str) -> Value {
-    c.get(&ObjKey { resource: "nodes".into(), namespace: String::new(), name: node.into() }).map(|n| n["metadata"]["uid"].clone()).unwrap_or(Value::Null)
+    c.get(&ObjKey { resource: "nodes".into(), namespace: Default::default(), name: node.into() }).map(|n| n["metadata"]["uid"].clone()).unwrap_or(Value::Null)
 }
 
 /// The kubelet's hash of a static pod manifest (32 hex digits); here a fixed function
@@ -597,7 +597,7 @@ fn add_workload(c: &mut Cluster, w: Workload) {
         let mut rev = crate::daemonset::revision_for(&ds, &w.hash, 1);
         let rev_name = rev["metadata"]["name"].as_str().unwrap_or("").to_string();
         rev["metadata"]["uid"] = json!(crate::rng::uuid_from(&format!("{}/controllerrevision/{}/{rev_name}", c.config.name, w.namespace)));
-        c.insert(ObjKey { resource: "controllerrevisions.apps".into(), namespace: w.namespace.into(), name: rev_name }, rev);
+        c.insert(ObjKey { resource: "controllerrevisions.apps".into(), namespace: w.namespace.into(), name: rev_name.into() }, rev);
         ("DaemonSet", w.name.to_string(), ds["metadata"]["uid"].clone())
     };
     for node in &w.nodes {

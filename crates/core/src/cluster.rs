@@ -8,6 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
+use compact_str::CompactString;
+
+pub use crate::intern::Interned;
 use crate::kubelet::Runtime;
 use crate::resources::ResourceType;
 use crate::rng::SimRng;
@@ -17,23 +20,32 @@ use crate::time::{rfc3339, Millis};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ObjKey {
     /// `pods`, `deployments.apps`, ...
-    pub resource: String,
+    pub resource: Interned,
     /// Empty for cluster-scoped objects.
-    pub namespace: String,
-    pub name: String,
+    pub namespace: Interned,
+    /// Inline up to 24 bytes (most names): a key is copied into many indexes and queues.
+    pub name: CompactString,
 }
 
 impl ObjKey {
     pub fn new(rt: &ResourceType, namespace: &str, name: &str) -> ObjKey {
         ObjKey {
-            resource: rt.group_resource(),
-            namespace: if rt.namespaced { namespace.to_string() } else { String::new() },
-            name: name.to_string(),
+            resource: rt.group_resource().into(),
+            namespace: if rt.namespaced { namespace.into() } else { Interned::default() },
+            name: name.into(),
         }
     }
-    pub fn pod(namespace: &str, name: &str) -> ObjKey {
-        ObjKey { resource: "pods".into(), namespace: namespace.into(), name: name.into() }
+    pub fn pod(namespace: impl Into<Interned>, name: &str) -> ObjKey {
+        ObjKey { resource: pods_resource(), namespace: namespace.into(), name: name.into() }
     }
+}
+
+/// The resource of pod keys, interned once per thread rather than looked up per key.
+pub fn pods_resource() -> Interned {
+    thread_local! {
+        static PODS: Interned = Interned::new("pods");
+    }
+    PODS.with(Interned::clone)
 }
 
 /// A change, as a watcher sees it.
@@ -256,14 +268,14 @@ pub(crate) struct Dirty {
     /// Deployments: written, or one of their ReplicaSets (or, for Recreate, pods).
     pub(crate) deployments: BTreeSet<ObjKey>,
     /// Namespaces whose services' endpoints may change (pods, services, endpoints).
-    pub(crate) endpoints: BTreeSet<String>,
+    pub(crate) endpoints: BTreeSet<Interned>,
     /// Objects the garbage collector checks: written with new owner references, or
     /// dependents of a uid that left the store.
     pub(crate) gc: BTreeSet<ObjKey>,
     /// ReplicaSets to look at again at an instant (minReadySeconds, create back-off).
     pub(crate) replicasets_at: BTreeMap<Millis, BTreeSet<ObjKey>>,
     /// Namespaces whose DaemonSets may have work (their pods or DaemonSets written).
-    pub(crate) daemonset_ns: BTreeSet<String>,
+    pub(crate) daemonset_ns: BTreeSet<Interned>,
     /// Every DaemonSet may have work (a node was written, or a look-again instant came).
     pub(crate) daemonsets_all: bool,
     /// Instants at which every DaemonSet is looked at again.
@@ -379,13 +391,13 @@ impl Cluster {
 
     /// The keys of one resource's objects, in order (without reading the objects).
     pub(crate) fn range_keys(&self, resource: &str) -> impl Iterator<Item = &ObjKey> + '_ {
-        let start = ObjKey { resource: resource.to_string(), namespace: String::new(), name: String::new() };
+        let start = ObjKey { resource: resource.into(), namespace: Default::default(), name: Default::default() };
         let resource = resource.to_string();
         self.objects.keys_from(start).take_while(move |k| k.resource == resource)
     }
 
     pub(crate) fn range(&self, resource: &str, namespace: Option<&str>) -> impl Iterator<Item = (&ObjKey, &Value)> + '_ {
-        let start = ObjKey { resource: resource.to_string(), namespace: namespace.unwrap_or("").to_string(), name: String::new() };
+        let start = ObjKey { resource: resource.into(), namespace: namespace.unwrap_or("").into(), name: Default::default() };
         let (resource, namespace) = (resource.to_string(), namespace.map(String::from));
         self.objects
             .range_from(start)
@@ -620,10 +632,10 @@ impl Cluster {
                 let refs = if old_ref == new_ref { [old_ref, None] } else { [old_ref, new_ref] };
                 for r in refs.into_iter().flatten() {
                     if let ("ReplicaSet", rs_name) = r {
-                        let rs_key = ObjKey { resource: "replicasets.apps".into(), namespace: key.namespace.clone(), name: rs_name.to_string() };
+                        let rs_key = ObjKey { resource: "replicasets.apps".into(), namespace: key.namespace.clone(), name: rs_name.into() };
                         // A Recreate rollout waits for the old ReplicaSets' pods to go.
                         if let Some(("Deployment", d_name)) = self.objects.get(&rs_key).and_then(controller_ref) {
-                            let d_key = ObjKey { resource: "deployments.apps".into(), namespace: key.namespace.clone(), name: d_name.to_string() };
+                            let d_key = ObjKey { resource: "deployments.apps".into(), namespace: key.namespace.clone(), name: d_name.into() };
                             if self.objects.get(&d_key).is_some_and(|d| d["spec"]["strategy"]["type"] == "Recreate") {
                                 queue(&mut dirty.deployments, d_key);
                             }
@@ -638,7 +650,7 @@ impl Cluster {
                 }
                 for v in [old, new].into_iter().flatten() {
                     if let Some(("Deployment", d_name)) = controller_ref(v) {
-                        queue(&mut dirty.deployments, ObjKey { resource: "deployments.apps".into(), namespace: key.namespace.clone(), name: d_name.to_string() });
+                        queue(&mut dirty.deployments, ObjKey { resource: "deployments.apps".into(), namespace: key.namespace.clone(), name: d_name.into() });
                     }
                 }
             }
@@ -879,7 +891,7 @@ impl Cluster {
             h.finish()
         };
         if let Some(existing) = self.event_index.get(&identity) {
-            let key = ObjKey { resource: "events".into(), namespace: ns.to_string(), name: existing.to_string() };
+            let key = ObjKey { resource: "events".into(), namespace: ns.into(), name: (**existing).into() };
             let ts = rfc3339(self.now);
             if self.modify(&key, |e| {
                 let count = e["count"].as_i64().unwrap_or(1) + 1;
@@ -933,7 +945,7 @@ impl Cluster {
         event.insert("eventTime".into(), Value::Null);
         event.insert("reportingComponent".into(), str_(component));
         event.insert("reportingInstance".into(), str_(host.unwrap_or("")));
-        let key = ObjKey { resource: "events".into(), namespace: ns.to_string(), name };
+        let key = ObjKey { resource: "events".into(), namespace: ns.into(), name: name.into() };
         self.event_index.insert(identity, key.name.as_str().into());
         self.insert_quiet(key, Value::Object(event));
     }

@@ -305,7 +305,7 @@ pub(crate) fn create_pod_from_template(c: &mut Cluster, owner: &Value) -> bool {
         c.create_backoff.insert(owner_uid, (at, failures));
         c.schedule(at, crate::cluster::Timer::Resync);
         match kind.as_str() {
-            "ReplicaSet" => c.requeue_replicaset_at(at, ObjKey { resource: "replicasets.apps".into(), namespace: ns.clone(), name: s(&owner["metadata"]["name"]).to_string() }),
+            "ReplicaSet" => c.requeue_replicaset_at(at, ObjKey { resource: "replicasets.apps".into(), namespace: ns.as_str().into(), name: s(&owner["metadata"]["name"]).into() }),
             "DaemonSet" => {
                 c.dirty.daemonsets_at.insert(at);
             }
@@ -464,7 +464,7 @@ fn create_replicaset(c: &mut Cluster, d: &Value, replicas: i64, revision: i64) -
             m.remove("minReadySeconds");
         }
     }
-    let stored = c.insert(ObjKey { resource: "replicasets.apps".into(), namespace: ns, name: name.clone() }, rs);
+    let stored = c.insert(ObjKey { resource: "replicasets.apps".into(), namespace: ns.into(), name: name.as_str().into() }, rs);
     if replicas > 0 {
         c.emit_event(d, None, "Normal", "ScalingReplicaSet", "deployment-controller", format!("Scaled up replica set {name} from 0 to {replicas}"));
     }
@@ -845,7 +845,7 @@ fn sync_service_endpoints(c: &mut Cluster, key: &ObjKey) {
                     "ownerReferences": [{"apiVersion": "v1", "kind": "Service", "name": key.name, "uid": svc["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}],
                     "generation": 1,
                 });
-                c.insert(ObjKey { resource: "endpointslices.discovery.k8s.io".into(), namespace: key.namespace.clone(), name }, slice);
+                c.insert(ObjKey { resource: "endpointslices.discovery.k8s.io".into(), namespace: key.namespace.clone(), name: name.into() }, slice);
             }
         }
     }

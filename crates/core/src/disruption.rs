@@ -68,7 +68,7 @@ fn expected_scale(c: &Cluster, pods: &[Value]) -> Option<i64> {
             Some("ReplicationController") => ("replicationcontrollers", name.to_string()),
             _ => return None,
         };
-        let key = ObjKey { resource: resource.into(), namespace: ns.into(), name };
+        let key = ObjKey { resource: resource.into(), namespace: ns.into(), name: name.into() };
         if seen.insert(key.clone()) {
             total += int(&c.get(&key)?["spec"]["replicas"]);
         }

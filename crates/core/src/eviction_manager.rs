@@ -126,7 +126,7 @@ fn typed_node(mut n: Value) -> Value {
 }
 
 fn node_key(node: &str) -> ObjKey {
-    ObjKey { resource: "nodes".into(), namespace: String::new(), name: node.to_string() }
+    ObjKey { resource: "nodes".into(), namespace: Default::default(), name: node.into() }
 }
 
 /// A pod's memory request: the sum of its containers' requests.

@@ -92,7 +92,7 @@ fn reconcile(c: &mut Cluster, key: &ObjKey, hpa: &Value, uid: &str) {
         _ => "",
     };
     let plural = resource.split('.').next().unwrap_or("").to_string();
-    let tkey = ObjKey { resource: resource.into(), namespace: ns.clone(), name: tname.clone() };
+    let tkey = ObjKey { resource: resource.into(), namespace: ns.clone(), name: tname.as_str().into() };
     let mut status = hpa["status"].clone();
     if !status.is_object() {
         status = json!({});

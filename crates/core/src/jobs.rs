@@ -383,7 +383,7 @@ pub fn sync_cronjobs(c: &mut Cluster) {
                         }
                     }
                     let name = format!("{}-{}", k.name, at / 60_000);
-                    let jk = ObjKey { resource: "jobs.batch".into(), namespace: k.namespace.clone(), name: name.clone() };
+                    let jk = ObjKey { resource: "jobs.batch".into(), namespace: k.namespace.clone(), name: name.as_str().into() };
                     if c.get(&jk).is_none() {
                         let mut job = json!({
                             "apiVersion": "batch/v1",

@@ -21,6 +21,7 @@ pub mod eviction;
 pub mod eviction_manager;
 pub mod hpa;
 pub mod images;
+pub mod intern;
 pub mod jobs;
 pub mod kubelet;
 pub mod metrics;

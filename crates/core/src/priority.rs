@@ -51,7 +51,7 @@ pub fn admit_pod(c: &Cluster, ns: &str, pod: &mut Value) -> ApiResult<()> {
             if SYSTEM_CLASSES.contains(&class) && ns != "kube-system" {
                 return Err(forbidden("pods", pod, format!("pods with {class} priorityClass is not permitted in {ns} namespace")));
             }
-            let key = crate::cluster::ObjKey { resource: "priorityclasses.scheduling.k8s.io".into(), namespace: String::new(), name: class.to_string() };
+            let key = crate::cluster::ObjKey { resource: "priorityclasses.scheduling.k8s.io".into(), namespace: Default::default(), name: class.into() };
             match c.get(&key) {
                 Some(pc) => {
                     let (_, v, p) = class_values(pc);

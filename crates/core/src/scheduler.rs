@@ -778,7 +778,7 @@ fn select_victims(snap: &mut Snapshot, pc: &PodCtx, volumes: &crate::storage::Po
         let mut violated = false;
         if p.labels.as_object().is_some_and(|m| !m.is_empty()) {
             for (k, b) in pdbs.iter().enumerate() {
-                if *b.namespace != *p.namespace || b.selector.is_empty() || !b.selector.matches(Some(&p.labels)) || b.disrupted.contains(&p.key.name) {
+                if *b.namespace != *p.namespace || b.selector.is_empty() || !b.selector.matches(Some(&p.labels)) || b.disrupted.iter().any(|d| *d == p.key.name) {
                     continue;
                 }
                 allowed[k] -= 1;

@@ -150,7 +150,7 @@ pub(crate) fn ensure_revision_counting(c: &mut Cluster, owner: &Value, collision
         let rev_name = s(&existing["metadata"]["name"]).to_string();
         let rev_hash = s(&existing["metadata"]["labels"]["controller.kubernetes.io/hash"]).to_string();
         if existing["revision"].as_i64().unwrap_or(0) < max {
-            let key = ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns, name: rev_name.clone() };
+            let key = ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.into(), name: rev_name.as_str().into() };
             c.modify(&key, |r| r["revision"] = json!(max + 1));
         }
         return (rev_name, if rev_hash.is_empty() { revision_hash(&data, *collision_count) } else { rev_hash });
@@ -159,7 +159,7 @@ pub(crate) fn ensure_revision_counting(c: &mut Cluster, owner: &Value, collision
     loop {
         hash = revision_hash(&data, *collision_count);
         rev_name = format!("{name}-{hash}");
-        let key = ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.clone(), name: rev_name.clone() };
+        let key = ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.as_str().into(), name: rev_name.as_str().into() };
         match c.get(&key) {
             Some(taken) if taken["data"] != data => *collision_count += 1,
             _ => break,
@@ -186,7 +186,7 @@ pub(crate) fn ensure_revision_counting(c: &mut Cluster, owner: &Value, collision
         "data": data,
         "revision": max + 1,
     });
-    let key = ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns, name: rev_name.clone() };
+    let key = ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.into(), name: rev_name.as_str().into() };
     if c.get(&key).is_none() {
         c.insert(key, rev);
     }
@@ -201,7 +201,7 @@ pub(crate) fn truncate_history(c: &mut Cluster, owner: &Value, live: &[String]) 
     let history: Vec<String> = revs.iter().map(|r| s(&r["metadata"]["name"]).to_string()).filter(|n| !live.contains(n)).collect();
     if history.len() > limit {
         for n in &history[..history.len() - limit] {
-            c.remove(&ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.clone(), name: n.clone() });
+            c.remove(&ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.as_str().into(), name: n.as_str().into() });
         }
     }
 }
@@ -226,7 +226,7 @@ pub fn sync_one(c: &mut Cluster, key: &ObjKey) {
     let replicas = spec["replicas"].as_i64().unwrap_or(1).max(0);
     let mut collision = set["status"]["collisionCount"].as_i64().unwrap_or(0);
     let (update_rev, _) = ensure_revision_counting(c, &set, &mut collision);
-    let current_rev = set["status"]["currentRevision"].as_str().filter(|r| !r.is_empty() && c.get(&ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.clone(), name: r.to_string() }).is_some()).map(String::from).unwrap_or_else(|| update_rev.clone());
+    let current_rev = set["status"]["currentRevision"].as_str().filter(|r| !r.is_empty() && c.get(&ObjKey { resource: "controllerrevisions.apps".into(), namespace: ns.clone(), name: (*r).into() }).is_some()).map(String::from).unwrap_or_else(|| update_rev.clone());
     let monotonic = spec["podManagementPolicy"].as_str().unwrap_or("OrderedReady") != "Parallel";
     let rolling = spec["updateStrategy"]["type"].as_str().unwrap_or("RollingUpdate") == "RollingUpdate";
     let partition = spec["updateStrategy"]["rollingUpdate"]["partition"].as_i64().unwrap_or(0);
@@ -426,7 +426,7 @@ fn update_claim_refs(c: &mut Cluster, set: &Value, pod: &Value, in_range: bool) 
     let pod_ref = json!({"apiVersion": "v1", "blockOwnerDeletion": true, "controller": true, "kind": "Pod", "name": pod["metadata"]["name"], "uid": pod_uid});
     let templates: Vec<Value> = set["spec"]["volumeClaimTemplates"].as_array().cloned().unwrap_or_default();
     for t in &templates {
-        let key = ObjKey { resource: "persistentvolumeclaims".into(), namespace: ns.clone(), name: claim_name(s(&t["metadata"]["name"]), &name, ord) };
+        let key = ObjKey { resource: "persistentvolumeclaims".into(), namespace: ns.as_str().into(), name: claim_name(s(&t["metadata"]["name"]), &name, ord).into() };
         let Some(claim) = c.get(&key) else { continue };
         let refs: Vec<Value> = claim["metadata"]["ownerReferences"].as_array().cloned().unwrap_or_default();
         let ours = |r: &Value| r["uid"] == set_uid.as_str() || r["uid"] == pod_uid.as_str();
@@ -481,7 +481,7 @@ fn create_claims(c: &mut Cluster, set: &Value, ord: i64) {
     let templates: Vec<Value> = set["spec"]["volumeClaimTemplates"].as_array().cloned().unwrap_or_default();
     for t in &templates {
         let claim = claim_name(s(&t["metadata"]["name"]), &name, ord);
-        let key = ObjKey { resource: "persistentvolumeclaims".into(), namespace: ns.clone(), name: claim.clone() };
+        let key = ObjKey { resource: "persistentvolumeclaims".into(), namespace: ns.as_str().into(), name: claim.as_str().into() };
         if c.get(&key).is_some() {
             continue;
         }

@@ -172,14 +172,14 @@ pub fn pod_volumes(c: &Cluster, pod: &Value) -> Result<PodVolumes, String> {
     let mut out = PodVolumes::default();
     let mut immediate_unbound = false;
     for name in claim_names(pod) {
-        let key = ObjKey { resource: "persistentvolumeclaims".into(), namespace: ns.to_string(), name: name.clone() };
+        let key = ObjKey { resource: "persistentvolumeclaims".into(), namespace: ns.into(), name: name.as_str().into() };
         let Some(pvc) = c.get(&key) else { return Err(format!("persistentvolumeclaim \"{name}\" not found")) };
         if !pvc["metadata"]["deletionTimestamp"].is_null() {
             return Err(format!("persistentvolumeclaim \"{name}\" is being deleted"));
         }
         let volume = s(&pvc["spec"]["volumeName"]);
         if !volume.is_empty() && pvc["status"]["phase"] == "Bound" {
-            if let Some(pv) = c.get(&ObjKey { resource: "persistentvolumes".into(), namespace: String::new(), name: volume.to_string() }) {
+            if let Some(pv) = c.get(&ObjKey { resource: "persistentvolumes".into(), namespace: Default::default(), name: volume.into() }) {
                 if pv["spec"]["nodeAffinity"]["required"].is_object() {
                     out.node_affinity.push(pv["spec"]["nodeAffinity"]["required"].clone());
                 }
@@ -207,7 +207,7 @@ fn class_of<'a>(c: &'a Cluster, pvc: &Value) -> Option<&'a Value> {
     if name.is_empty() {
         return None;
     }
-    c.get(&ObjKey { resource: "storageclasses.storage.k8s.io".into(), namespace: String::new(), name: name.to_string() })
+    c.get(&ObjKey { resource: "storageclasses.storage.k8s.io".into(), namespace: Default::default(), name: name.into() })
 }
 
 /// The scheduler's PreBind for claims that wait for a consumer: the chosen node is
@@ -232,7 +232,7 @@ pub fn sync_storage(c: &mut Cluster) {
 }
 
 fn pv_key(name: &str) -> ObjKey {
-    ObjKey { resource: "persistentvolumes".into(), namespace: String::new(), name: name.to_string() }
+    ObjKey { resource: "persistentvolumes".into(), namespace: Default::default(), name: name.into() }
 }
 
 /// Whether a scheduled pod that has not terminated uses the claim (pvc-protection;
@@ -487,7 +487,7 @@ pub fn sync_volume(c: &mut Cluster, key: &ObjKey) {
         }
         return;
     }
-    let ckey = ObjKey { resource: "persistentvolumeclaims".into(), namespace: s(&claim["namespace"]).to_string(), name: s(&claim["name"]).to_string() };
+    let ckey = ObjKey { resource: "persistentvolumeclaims".into(), namespace: s(&claim["namespace"]).into(), name: s(&claim["name"]).into() };
     let present = c.get(&ckey).is_some_and(|p| claim["uid"].is_null() || p["metadata"]["uid"] == claim["uid"]);
     if present {
         return;
@@ -541,7 +541,7 @@ pub(crate) fn admit_resize(c: &Cluster, old: &Value, new: &Value) -> Result<(), 
     let (new_class, old_class) = (class(new), class(old));
     let allowed = !new_class.is_empty()
         && new_class == old_class
-        && c.get(&ObjKey { resource: "storageclasses.storage.k8s.io".into(), namespace: String::new(), name: new_class }).is_some_and(|sc| sc["allowVolumeExpansion"] == true);
+        && c.get(&ObjKey { resource: "storageclasses.storage.k8s.io".into(), namespace: Default::default(), name: new_class.into() }).is_some_and(|sc| sc["allowVolumeExpansion"] == true);
     if !allowed {
         return forbidden("only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize");
     }

@@ -435,7 +435,7 @@ impl Store {
     pub(crate) fn by_resource(&self) -> BTreeMap<String, (usize, usize, Vec<(ObjKey, Obj)>)> {
         let mut out: BTreeMap<String, (usize, usize, Vec<(ObjKey, Obj)>)> = BTreeMap::new();
         for (k, o) in &self.map {
-            let e = out.entry(k.resource.clone()).or_default();
+            let e = out.entry(k.resource.to_string()).or_default();
             e.0 += usize::from(o.is_parsed());
             e.1 += usize::from(o.packed.is_some());
             e.2.push((k.clone(), o.deep_copy()));

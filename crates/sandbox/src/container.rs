@@ -151,7 +151,7 @@ fn persistent_mounts(world: &World, r: &ContainerRef) -> Vec<(String, String)> {
     for m in spec["volumeMounts"].as_array().into_iter().flatten() {
         let Some(v) = volumes.iter().find(|v| v["name"] == m["name"]) else { continue };
         let Some(claim) = v["persistentVolumeClaim"]["claimName"].as_str() else { continue };
-        let key = ObjKey { resource: "persistentvolumeclaims".into(), namespace: r.namespace.clone(), name: claim.to_string() };
+        let key = ObjKey { resource: "persistentvolumeclaims".into(), namespace: r.namespace.as_str().into(), name: claim.into() };
         let Some(pv) = c.get(&key).and_then(|p| p["spec"]["volumeName"].as_str()).filter(|n| !n.is_empty()) else { continue };
         let mount = m["mountPath"].as_str().unwrap_or("").trim_end_matches('/').to_string();
         if !mount.is_empty() && m["subPath"].as_str().is_none_or(str::is_empty) {

@@ -5,7 +5,8 @@
 //!   the first create until every Deployment reports 100 available replicas;
 //! - `hold`: 1,000 Deployments × 100 replicas on 1,000 nodes, held in the store.
 //!
-//! Prints one line: `ms=<wall ms> peak_kb=<VmHWM> pods=<ready pods>`. The example
+//! Prints one line: `ms=<wall ms> peak_kb=<VmHWM> pods=<ready pods>`. `KUBENIWA_BENCH_TRACE=1`
+//! also prints the live heap after the creates and before each simulated second. The example
 //! reads the clock and /proc; the library it drives does neither.
 
 use std::time::Instant;
@@ -75,6 +76,7 @@ fn run(nodes: usize, deployments: usize, replicas: usize) -> (u128, u64, usize) 
         let r = c.handle(&Request::new(Method::Post, "/apis/apps/v1/namespaces/default/deployments").body(body));
         assert!(r.is_success(), "{}", r.body);
     }
+    if std::env::var_os("KUBENIWA_BENCH_TRACE").is_some() { eprintln!("posted: live {} kB peak {} kB", live() >> 10, PEAK.load(std::sync::atomic::Ordering::Relaxed) >> 10); }
     // Simulated time moves on until every Deployment is available.
     let mut t = c.now();
     let t_start = t;
@@ -84,6 +86,7 @@ fn run(nodes: usize, deployments: usize, replicas: usize) -> (u128, u64, usize) 
             break;
         }
         t += 1000;
+        if std::env::var_os("KUBENIWA_BENCH_TRACE").is_some() { eprintln!("t={} live {} kB peak {} kB", (t - t_start)/1000, live() >> 10, PEAK.load(std::sync::atomic::Ordering::Relaxed) >> 10); }
         c.advance_to(t);
     }
     // Counted from the Deployments' status (reading every pod would parse the packed

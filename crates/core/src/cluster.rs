@@ -442,6 +442,7 @@ impl Cluster {
         if let Some(old) = old {
             self.pack_superseded(&old);
         }
+        self.maybe_compact();
     }
 
     /// A write replaced `old`: the watch log's entry for it keeps only its text
@@ -690,6 +691,7 @@ impl Cluster {
                 self.visiting = Some(key.clone());
                 sync(self, &key);
                 self.visiting = None;
+                self.maybe_compact();
                 assert!(queued || before == self.fingerprint(), "{resource} {}/{}: not queued, yet a full pass changed something", key.namespace, key.name);
             }
             let gone: Vec<ObjKey> = queue(&mut self.dirty).iter().filter(|k| !self.objects.contains_key(*k)).cloned().collect();
@@ -710,6 +712,7 @@ impl Cluster {
             self.visiting = Some(key.clone());
             sync(self, &key);
             self.visiting = None;
+            self.maybe_compact();
             last = Some(key);
         }
     }
@@ -804,6 +807,7 @@ impl Cluster {
                     self.resync_at.remove(&next);
                 }
                 quiet &= matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. } | Timer::Eviction { .. });
+                self.maybe_compact();
                 self.fire(timer);
             }
             if quiet && self.resource_version == before {

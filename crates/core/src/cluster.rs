@@ -452,7 +452,8 @@ impl Cluster {
         let Some(v) = old.parsed_form() else { return };
         let Some(rv) = v["metadata"]["resourceVersion"].as_str().and_then(|r| r.parse::<u64>().ok()) else { return };
         if let Ok(i) = self.watch_log.binary_search_by_key(&rv, |(r, _)| *r) {
-            self.watch_log[i].1.object.pack_if_holding(v);
+            let e = &mut self.watch_log[i].1;
+            self.objects.pack_if_holding(&e.key, &mut e.object, v);
         }
     }
 
@@ -749,6 +750,8 @@ impl Cluster {
             self.watch_log.iter().filter(|(_, e)| !self.objects.shares(&e.key, &e.object)).map(|(rv, e)| (*rv, e.object.deep_copy())).collect();
         let parsed = own.iter().filter(|(_, o)| o.is_parsed_bench()).count();
         parts.push((format!("watch_log ({}, own {}, {parsed} of them parsed)", self.watch_log.len(), own.len()), Box::new(own)));
+        let dicts = self.objects.dictionaries(self.watch_log.iter().map(|(_, e)| &e.object));
+        parts.push((format!("dictionaries ({})", dicts.len()), Box::new(dicts)));
         parts.push(("runtime".into(), Box::new(self.runtime.clone())));
         parts.push((format!("timers ({})", self.timers.len()), Box::new(self.timers.clone())));
         parts.push(("index".into(), Box::new(self.index.clone())));

@@ -1,13 +1,21 @@
 //! The object store's representation: every stored object (and every object in the
-//! watch log) is kept either as a parsed `serde_json::Value` or as its compact JSON
-//! text, or both.
+//! watch log) is kept either as a parsed `serde_json::Value` or packed, or both.
 //!
 //! A `Value` tree costs about six times its JSON text (each map is a B-tree node of
 //! its own), so a cluster holding 100,000 pods keeps the objects nobody has touched
-//! lately as text. Reads parse on demand and keep the parsed form until the next
+//! lately packed. Reads parse on demand and keep the parsed form until the next
 //! [`Store::compact`]; writes keep the new object parsed (and share it with the watch
-//! log) until then. What reaches output is the same either way: the text is
+//! log) until then. What reaches output is the same either way: the packed text is
 //! `serde_json`'s exact round trip of the value (`float_roundtrip` is on).
+//!
+//! Packed is serde_json's compact text with the most common keys written as tokens
+//! ([`KEYS`]), then lz4-compressed against a dictionary of the object's resource: the
+//! objects of one resource repeat each other's structure and most of their strings, so
+//! against a few earlier objects' text an event's text shrinks to about two fifths and a
+//! pod's to under a third. A resource's dictionary starts empty and is made again (see
+//! [`Dicts`]) with the text of objects that compressed poorly against it; it is never
+//! changed in place (a new `Arc`), so an object packed earlier keeps the one it was
+//! compressed against.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,12 +23,51 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::Value;
 
 use crate::cluster::ObjKey;
+use crate::intern::Interned;
 
 /// One object, parsed or packed (at least one of the two is present).
 #[derive(Clone)]
 pub struct Obj {
     parsed: OnceLock<Arc<Value>>,
-    packed: Option<Arc<[u8]>>,
+    packed: Option<Packed>,
+}
+
+/// A packed object: its key-token text's length (LEB128) then the text lz4-compressed
+/// against `dict`.
+#[derive(Clone)]
+struct Packed {
+    dict: Arc<Dict>,
+    data: Arc<[u8]>,
+}
+
+/// Text objects are compressed against (only ever shared, never changed).
+#[derive(Default)]
+pub(crate) struct Dict(Box<[u8]>);
+
+impl Packed {
+    /// The key-token text.
+    fn text(&self) -> Vec<u8> {
+        let (mut len, mut shift, mut i) = (0usize, 0, 0);
+        loop {
+            let b = self.data[i];
+            len |= usize::from(b & 0x7F) << shift;
+            i += 1;
+            if b < 0x80 {
+                break;
+            }
+            shift += 7;
+        }
+        let mut out = vec![0; len];
+        let n = lz4_flex::block::decompress_into_with_dict(&self.data[i..], &mut out, &self.dict.0).expect("packed data is lz4_flex's own output");
+        debug_assert_eq!(n, len);
+        out
+    }
+
+    /// The same packed object (one write, stored and logged).
+    #[cfg(any(test, feature = "bench"))]
+    fn same(&self, other: &Packed) -> bool {
+        Arc::ptr_eq(&self.data, &other.data)
+    }
 }
 
 impl Obj {
@@ -31,8 +78,8 @@ impl Obj {
     /// The object (parsed now if it was only packed).
     pub fn value(&self) -> &Value {
         self.parsed.get_or_init(|| {
-            let text = self.packed.as_deref().expect("an object is parsed or packed");
-            Arc::new(serde_json::from_slice(&unpack(text)).expect("packed text is serde_json's own output"))
+            let packed = self.packed.as_ref().expect("an object is parsed or packed");
+            Arc::new(serde_json::from_slice(&unpack(&packed.text())).expect("packed text is serde_json's own output"))
         })
     }
 
@@ -51,19 +98,11 @@ impl Obj {
         self.parsed.get()
     }
 
-    /// Packs this (logged) object if it holds `v` parsed: once a newer write
-    /// supersedes it, the log is the only holder of the tree.
-    pub(crate) fn pack_if_holding(&mut self, v: &Arc<Value>) {
-        if self.parsed.get().is_some_and(|p| Arc::ptr_eq(p, v)) {
-            self.pack();
-        }
-    }
-
-    /// Keeps only the JSON text (serialised now if there was none).
-    fn pack(&mut self) {
+    /// Keeps only the packed form (packed now, against `dicts`, if there was none).
+    fn pack(&mut self, dicts: &mut Dicts) {
         if self.packed.is_none() {
             let Some(v) = self.parsed.get() else { return };
-            self.packed = Some(Arc::from(pack(v)));
+            self.packed = Some(dicts.pack(v));
         }
         self.parsed = OnceLock::new();
     }
@@ -72,6 +111,84 @@ impl Obj {
     fn same_write(&self, other: &Obj) -> bool {
         matches!((self.parsed.get(), other.parsed.get()), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
     }
+}
+
+/// A dictionary stops growing at this size: compressing costs a pass over the
+/// dictionary (its hash table is rebuilt for every object), and lz4's 4,096-entry table
+/// holds little more.
+const DICT_CAP: usize = 12 * 1024;
+
+/// An object compresses poorly when it keeps more than this share (in percent) of its
+/// text; its text then goes towards the next dictionary.
+const POOR_PERCENT: usize = 38;
+
+/// The least text a dictionary grows by (smaller steps would leave many dictionaries of
+/// nearly the same text alive, each held by a few objects packed against it).
+const MIN_STEP: usize = 2 * 1024;
+
+/// A full dictionary is replaced once the poorly compressed objects since it was made
+/// weigh this many times its size (packed).
+const REPLACE_AFTER: usize = 8;
+
+/// One resource's packing: the dictionary its objects are compressed against now.
+///
+/// The text of objects that compress poorly is kept aside; a new dictionary is made of
+/// the current one followed by that text (its last [`DICT_CAP`] bytes) when there is
+/// enough of it: half the current dictionary, at least [`MIN_STEP`], while it grows;
+/// once it is full, only after [`REPLACE_AFTER`] times its size of poorly compressed
+/// output, so that the dictionaries held by old objects stay few. The object that
+/// completes a new dictionary is compressed again against it.
+#[derive(Clone, Default)]
+pub(crate) struct Dicts {
+    dict: Arc<Dict>,
+    /// The text of poorly compressed objects since the dictionary was made (the last
+    /// [`DICT_CAP`] bytes).
+    pending: Vec<u8>,
+    /// Their packed bytes.
+    poor: usize,
+}
+
+impl Dicts {
+    fn pack(&mut self, v: &Value) -> Packed {
+        let text = pack(v);
+        let mut data = compress(&text, &self.dict);
+        if data.len() * 100 > text.len() * POOR_PERCENT {
+            self.poor += data.len();
+            let tail = &text[text.len() - text.len().min(DICT_CAP)..];
+            let over = (self.pending.len() + tail.len()).saturating_sub(DICT_CAP);
+            self.pending.drain(..over);
+            self.pending.extend_from_slice(tail);
+            let old = &self.dict.0;
+            let grow = if old.len() < DICT_CAP { self.pending.len() >= MIN_STEP.max(old.len() / 2) } else { self.poor >= REPLACE_AFTER * DICT_CAP };
+            if grow {
+                let keep = old.len().min(DICT_CAP - self.pending.len());
+                let mut new = Vec::with_capacity(keep + self.pending.len());
+                new.extend_from_slice(&old[old.len() - keep..]);
+                new.append(&mut self.pending);
+                self.dict = Arc::new(Dict(new.into_boxed_slice()));
+                self.poor = 0;
+                data = compress(&text, &self.dict);
+            }
+        }
+        Packed { dict: self.dict.clone(), data: Arc::from(data) }
+    }
+}
+
+/// `text`'s length (LEB128) and its lz4 block against `dict`.
+fn compress(text: &[u8], dict: &Dict) -> Vec<u8> {
+    let mut out = vec![0; 5 + lz4_flex::block::get_maximum_output_size(text.len())];
+    let mut i = 0;
+    let mut len = text.len();
+    while len >= 0x80 {
+        out[i] = (len & 0x7F) as u8 | 0x80;
+        len >>= 7;
+        i += 1;
+    }
+    out[i] = len as u8;
+    i += 1;
+    let n = lz4_flex::block::compress_into_with_dict(text, &mut out[i..], &dict.0).expect("the output holds the worst case");
+    out.truncate(i + n);
+    out
 }
 
 /// Object keys that packed text writes as one byte (the first 30: `0x01`..`0x1E`) or two
@@ -335,12 +452,19 @@ impl std::fmt::Debug for Obj {
 pub(crate) struct Store {
     map: BTreeMap<ObjKey, Obj>,
     parsed: Mutex<Vec<ObjKey>>,
+    /// Each resource's dictionary (the watch log's objects use them too).
+    dicts: BTreeMap<Interned, Dicts>,
 }
 
 impl Clone for Store {
     fn clone(&self) -> Store {
-        Store { map: self.map.clone(), parsed: Mutex::new(self.parsed_keys().clone()) }
+        Store { map: self.map.clone(), parsed: Mutex::new(self.parsed_keys().clone()), dicts: self.dicts.clone() }
     }
+}
+
+/// The dictionaries of `resource`.
+fn dicts_of<'a>(dicts: &'a mut BTreeMap<Interned, Dicts>, resource: &Interned) -> &'a mut Dicts {
+    dicts.entry(resource.clone()).or_default()
 }
 
 impl Store {
@@ -403,19 +527,20 @@ impl Store {
     }
 
     /// Packs every object and the watch log's, dropping their parsed forms. A logged
-    /// object that is also the stored one is serialised once and shared.
+    /// object that is also the stored one is packed once and shared.
     pub(crate) fn compact<'a>(&mut self, log: impl Iterator<Item = (&'a ObjKey, &'a mut Obj)>) {
         for (key, logged) in log {
             if !logged.is_parsed() {
                 continue;
             }
+            let dicts = dicts_of(&mut self.dicts, &key.resource);
             match self.map.get_mut(key) {
                 Some(stored) if stored.same_write(logged) => {
-                    stored.pack();
+                    stored.pack(dicts);
                     logged.packed = stored.packed.clone();
                     logged.parsed = OnceLock::new();
                 }
-                _ => logged.pack(),
+                _ => logged.pack(dicts),
             }
         }
         // Every object with a parsed form was written or read since the last
@@ -423,8 +548,16 @@ impl Store {
         let keys = std::mem::take(self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()));
         for k in keys {
             if let Some(o) = self.map.get_mut(&k) {
-                o.pack();
+                o.pack(dicts_of(&mut self.dicts, &k.resource));
             }
+        }
+    }
+
+    /// Packs `logged` (the watch log's object of `key`) if it holds `v` parsed: once a
+    /// newer write supersedes it, the log is the only holder of the tree.
+    pub(crate) fn pack_if_holding(&mut self, key: &ObjKey, logged: &mut Obj, v: &Arc<Value>) {
+        if logged.parsed.get().is_some_and(|p| Arc::ptr_eq(p, v)) {
+            logged.pack(dicts_of(&mut self.dicts, &key.resource));
         }
     }
 
@@ -447,8 +580,23 @@ impl Store {
     #[cfg(feature = "bench")]
     pub(crate) fn shares(&self, key: &ObjKey, logged: &Obj) -> bool {
         self.map.get(key).is_some_and(|o| {
-            o.same_write(logged) || matches!((&o.packed, &logged.packed), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
+            o.same_write(logged) || matches!((&o.packed, &logged.packed), (Some(a), Some(b)) if a.same(b))
         })
+    }
+
+    /// Independent copies of every dictionary the objects and `log` use, each once.
+    #[cfg(feature = "bench")]
+    pub(crate) fn dictionaries<'a>(&'a self, log: impl Iterator<Item = &'a Obj>) -> Vec<Box<[u8]>> {
+        let mut seen = BTreeMap::new();
+        for o in log.chain(self.map.values()) {
+            if let Some(p) = &o.packed {
+                seen.entry(Arc::as_ptr(&p.dict) as usize).or_insert_with(|| p.dict.0.clone());
+            }
+        }
+        for d in self.dicts.values() {
+            seen.entry(Arc::as_ptr(&d.dict) as usize).or_insert_with(|| d.dict.0.clone());
+        }
+        seen.into_values().collect()
     }
 }
 
@@ -458,7 +606,8 @@ impl Obj {
     pub(crate) fn deep_copy(&self) -> Obj {
         Obj {
             parsed: self.parsed.get().map(|v| OnceLock::from(Arc::new((**v).clone()))).unwrap_or_default(),
-            packed: self.packed.as_deref().map(Arc::from),
+            // The dictionary shared: [`Store::dictionaries`] weighs each once.
+            packed: self.packed.as_ref().map(|p| Packed { dict: p.dict.clone(), data: Arc::from(&*p.data) }),
         }
     }
 
@@ -499,6 +648,80 @@ mod tests {
         }
     }
 
+    /// A varied object: shared structure, some random strings and numbers.
+    fn varied(rng: &mut rand_chacha::ChaCha8Rng, i: usize) -> Value {
+        use rand::Rng;
+        let word = |rng: &mut rand_chacha::ChaCha8Rng| -> String { (0..rng.random_range(0..12)).map(|_| char::from(rng.random_range(b' '..=b'~'))).collect() };
+        let mut labels = serde_json::Map::new();
+        for _ in 0..rng.random_range(0..4) {
+            labels.insert(word(rng), json!(word(rng)));
+        }
+        let f: f64 = rng.random();
+        let kind = ["Pod", "Event", "Node"][i % 3];
+        json!({
+            "apiVersion": "v1",
+            "kind": kind,
+            "metadata": {"name": format!("obj-{i}-{}", word(rng)), "namespace": "default", "labels": labels, "uid": format!("{:032x}", rng.random::<u128>())},
+            "spec": {"n": rng.random::<u64>(), "f": f * 1e10, "neg": -rng.random_range(0..1000i64), "s": word(rng) + "\u{e9}\u{1F600}\n\"", "list": (0..rng.random_range(0..6)).map(|j| json!({"i": j, "w": word(rng)})).collect::<Vec<_>>()},
+            "status": if rng.random() { json!(null) } else { json!({"phase": "Running", "ok": true}) },
+        })
+    }
+
+    #[test]
+    fn varied_objects_read_back_exactly_as_the_dictionaries_grow() {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut s = Store::default();
+        let mut kept = Vec::new();
+        let mut dicts_seen = 0;
+        let mut last: Option<Arc<Dict>> = None;
+        for i in 0..600 {
+            let v = varied(&mut rng, i);
+            let k = ObjKey { resource: ["pods", "events"][i % 2].into(), namespace: "default".into(), name: format!("o{i}").into() };
+            s.insert(k.clone(), Obj::new(Arc::new(v.clone())));
+            s.compact(std::iter::empty());
+            let d = s.map[&k].packed.as_ref().unwrap().dict.clone();
+            if !last.as_ref().is_some_and(|l| Arc::ptr_eq(l, &d)) {
+                dicts_seen += 1;
+            }
+            last = Some(d);
+            kept.push((k, v));
+        }
+        // The dictionaries changed while objects packed against older ones stayed.
+        assert!(dicts_seen > 4, "{dicts_seen}");
+        for (k, v) in &kept {
+            let o = &s.map[k];
+            assert!(!o.is_parsed());
+            assert_eq!(o.value(), v);
+            assert_eq!(serde_json::to_string(o.value()).unwrap(), serde_json::to_string(v).unwrap());
+        }
+    }
+
+    #[test]
+    fn an_object_packed_against_an_old_dictionary_reads_back() {
+        let mut dicts = Dicts::default();
+        let first = json!({"metadata": {"name": "first"}, "data": "a poorly compressing text of its own, 0123456789 ".repeat(60)});
+        let old = dicts.pack(&first);
+        let before = dicts.dict.clone();
+        // Unlike objects, until the dictionary changes.
+        let mut i = 0;
+        while Arc::ptr_eq(&before, &dicts.dict) {
+            i += 1;
+            dicts.pack(&json!({"other": format!("{i:x}").repeat(40), "more": (0..40).map(|j| j * i * 7919).collect::<Vec<_>>()}));
+        }
+        assert!(Arc::ptr_eq(&old.dict, &before));
+        let o = Obj { parsed: OnceLock::new(), packed: Some(old) };
+        assert_eq!(o.value(), &first);
+        let later = dicts.pack(&first);
+        assert!(!Arc::ptr_eq(&later.dict, &before));
+        assert_eq!(Obj { parsed: OnceLock::new(), packed: Some(later) }.value(), &first);
+    }
+
+    #[test]
+    fn an_obj_is_small() {
+        assert!(std::mem::size_of::<Obj>() <= 40);
+    }
+
     #[test]
     fn a_logged_write_shares_the_stored_text() {
         let mut s = Store::default();
@@ -507,7 +730,7 @@ mod tests {
         let mut logged = vec![(key("p"), Obj::new(a)), (key("q"), Obj::new(Arc::new(json!({"n": 2}))))];
         s.compact(logged.iter_mut().map(|(k, o)| (&*k, o)));
         let stored = s.map[&key("p")].packed.clone().unwrap();
-        assert!(Arc::ptr_eq(&stored, logged[0].1.packed.as_ref().unwrap()));
+        assert!(stored.same(logged[0].1.packed.as_ref().unwrap()));
         assert_eq!(logged[1].1.value(), &json!({"n": 2}));
     }
 }

@@ -30,7 +30,7 @@ pub struct ObjKey {
 impl ObjKey {
     pub fn new(rt: &ResourceType, namespace: &str, name: &str) -> ObjKey {
         ObjKey {
-            resource: rt.group_resource().into(),
+            resource: if rt.group.is_empty() { rt.plural.into() } else { rt.group_resource().into() },
             namespace: if rt.namespaced { namespace.into() } else { Interned::default() },
             name: name.into(),
         }

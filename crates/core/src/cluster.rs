@@ -825,7 +825,8 @@ impl Cluster {
     /// Packs the store (see [`crate::store`]) once enough objects are parsed.
     pub(crate) fn maybe_compact(&mut self) {
         if self.objects.parsed_since_compact() >= self.pack_after {
-            self.compact();
+            // The most recently parsed three quarters stay parsed (see `compact_keeping`).
+            self.objects.compact_keeping(self.watch_log.iter_mut().map(|(_, e)| (&e.key, &mut e.object)), self.pack_after * 3 / 4);
         }
     }
 

@@ -529,12 +529,23 @@ impl Store {
     /// Packs every object and the watch log's, dropping their parsed forms. A logged
     /// object that is also the stored one is packed once and shared.
     pub(crate) fn compact<'a>(&mut self, log: impl Iterator<Item = (&'a ObjKey, &'a mut Obj)>) {
+        self.compact_keeping(log, 0);
+    }
+
+    /// [`Store::compact`], except for the objects of the last `recent` parsings (written
+    /// or read), which stay parsed and listed: the objects being worked on now are
+    /// likely read again soon, so packing them would only parse them again.
+    pub(crate) fn compact_keeping<'a>(&mut self, log: impl Iterator<Item = (&'a ObjKey, &'a mut Obj)>, recent: usize) {
+        let mut keys = std::mem::take(self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let kept: std::collections::BTreeSet<ObjKey> = keys[keys.len().saturating_sub(recent)..].iter().cloned().collect();
         for (key, logged) in log {
             if !logged.is_parsed() {
                 continue;
             }
             let dicts = dicts_of(&mut self.dicts, &key.resource);
             match self.map.get_mut(key) {
+                // The stored object stays parsed: so does its logged write (one tree).
+                Some(stored) if stored.same_write(logged) && kept.contains(key) => {}
                 Some(stored) if stored.same_write(logged) => {
                     stored.pack(dicts);
                     logged.packed = stored.packed.clone();
@@ -545,12 +556,17 @@ impl Store {
         }
         // Every object with a parsed form was written or read since the last
         // compaction, so its key is in the list (perhaps more than once).
-        let keys = std::mem::take(self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()));
-        for k in keys {
-            if let Some(o) = self.map.get_mut(&k) {
+        for k in &keys {
+            if kept.contains(k) {
+                continue;
+            }
+            if let Some(o) = self.map.get_mut(k) {
                 o.pack(dicts_of(&mut self.dicts, &k.resource));
             }
         }
+        keys.clear();
+        keys.extend(kept);
+        *self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()) = keys;
     }
 
     /// Packs `logged` (the watch log's object of `key`) if it holds `v` parsed: once a
@@ -720,6 +736,34 @@ mod tests {
     #[test]
     fn an_obj_is_small() {
         assert!(std::mem::size_of::<Obj>() <= 40);
+    }
+
+    #[test]
+    fn a_partial_compaction_keeps_the_recently_parsed_objects() {
+        let mut s = Store::default();
+        let v = |n: u64| json!({"metadata": {"name": format!("p{n}")}, "n": n});
+        for n in 0..6 {
+            s.insert(key(&format!("p{n}")), Obj::new(Arc::new(v(n))));
+        }
+        s.compact(std::iter::empty());
+        // Parsed since: p2 and p3 written, p1 read, p5 written (and logged).
+        for n in [2, 3] {
+            s.insert(key(&format!("p{n}")), Obj::new(Arc::new(v(n))));
+        }
+        s.get(&key("p1"));
+        let logged_a = Arc::new(v(5));
+        s.insert(key("p5"), Obj::new(logged_a.clone()));
+        let mut log = vec![(key("p5"), Obj::new(logged_a)), (key("p0"), Obj::new(Arc::new(v(0))))];
+        s.compact_keeping(log.iter_mut().map(|(k, o)| (&*k, o)), 3);
+        let parsed: Vec<bool> = (0..6).map(|n| s.map[&key(&format!("p{n}"))].is_parsed()).collect();
+        assert_eq!(parsed, [false, true, false, true, false, true]);
+        // The kept write and its log entry stay one tree; the other logged object is packed.
+        assert!(log[0].1.same_write(&s.map[&key("p5")]));
+        assert!(!log[1].1.is_parsed());
+        assert_eq!(s.parsed_since_compact(), 3);
+        for n in 0..6 {
+            assert_eq!(s.get(&key(&format!("p{n}"))), Some(&v(n)));
+        }
     }
 
     #[test]

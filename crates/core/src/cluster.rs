@@ -746,8 +746,9 @@ impl Cluster {
             parts.push((format!("objects {r} ({}, {parsed} parsed, {packed} packed)", objs.len()), Box::new(objs)));
         }
         // The log's own objects (those that are not the stored ones).
-        let own: Vec<(u64, crate::store::Obj)> =
+        let mut own: Vec<(u64, crate::store::Obj)> =
             self.watch_log.iter().filter(|(_, e)| !self.objects.shares(&e.key, &e.object)).map(|(rv, e)| (*rv, e.object.deep_copy())).collect();
+        own.shrink_to_fit();
         let parsed = own.iter().filter(|(_, o)| o.is_parsed_bench()).count();
         parts.push((format!("watch_log ({}, own {}, {parsed} of them parsed)", self.watch_log.len(), own.len()), Box::new(own)));
         let dicts = self.objects.dictionaries(self.watch_log.iter().map(|(_, e)| &e.object));

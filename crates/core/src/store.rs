@@ -589,6 +589,10 @@ impl Store {
             e.1 += usize::from(o.packed.is_some());
             e.2.push((k.clone(), o.deep_copy()));
         }
+        // Weighed without the lists' spare capacity.
+        for e in out.values_mut() {
+            e.2.shrink_to_fit();
+        }
         out
     }
 

@@ -956,7 +956,14 @@ impl Cluster {
         event.insert("reportingInstance".into(), str_(host.unwrap_or("")));
         let key = ObjKey { resource: "events".into(), namespace: ns.into(), name: name.into() };
         self.event_index.insert(identity, key.name.as_str().into());
-        self.insert_quiet(key, Value::Object(event));
+        self.insert_quiet(key.clone(), Value::Object(event));
+        // No component reads an event back: it is packed at once rather than taking a
+        // place among the parsed objects until the next compaction.
+        if let Some((_, logged)) = self.watch_log.last_mut() {
+            if logged.key == key {
+                self.objects.pack_written(&key, &mut logged.object);
+            }
+        }
     }
 }
 

@@ -569,6 +569,19 @@ impl Store {
         *self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()) = keys;
     }
 
+    /// Packs the object just written at `key` now, and its logged write with the same
+    /// text (for objects nobody reads back soon, such as events).
+    pub(crate) fn pack_written(&mut self, key: &ObjKey, logged: &mut Obj) {
+        let dicts = dicts_of(&mut self.dicts, &key.resource);
+        if let Some(stored) = self.map.get_mut(key) {
+            if stored.same_write(logged) {
+                stored.pack(dicts);
+                logged.packed = stored.packed.clone();
+                logged.parsed = OnceLock::new();
+            }
+        }
+    }
+
     /// Packs `logged` (the watch log's object of `key`) if it holds `v` parsed: once a
     /// newer write supersedes it, the log is the only holder of the tree.
     pub(crate) fn pack_if_holding(&mut self, key: &ObjKey, logged: &mut Obj, v: &Arc<Value>) {

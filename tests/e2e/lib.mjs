@@ -86,6 +86,8 @@ export async function run(page, line, { timeout = 15_000 } = {}) {
   } catch {
     throw new Error(`no prompt after \`${line}\`; the terminal shows:\n${indent(await terminalText(page))}`);
   }
+  // The prompt is counted when it is written; its output is in the buffer once parsed.
+  await page.evaluate(() => window.kubeniwa.written());
   return (await terminalText(page)).slice(before.text.length);
 }
 

@@ -40,6 +40,11 @@ const hook = {
   editorText() {
     return editor ? editor.getValue() : null;
   },
+  // Resolves once xterm.js has parsed everything written so far: it parses writes
+  // later, so a prompt can be counted before the output above it is in the buffer.
+  written() {
+    return new Promise((resolve) => (term ? term.write('', resolve) : resolve()));
+  },
 };
 window.kubeniwa = hook;
 

@@ -392,13 +392,14 @@ impl Cluster {
     /// The keys of one resource's objects, in order (without reading the objects).
     pub(crate) fn range_keys(&self, resource: &str) -> impl Iterator<Item = &ObjKey> + '_ {
         let start = ObjKey { resource: resource.into(), namespace: Default::default(), name: Default::default() };
-        let resource = resource.to_string();
+        let resource = start.resource.clone();
         self.objects.keys_from(start).take_while(move |k| k.resource == resource)
     }
 
     pub(crate) fn range(&self, resource: &str, namespace: Option<&str>) -> impl Iterator<Item = (&ObjKey, &Value)> + '_ {
         let start = ObjKey { resource: resource.into(), namespace: namespace.unwrap_or("").into(), name: Default::default() };
-        let (resource, namespace) = (resource.to_string(), namespace.map(String::from));
+        // Interned: comparing a key's resource and namespace with these is a pointer check.
+        let (resource, namespace) = (start.resource.clone(), namespace.map(|_| start.namespace.clone()));
         self.objects
             .range_from(start)
             .take_while(move |(k, _)| k.resource == resource && namespace.as_ref().is_none_or(|ns| k.namespace == *ns))

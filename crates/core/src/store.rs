@@ -462,6 +462,14 @@ impl Clone for Store {
     }
 }
 
+/// Packs one write held by both the store and the watch log once, both keeping the
+/// same packed form.
+fn pack_shared(stored: &mut Obj, logged: &mut Obj, dicts: &mut Dicts) {
+    stored.pack(dicts);
+    logged.packed = stored.packed.clone();
+    logged.parsed = OnceLock::new();
+}
+
 /// The dictionaries of `resource`.
 fn dicts_of<'a>(dicts: &'a mut BTreeMap<Interned, Dicts>, resource: &Interned) -> &'a mut Dicts {
     dicts.entry(resource.clone()).or_default()
@@ -546,11 +554,7 @@ impl Store {
             match self.map.get_mut(key) {
                 // The stored object stays parsed: so does its logged write (one tree).
                 Some(stored) if stored.same_write(logged) && kept.contains(key) => {}
-                Some(stored) if stored.same_write(logged) => {
-                    stored.pack(dicts);
-                    logged.packed = stored.packed.clone();
-                    logged.parsed = OnceLock::new();
-                }
+                Some(stored) if stored.same_write(logged) => pack_shared(stored, logged, dicts),
                 _ => logged.pack(dicts),
             }
         }
@@ -572,13 +576,8 @@ impl Store {
     /// Packs the object just written at `key` now, and its logged write with the same
     /// text (for objects nobody reads back soon, such as events).
     pub(crate) fn pack_written(&mut self, key: &ObjKey, logged: &mut Obj) {
-        let dicts = dicts_of(&mut self.dicts, &key.resource);
-        if let Some(stored) = self.map.get_mut(key) {
-            if stored.same_write(logged) {
-                stored.pack(dicts);
-                logged.packed = stored.packed.clone();
-                logged.parsed = OnceLock::new();
-            }
+        if let Some(stored) = self.map.get_mut(key).filter(|stored| stored.same_write(logged)) {
+            pack_shared(stored, logged, dicts_of(&mut self.dicts, &key.resource));
         }
     }
 

@@ -76,7 +76,7 @@ fn run(nodes: usize, deployments: usize, replicas: usize) -> (u128, u64, usize) 
         let r = c.handle(&Request::new(Method::Post, "/apis/apps/v1/namespaces/default/deployments").body(body));
         assert!(r.is_success(), "{}", r.body);
     }
-    if std::env::var_os("KUBENIWA_BENCH_TRACE").is_some() { eprintln!("posted: live {} kB peak {} kB", live() >> 10, PEAK.load(std::sync::atomic::Ordering::Relaxed) >> 10); }
+    if std::env::var_os("KUBENIWA_BENCH_TRACE").is_some() { eprintln!("posted at {} ms: live {} kB peak {} kB", t0.elapsed().as_millis(), live() >> 10, PEAK.load(std::sync::atomic::Ordering::Relaxed) >> 10); }
     // Simulated time moves on until every Deployment is available.
     let mut t = c.now();
     let t_start = t;
@@ -86,13 +86,13 @@ fn run(nodes: usize, deployments: usize, replicas: usize) -> (u128, u64, usize) 
             break;
         }
         t += 1000;
-        if std::env::var_os("KUBENIWA_BENCH_TRACE").is_some() { eprintln!("t={} live {} kB peak {} kB", (t - t_start)/1000, live() >> 10, PEAK.load(std::sync::atomic::Ordering::Relaxed) >> 10); }
+        if std::env::var_os("KUBENIWA_BENCH_TRACE").is_some() { eprintln!("t={} at {} ms: live {} kB peak {} kB", (t - t_start)/1000, t0.elapsed().as_millis(), live() >> 10, PEAK.load(std::sync::atomic::Ordering::Relaxed) >> 10); }
         c.advance_to(t);
     }
     // Counted from the Deployments' status (reading every pod would parse the packed
     // store again and weigh that, not holding the pods).
     let running: usize = c.list("deployments.apps", Some("default")).iter().map(|d| d["status"]["readyReplicas"].as_u64().unwrap_or(0) as usize).sum();
-    eprintln!("simulated {} s, peak live heap {} kB", (t - t_start) / 1000, PEAK.load(std::sync::atomic::Ordering::Relaxed) >> 10);
+    eprintln!("simulated {} s, peak live heap {} kB, {} writes", (t - t_start) / 1000, PEAK.load(std::sync::atomic::Ordering::Relaxed) >> 10, c.resource_version());
     if std::env::var_os("KUBENIWA_BENCH_MEM").is_some() {
         let weigh = |c: &kubeniwa_core::Cluster| {
             eprintln!("live heap {} kB ({} B per pod)", live() >> 10, live() / running.max(1));

@@ -451,7 +451,7 @@ impl std::fmt::Debug for Obj {
 #[derive(Default)]
 pub(crate) struct Store {
     map: BTreeMap<ObjKey, Obj>,
-    parsed: Mutex<Vec<ObjKey>>,
+    parsed: Mutex<Parsings>,
     /// Each resource's dictionary (the watch log's objects use them too).
     dicts: BTreeMap<Interned, Dicts>,
 }
@@ -459,6 +459,28 @@ pub(crate) struct Store {
 impl Clone for Store {
     fn clone(&self) -> Store {
         Store { map: self.map.clone(), parsed: Mutex::new(self.parsed_keys().clone()), dicts: self.dicts.clone() }
+    }
+}
+
+/// The stored objects given a parsed form since the last compaction: their keys in the
+/// order of their parsings (written or read; a key once per parsing), and how many
+/// stored objects are parsed now, which is what a compaction is about (memory).
+#[derive(Clone, Default)]
+struct Parsings {
+    keys: Vec<ObjKey>,
+    live: usize,
+}
+
+impl Parsings {
+    /// A parsed form was made for the object of `key`.
+    fn push(&mut self, key: &ObjKey) {
+        self.keys.push(key.clone());
+        self.live += 1;
+    }
+
+    /// A stored object's parsed form went (it was packed, replaced or removed).
+    fn drop_one(&mut self) {
+        self.live = self.live.saturating_sub(1);
     }
 }
 
@@ -476,13 +498,13 @@ fn dicts_of<'a>(dicts: &'a mut BTreeMap<Interned, Dicts>, resource: &Interned) -
 }
 
 impl Store {
-    fn parsed_keys(&self) -> std::sync::MutexGuard<'_, Vec<ObjKey>> {
+    fn parsed_keys(&self) -> std::sync::MutexGuard<'_, Parsings> {
         self.parsed.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn read<'a>(&self, k: &ObjKey, o: &'a Obj) -> &'a Value {
         if !o.is_parsed() {
-            self.parsed_keys().push(k.clone());
+            self.parsed_keys().push(k);
         }
         o.value()
     }
@@ -521,17 +543,49 @@ impl Store {
 
     /// Stores `obj`, returning what was there.
     pub(crate) fn insert(&mut self, key: ObjKey, obj: Obj) -> Option<Obj> {
-        self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()).push(key.clone());
-        self.map.insert(key, obj)
+        let parsings = self.parsed.get_mut().unwrap_or_else(|e| e.into_inner());
+        if obj.is_parsed() {
+            parsings.push(&key);
+        }
+        let old = self.map.insert(key, obj);
+        if old.as_ref().is_some_and(Obj::is_parsed) {
+            parsings.drop_one();
+        }
+        old
     }
 
     pub(crate) fn remove(&mut self, key: &ObjKey) -> Option<Obj> {
-        self.map.remove(key)
+        let old = self.map.remove(key);
+        if old.as_ref().is_some_and(Obj::is_parsed) {
+            self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()).drop_one();
+        }
+        old
     }
 
-    /// How many parsed forms were made (by writes or reads) since the last compaction.
-    pub(crate) fn parsed_since_compact(&self) -> usize {
-        self.parsed_keys().len()
+    /// How many stored objects are parsed (by writes or reads since the last
+    /// compaction).
+    #[cfg(test)]
+    pub(crate) fn parsed_now(&self) -> usize {
+        self.parsed_keys().live
+    }
+
+    /// Whether `limit` objects or more are parsed, so that it is time to compact. The
+    /// list of parsings (a key once per parsing) is kept within a few times `limit`
+    /// meanwhile: when it grows past that, only the last parsing of each object still
+    /// parsed stays in it.
+    pub(crate) fn over(&mut self, limit: usize) -> bool {
+        let parsings = self.parsed.get_mut().unwrap_or_else(|e| e.into_inner());
+        if parsings.live >= limit {
+            return true;
+        }
+        if parsings.keys.len() > 4 * limit.max(1024) {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut keys: Vec<ObjKey> = parsings.keys.drain(..).rev().filter(|k| self.map.get(k).is_some_and(Obj::is_parsed) && seen.insert(k.clone())).collect();
+            keys.reverse();
+            parsings.live = keys.len();
+            parsings.keys = keys;
+        }
+        false
     }
 
     /// Packs every object and the watch log's, dropping their parsed forms. A logged
@@ -540,12 +594,21 @@ impl Store {
         self.compact_keeping(log, 0);
     }
 
-    /// [`Store::compact`], except for the objects of the last `recent` parsings (written
-    /// or read), which stay parsed and listed: the objects being worked on now are
+    /// [`Store::compact`], except for the last `recent` objects parsed (written or
+    /// read), which stay parsed and listed: the objects being worked on now are
     /// likely read again soon, so packing them would only parse them again.
     pub(crate) fn compact_keeping<'a>(&mut self, log: impl Iterator<Item = (&'a ObjKey, &'a mut Obj)>, recent: usize) {
-        let mut keys = std::mem::take(self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()));
-        let kept: std::collections::BTreeSet<ObjKey> = keys[keys.len().saturating_sub(recent)..].iter().cloned().collect();
+        let mut keys = std::mem::take(&mut self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()).keys);
+        // The last `recent` objects parsed (a key may be in the list more than once).
+        let mut kept = std::collections::BTreeSet::new();
+        for k in keys.iter().rev() {
+            if kept.len() == recent {
+                break;
+            }
+            if !kept.contains(k) && self.map.get(k).is_some_and(Obj::is_parsed) {
+                kept.insert(k.clone());
+            }
+        }
         for (key, logged) in log {
             if !logged.is_parsed() {
                 continue;
@@ -570,7 +633,9 @@ impl Store {
         }
         keys.clear();
         keys.extend(kept);
-        *self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()) = keys;
+        let parsings = self.parsed.get_mut().unwrap_or_else(|e| e.into_inner());
+        parsings.live = keys.len();
+        parsings.keys = keys;
     }
 
     /// Packs the object just written at `key` now, and its logged write with the same
@@ -578,6 +643,13 @@ impl Store {
     pub(crate) fn pack_written(&mut self, key: &ObjKey, logged: &mut Obj) {
         if let Some(stored) = self.map.get_mut(key).filter(|stored| stored.same_write(logged)) {
             pack_shared(stored, logged, dicts_of(&mut self.dicts, &key.resource));
+            // No parsed form is left: the write no longer counts towards the next
+            // compaction (nor takes a place among the parsings it keeps).
+            let parsings = self.parsed.get_mut().unwrap_or_else(|e| e.into_inner());
+            if parsings.keys.last() == Some(key) {
+                parsings.keys.pop();
+            }
+            parsings.drop_one();
         }
     }
 
@@ -665,7 +737,7 @@ mod tests {
         s.compact(std::iter::empty());
         assert!(!s.map[&key("p")].is_parsed());
         assert_eq!(s.get(&key("p")), Some(&v));
-        assert_eq!(s.parsed_since_compact(), 1);
+        assert_eq!(s.parsed_now(), 1);
     }
 
     #[test]
@@ -776,7 +848,7 @@ mod tests {
         // The kept write and its log entry stay one tree; the other logged object is packed.
         assert!(log[0].1.same_write(&s.map[&key("p5")]));
         assert!(!log[1].1.is_parsed());
-        assert_eq!(s.parsed_since_compact(), 3);
+        assert_eq!(s.parsed_now(), 3);
         for n in 0..6 {
             assert_eq!(s.get(&key(&format!("p{n}"))), Some(&v(n)));
         }

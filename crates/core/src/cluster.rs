@@ -86,7 +86,16 @@ pub enum Timer {
     /// Nothing to do but run the controllers again (e.g. a pod becomes available
     /// after `minReadySeconds`).
     Resync,
+    /// Events whose time to live ran out go (see [`EVENT_TTL_MS`]). One is pending
+    /// while any event is stored, at the earliest expiry.
+    EventExpiry,
 }
+
+/// How long an Event is kept after its last write: kube-apiserver's `--event-ttl`
+/// (1h, the default, kind's too). The registry stores every event with an etcd lease
+/// of that length and sets it again on every create and update, so an aggregated
+/// event lives an hour past its last bump.
+pub const EVENT_TTL_MS: Millis = 3_600_000;
 
 /// How a cluster was made (`kind create cluster` options).
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +134,13 @@ pub struct Cluster {
     /// Keyed by a 128-bit hash of the identity, which can be long (the message).
     /// (The event's name: its namespace is the involved object's, or `default`.)
     event_index: BTreeMap<u128, Box<str>>,
+    /// Every stored event by the resourceVersion of its last write, with the instant
+    /// of that write: resourceVersions grow with time, so the first entry is the next
+    /// to expire, and a write (or delete) finds the entry of the version it replaces
+    /// by that version's number. One entry per event, however often it is bumped.
+    event_ttl: BTreeMap<u64, (Millis, ObjKey)>,
+    /// The instant of the pending [`Timer::EventExpiry`] (none while no event is stored).
+    event_expiry_at: Option<Millis>,
     pub(crate) watch_log: Vec<(u64, WatchEvent)>,
     pub(crate) runtime: Runtime,
     /// The host port the API server is published on (`https://127.0.0.1:PORT`).
@@ -347,6 +363,8 @@ impl Cluster {
             unsettled: 0,
             event_seq: 0,
             event_index: BTreeMap::new(),
+            event_ttl: BTreeMap::new(),
+            event_expiry_at: None,
             watch_log: Vec::new(),
             runtime: Runtime::default(),
             api_port,
@@ -679,6 +697,7 @@ impl Cluster {
                 dirty.endpoints.insert(key.namespace.clone());
             }
             "apiservices.apiregistration.k8s.io" => dirty.apiservices = true,
+            "events" | "events.events.k8s.io" => self.event_written(key, old, new),
             _ => {}
         }
     }
@@ -761,6 +780,7 @@ impl Cluster {
         parts.push(("index".into(), Box::new(self.index.clone())));
         parts.push(("dirty".into(), Box::new(self.dirty.clone())));
         parts.push((format!("event_index ({})", self.event_index.len()), Box::new(self.event_index.clone())));
+        parts.push((format!("event_ttl ({})", self.event_ttl.len()), Box::new(self.event_ttl.clone())));
         parts.push(("storage".into(), Box::new(self.storage.clone())));
         parts
     }
@@ -802,7 +822,7 @@ impl Cluster {
             let before = self.resource_version;
             // The kubelet's periodic syncs and probe ticks mostly change nothing in the
             // store; then the controllers have nothing new to see.
-            let mut quiet = matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. } | Timer::Eviction { .. });
+            let mut quiet = matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. } | Timer::Eviction { .. } | Timer::EventExpiry);
             self.fire(timer);
             // Timers of the same instant fire together; the controllers then run once.
             while let Some((&(next, seq), _)) = self.timers.iter().next() {
@@ -813,7 +833,7 @@ impl Cluster {
                 if timer == Timer::Resync {
                     self.resync_at.remove(&next);
                 }
-                quiet &= matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. } | Timer::Eviction { .. });
+                quiet &= matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. } | Timer::Eviction { .. } | Timer::EventExpiry);
                 self.maybe_compact();
                 self.fire(timer);
             }
@@ -860,6 +880,7 @@ impl Cluster {
             Timer::Output { uid, container } => crate::kubelet::reveal_output(self, &uid, &container),
             Timer::Eviction { node, step } => crate::eviction_manager::fire(self, &node, step),
             Timer::Resync => {}
+            Timer::EventExpiry => self.expire_events(),
         }
     }
 
@@ -894,14 +915,7 @@ impl Cluster {
         let ns = if involved_ns.is_empty() { "default" } else { involved_ns };
         // The event correlator: an identical event (same object, reason, message,
         // source) updates the existing one's count and lastTimestamp.
-        let identity = {
-            let mut h = crate::rng::Fnv128a::default();
-            for part in [meta["uid"].as_str().unwrap_or(""), type_, reason, source, &message, field_path.unwrap_or("")] {
-                h.write(part.as_bytes());
-                h.write(&[0]);
-            }
-            h.finish()
-        };
+        let identity = event_identity([meta["uid"].as_str().unwrap_or(""), type_, reason, source, &message, field_path.unwrap_or("")]);
         if let Some(existing) = self.event_index.get(&identity) {
             let key = ObjKey { resource: "events".into(), namespace: ns.into(), name: (**existing).into() };
             let ts = rfc3339(self.now);
@@ -968,6 +982,87 @@ impl Cluster {
             }
         }
     }
+
+    /// Keeps the events' expiry and the correlator's index true for one write of an
+    /// event, whoever wrote it (a component, a user's create, update or delete, the
+    /// expiry itself): the entry of the version it replaces goes, the new version's
+    /// comes (its time to live starts again), and a removed event's identity no
+    /// longer names it.
+    fn event_written(&mut self, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
+        let rv = |v: &Value| v["metadata"]["resourceVersion"].as_str().and_then(|r| r.parse::<u64>().ok());
+        if let Some(r) = old.and_then(rv) {
+            self.event_ttl.remove(&r);
+        }
+        match new {
+            Some(v) => {
+                if let Some(r) = rv(v) {
+                    self.event_ttl.insert(r, (self.now, key.clone()));
+                    if self.event_expiry_at.is_none() {
+                        let at = self.now + EVENT_TTL_MS;
+                        self.event_expiry_at = Some(at);
+                        self.schedule(at, Timer::EventExpiry);
+                    }
+                }
+            }
+            None => {
+                if let Some(old) = old.filter(|_| key.resource == "events") {
+                    let identity = stored_event_identity(old);
+                    if self.event_index.get(&identity).is_some_and(|n| **n == *key.name) {
+                        self.event_index.remove(&identity);
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`Timer::EventExpiry`]: removes the events last written [`EVENT_TTL_MS`] ago or
+    /// earlier (a `DELETED` watch event each, as etcd's lease revocation gives), and
+    /// sets the timer for the next expiry.
+    fn expire_events(&mut self) {
+        self.event_expiry_at = None;
+        while let Some((&rv, (written, _))) = self.event_ttl.first_key_value() {
+            if written + EVENT_TTL_MS > self.now {
+                break;
+            }
+            let Some((_, (_, key))) = self.event_ttl.pop_first() else { break };
+            // The entry is the stored version's (every write replaces it); the check
+            // keeps a stray one from removing a later event of the same name.
+            let current = self.objects.get(&key).and_then(|e| e["metadata"]["resourceVersion"].as_str()).and_then(|r| r.parse::<u64>().ok());
+            if current == Some(rv) {
+                self.remove(&key);
+            }
+        }
+        if let Some((_, (written, _))) = self.event_ttl.first_key_value() {
+            let at = written + EVENT_TTL_MS;
+            self.event_expiry_at = Some(at);
+            self.schedule(at, Timer::EventExpiry);
+        }
+    }
+}
+
+/// The correlator's identity of an event: the involved object's uid, type, reason,
+/// source (`component/host`), message and field path.
+fn event_identity(parts: [&str; 6]) -> u128 {
+    let mut h = crate::rng::Fnv128a::default();
+    for part in parts {
+        h.write(part.as_bytes());
+        h.write(&[0]);
+    }
+    h.finish()
+}
+
+/// The identity [`Cluster::emit_event`] gave a stored event, read back from its fields.
+/// A component name holding a `/` is the external provisioner's (`storage.rs`), which
+/// emits it with `\u{1}` in its place and writes the `/` afterwards.
+fn stored_event_identity(e: &Value) -> u128 {
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let component = s(&e["source"]["component"]);
+    let source = match e["source"]["host"].as_str() {
+        Some(host) => format!("{component}/{host}"),
+        None => component.replace('/', "\u{1}"),
+    };
+    let involved = &e["involvedObject"];
+    event_identity([&s(&involved["uid"]), &s(&e["type"]), &s(&e["reason"]), &source, &s(&e["message"]), &s(&involved["fieldPath"])])
 }
 
 /// `metadata` as a mutable map, created when missing.
@@ -994,5 +1089,129 @@ mod tests {
             }
         }
         assert_eq!(UidKey::of(uids[0]), UidKey::of(uids[0]));
+    }
+
+    /// Events expire an hour after their last write, as with kube-apiserver's
+    /// `--event-ttl=1h`.
+    mod event_ttl {
+        use super::super::{Cluster, ClusterConfig, WatchKind, EVENT_TTL_MS};
+        use crate::{Method, Request};
+        use serde_json::{json, Value};
+
+        const MIN: u64 = 60_000;
+
+        fn cluster() -> Cluster {
+            crate::bootstrap::create_kind_cluster(ClusterConfig::kind_default("kind"), 1, crate::time::EPOCH_START)
+        }
+
+        fn pod() -> Value {
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "default", "uid": "0b6f1c8e-2f4a-4d7e-9c1b-3a5d7e9f1b2c", "resourceVersion": "900"}})
+        }
+
+        fn back_off(c: &mut Cluster) {
+            c.emit_event(&pod(), Some("spec.containers{web}"), "Normal", "BackOff", "kubelet/kind-control-plane", "Back-off restarting failed container web in pod web_default(0b6f1c8e)".into());
+        }
+
+        /// The events about the pod: (name, count).
+        fn events(c: &Cluster) -> Vec<(String, i64)> {
+            c.list("events", Some("default")).into_iter().filter(|e| e["involvedObject"]["name"] == "web").map(|e| (e["metadata"]["name"].as_str().unwrap_or("").to_string(), e["count"].as_i64().unwrap_or(0))).collect()
+        }
+
+        /// The expiry index and the correlator's index hold exactly the stored events.
+        fn assert_indexes_hold_the_store(c: &Cluster) {
+            let stored: Vec<_> = c.objects().filter(|(k, _)| k.resource == "events" || k.resource == "events.events.k8s.io").map(|(k, _)| k.clone()).collect();
+            let mut indexed: Vec<_> = c.event_ttl.values().map(|(_, k)| k.clone()).collect();
+            indexed.sort();
+            assert_eq!(indexed, stored);
+            for name in c.event_index.values() {
+                assert!(stored.iter().any(|k| *k.name == **name), "event_index names a removed event {name}");
+            }
+            assert_eq!(c.event_expiry_at.is_some(), !stored.is_empty());
+        }
+
+        #[test]
+        fn a_bumped_event_outlives_its_first_expiry() {
+            let mut c = cluster();
+            let t0 = c.now();
+            back_off(&mut c);
+            let name = events(&c)[0].0.clone();
+            c.advance_to(t0 + 30 * MIN);
+            back_off(&mut c);
+            assert_eq!(events(&c), [(name.clone(), 2)]);
+            c.advance_to(t0 + EVENT_TTL_MS + MIN);
+            assert_eq!(events(&c), [(name.clone(), 2)], "the bump set its time to live again");
+            assert_indexes_hold_the_store(&c);
+            let rv = c.resource_version();
+            c.advance_to(t0 + 30 * MIN + EVENT_TTL_MS - 1);
+            assert_eq!(events(&c).len(), 1);
+            c.advance_to(t0 + 30 * MIN + EVENT_TTL_MS);
+            assert_eq!(events(&c), []);
+            // Its removal is a deletion as any other, with no event of its own.
+            let deleted: Vec<_> = c.events_since(rv).map(|w| (w.kind, w.key.name.to_string())).collect();
+            assert_eq!(deleted, [(WatchKind::Deleted, name)]);
+            assert_indexes_hold_the_store(&c);
+            assert!(c.next_timer().is_none(), "no event is left, so no expiry is pending");
+        }
+
+        #[test]
+        fn an_expired_events_identity_makes_a_fresh_event() {
+            let mut c = cluster();
+            let t0 = c.now();
+            back_off(&mut c);
+            back_off(&mut c);
+            let first = events(&c);
+            assert_eq!(first[0].1, 2);
+            c.advance_to(t0 + EVENT_TTL_MS);
+            assert_eq!(events(&c), []);
+            assert!(c.event_index.is_empty() && c.event_ttl.is_empty(), "every event is older than an hour");
+            back_off(&mut c);
+            let again = events(&c);
+            assert_eq!(again.len(), 1);
+            assert_ne!(again[0].0, first[0].0);
+            assert_eq!(again[0].1, 1);
+            assert_indexes_hold_the_store(&c);
+        }
+
+        #[test]
+        fn a_users_events_expire_after_their_last_write() {
+            let mut c = cluster();
+            let t0 = c.now();
+            let body = json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "note"}, "involvedObject": {"kind": "Pod", "name": "web", "namespace": "default"}, "reason": "Note", "message": "by hand"});
+            let r = c.handle(&Request::new(Method::Post, "/api/v1/namespaces/default/events").body(body));
+            assert_eq!(r.code, 201, "{}", r.body);
+            let body = json!({"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "note2"}, "eventTime": "2026-11-30T09:00:20.000000Z", "reportingController": "me/x", "reportingInstance": "me", "action": "Noted", "reason": "Note", "type": "Normal", "regarding": {"kind": "Pod", "name": "web", "namespace": "default"}});
+            let r = c.handle(&Request::new(Method::Post, "/apis/events.k8s.io/v1/namespaces/default/events").body(body));
+            assert_eq!(r.code, 201, "{}", r.body);
+            c.advance_to(t0 + 40 * MIN);
+            let mut e = c.handle(&Request::get("/api/v1/namespaces/default/events/note")).body;
+            e["message"] = json!("by hand, again");
+            let r = c.handle(&Request::new(Method::Put, "/api/v1/namespaces/default/events/note").body(e));
+            assert_eq!(r.code, 200, "{}", r.body);
+            c.advance_to(t0 + EVENT_TTL_MS);
+            assert_eq!(events(&c).len(), 1, "the update set its time to live again");
+            assert_eq!(c.handle(&Request::get("/apis/events.k8s.io/v1/namespaces/default/events/note2")).code, 404);
+            c.advance_to(t0 + 40 * MIN + EVENT_TTL_MS);
+            assert_eq!(events(&c), []);
+            assert_indexes_hold_the_store(&c);
+        }
+
+        #[test]
+        fn deleting_an_event_forgets_its_identity() {
+            let mut c = cluster();
+            back_off(&mut c);
+            back_off(&mut c);
+            let (name, _) = events(&c)[0].clone();
+            let r = c.handle(&Request::new(Method::Delete, format!("/api/v1/namespaces/default/events/{name}")));
+            assert_eq!(r.code, 200, "{}", r.body);
+            assert_indexes_hold_the_store(&c);
+            let t = c.now();
+            c.advance_to(t + 1_000);
+            back_off(&mut c);
+            let again = events(&c);
+            assert_eq!(again.len(), 1);
+            assert_ne!(again[0].0, name);
+            assert_eq!(again[0].1, 1);
+            assert_indexes_hold_the_store(&c);
+        }
     }
 }

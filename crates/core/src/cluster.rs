@@ -86,16 +86,12 @@ pub enum Timer {
     /// Nothing to do but run the controllers again (e.g. a pod becomes available
     /// after `minReadySeconds`).
     Resync,
-    /// Events whose time to live ran out go (see [`EVENT_TTL_MS`]). One is pending
-    /// while any event is stored, at the earliest expiry.
+    /// Events whose time to live ran out go (see [`crate::event_ttl`]). One is
+    /// pending while any event is stored, at the earliest expiry.
     EventExpiry,
 }
 
-/// How long an Event is kept after its last write: kube-apiserver's `--event-ttl`
-/// (1h, the default, kind's too). The registry stores every event with an etcd lease
-/// of that length and sets it again on every create and update, so an aggregated
-/// event lives an hour past its last bump.
-pub const EVENT_TTL_MS: Millis = 3_600_000;
+pub use crate::event_ttl::EVENT_TTL_MS;
 
 /// How a cluster was made (`kind create cluster` options).
 #[derive(Debug, Clone, PartialEq)]
@@ -134,11 +130,8 @@ pub struct Cluster {
     /// Keyed by a 128-bit hash of the identity, which can be long (the message).
     /// (The event's name: its namespace is the involved object's, or `default`.)
     event_index: BTreeMap<u128, Box<str>>,
-    /// Every stored event by the resourceVersion of its last write, with the instant
-    /// of that write: resourceVersions grow with time, so the first entry is the next
-    /// to expire, and a write (or delete) finds the entry of the version it replaces
-    /// by that version's number. One entry per event, however often it is bumped.
-    event_ttl: BTreeMap<u64, (Millis, ObjKey)>,
+    /// Every stored event by its last write, for its expiry.
+    event_ttl: crate::event_ttl::Expiry,
     /// The instant of the pending [`Timer::EventExpiry`] (none while no event is stored).
     event_expiry_at: Option<Millis>,
     pub(crate) watch_log: Vec<(u64, WatchEvent)>,
@@ -363,7 +356,7 @@ impl Cluster {
             unsettled: 0,
             event_seq: 0,
             event_index: BTreeMap::new(),
-            event_ttl: BTreeMap::new(),
+            event_ttl: Default::default(),
             event_expiry_at: None,
             watch_log: Vec::new(),
             runtime: Runtime::default(),
@@ -990,26 +983,18 @@ impl Cluster {
     /// longer names it.
     fn event_written(&mut self, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
         let rv = |v: &Value| v["metadata"]["resourceVersion"].as_str().and_then(|r| r.parse::<u64>().ok());
-        if let Some(r) = old.and_then(rv) {
-            self.event_ttl.remove(&r);
-        }
-        match new {
-            Some(v) => {
-                if let Some(r) = rv(v) {
-                    self.event_ttl.insert(r, (self.now, key.clone()));
-                    if self.event_expiry_at.is_none() {
-                        let at = self.now + EVENT_TTL_MS;
-                        self.event_expiry_at = Some(at);
-                        self.schedule(at, Timer::EventExpiry);
-                    }
-                }
+        self.event_ttl.note(key, old.and_then(rv), new.and_then(rv).map(|r| (r, self.now)));
+        if self.event_expiry_at.is_none() {
+            if let Some(at) = self.event_ttl.next_expiry() {
+                self.event_expiry_at = Some(at);
+                self.schedule(at, Timer::EventExpiry);
             }
-            None => {
-                if let Some(old) = old.filter(|_| key.resource == "events") {
-                    let identity = stored_event_identity(old);
-                    if self.event_index.get(&identity).is_some_and(|n| **n == *key.name) {
-                        self.event_index.remove(&identity);
-                    }
+        }
+        if let (Some(old), None) = (old, new) {
+            if key.resource == "events" {
+                let identity = stored_event_identity(old);
+                if self.event_index.get(&identity).is_some_and(|n| **n == *key.name) {
+                    self.event_index.remove(&identity);
                 }
             }
         }
@@ -1020,11 +1005,7 @@ impl Cluster {
     /// sets the timer for the next expiry.
     fn expire_events(&mut self) {
         self.event_expiry_at = None;
-        while let Some((&rv, (written, _))) = self.event_ttl.first_key_value() {
-            if written + EVENT_TTL_MS > self.now {
-                break;
-            }
-            let Some((_, (_, key))) = self.event_ttl.pop_first() else { break };
+        while let Some((key, rv)) = self.event_ttl.pop_due(self.now) {
             // The entry is the stored version's (every write replaces it); the check
             // keeps a stray one from removing a later event of the same name.
             let current = self.objects.get(&key).and_then(|e| e["metadata"]["resourceVersion"].as_str()).and_then(|r| r.parse::<u64>().ok());
@@ -1032,8 +1013,7 @@ impl Cluster {
                 self.remove(&key);
             }
         }
-        if let Some((_, (written, _))) = self.event_ttl.first_key_value() {
-            let at = written + EVENT_TTL_MS;
+        if let Some(at) = self.event_ttl.next_expiry() {
             self.event_expiry_at = Some(at);
             self.schedule(at, Timer::EventExpiry);
         }
@@ -1120,9 +1100,7 @@ mod tests {
         /// The expiry index and the correlator's index hold exactly the stored events.
         fn assert_indexes_hold_the_store(c: &Cluster) {
             let stored: Vec<_> = c.objects().filter(|(k, _)| k.resource == "events" || k.resource == "events.events.k8s.io").map(|(k, _)| k.clone()).collect();
-            let mut indexed: Vec<_> = c.event_ttl.values().map(|(_, k)| k.clone()).collect();
-            indexed.sort();
-            assert_eq!(indexed, stored);
+            assert_eq!(c.event_ttl.keys(), stored);
             for name in c.event_index.values() {
                 assert!(stored.iter().any(|k| *k.name == **name), "event_index names a removed event {name}");
             }
@@ -1163,7 +1141,7 @@ mod tests {
             assert_eq!(first[0].1, 2);
             c.advance_to(t0 + EVENT_TTL_MS);
             assert_eq!(events(&c), []);
-            assert!(c.event_index.is_empty() && c.event_ttl.is_empty(), "every event is older than an hour");
+            assert!(c.event_index.is_empty() && c.event_ttl.len() == 0, "every event is older than an hour");
             back_off(&mut c);
             let again = events(&c);
             assert_eq!(again.len(), 1);

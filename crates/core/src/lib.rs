@@ -19,6 +19,7 @@ pub mod disruption;
 pub mod ephemeral;
 pub mod eviction;
 pub mod eviction_manager;
+pub mod event_ttl;
 pub mod hpa;
 pub mod images;
 pub mod intern;

@@ -174,6 +174,7 @@ impl Expiry {
     }
 
     /// How many events it holds.
+    #[cfg(any(test, feature = "bench"))]
     pub(crate) fn len(&self) -> usize {
         self.queues.iter().map(|q| q.entries.len() - q.gone).sum()
     }

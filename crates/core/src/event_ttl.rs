@@ -112,9 +112,15 @@ impl Queue {
         if self.gone > 64 && self.gone > self.entries.len() / 2 {
             self.entries.retain(|e| e.written != GONE);
             self.gone = 0;
-            if self.entries.capacity() > 4 * self.entries.len() + 64 {
-                self.entries.shrink_to(2 * self.entries.len());
-            }
+            self.fit();
+        }
+    }
+
+    /// Gives back most of the room of entries that left (after an hour's events
+    /// expired together, say), keeping room to grow.
+    fn fit(&mut self) {
+        if self.entries.capacity() > 4 * self.entries.len() + 64 {
+            self.entries.shrink_to(2 * self.entries.len());
         }
     }
 
@@ -158,6 +164,7 @@ impl Expiry {
         let queue = &mut self.queues[q];
         let e = queue.entries.pop_front()?;
         queue.trim();
+        queue.fit();
         Some((ObjKey { resource: RESOURCES[q].into(), namespace: e.namespace, name: e.name.text() }, e.rv))
     }
 

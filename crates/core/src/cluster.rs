@@ -1012,6 +1012,8 @@ impl Cluster {
             if current == Some(rv) {
                 self.remove(&key);
             }
+            // An hour's events can expire at once: each is parsed to go.
+            self.maybe_compact();
         }
         if let Some(at) = self.event_ttl.next_expiry() {
             self.event_expiry_at = Some(at);

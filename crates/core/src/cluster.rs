@@ -129,7 +129,9 @@ pub struct Cluster {
     /// Event identity → the event object, for the correlator.
     /// Keyed by a 128-bit hash of the identity, which can be long (the message).
     /// (The event's name: its namespace is the involved object's, or `default`.)
-    event_index: BTreeMap<u128, Box<str>>,
+    /// The event is named `<involved object's name>.<nanos in hex>`: the number is
+    /// kept (no name text for each of 100,000s of events).
+    event_index: BTreeMap<u128, u64>,
     /// Every stored event by its last write, for its expiry.
     event_ttl: crate::event_ttl::Expiry,
     /// The instant of the pending [`Timer::EventExpiry`] (none while no event is stored).
@@ -910,7 +912,8 @@ impl Cluster {
         // source) updates the existing one's count and lastTimestamp.
         let identity = event_identity([meta["uid"].as_str().unwrap_or(""), type_, reason, source, &message, field_path.unwrap_or("")]);
         if let Some(existing) = self.event_index.get(&identity) {
-            let key = ObjKey { resource: "events".into(), namespace: ns.into(), name: (**existing).into() };
+            let name = format!("{}.{existing:x}", meta["name"].as_str().unwrap_or(""));
+            let key = ObjKey { resource: "events".into(), namespace: ns.into(), name: name.into() };
             let ts = rfc3339(self.now);
             if self.modify(&key, |e| {
                 let count = e["count"].as_i64().unwrap_or(1) + 1;
@@ -965,7 +968,7 @@ impl Cluster {
         event.insert("reportingComponent".into(), str_(component));
         event.insert("reportingInstance".into(), str_(host.unwrap_or("")));
         let key = ObjKey { resource: "events".into(), namespace: ns.into(), name: name.into() };
-        self.event_index.insert(identity, key.name.as_str().into());
+        self.event_index.insert(identity, nanos);
         self.insert_quiet(key.clone(), Value::Object(event));
         // No component reads an event back: it is packed at once rather than taking a
         // place among the parsed objects until the next compaction.
@@ -993,7 +996,7 @@ impl Cluster {
         if let (Some(old), None) = (old, new) {
             if key.resource == "events" {
                 let identity = stored_event_identity(old);
-                if self.event_index.get(&identity).is_some_and(|n| **n == *key.name) {
+                if self.event_index.get(&identity).is_some_and(|n| event_nanos(&key.name) == Some(*n)) {
                     self.event_index.remove(&identity);
                 }
             }
@@ -1045,6 +1048,11 @@ fn stored_event_identity(e: &Value) -> u128 {
     };
     let involved = &e["involvedObject"];
     event_identity([&s(&involved["uid"]), &s(&e["type"]), &s(&e["reason"]), &source, &s(&e["message"]), &s(&involved["fieldPath"])])
+}
+
+/// The number an emitted event's name ends with (`<object>.<nanos in hex>`).
+fn event_nanos(name: &str) -> Option<u64> {
+    u64::from_str_radix(name.rsplit_once('.')?.1, 16).ok()
 }
 
 /// `metadata` as a mutable map, created when missing.
@@ -1103,8 +1111,8 @@ mod tests {
         fn assert_indexes_hold_the_store(c: &Cluster) {
             let stored: Vec<_> = c.objects().filter(|(k, _)| k.resource == "events" || k.resource == "events.events.k8s.io").map(|(k, _)| k.clone()).collect();
             assert_eq!(c.event_ttl.keys(), stored);
-            for name in c.event_index.values() {
-                assert!(stored.iter().any(|k| *k.name == **name), "event_index names a removed event {name}");
+            for nanos in c.event_index.values() {
+                assert!(stored.iter().any(|k| super::super::event_nanos(&k.name) == Some(*nanos)), "event_index names a removed event .{nanos:x}");
             }
             assert_eq!(c.event_expiry_at.is_some(), !stored.is_empty());
         }

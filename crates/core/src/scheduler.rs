@@ -78,7 +78,7 @@ pub(crate) struct Placed {
     preempting: bool,
     /// Taken out of the node for a preemption dry run.
     removed: bool,
-    namespace: Arc<str>,
+    namespace: crate::intern::Interned,
     labels: Arc<Value>,
     terminating: bool,
     /// `requiredDuringScheduling` anti-affinity terms of the placed pod.
@@ -361,21 +361,56 @@ pub(crate) fn placed_entry(p: &Value) -> Option<PlacedEntry> {
     Some(PlacedEntry { node: node.to_string(), placed: placed_of(p, 0) })
 }
 
+/// What placed pods share: the labels and start time of the last one (the replicas of
+/// a template, placed one after another, have the same labels; many start within the
+/// same second) and empty lists. A cluster of 100,000 pods
+/// holds one entry per pod; this keeps most of them free of allocations of their own.
+#[derive(Default)]
+struct SharedParts {
+    labels: Arc<Value>,
+    start: Option<Arc<str>>,
+    no_anti_affinity: Arc<Vec<Value>>,
+    no_host_ports: Arc<Vec<(i64, String)>>,
+}
+
+thread_local! {
+    static SHARED_PARTS: std::cell::RefCell<SharedParts> = std::cell::RefCell::default();
+}
+
 fn placed_of(p: &Value, node: usize) -> Placed {
-    let anti = p["spec"]["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().cloned().unwrap_or_default();
+    let anti = p["spec"]["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().filter(|a| !a.is_empty());
+    let ports = host_ports(p);
+    let key = key_of(p);
+    let (labels, start, anti_affinity, host_ports) = SHARED_PARTS.with_borrow_mut(|shared| {
+        let labels = &p["metadata"]["labels"];
+        if *shared.labels != *labels {
+            shared.labels = Arc::new(labels.clone());
+        }
+        let start = p["status"]["startTime"].as_str().map(|t| match &shared.start {
+            Some(s) if **s == *t => s.clone(),
+            _ => {
+                let s: Arc<str> = Arc::from(t);
+                shared.start = Some(s.clone());
+                s
+            }
+        });
+        let anti = anti.map_or_else(|| shared.no_anti_affinity.clone(), |a| Arc::new(a.clone()));
+        let ports = if ports.is_empty() { shared.no_host_ports.clone() } else { Arc::new(ports) };
+        (shared.labels.clone(), start, anti, ports)
+    });
     Placed {
-        key: Arc::new(key_of(p)),
+        namespace: key.namespace.clone(),
+        key: Arc::new(key),
         node,
         priority: priority_of(p),
         req: pod_requests(&p["spec"]),
-        start: p["status"]["startTime"].as_str().map(Arc::from),
+        start,
         preempting: terminating_by_preemption(p),
         removed: false,
-        namespace: Arc::from(p["metadata"]["namespace"].as_str().unwrap_or("")),
-        labels: Arc::new(p["metadata"]["labels"].clone()),
+        labels,
         terminating: !p["metadata"]["deletionTimestamp"].is_null(),
-        anti_affinity: Arc::new(anti),
-        host_ports: Arc::new(host_ports(p)),
+        anti_affinity,
+        host_ports,
     }
 }
 
@@ -872,7 +907,7 @@ struct SpreadCache {
     by_selector: BTreeMap<String, BTreeMap<String, SelectorCounts>>,
     /// Pods bound in this cycle (namespace, labels, node), counted by each selector
     /// when it is next read.
-    bound: Vec<(Arc<str>, Arc<Value>, usize)>,
+    bound: Vec<(crate::intern::Interned, Arc<Value>, usize)>,
     topology: BTreeMap<String, Topology>,
 }
 
@@ -1282,7 +1317,7 @@ fn inter_pod_affinity_filter(snap: &Snapshot, pc: &PodCtx, i: usize) -> Option<F
         start: None,
         preempting: false,
         removed: false,
-        namespace: Arc::from(ns),
+        namespace: ns.into(),
         labels: Arc::new(labels),
         terminating: false,
         anti_affinity: Arc::default(),

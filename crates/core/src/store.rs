@@ -858,6 +858,38 @@ mod tests {
     }
 
     #[test]
+    fn the_threshold_counts_objects_parsed_now_not_parsings() {
+        let mut s = Store::default();
+        let v = |n: u64| Obj::new(Arc::new(json!({"n": n})));
+        for n in 0..3 {
+            s.insert(key(&format!("p{n}")), v(n));
+        }
+        // A write replacing a parsed object, reads of parsed objects: still three.
+        s.insert(key("p0"), v(10));
+        s.get(&key("p1"));
+        assert_eq!(s.parsed_now(), 3);
+        assert!(!s.over(4) && s.over(3));
+        // Packed at once (as events are), or removed: no longer parsed.
+        let mut logged = v(11);
+        s.insert(key("p1"), logged.clone());
+        s.pack_written(&key("p1"), &mut logged);
+        s.remove(&key("p2"));
+        assert_eq!(s.parsed_now(), 1);
+        // Read again after packing: parsed again.
+        s.get(&key("p1"));
+        assert_eq!(s.parsed_now(), 2);
+        // Many parsings of the same objects: the list keeps one per object still parsed.
+        for _ in 0..5000 {
+            s.insert(key("p0"), v(12));
+        }
+        assert!(!s.over(16));
+        assert_eq!(s.parsed_keys().keys.len(), 2);
+        assert_eq!(s.parsed_now(), 2);
+        s.compact(std::iter::empty());
+        assert_eq!(s.parsed_now(), 0);
+    }
+
+    #[test]
     fn a_logged_write_shares_the_stored_text() {
         let mut s = Store::default();
         let a = Arc::new(json!({"n": 1}));

@@ -14,7 +14,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
 
 use common::{find_real_kubectl, summary, wall_ms, workspace_root, Server};

@@ -91,6 +91,15 @@ pub enum Timer {
     EventExpiry,
 }
 
+impl Timer {
+    /// A timer that mostly changes nothing in the store (the kubelet's periodic syncs,
+    /// probe ticks, expiries): when none of an instant's timers wrote, the controllers
+    /// have nothing new to see.
+    fn is_quiet(&self) -> bool {
+        matches!(self, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. } | Timer::Eviction { .. } | Timer::EventExpiry)
+    }
+}
+
 pub use crate::event_ttl::EVENT_TTL_MS;
 
 /// How a cluster was made (`kind create cluster` options).
@@ -466,7 +475,7 @@ impl Cluster {
     /// as whoever still reads it (a component's shared snapshot) lets go.
     fn pack_superseded(&mut self, old: &crate::store::Obj) {
         let Some(v) = old.parsed_form() else { return };
-        let Some(rv) = v["metadata"]["resourceVersion"].as_str().and_then(|r| r.parse::<u64>().ok()) else { return };
+        let Some(rv) = version_of(v) else { return };
         if let Ok(i) = self.watch_log.binary_search_by_key(&rv, |(r, _)| *r) {
             let e = &mut self.watch_log[i].1;
             self.objects.pack_if_holding(&e.key, &mut e.object, v);
@@ -815,9 +824,7 @@ impl Cluster {
             }
             self.now = self.now.max(at);
             let before = self.resource_version;
-            // The kubelet's periodic syncs and probe ticks mostly change nothing in the
-            // store; then the controllers have nothing new to see.
-            let mut quiet = matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. } | Timer::Eviction { .. } | Timer::EventExpiry);
+            let mut quiet = timer.is_quiet();
             self.fire(timer);
             // Timers of the same instant fire together; the controllers then run once.
             while let Some((&(next, seq), _)) = self.timers.iter().next() {
@@ -828,7 +835,7 @@ impl Cluster {
                 if timer == Timer::Resync {
                     self.resync_at.remove(&next);
                 }
-                quiet &= matches!(timer, Timer::PodSync { .. } | Timer::Probe { .. } | Timer::Output { .. } | Timer::Eviction { .. } | Timer::EventExpiry);
+                quiet &= timer.is_quiet();
                 self.maybe_compact();
                 self.fire(timer);
             }
@@ -985,18 +992,14 @@ impl Cluster {
     /// comes (its time to live starts again), and a removed event's identity no
     /// longer names it.
     fn event_written(&mut self, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
-        let rv = |v: &Value| v["metadata"]["resourceVersion"].as_str().and_then(|r| r.parse::<u64>().ok());
-        self.event_ttl.note(key, old.and_then(rv), new.and_then(rv).map(|r| (r, self.now)));
+        self.event_ttl.note(key, old.and_then(version_of), new.and_then(version_of).map(|r| (r, self.now)));
         if self.event_expiry_at.is_none() {
-            if let Some(at) = self.event_ttl.next_expiry() {
-                self.event_expiry_at = Some(at);
-                self.schedule(at, Timer::EventExpiry);
-            }
+            self.arm_event_expiry();
         }
         if let (Some(old), None) = (old, new) {
             if key.resource == "events" {
                 let identity = stored_event_identity(old);
-                if self.event_index.get(&identity).is_some_and(|n| event_nanos(&key.name) == Some(*n)) {
+                if self.event_index.get(&identity).is_some_and(|n| crate::event_ttl::recorder_name(&key.name).map(|(_, nanos)| nanos) == Some(*n)) {
                     self.event_index.remove(&identity);
                 }
             }
@@ -1011,18 +1014,27 @@ impl Cluster {
         while let Some((key, rv)) = self.event_ttl.pop_due(self.now) {
             // The entry is the stored version's (every write replaces it); the check
             // keeps a stray one from removing a later event of the same name.
-            let current = self.objects.get(&key).and_then(|e| e["metadata"]["resourceVersion"].as_str()).and_then(|r| r.parse::<u64>().ok());
-            if current == Some(rv) {
+            if self.objects.get(&key).and_then(version_of) == Some(rv) {
                 self.remove(&key);
             }
             // An hour's events can expire at once: each is parsed to go.
             self.maybe_compact();
         }
+        self.arm_event_expiry();
+    }
+
+    /// Sets [`Timer::EventExpiry`] for the first stored event's expiry, if any.
+    fn arm_event_expiry(&mut self) {
         if let Some(at) = self.event_ttl.next_expiry() {
             self.event_expiry_at = Some(at);
             self.schedule(at, Timer::EventExpiry);
         }
     }
+}
+
+/// A stored object's `metadata.resourceVersion` as a number.
+pub(crate) fn version_of(v: &Value) -> Option<u64> {
+    v["metadata"]["resourceVersion"].as_str().and_then(|r| r.parse().ok())
 }
 
 /// The correlator's identity of an event: the involved object's uid, type, reason,
@@ -1048,11 +1060,6 @@ fn stored_event_identity(e: &Value) -> u128 {
     };
     let involved = &e["involvedObject"];
     event_identity([&s(&involved["uid"]), &s(&e["type"]), &s(&e["reason"]), &source, &s(&e["message"]), &s(&involved["fieldPath"])])
-}
-
-/// The number an emitted event's name ends with (`<object>.<nanos in hex>`).
-fn event_nanos(name: &str) -> Option<u64> {
-    u64::from_str_radix(name.rsplit_once('.')?.1, 16).ok()
 }
 
 /// `metadata` as a mutable map, created when missing.
@@ -1112,7 +1119,7 @@ mod tests {
             let stored: Vec<_> = c.objects().filter(|(k, _)| k.resource == "events" || k.resource == "events.events.k8s.io").map(|(k, _)| k.clone()).collect();
             assert_eq!(c.event_ttl.keys(), stored);
             for nanos in c.event_index.values() {
-                assert!(stored.iter().any(|k| super::super::event_nanos(&k.name) == Some(*nanos)), "event_index names a removed event .{nanos:x}");
+                assert!(stored.iter().any(|k| crate::event_ttl::recorder_name(&k.name).map(|(_, n)| n) == Some(*nanos)), "event_index names a removed event .{nanos:x}");
             }
             assert_eq!(c.event_expiry_at.is_some(), !stored.is_empty());
         }

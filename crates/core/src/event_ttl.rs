@@ -64,16 +64,20 @@ struct Name {
 
 const WHOLE: u64 = u64::MAX;
 
+/// A recorder's event name `<object>.<UnixNano in hex>` as the object's name and the
+/// number, when `{:x}` writes the number back exactly so (any other name: `None`).
+pub(crate) fn recorder_name(name: &str) -> Option<(&str, u64)> {
+    let (stem, hex) = name.rsplit_once('.')?;
+    let canonical = !hex.is_empty() && hex.len() <= 16 && (hex == "0" || !hex.starts_with('0')) && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    u64::from_str_radix(hex, 16).ok().filter(|&n| canonical && n != WHOLE).map(|n| (stem, n))
+}
+
 impl Name {
     fn of(name: &str) -> Name {
-        if let Some((stem, hex)) = name.rsplit_once('.') {
-            // Only the text `{:x}` gives back, so that the name is made again exactly.
-            let canonical = !hex.is_empty() && hex.len() <= 16 && (hex == "0" || !hex.starts_with('0')) && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-            if let Some(n) = u64::from_str_radix(hex, 16).ok().filter(|&n| canonical && n != WHOLE) {
-                return Name { stem: stem.into(), nanos: n };
-            }
+        match recorder_name(name) {
+            Some((stem, nanos)) => Name { stem: stem.into(), nanos },
+            None => Name { stem: name.into(), nanos: WHOLE },
         }
-        Name { stem: name.into(), nanos: WHOLE }
     }
 
     fn text(&self) -> CompactString {

@@ -1358,8 +1358,7 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     // The node's address follows its place among the nodes.
     let node_ip = crate::network::node_ip(node_index(cluster, &rt.node));
     let inputs = status_inputs(rt, evicted_done, &node_ip);
-    let version = |pod: &Value| pod["metadata"]["resourceVersion"].as_str().and_then(|v| v.parse::<u64>().ok());
-    if let (Some(rv), Some((memo_rv, memo))) = (version(pod), &rt.status_memo) {
+    if let (Some(rv), Some((memo_rv, memo))) = (crate::cluster::version_of(pod), &rt.status_memo) {
         if rv == *memo_rv && **memo == *inputs {
             return;
         }
@@ -1370,7 +1369,7 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     if cluster.get(&key).is_some_and(|p| p["status"] != status) {
         cluster.set_field(&key, "status", status);
     }
-    let rv = cluster.get(&key).and_then(version);
+    let rv = cluster.get(&key).and_then(crate::cluster::version_of);
     if let Some(rt) = cluster.runtime.pods.get_mut(uid) {
         rt.status_memo = rv.map(|rv| (rv, inputs.into_boxed_slice()));
     }

@@ -487,6 +487,15 @@ impl Parsings {
     }
 }
 
+/// The last `n` objects of `keys` (parsings, oldest first; a key may be there more than
+/// once) that are still stored parsed, each once, oldest first.
+fn last_parsed(map: &BTreeMap<ObjKey, Obj>, keys: &[ObjKey], n: usize) -> Vec<ObjKey> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut last: Vec<ObjKey> = keys.iter().rev().filter(|k| map.get(*k).is_some_and(Obj::is_parsed) && seen.insert(*k)).take(n).cloned().collect();
+    last.reverse();
+    last
+}
+
 /// Packs one write held by both the store and the watch log once, both keeping the
 /// same packed form.
 fn pack_shared(stored: &mut Obj, logged: &mut Obj, dicts: &mut Dicts) {
@@ -582,11 +591,8 @@ impl Store {
             return true;
         }
         if parsings.keys.len() > 4 * limit.max(1024) {
-            let mut seen = std::collections::BTreeSet::new();
-            let mut keys: Vec<ObjKey> = parsings.keys.drain(..).rev().filter(|k| self.map.get(k).is_some_and(Obj::is_parsed) && seen.insert(k.clone())).collect();
-            keys.reverse();
-            parsings.live = keys.len();
-            parsings.keys = keys;
+            parsings.keys = last_parsed(&self.map, &parsings.keys, usize::MAX);
+            parsings.live = parsings.keys.len();
         }
         false
     }
@@ -601,17 +607,9 @@ impl Store {
     /// read), which stay parsed and listed: the objects being worked on now are
     /// likely read again soon, so packing them would only parse them again.
     pub(crate) fn compact_keeping<'a>(&mut self, log: impl Iterator<Item = (&'a ObjKey, &'a mut Obj)>, recent: usize) {
-        let mut keys = std::mem::take(&mut self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()).keys);
-        // The last `recent` objects parsed (a key may be in the list more than once).
-        let mut kept = std::collections::BTreeSet::new();
-        for k in keys.iter().rev() {
-            if kept.len() == recent {
-                break;
-            }
-            if !kept.contains(k) && self.map.get(k).is_some_and(Obj::is_parsed) {
-                kept.insert(k.clone());
-            }
-        }
+        let keys = std::mem::take(&mut self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()).keys);
+        let recent = last_parsed(&self.map, &keys, recent);
+        let kept: std::collections::BTreeSet<&ObjKey> = recent.iter().collect();
         for (key, logged) in log {
             if !logged.is_parsed() {
                 continue;
@@ -634,11 +632,10 @@ impl Store {
                 o.pack(dicts_of(&mut self.dicts, &k.resource));
             }
         }
-        keys.clear();
-        keys.extend(kept);
+        drop(kept);
         let parsings = self.parsed.get_mut().unwrap_or_else(|e| e.into_inner());
-        parsings.live = keys.len();
-        parsings.keys = keys;
+        parsings.live = recent.len();
+        parsings.keys = recent;
     }
 
     /// Packs the object just written at `key` now, and its logged write with the same

@@ -265,8 +265,8 @@ pub(crate) fn pod_ready_since(pod: &Value) -> Option<Millis> {
 }
 
 /// The uid of a ReplicaSet controller owner reference.
-fn rs_controller_uid(v: &Value) -> Option<&str> {
-    let r = v["metadata"]["ownerReferences"].as_array()?.iter().find(|r| r["controller"] == true)?;
+fn rs_controller_uid<'a>(v: impl Fields<'a>) -> Option<&'a str> {
+    let r = v.field("metadata")["ownerReferences"].as_array()?.iter().find(|r| r["controller"] == true)?;
     if r["kind"] == "ReplicaSet" {
         r["uid"].as_str()
     } else {
@@ -306,17 +306,84 @@ pub(crate) struct Dirty {
     pub(crate) apiservices: bool,
 }
 
-fn uid_of(v: &Value) -> Option<&str> {
-    v["metadata"]["uid"].as_str()
+/// Reads an object's top-level fields: a stored object, or one as it was before a
+/// write ([`Prior`]).
+pub(crate) trait Fields<'a>: Copy {
+    fn field(self, name: &str) -> &'a Value;
 }
 
-fn owner_uids(v: &Value) -> Vec<&str> {
-    v["metadata"]["ownerReferences"].as_array().map(|refs| refs.iter().filter_map(|r| r["uid"].as_str()).collect()).unwrap_or_default()
+impl<'a> Fields<'a> for &'a Value {
+    fn field(self, name: &str) -> &'a Value {
+        &self[name]
+    }
+}
+
+/// An object as it was before a write, for the indexes and informers that compare
+/// it with the written one.
+#[derive(Clone, Copy)]
+pub(crate) enum Prior<'a> {
+    /// The whole object (the write replaced it).
+    Whole(&'a Value),
+    /// The written object with one top-level field as it was (the write changed that
+    /// field in place, see [`Cluster::set_field`]): every other field is the written
+    /// object's, its `metadata` too, so it reads the new resourceVersion; `version` is
+    /// the old one.
+    Field { now: &'a Value, name: &'a str, was: &'a Value, version: Option<u64> },
+}
+
+impl<'a> Fields<'a> for Prior<'a> {
+    fn field(self, name: &str) -> &'a Value {
+        match self {
+            Prior::Whole(v) => &v[name],
+            Prior::Field { name: changed, was, .. } if changed == name => was,
+            Prior::Field { now, .. } => &now[name],
+        }
+    }
+}
+
+impl<'a> Prior<'a> {
+    /// The resourceVersion the object had.
+    fn version(self) -> Option<u64> {
+        match self {
+            Prior::Whole(v) => version_of(v),
+            Prior::Field { version, .. } => version,
+        }
+    }
+
+    /// The whole object, when the write replaced it.
+    fn whole(self) -> Option<&'a Value> {
+        match self {
+            Prior::Whole(v) => Some(v),
+            Prior::Field { .. } => None,
+        }
+    }
+}
+
+/// Whether two parts of objects differ (the same part of one tree, as a [`Prior`]
+/// gives for the fields a write left alone, without walking it).
+pub(crate) fn differ(a: &Value, b: &Value) -> bool {
+    !std::ptr::eq(a, b) && a != b
+}
+
+/// [`differ`] for fields that may be absent.
+pub(crate) fn differ_opt(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => differ(a, b),
+        (a, b) => a.is_some() != b.is_some(),
+    }
+}
+
+fn uid_of<'a>(v: impl Fields<'a>) -> Option<&'a str> {
+    v.field("metadata")["uid"].as_str()
+}
+
+fn owner_uids<'a>(v: impl Fields<'a>) -> Vec<&'a str> {
+    v.field("metadata")["ownerReferences"].as_array().map(|refs| refs.iter().filter_map(|r| r["uid"].as_str()).collect()).unwrap_or_default()
 }
 
 /// The `(kind, name)` of the controller owner reference.
-fn controller_ref(v: &Value) -> Option<(&str, &str)> {
-    let r = v["metadata"]["ownerReferences"].as_array()?.iter().find(|r| r["controller"] == true)?;
+fn controller_ref<'a>(v: impl Fields<'a>) -> Option<(&'a str, &'a str)> {
+    let r = v.field("metadata")["ownerReferences"].as_array()?.iter().find(|r| r["controller"] == true)?;
     Some((r["kind"].as_str().unwrap_or(""), r["name"].as_str().unwrap_or("")))
 }
 
@@ -462,7 +529,7 @@ impl Cluster {
         let rv = self.bump();
         let obj = std::sync::Arc::new(obj);
         let old = self.objects.insert(key.clone(), crate::store::Obj::new(obj.clone()));
-        self.on_write(&key, old.as_ref().map(|o| o.value()), Some(&obj));
+        self.on_write(&key, old.as_ref().map(|o| Prior::Whole(o.value())), Some(&obj));
         self.record(rv, kind, key, crate::store::Obj::new(obj));
         if let Some(old) = old {
             self.pack_superseded(&old);
@@ -474,7 +541,13 @@ impl Cluster {
     /// (serialised now rather than at the next compaction), so the tree goes as soon
     /// as whoever still reads it (a component's shared snapshot) lets go.
     fn pack_superseded(&mut self, old: &crate::store::Obj) {
-        let Some(v) = old.parsed_form() else { return };
+        if let Some(v) = old.parsed_form() {
+            self.pack_logged(v);
+        }
+    }
+
+    /// Packs the watch log's entry of `v`'s write if it holds `v`'s tree.
+    fn pack_logged(&mut self, v: &std::sync::Arc<Value>) {
         let Some(rv) = version_of(v) else { return };
         if let Ok(i) = self.watch_log.binary_search_by_key(&rv, |(r, _)| *r) {
             let e = &mut self.watch_log[i].1;
@@ -506,10 +579,32 @@ impl Cluster {
     /// what is there: [`Cluster::modify`] with `|o| o[field] = value`, without copying
     /// the field's old value or comparing the objects. Returns false when the object
     /// is gone.
+    ///
+    /// When nothing but the store holds the object's tree once its watch log entry is
+    /// packed (as a write packs it anyway), the tree changes in place: a pod's status
+    /// write then costs its status, not a copy of the whole pod.
     pub(crate) fn set_field(&mut self, key: &ObjKey, field: &str, value: Value) -> bool {
-        let Some(current) = self.objects.get(key) else { return false };
-        let Some(map) = current.as_object() else { return self.modify(key, |o| o[field] = value) };
+        let Some(current) = self.objects.get_shared(key) else { return false };
+        let Some(map) = current.as_object() else {
+            drop(current);
+            return self.modify(key, |o| o[field] = value);
+        };
         debug_assert!(map.get(field) != Some(&value), "set_field: {field} is unchanged");
+        let version = version_of(&current);
+        self.pack_logged(&current);
+        drop(current);
+        let rv = self.resource_version + 1;
+        if let Some(tree) = self.objects.unique_mut(key) {
+            let was = tree.as_object_mut().and_then(|m| m.insert(field.to_string(), value)).unwrap_or(Value::Null);
+            meta_mut(tree).insert("resourceVersion".into(), json!(rv.to_string()));
+            let rv = self.bump();
+            let now = self.objects.get_shared(key).expect("just written");
+            self.on_write(key, Some(Prior::Field { now: &now, name: field, was: &was, version }), Some(&now));
+            self.record(rv, WatchKind::Modified, key.clone(), crate::store::Obj::new(now));
+            self.maybe_compact();
+            return true;
+        }
+        let Some(map) = self.objects.get(key).and_then(Value::as_object) else { return false };
         let mut next = serde_json::Map::new();
         for (k, v) in map {
             if k != field {
@@ -518,14 +613,14 @@ impl Cluster {
         }
         next.insert(field.to_string(), value);
         let mut next = Value::Object(next);
-        meta_mut(&mut next).insert("resourceVersion".into(), json!((self.resource_version + 1).to_string()));
+        meta_mut(&mut next).insert("resourceVersion".into(), json!(rv.to_string()));
         self.put(key.clone(), next, WatchKind::Modified);
         true
     }
 
     pub(crate) fn remove(&mut self, key: &ObjKey) -> Option<Value> {
         let obj = self.objects.remove(key)?;
-        self.on_write(key, Some(obj.value()), None);
+        self.on_write(key, Some(Prior::Whole(obj.value())), None);
         let rv = self.bump();
         let value = obj.value().clone();
         self.record(rv, WatchKind::Deleted, key.clone(), obj);
@@ -542,7 +637,7 @@ impl Cluster {
 
     /// Keeps the indexes true and queues the controllers' work for one write
     /// (`old` → `new`; `None` when absent).
-    fn on_write(&mut self, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
+    fn on_write(&mut self, key: &ObjKey, old: Option<Prior<'_>>, new: Option<&Value>) {
         crate::scheduler::observe(&mut self.sched_queue, key, old, new);
         let idx = &mut self.index;
         let dirty = &mut self.dirty;
@@ -592,10 +687,10 @@ impl Cluster {
         }
         match key.resource.as_str() {
             "pods" => {
-                let working = |p: &Value| -> Option<(String, u64)> {
-                    let node = p["spec"]["nodeName"].as_str().filter(|n| !n.is_empty())?;
+                fn working<'a>(p: impl Fields<'a>) -> Option<(String, u64)> {
+                    let node = p.field("spec")["nodeName"].as_str().filter(|n| !n.is_empty())?;
                     Some((node.to_string(), crate::eviction_manager::pod_working_sets(p).iter().map(|(_, b)| b).sum()))
-                };
+                }
                 if let Some((node, bytes)) = old.and_then(working) {
                     if let Some(sum) = idx.node_working.get_mut(&node) {
                         *sum -= bytes;
@@ -612,7 +707,7 @@ impl Cluster {
                         idx.placed.remove(key);
                     }
                 }
-                let (old_ip, new_ip) = (old.and_then(|p| p["status"]["podIP"].as_str()), new.and_then(|p| p["status"]["podIP"].as_str()));
+                let (old_ip, new_ip) = (old.and_then(|p| p.field("status")["podIP"].as_str()), new.and_then(|p| p["status"]["podIP"].as_str()));
                 if old_ip != new_ip {
                     if let Some(i) = old_ip {
                         if let Some(n) = idx.pod_ips.get_mut(i) {
@@ -638,7 +733,7 @@ impl Cluster {
                     if let Some(u) = rs_controller_uid(p) {
                         // The labels' text is kept when they did not change.
                         let labels = match (old_brief, old) {
-                            (Some(b), Some(o)) if o["metadata"].get("labels") == p["metadata"].get("labels") => b.labels,
+                            (Some(b), Some(o)) if !differ_opt(o.field("metadata").get("labels"), p["metadata"].get("labels")) => b.labels,
                             _ => PodBrief::labels_of(p),
                         };
                         idx.rs_pods.entry(u.to_string()).or_default().insert(key.clone(), PodBrief::with_labels(p, labels));
@@ -675,8 +770,8 @@ impl Cluster {
                 if new.is_some() {
                     queue(&mut dirty.replicasets, key.clone());
                 }
-                for v in [old, new].into_iter().flatten() {
-                    if let Some(("Deployment", d_name)) = controller_ref(v) {
+                for r in [old.and_then(controller_ref), new.and_then(controller_ref)].into_iter().flatten() {
+                    if let ("Deployment", d_name) = r {
                         queue(&mut dirty.deployments, ObjKey { resource: "deployments.apps".into(), namespace: key.namespace.clone(), name: d_name.into() });
                     }
                 }
@@ -991,12 +1086,12 @@ impl Cluster {
     /// expiry itself): the entry of the version it replaces goes, the new version's
     /// comes (its time to live starts again), and a removed event's identity no
     /// longer names it.
-    fn event_written(&mut self, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
-        self.event_ttl.note(key, old.and_then(version_of), new.and_then(version_of).map(|r| (r, self.now)));
+    fn event_written(&mut self, key: &ObjKey, old: Option<Prior<'_>>, new: Option<&Value>) {
+        self.event_ttl.note(key, old.and_then(Prior::version), new.and_then(version_of).map(|r| (r, self.now)));
         if self.event_expiry_at.is_none() {
             self.arm_event_expiry();
         }
-        if let (Some(old), None) = (old, new) {
+        if let (Some(old), None) = (old.and_then(Prior::whole), new) {
             if key.resource == "events" {
                 let identity = stored_event_identity(old);
                 if self.event_index.get(&identity).is_some_and(|n| crate::event_ttl::recorder_name(&key.name).map(|(_, nanos)| nanos) == Some(*n)) {
@@ -1086,6 +1181,36 @@ mod tests {
             }
         }
         assert_eq!(UidKey::of(uids[0]), UidKey::of(uids[0]));
+    }
+
+    /// A field write in place leaves every earlier version as it was: in the watch
+    /// log, and in a snapshot a component still holds (which makes it copy instead).
+    #[test]
+    fn a_field_written_in_place_keeps_earlier_versions() {
+        use super::{Cluster, ClusterConfig, ObjKey};
+        use serde_json::json;
+        let mut c = crate::bootstrap::create_kind_cluster(ClusterConfig::kind_default("kind"), 1, crate::time::EPOCH_START);
+        let key = ObjKey { resource: "configmaps".into(), namespace: "default".into(), name: "cm".into() };
+        c.insert_quiet(key.clone(), json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm", "namespace": "default"}, "data": {"a": "1"}}));
+        let first = c.resource_version();
+        // Nothing else holds the tree: changed in place.
+        assert!(c.set_field(&key, "data", json!({"a": "2"})));
+        // A snapshot is held: the write copies, the snapshot stays.
+        let held = c.get_shared(&key).unwrap();
+        assert!(c.set_field(&key, "data", json!({"a": "3"})));
+        assert_eq!(held["data"]["a"], "2");
+        drop(held);
+        assert!(c.set_field(&key, "data", json!({"a": "4"})));
+        let logged: Vec<(String, String)> = c
+            .events_since(first - 1)
+            .filter(|e| e.key == key)
+            .map(|e| (e.object.value()["data"]["a"].as_str().unwrap().to_string(), e.object.value()["metadata"]["resourceVersion"].as_str().unwrap().to_string()))
+            .collect();
+        let versions: Vec<String> = (first..first + 4).map(|v| v.to_string()).collect();
+        let want: Vec<(String, String)> = ["1", "2", "3", "4"].iter().map(|s| s.to_string()).zip(versions).collect();
+        assert_eq!(logged, want);
+        assert_eq!(c.get(&key).unwrap()["data"]["a"], "4");
+        assert_eq!(Cluster::resource_version(&c), first + 3);
     }
 
     /// Events expire an hour after their last write, as with kube-apiserver's

@@ -84,13 +84,14 @@ pub fn container_working_set(spec: &Value) -> u64 {
 }
 
 /// The working set of each running container of a pod, in spec order.
-pub fn pod_working_sets(pod: &Value) -> Vec<(String, u64)> {
-    let phase = pod["status"]["phase"].as_str().unwrap_or("");
+pub(crate) fn pod_working_sets<'a>(pod: impl crate::cluster::Fields<'a>) -> Vec<(String, u64)> {
+    let status = pod.field("status");
+    let phase = status["phase"].as_str().unwrap_or("");
     if matches!(phase, "Succeeded" | "Failed") {
         return Vec::new();
     }
-    let statuses = pod["status"]["containerStatuses"].as_array();
-    pod["spec"]["containers"]
+    let statuses = status["containerStatuses"].as_array();
+    pod.field("spec")["containers"]
         .as_array()
         .into_iter()
         .flatten()

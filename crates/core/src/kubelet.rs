@@ -832,6 +832,9 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     let wake = rt.containers.iter().filter(|c| c.next != Next::Nothing).map(|c| c.next_at).min();
     let node = rt.node.clone();
     cluster.runtime.pods.insert(uid.to_string(), rt);
+    // Let go of the snapshot: the status write then changes the stored pod in place.
+    drop(command_of);
+    drop(pod);
     write_status(cluster, uid);
     if let Some(at) = wake {
         cluster.schedule(at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use crate::cluster::{Cluster, ObjKey};
+use crate::cluster::{differ, Cluster, Fields, ObjKey, Prior};
 use crate::time::Millis;
 use crate::quantity::milli;
 use crate::selectors::LabelSelector;
@@ -459,20 +459,20 @@ pub(crate) struct Queue {
     idle: Option<(u64, Millis)>,
 }
 
-fn assigned(p: &Value) -> bool {
-    p["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty())
+fn assigned<'a>(p: impl Fields<'a>) -> bool {
+    p.field("spec")["nodeName"].as_str().is_some_and(|n| !n.is_empty())
 }
 
-fn nominated(p: &Value) -> bool {
-    p["status"]["nominatedNodeName"].as_str().is_some_and(|n| !n.is_empty())
+fn nominated<'a>(p: impl Fields<'a>) -> bool {
+    p.field("status")["nominatedNodeName"].as_str().is_some_and(|n| !n.is_empty())
 }
 
-fn finished(p: &Value) -> bool {
-    matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
+fn finished<'a>(p: impl Fields<'a>) -> bool {
+    matches!(p.field("status")["phase"].as_str(), Some("Succeeded" | "Failed"))
 }
 
 /// The scheduler's informer handlers: sees every store write (`old` → `new`).
-pub(crate) fn observe(q: &mut Queue, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
+pub(crate) fn observe(q: &mut Queue, key: &ObjKey, old: Option<Prior<'_>>, new: Option<&Value>) {
     let unassigned = key.resource == "pods" && (old.is_some_and(|o| !assigned(o)) || new.is_some_and(|n| !assigned(n)));
     // With no pod waiting in the pool, the epoch and the pool have no one to tell.
     if q.unschedulable.is_empty() {
@@ -486,7 +486,7 @@ pub(crate) fn observe(q: &mut Queue, key: &ObjKey, old: Option<&Value>, new: Opt
     }
 }
 
-fn observe_write(q: &mut Queue, key: &ObjKey, old: Option<&Value>, new: Option<&Value>) {
+fn observe_write(q: &mut Queue, key: &ObjKey, old: Option<Prior<'_>>, new: Option<&Value>) {
     match key.resource.as_str() {
         "pods" => match (old, new) {
             (Some(o), None) => {
@@ -504,19 +504,20 @@ fn observe_write(q: &mut Queue, key: &ObjKey, old: Option<&Value>, new: Option<&
             (Some(o), Some(n)) if assigned(n) => {
                 let relevant = !assigned(o)
                     || finished(n) != finished(o)
-                    || o["metadata"]["labels"] != n["metadata"]["labels"]
-                    || o["spec"] != n["spec"];
+                    || differ(&o.field("metadata")["labels"], &n["metadata"]["labels"])
+                    || differ(o.field("spec"), &n["spec"]);
                 if relevant {
                     q.unschedulable.remove(key);
                     q.epoch += 1;
                 }
             }
             (Some(o), Some(n)) => {
-                if o["status"]["nominatedNodeName"] != n["status"]["nominatedNodeName"] && nominated(o) {
+                if o.field("status")["nominatedNodeName"] != n["status"]["nominatedNodeName"] && nominated(o) {
                     q.epoch += 1;
                 }
                 // The pending pod itself changed (not just the status the scheduler writes).
-                if o["spec"] != n["spec"] || o["metadata"]["labels"] != n["metadata"]["labels"] || o["metadata"]["deletionTimestamp"] != n["metadata"]["deletionTimestamp"] {
+                let meta = o.field("metadata");
+                if differ(o.field("spec"), &n["spec"]) || differ(&meta["labels"], &n["metadata"]["labels"]) || meta["deletionTimestamp"] != n["metadata"]["deletionTimestamp"] {
                     q.unschedulable.remove(key);
                 }
             }

@@ -533,6 +533,17 @@ impl Store {
         })
     }
 
+    /// The stored object's tree to change in place, when it is parsed and nothing else
+    /// holds it (no watch log entry, no component's snapshot). Its packed form, if it
+    /// had one, goes; the change counts as a write among the parsings.
+    pub(crate) fn unique_mut(&mut self, key: &ObjKey) -> Option<&mut Value> {
+        let o = self.map.get_mut(key)?;
+        Arc::get_mut(o.parsed.get_mut()?)?;
+        o.packed = None;
+        self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()).keys.push(key.clone());
+        o.parsed.get_mut().and_then(Arc::get_mut)
+    }
+
     pub(crate) fn contains_key(&self, key: &ObjKey) -> bool {
         self.map.contains_key(key)
     }

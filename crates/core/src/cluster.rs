@@ -1030,55 +1030,54 @@ impl Cluster {
         self.event_seq += 1;
         let nanos = self.now * 1_000_000 + self.event_seq % 1_000_000;
         let name = format!("{}.{nanos:x}", meta["name"].as_str().unwrap_or(""));
-        let ts = Value::String(rfc3339(self.now));
-        let str_ = |s: &str| Value::String(s.to_string());
-        let mut involved_ref = serde_json::Map::new();
-        involved_ref.insert("apiVersion".into(), involved["apiVersion"].clone());
-        involved_ref.insert("kind".into(), str_(involved["kind"].as_str().unwrap_or("Pod")));
-        involved_ref.insert("name".into(), meta["name"].clone());
-        involved_ref.insert("namespace".into(), str_(involved_ns));
-        involved_ref.insert("uid".into(), meta["uid"].clone());
-        involved_ref.insert("resourceVersion".into(), meta["resourceVersion"].clone());
-        if let Some(path) = field_path {
-            involved_ref.insert("fieldPath".into(), str_(path));
-        }
+        let ts = rfc3339(self.now);
         let (component, host) = match source.split_once('/') {
             Some((c, h)) => (c, Some(h)),
             None => (source, None),
         };
-        let mut src = serde_json::Map::new();
-        src.insert("component".into(), str_(component));
-        if let Some(h) = host {
-            src.insert("host".into(), str_(h));
-        }
-        let mut metadata = serde_json::Map::new();
-        metadata.insert("name".into(), str_(&name));
-        metadata.insert("namespace".into(), str_(ns));
-        let mut event = serde_json::Map::new();
-        event.insert("apiVersion".into(), str_("v1"));
-        event.insert("kind".into(), str_("Event"));
-        event.insert("metadata".into(), Value::Object(metadata));
-        event.insert("involvedObject".into(), Value::Object(involved_ref));
-        event.insert("reason".into(), str_(reason));
-        event.insert("message".into(), Value::String(message));
-        event.insert("source".into(), Value::Object(src));
-        event.insert("firstTimestamp".into(), ts.clone());
-        event.insert("lastTimestamp".into(), ts);
-        event.insert("count".into(), Value::from(1));
-        event.insert("type".into(), str_(type_));
-        event.insert("eventTime".into(), Value::Null);
-        event.insert("reportingComponent".into(), str_(component));
-        event.insert("reportingInstance".into(), str_(host.unwrap_or("")));
+        // What `prepare_insert` gives a new object.
+        let rv = self.resource_version + 1;
+        let uid = self.rng.uuid();
+        let version = rv.to_string();
+        let event = EventText {
+            api_version: "v1",
+            count: 1,
+            event_time: (),
+            first_timestamp: &ts,
+            involved_object: InvolvedText {
+                api_version: &involved["apiVersion"],
+                field_path: field_path,
+                kind: involved["kind"].as_str().unwrap_or("Pod"),
+                name: &meta["name"],
+                namespace: involved_ns,
+                resource_version: &meta["resourceVersion"],
+                uid: &meta["uid"],
+            },
+            kind: "Event",
+            last_timestamp: &ts,
+            message: &message,
+            metadata: EventMetaText { creation_timestamp: &ts, name: &name, namespace: ns, resource_version: &version, uid: &uid },
+            reason,
+            reporting_component: component,
+            reporting_instance: host.unwrap_or(""),
+            source: SourceText { component, host },
+            type_,
+        };
+        // No component reads an event back: it is stored packed, its text written
+        // straight from its parts.
+        let text = crate::store::packed_text(&event);
         let key = ObjKey { resource: "events".into(), namespace: ns.into(), name: name.into() };
         self.event_index.insert(identity, nanos);
-        self.insert_quiet(key.clone(), Value::Object(event));
-        // No component reads an event back: it is packed at once rather than taking a
-        // place among the parsed objects until the next compaction.
-        if let Some((_, logged)) = self.watch_log.last_mut() {
-            if logged.key == key {
-                self.objects.pack_written(&key, &mut logged.object);
-            }
+        let rv = self.bump();
+        let (logged, old) = self.objects.insert_packed(key.clone(), text);
+        // What `on_write` reads of a written event: its uid, owners (none) and version.
+        let written = json!({"metadata": {"uid": uid, "resourceVersion": version}});
+        self.on_write(&key, old.as_ref().map(|o| Prior::Whole(o.value())), Some(&written));
+        self.record(rv, WatchKind::Added, key, logged);
+        if let Some(old) = old {
+            self.pack_superseded(&old);
         }
+        self.maybe_compact();
     }
 
     /// Keeps the events' expiry and the correlator's index true for one write of an
@@ -1165,6 +1164,58 @@ pub(crate) fn meta_mut(obj: &mut Value) -> &mut serde_json::Map<String, Value> {
     obj["metadata"].as_object_mut().expect("just ensured")
 }
 
+/// An Event as components write it, in the order of its fields' names: its packed
+/// text is that of the `Value` it stands for (see [`crate::store::packed_text`]).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EventText<'a> {
+    api_version: &'a str,
+    count: u64,
+    event_time: (),
+    first_timestamp: &'a str,
+    involved_object: InvolvedText<'a>,
+    kind: &'a str,
+    last_timestamp: &'a str,
+    message: &'a str,
+    metadata: EventMetaText<'a>,
+    reason: &'a str,
+    reporting_component: &'a str,
+    reporting_instance: &'a str,
+    source: SourceText<'a>,
+    #[serde(rename = "type")]
+    type_: &'a str,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InvolvedText<'a> {
+    api_version: &'a Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field_path: Option<&'a str>,
+    kind: &'a str,
+    name: &'a Value,
+    namespace: &'a str,
+    resource_version: &'a Value,
+    uid: &'a Value,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EventMetaText<'a> {
+    creation_timestamp: &'a str,
+    name: &'a str,
+    namespace: &'a str,
+    resource_version: &'a str,
+    uid: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SourceText<'a> {
+    component: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host: Option<&'a str>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::UidKey;
@@ -1211,6 +1262,48 @@ mod tests {
         assert_eq!(logged, want);
         assert_eq!(c.get(&key).unwrap()["data"]["a"], "4");
         assert_eq!(Cluster::resource_version(&c), first + 3);
+    }
+
+    /// An event's packed text, written from its parts, is that of its `Value`.
+    #[test]
+    fn an_events_text_is_its_values() {
+        use super::{EventMetaText, EventText, InvolvedText, SourceText};
+        use crate::store::packed_text;
+        use serde_json::json;
+        for (path, host) in [(Some("spec.containers{web}"), Some("kind-worker")), (None, None)] {
+            let event = EventText {
+                api_version: "v1",
+                count: 1,
+                event_time: (),
+                first_timestamp: "2026-12-01T00:00:00Z",
+                involved_object: InvolvedText { api_version: &json!("v1"), field_path: path, kind: "Pod", name: &json!("web"), namespace: "default", resource_version: &json!("7"), uid: &json!("u-1") },
+                kind: "Event",
+                last_timestamp: "2026-12-01T00:00:00Z",
+                message: "Started container \"web\"\n",
+                metadata: EventMetaText { creation_timestamp: "2026-12-01T00:00:00Z", name: "web.1", namespace: "default", resource_version: "8", uid: "u-2" },
+                reason: "Started",
+                reporting_component: "kubelet",
+                reporting_instance: host.unwrap_or(""),
+                source: SourceText { component: "kubelet", host },
+                type_: "Normal",
+            };
+            let mut involved = json!({"apiVersion": "v1", "kind": "Pod", "name": "web", "namespace": "default", "resourceVersion": "7", "uid": "u-1"});
+            if let Some(p) = path {
+                involved["fieldPath"] = json!(p);
+            }
+            let mut source = json!({"component": "kubelet"});
+            if let Some(h) = host {
+                source["host"] = json!(h);
+            }
+            let value = json!({
+                "apiVersion": "v1", "count": 1, "eventTime": null, "firstTimestamp": "2026-12-01T00:00:00Z",
+                "involvedObject": involved, "kind": "Event", "lastTimestamp": "2026-12-01T00:00:00Z",
+                "message": "Started container \"web\"\n",
+                "metadata": {"creationTimestamp": "2026-12-01T00:00:00Z", "name": "web.1", "namespace": "default", "resourceVersion": "8", "uid": "u-2"},
+                "reason": "Started", "reportingComponent": "kubelet", "reportingInstance": host.unwrap_or(""), "source": source, "type": "Normal",
+            });
+            assert_eq!(String::from_utf8_lossy(&packed_text(&event)), String::from_utf8_lossy(&packed_text(&value)));
+        }
     }
 
     /// Events expire an hour after their last write, as with kube-apiserver's

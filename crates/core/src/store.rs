@@ -153,7 +153,11 @@ pub(crate) struct Dicts {
 
 impl Dicts {
     fn pack(&mut self, v: &Value) -> Packed {
-        let text = pack(v);
+        self.pack_text(pack(v))
+    }
+
+    /// [`Dicts::pack`] for an object's packed text ([`pack`]'s output).
+    fn pack_text(&mut self, text: Vec<u8>) -> Packed {
         let mut data = compress(&text, &self.dict);
         if data.len() * 100 > text.len() * POOR_PERCENT {
             self.poor += data.len();
@@ -325,10 +329,16 @@ const KEYS: [&str; 122] = [
 
 /// The packed text of `v`: serde_json's compact output with [`KEYS`] as tokens.
 fn pack(v: &Value) -> Vec<u8> {
-    use serde::Serialize;
+    packed_text(v)
+}
+
+/// The packed text of anything that serialises as an object does: for a struct whose
+/// fields are in the order of their names (as a `Value`'s map keeps its keys), the
+/// same text as [`pack`] of its `Value`, without making the `Value`.
+pub(crate) fn packed_text(v: &impl serde::Serialize) -> Vec<u8> {
     let mut out = Vec::with_capacity(512);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, KeyTokens { in_key: false, key: Vec::new() });
-    v.serialize(&mut ser).expect("a Value serialises");
+    v.serialize(&mut ser).expect("an object serialises");
     out
 }
 
@@ -649,19 +659,18 @@ impl Store {
         parsings.keys = recent;
     }
 
-    /// Packs the object just written at `key` now, and its logged write with the same
-    /// text (for objects nobody reads back soon, such as events).
-    pub(crate) fn pack_written(&mut self, key: &ObjKey, logged: &mut Obj) {
-        if let Some(stored) = self.map.get_mut(key).filter(|stored| stored.same_write(logged)) {
-            pack_shared(stored, logged, dicts_of(&mut self.dicts, &key.resource));
-            // No parsed form is left: the write no longer counts towards the next
-            // compaction (nor takes a place among the parsings it keeps).
-            let parsings = self.parsed.get_mut().unwrap_or_else(|e| e.into_inner());
-            if parsings.keys.last() == Some(key) {
-                parsings.keys.pop();
-            }
-            parsings.drop_one();
+    /// Stores a new object given as its packed text ([`packed_text`]), packed only;
+    /// returns the object for the watch log (the same packed form)
+    /// and the object it replaced, if any.
+    pub(crate) fn insert_packed(&mut self, key: ObjKey, text: Vec<u8>) -> (Obj, Option<Obj>) {
+        let packed = dicts_of(&mut self.dicts, &key.resource).pack_text(text);
+        let obj = Obj { parsed: OnceLock::new(), packed: Some(packed) };
+        let logged = obj.clone();
+        let old = self.map.insert(key, obj);
+        if old.as_ref().is_some_and(Obj::is_parsed) {
+            self.parsed.get_mut().unwrap_or_else(|e| e.into_inner()).drop_one();
         }
+        (logged, old)
     }
 
     /// Packs `logged` (the watch log's object of `key`) if it holds `v` parsed: once a
@@ -877,10 +886,9 @@ mod tests {
         s.get(&key("p1"));
         assert_eq!(s.parsed_now(), 3);
         assert!(!s.over(4) && s.over(3));
-        // Packed at once (as events are), or removed: no longer parsed.
-        let mut logged = v(11);
-        s.insert(key("p1"), logged.clone());
-        s.pack_written(&key("p1"), &mut logged);
+        // Written packed (as events are), or removed: no longer parsed.
+        let (logged, _) = s.insert_packed(key("p1"), packed_text(&json!({"n": 11})));
+        assert!(!logged.is_parsed() && logged.value() == &json!({"n": 11}));
         s.remove(&key("p2"));
         assert_eq!(s.parsed_now(), 1);
         // Read again after packing: parsed again.

@@ -1069,7 +1069,7 @@ impl Cluster {
         let key = ObjKey { resource: "events".into(), namespace: ns.into(), name: name.into() };
         self.event_index.insert(identity, nanos);
         let rv = self.bump();
-        let (logged, old) = self.objects.insert_packed(key.clone(), text);
+        let (logged, old) = self.objects.insert_packed(key.clone(), &text);
         // What `on_write` reads of a written event: its uid, owners (none) and version.
         let written = json!({"metadata": {"uid": uid, "resourceVersion": version}});
         self.on_write(&key, old.as_ref().map(|o| Prior::Whole(o.value())), Some(&written));

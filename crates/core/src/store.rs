@@ -153,14 +153,21 @@ pub(crate) struct Dicts {
 
 impl Dicts {
     fn pack(&mut self, v: &Value) -> Packed {
-        self.pack_text(pack(v))
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            scratch.text.clear();
+            write_packed_text(&mut scratch.text, v);
+            let Scratch { text, out } = &mut *scratch;
+            self.pack_text(text, out)
+        })
     }
 
-    /// [`Dicts::pack`] for an object's packed text ([`pack`]'s output).
-    fn pack_text(&mut self, text: Vec<u8>) -> Packed {
-        let mut data = compress(&text, &self.dict);
-        if data.len() * 100 > text.len() * POOR_PERCENT {
-            self.poor += data.len();
+    /// [`Dicts::pack`] for an object's packed text ([`pack`]'s output); `out` is room
+    /// to compress into.
+    fn pack_text(&mut self, text: &[u8], out: &mut Vec<u8>) -> Packed {
+        let mut len = compress(text, &self.dict, out);
+        if len * 100 > text.len() * POOR_PERCENT {
+            self.poor += len;
             let tail = &text[text.len() - text.len().min(DICT_CAP)..];
             let over = (self.pending.len() + tail.len()).saturating_sub(DICT_CAP);
             self.pending.drain(..over);
@@ -174,16 +181,34 @@ impl Dicts {
                 new.append(&mut self.pending);
                 self.dict = Arc::new(Dict(new.into_boxed_slice()));
                 self.poor = 0;
-                data = compress(&text, &self.dict);
+                len = compress(text, &self.dict, out);
             }
         }
-        Packed { dict: self.dict.clone(), data: Arc::from(data) }
+        Packed { dict: self.dict.clone(), data: Arc::from(&out[..len]) }
     }
 }
 
-/// `text`'s length (LEB128) and its lz4 block against `dict`.
-fn compress(text: &[u8], dict: &Dict) -> Vec<u8> {
-    let mut out = vec![0; 5 + lz4_flex::block::get_maximum_output_size(text.len())];
+/// Room for packing, kept between packings: a new buffer of a few kB for each packed
+/// object costs the allocator more than the packing (glibc's merges its free lists on
+/// every allocation that large).
+#[derive(Default)]
+struct Scratch {
+    text: Vec<u8>,
+    out: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// `text`'s length (LEB128) and its lz4 block against `dict`, written at the start of
+/// `out`; returns their length.
+fn compress(text: &[u8], dict: &Dict, out: &mut Vec<u8>) -> usize {
+    // What an earlier packing left is overwritten, not cleared first.
+    let need = 5 + lz4_flex::block::get_maximum_output_size(text.len());
+    if out.len() < need {
+        out.resize(need, 0);
+    }
     let mut i = 0;
     let mut len = text.len();
     while len >= 0x80 {
@@ -193,9 +218,8 @@ fn compress(text: &[u8], dict: &Dict) -> Vec<u8> {
     }
     out[i] = len as u8;
     i += 1;
-    let n = lz4_flex::block::compress_into_with_dict(text, &mut out[i..], &dict.0).expect("the output holds the worst case");
-    out.truncate(i + n);
-    out
+    let n = lz4_flex::block::compress_into_with_dict(text, &mut out[i..need], &dict.0).expect("the output holds the worst case");
+    i + n
 }
 
 /// Object keys that packed text writes as one byte (the first 30: `0x01`..`0x1E`) or two
@@ -328,6 +352,7 @@ const KEYS: [&str; 122] = [
 ];
 
 /// The packed text of `v`: serde_json's compact output with [`KEYS`] as tokens.
+#[cfg(test)]
 fn pack(v: &Value) -> Vec<u8> {
     packed_text(v)
 }
@@ -337,9 +362,14 @@ fn pack(v: &Value) -> Vec<u8> {
 /// same text as [`pack`] of its `Value`, without making the `Value`.
 pub(crate) fn packed_text(v: &impl serde::Serialize) -> Vec<u8> {
     let mut out = Vec::with_capacity(512);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, KeyTokens { in_key: false, key: Vec::new() });
-    v.serialize(&mut ser).expect("an object serialises");
+    write_packed_text(&mut out, v);
     out
+}
+
+/// [`packed_text`], appended to `out`.
+fn write_packed_text(out: &mut Vec<u8>, v: &impl serde::Serialize) {
+    let mut ser = serde_json::Serializer::with_formatter(out, KeyTokens { in_key: false, key: Vec::new() });
+    v.serialize(&mut ser).expect("an object serialises");
 }
 
 /// serde_json's compact output of a packed text (the tokens written out again).
@@ -662,8 +692,9 @@ impl Store {
     /// Stores a new object given as its packed text ([`packed_text`]), packed only;
     /// returns the object for the watch log (the same packed form)
     /// and the object it replaced, if any.
-    pub(crate) fn insert_packed(&mut self, key: ObjKey, text: Vec<u8>) -> (Obj, Option<Obj>) {
-        let packed = dicts_of(&mut self.dicts, &key.resource).pack_text(text);
+    pub(crate) fn insert_packed(&mut self, key: ObjKey, text: &[u8]) -> (Obj, Option<Obj>) {
+        let dicts = dicts_of(&mut self.dicts, &key.resource);
+        let packed = SCRATCH.with(|scratch| dicts.pack_text(text, &mut scratch.borrow_mut().out));
         let obj = Obj { parsed: OnceLock::new(), packed: Some(packed) };
         let logged = obj.clone();
         let old = self.map.insert(key, obj);
@@ -887,7 +918,7 @@ mod tests {
         assert_eq!(s.parsed_now(), 3);
         assert!(!s.over(4) && s.over(3));
         // Written packed (as events are), or removed: no longer parsed.
-        let (logged, _) = s.insert_packed(key("p1"), packed_text(&json!({"n": 11})));
+        let (logged, _) = s.insert_packed(key("p1"), &packed_text(&json!({"n": 11})));
         assert!(!logged.is_parsed() && logged.value() == &json!({"n": 11}));
         s.remove(&key("p2"));
         assert_eq!(s.parsed_now(), 1);

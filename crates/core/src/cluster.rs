@@ -229,7 +229,7 @@ impl UidKey {
 }
 
 /// What the ReplicaSet controller reads of a pod.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct PodBrief {
     /// Not being deleted, not finished.
     pub(crate) active: bool,
@@ -348,6 +348,12 @@ impl<'a> Prior<'a> {
             Prior::Whole(v) => version_of(v),
             Prior::Field { version, .. } => version,
         }
+    }
+
+    /// Whether the write left the top-level `field` as it was, the same tree (a write
+    /// in place of another field).
+    fn kept(self, field: &str) -> bool {
+        matches!(self, Prior::Field { name, .. } if name != field)
     }
 
     /// The whole object, when the write replaced it.
@@ -647,9 +653,11 @@ impl Cluster {
                 set.insert(k);
             }
         };
-        // uids, and the dependents of a uid that leaves the store.
+        // uids, and the dependents of a uid that leaves the store (a write that left
+        // the metadata alone changes neither, nor the owners).
+        let same_metadata = old.is_some_and(|o| o.kept("metadata"));
         let (old_uid, new_uid) = (old.and_then(uid_of), new.and_then(uid_of));
-        if old_uid != new_uid {
+        if old_uid != new_uid && !same_metadata {
             if let Some(u) = old_uid {
                 let k = UidKey::of(u);
                 if let Some(n) = idx.uids.get_mut(&k) {
@@ -667,9 +675,9 @@ impl Cluster {
             }
         }
         // Owner references.
-        let (old_owners, new_owners) = (old.map(owner_uids).unwrap_or_default(), new.map(owner_uids).unwrap_or_default());
+        let (old_owners, new_owners) = if same_metadata { Default::default() } else { (old.map(owner_uids).unwrap_or_default(), new.map(owner_uids).unwrap_or_default()) };
         let new_identity = old_uid != new_uid;
-        if old_owners != new_owners || new_identity {
+        if !same_metadata && (old_owners != new_owners || new_identity) {
             for u in &old_owners {
                 if let Some(set) = idx.dependents.get_mut(*u) {
                     set.remove(key);
@@ -721,7 +729,16 @@ impl Cluster {
                         *idx.pod_ips.entry(i.to_string()).or_default() += 1;
                     }
                 }
-                let old_brief = old.and_then(rs_controller_uid).and_then(|u| {
+                // Same metadata, same ReplicaSet and labels: the brief is refreshed where it is.
+                let refreshed = same_metadata
+                    && new
+                        .and_then(|p| {
+                            let brief = idx.rs_pods.get_mut(rs_controller_uid(p)?)?.get_mut(key)?;
+                            *brief = PodBrief::with_labels(p, std::mem::take(&mut brief.labels));
+                            Some(())
+                        })
+                        .is_some();
+                let old_brief = old.filter(|_| !refreshed).and_then(rs_controller_uid).and_then(|u| {
                     let m = idx.rs_pods.get_mut(u)?;
                     let brief = m.remove(key);
                     if m.is_empty() {
@@ -729,7 +746,7 @@ impl Cluster {
                     }
                     brief
                 });
-                if let Some(p) = new {
+                if let Some(p) = new.filter(|_| !refreshed) {
                     if let Some(u) = rs_controller_uid(p) {
                         // The labels' text is kept when they did not change.
                         let labels = match (old_brief, old) {
@@ -887,6 +904,31 @@ impl Cluster {
     /// Every stored object with its key, in key order.
     pub fn objects(&self) -> impl Iterator<Item = (&ObjKey, &Value)> {
         self.objects.iter()
+    }
+
+    /// Where the indexes the writes keep differ from ones made again from the stored
+    /// objects (`None` when they agree): for tests, after any command.
+    pub fn index_mismatch(&self) -> Option<String> {
+        let mut fresh = self.clone();
+        fresh.index = Indexes::default();
+        let keys: Vec<ObjKey> = self.objects.keys().cloned().collect();
+        for key in keys {
+            let obj = self.objects.get_shared(&key).expect("listed");
+            fresh.on_write(&key, None, Some(&obj));
+        }
+        let (a, b) = (&self.index, &fresh.index);
+        let placed = |i: &Indexes| i.placed.iter().map(|(k, e)| (k.clone(), e.node().to_string())).collect::<Vec<_>>();
+        let parts = [
+            ("uids", a.uids == b.uids),
+            ("dependents", a.dependents == b.dependents),
+            ("pod_ips", a.pod_ips == b.pod_ips),
+            ("unscheduled", a.unscheduled == b.unscheduled),
+            ("rs_pods", a.rs_pods == b.rs_pods),
+            ("placed", placed(a) == placed(b)),
+            ("node_working", a.node_working == b.node_working),
+        ];
+        let wrong: Vec<&str> = parts.iter().filter(|(_, same)| !same).map(|(name, _)| *name).collect();
+        (!wrong.is_empty()).then(|| format!("the indexes differ from the store's objects: {}", wrong.join(", ")))
     }
 
     /// Watch events after `resource_version`, in order.

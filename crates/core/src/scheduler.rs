@@ -353,6 +353,13 @@ pub(crate) struct PlacedEntry {
     placed: Placed,
 }
 
+impl PlacedEntry {
+    /// The node the pod is bound to.
+    pub(crate) fn node(&self) -> &str {
+        &self.node
+    }
+}
+
 pub(crate) fn placed_entry(p: &Value) -> Option<PlacedEntry> {
     let node = p["spec"]["nodeName"].as_str().filter(|n| !n.is_empty())?;
     if matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {

@@ -59,6 +59,9 @@ fn check(c: &Cluster, last_rv: &mut u64) -> Result<(), String> {
     if c.unsettled_instants() > 0 {
         return Err(format!("the components went on answering each other at one instant ({} times): a loop with no time in it", c.unsettled_instants()));
     }
+    if let Some(mismatch) = c.index_mismatch() {
+        return Err(mismatch);
+    }
     let objects: Vec<(&kubeniwa_core::ObjKey, &Value)> = c.objects().collect();
     let uids: BTreeSet<&str> = objects.iter().map(|(_, o)| s(&o["metadata"]["uid"])).collect();
     let mut ips = BTreeMap::new();

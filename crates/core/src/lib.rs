@@ -25,6 +25,7 @@ pub mod images;
 pub mod intern;
 pub mod jobs;
 pub mod kubelet;
+mod lz4;
 pub mod metrics;
 pub mod network;
 pub mod openapi;

@@ -113,12 +113,11 @@ impl Obj {
     }
 }
 
-/// A dictionary stops growing at this size: compressing costs a pass over the
-/// dictionary (its hash table is rebuilt for every object, most of them a few hundred
-/// bytes to a few kB), and a longer one packs no smaller: the objects written lately
-/// are what others repeat. (10,000 pods on 1,000 nodes at rest, events and pods packed:
-/// 29.5 MB against 3 kB dictionaries, 30.0 MB against 12 kB ones, 31.0 MB against 2 kB
-/// ones; converging them costs 8% fewer instructions than with 12 kB.)
+/// A dictionary stops growing at this size: a longer one packs no smaller, the objects
+/// written lately are what others repeat. (10,000 pods on 1,000 nodes at rest, events
+/// and pods packed, with lz4_flex's encoder: 29.5 MB against 3 kB dictionaries, 30.0 MB
+/// against 12 kB ones, 31.0 MB against 2 kB ones; 29.2 MB against 3 kB with
+/// [`crate::lz4`].)
 const DICT_CAP: usize = 3 * 1024;
 
 /// An object compresses poorly when it keeps more than this share (in percent) of its
@@ -144,6 +143,8 @@ const REPLACE_AFTER: usize = 8;
 #[derive(Clone, Default)]
 pub(crate) struct Dicts {
     dict: Arc<Dict>,
+    /// The current dictionary's hash table (objects are only ever packed against it).
+    table: crate::lz4::DictTable,
     /// The text of poorly compressed objects since the dictionary was made (the last
     /// [`DICT_CAP`] bytes).
     pending: Vec<u8>,
@@ -165,7 +166,7 @@ impl Dicts {
     /// [`Dicts::pack`] for an object's packed text ([`pack`]'s output); `out` is room
     /// to compress into.
     fn pack_text(&mut self, text: &[u8], out: &mut Vec<u8>) -> Packed {
-        let mut len = compress(text, &self.dict, out);
+        let mut len = compress(text, &self.dict, &self.table, out);
         if len * 100 > text.len() * POOR_PERCENT {
             self.poor += len;
             let tail = &text[text.len() - text.len().min(DICT_CAP)..];
@@ -179,9 +180,10 @@ impl Dicts {
                 let mut new = Vec::with_capacity(keep + self.pending.len());
                 new.extend_from_slice(&old[old.len() - keep..]);
                 new.append(&mut self.pending);
+                self.table = crate::lz4::DictTable::new(&new);
                 self.dict = Arc::new(Dict(new.into_boxed_slice()));
                 self.poor = 0;
-                len = compress(text, &self.dict, out);
+                len = compress(text, &self.dict, &self.table, out);
             }
         }
         Packed { dict: self.dict.clone(), data: Arc::from(&out[..len]) }
@@ -201,25 +203,18 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
-/// `text`'s length (LEB128) and its lz4 block against `dict`, written at the start of
-/// `out`; returns their length.
-fn compress(text: &[u8], dict: &Dict, out: &mut Vec<u8>) -> usize {
-    // What an earlier packing left is overwritten, not cleared first.
-    let need = 5 + lz4_flex::block::get_maximum_output_size(text.len());
-    if out.len() < need {
-        out.resize(need, 0);
-    }
-    let mut i = 0;
+/// `text`'s length (LEB128) and its LZ4 block against `dict` (whose hash table is
+/// `table`), written in `out` (cleared first); returns their length.
+fn compress(text: &[u8], dict: &Dict, table: &crate::lz4::DictTable, out: &mut Vec<u8>) -> usize {
+    out.clear();
     let mut len = text.len();
     while len >= 0x80 {
-        out[i] = (len & 0x7F) as u8 | 0x80;
+        out.push((len & 0x7F) as u8 | 0x80);
         len >>= 7;
-        i += 1;
     }
-    out[i] = len as u8;
-    i += 1;
-    let n = lz4_flex::block::compress_into_with_dict(text, &mut out[i..need], &dict.0).expect("the output holds the worst case");
-    i + n
+    out.push(len as u8);
+    crate::lz4::compress(text, &dict.0, table, out);
+    out.len()
 }
 
 /// Object keys that packed text writes as one byte (the first 30: `0x01`..`0x1E`) or two

@@ -110,7 +110,7 @@ pub(crate) fn compress(input: &[u8], dict: &[u8], table: &DictTable, out: &mut V
                 }
                 let Some(mut m) = candidate else {
                     misses += 1;
-                    i += 1 + (misses >> 6);
+                    i += 1 + (misses >> 5);
                     continue;
                 };
                 misses = 0;
@@ -121,8 +121,11 @@ pub(crate) fn compress(input: &[u8], dict: &[u8], table: &DictTable, out: &mut V
                     m -= 1;
                 }
                 let mut len = i - start + MIN_MATCH;
-                while start + len < match_end && at(m + len) == input[start + len] {
+                while m + len < d && start + len < match_end && dict[m + len] == input[start + len] {
                     len += 1;
+                }
+                if m + len >= d {
+                    len = common(input, m + len - d, start + len, match_end) - start;
                 }
                 sequence(out, &input[anchor..start], d + start - m, len);
                 i = start + len;
@@ -140,6 +143,24 @@ pub(crate) fn compress(input: &[u8], dict: &[u8], table: &DictTable, out: &mut V
         length(out, literals.len() - 15);
     }
     out.extend_from_slice(literals);
+}
+
+/// Where the bytes of `b` from `y` stop equalling those from `x` (`x < y`), at most
+/// `end`: eight at a time.
+fn common(b: &[u8], mut x: usize, mut y: usize, end: usize) -> usize {
+    while y + 8 <= end {
+        let diff = u64::from_le_bytes(b[x..x + 8].try_into().expect("eight bytes")) ^ u64::from_le_bytes(b[y..y + 8].try_into().expect("eight bytes"));
+        if diff != 0 {
+            return y + (diff.trailing_zeros() / 8) as usize;
+        }
+        x += 8;
+        y += 8;
+    }
+    while y < end && b[x] == b[y] {
+        x += 1;
+        y += 1;
+    }
+    y
 }
 
 /// One sequence: its literals, then a match of `len` bytes `offset` back.

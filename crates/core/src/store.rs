@@ -157,7 +157,7 @@ impl Dicts {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             scratch.text.clear();
-            write_packed_text(&mut scratch.text, v);
+            write_value(&mut scratch.text, v);
             let Scratch { text, out } = &mut *scratch;
             self.pack_text(text, out)
         })
@@ -349,7 +349,56 @@ const KEYS: [&str; 122] = [
 /// The packed text of `v`: serde_json's compact output with [`KEYS`] as tokens.
 #[cfg(test)]
 fn pack(v: &Value) -> Vec<u8> {
-    packed_text(v)
+    let mut out = Vec::new();
+    write_value(&mut out, v);
+    out
+}
+
+/// Whether a string is written as it is between its quotes (JSON escapes none of it).
+fn plain(s: &str) -> bool {
+    s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
+/// A `Value`'s packed text, appended to `out`: what [`packed_text`] writes for it,
+/// without serde's machinery (a string with nothing to escape is copied whole).
+fn write_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::String(s) if plain(s) => {
+            out.push(b'"');
+            out.extend_from_slice(s.as_bytes());
+            out.push(b'"');
+        }
+        Value::Number(_) | Value::String(_) => serde_json::to_writer(&mut *out, v).expect("writing to memory"),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, item);
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            out.push(b'{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                match key_index(k.as_bytes()) {
+                    Some(i) if i < 30 => out.push(i as u8 + 1),
+                    Some(i) => out.extend_from_slice(&[0x1F, 0x20 + (i - 30) as u8]),
+                    None => serde_json::to_writer(&mut *out, k).expect("writing to memory"),
+                }
+                out.push(b':');
+                write_value(out, item);
+            }
+            out.push(b'}');
+        }
+    }
 }
 
 /// The packed text of anything that serialises as an object does: for a struct whose
@@ -784,6 +833,18 @@ mod tests {
         assert!(!s.map[&key("p")].is_parsed());
         assert_eq!(s.get(&key("p")), Some(&v));
         assert_eq!(s.parsed_now(), 1);
+    }
+
+    #[test]
+    fn a_values_text_is_what_serde_writes() {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let odd = json!({"k\"ey": "tab\there", "é": "ünï\u{1}", "n": [1, -2, 3.5, 1e300, 0.1, u64::MAX, i64::MIN], "t": true, "f": false, "z": null, "": {"": []}, "resourceVersion": "1"});
+        for v in (0..200).map(|i| varied(&mut rng, i)).chain([odd]) {
+            let mut fast = Vec::new();
+            write_value(&mut fast, &v);
+            assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&packed_text(&v)));
+        }
     }
 
     #[test]

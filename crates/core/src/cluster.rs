@@ -1082,32 +1082,26 @@ impl Cluster {
         let uid = self.rng.uuid();
         let version = rv.to_string();
         let event = EventText {
-            api_version: "v1",
-            count: 1,
-            event_time: (),
             first_timestamp: &ts,
             involved_object: InvolvedText {
                 api_version: &involved["apiVersion"],
-                field_path: field_path,
+                field_path,
                 kind: involved["kind"].as_str().unwrap_or("Pod"),
                 name: &meta["name"],
                 namespace: involved_ns,
                 resource_version: &meta["resourceVersion"],
                 uid: &meta["uid"],
             },
-            kind: "Event",
-            last_timestamp: &ts,
             message: &message,
-            metadata: EventMetaText { creation_timestamp: &ts, name: &name, namespace: ns, resource_version: &version, uid: &uid },
+            metadata: EventMetaText { name: &name, namespace: ns, resource_version: &version, uid: &uid },
             reason,
-            reporting_component: component,
-            reporting_instance: host.unwrap_or(""),
-            source: SourceText { component, host },
+            component,
+            host,
             type_,
         };
         // No component reads an event back: it is stored packed, its text written
         // straight from its parts.
-        let text = crate::store::packed_text(&event);
+        let text = event.text();
         let key = ObjKey { resource: "events".into(), namespace: ns.into(), name: name.into() };
         self.event_index.insert(identity, nanos);
         let rv = self.bump();
@@ -1206,33 +1200,20 @@ pub(crate) fn meta_mut(obj: &mut Value) -> &mut serde_json::Map<String, Value> {
     obj["metadata"].as_object_mut().expect("just ensured")
 }
 
-/// An Event as components write it, in the order of its fields' names: its packed
-/// text is that of the `Value` it stands for (see [`crate::store::packed_text`]).
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+/// An Event as components write it (count 1, first and last seen at its creation).
 struct EventText<'a> {
-    api_version: &'a str,
-    count: u64,
-    event_time: (),
     first_timestamp: &'a str,
     involved_object: InvolvedText<'a>,
-    kind: &'a str,
-    last_timestamp: &'a str,
     message: &'a str,
     metadata: EventMetaText<'a>,
     reason: &'a str,
-    reporting_component: &'a str,
-    reporting_instance: &'a str,
-    source: SourceText<'a>,
-    #[serde(rename = "type")]
+    component: &'a str,
+    host: Option<&'a str>,
     type_: &'a str,
 }
 
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 struct InvolvedText<'a> {
     api_version: &'a Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
     field_path: Option<&'a str>,
     kind: &'a str,
     name: &'a Value,
@@ -1241,21 +1222,44 @@ struct InvolvedText<'a> {
     uid: &'a Value,
 }
 
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 struct EventMetaText<'a> {
-    creation_timestamp: &'a str,
     name: &'a str,
     namespace: &'a str,
     resource_version: &'a str,
     uid: &'a str,
 }
 
-#[derive(serde::Serialize)]
-struct SourceText<'a> {
-    component: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    host: Option<&'a str>,
+impl EventText<'_> {
+    /// Its packed text: that of the `Value` it stands for (fields in the order of their
+    /// names, see [`crate::store::ObjectText`]).
+    fn text(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(512);
+        let mut e = crate::store::ObjectText::new(&mut out);
+        e.str("apiVersion", "v1").json("count", "1").json("eventTime", "null").str("firstTimestamp", self.first_timestamp);
+        let i = &self.involved_object;
+        let mut o = e.object("involvedObject");
+        o.value("apiVersion", i.api_version);
+        if let Some(path) = i.field_path {
+            o.str("fieldPath", path);
+        }
+        o.str("kind", i.kind).value("name", i.name).str("namespace", i.namespace).value("resourceVersion", i.resource_version).value("uid", i.uid);
+        o.end();
+        e.str("kind", "Event").str("lastTimestamp", self.first_timestamp).str("message", self.message);
+        let m = &self.metadata;
+        let mut o = e.object("metadata");
+        o.str("creationTimestamp", self.first_timestamp).str("name", m.name).str("namespace", m.namespace).str("resourceVersion", m.resource_version).str("uid", m.uid);
+        o.end();
+        e.str("reason", self.reason).str("reportingComponent", self.component).str("reportingInstance", self.host.unwrap_or(""));
+        let mut o = e.object("source");
+        o.str("component", self.component);
+        if let Some(host) = self.host {
+            o.str("host", host);
+        }
+        o.end();
+        e.str("type", self.type_);
+        e.end();
+        out
+    }
 }
 
 #[cfg(test)]
@@ -1309,24 +1313,18 @@ mod tests {
     /// An event's packed text, written from its parts, is that of its `Value`.
     #[test]
     fn an_events_text_is_its_values() {
-        use super::{EventMetaText, EventText, InvolvedText, SourceText};
-        use crate::store::packed_text;
+        use super::{EventMetaText, EventText, InvolvedText};
+        use crate::store::value_text;
         use serde_json::json;
         for (path, host) in [(Some("spec.containers{web}"), Some("kind-worker")), (None, None)] {
             let event = EventText {
-                api_version: "v1",
-                count: 1,
-                event_time: (),
                 first_timestamp: "2026-12-01T00:00:00Z",
                 involved_object: InvolvedText { api_version: &json!("v1"), field_path: path, kind: "Pod", name: &json!("web"), namespace: "default", resource_version: &json!("7"), uid: &json!("u-1") },
-                kind: "Event",
-                last_timestamp: "2026-12-01T00:00:00Z",
                 message: "Started container \"web\"\n",
-                metadata: EventMetaText { creation_timestamp: "2026-12-01T00:00:00Z", name: "web.1", namespace: "default", resource_version: "8", uid: "u-2" },
+                metadata: EventMetaText { name: "web.1", namespace: "default", resource_version: "8", uid: "u-2" },
                 reason: "Started",
-                reporting_component: "kubelet",
-                reporting_instance: host.unwrap_or(""),
-                source: SourceText { component: "kubelet", host },
+                component: "kubelet",
+                host,
                 type_: "Normal",
             };
             let mut involved = json!({"apiVersion": "v1", "kind": "Pod", "name": "web", "namespace": "default", "resourceVersion": "7", "uid": "u-1"});
@@ -1344,7 +1342,7 @@ mod tests {
                 "metadata": {"creationTimestamp": "2026-12-01T00:00:00Z", "name": "web.1", "namespace": "default", "resourceVersion": "8", "uid": "u-2"},
                 "reason": "Started", "reportingComponent": "kubelet", "reportingInstance": host.unwrap_or(""), "source": source, "type": "Normal",
             });
-            assert_eq!(String::from_utf8_lossy(&packed_text(&event)), String::from_utf8_lossy(&packed_text(&value)));
+            assert_eq!(String::from_utf8_lossy(&event.text()), String::from_utf8_lossy(&value_text(&value)));
         }
     }
 

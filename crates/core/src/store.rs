@@ -349,6 +349,12 @@ const KEYS: [&str; 122] = [
 /// The packed text of `v`: serde_json's compact output with [`KEYS`] as tokens.
 #[cfg(test)]
 fn pack(v: &Value) -> Vec<u8> {
+    value_text(v)
+}
+
+/// A `Value`'s packed text.
+#[cfg(test)]
+pub(crate) fn value_text(v: &Value) -> Vec<u8> {
     let mut out = Vec::new();
     write_value(&mut out, v);
     out
@@ -359,19 +365,35 @@ fn plain(s: &str) -> bool {
     s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
 }
 
-/// A `Value`'s packed text, appended to `out`: what [`packed_text`] writes for it,
-/// without serde's machinery (a string with nothing to escape is copied whole).
+/// A string as JSON writes it (serde_json's escapes).
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    if plain(s) {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *out, s).expect("writing to memory");
+    }
+}
+
+/// An object key: its token, or the string.
+fn write_key(out: &mut Vec<u8>, k: &str) {
+    match key_index(k.as_bytes()) {
+        Some(i) if i < 30 => out.push(i as u8 + 1),
+        Some(i) => out.extend_from_slice(&[0x1F, 0x20 + (i - 30) as u8]),
+        None => write_str(out, k),
+    }
+}
+
+/// A `Value`'s packed text, appended to `out`: serde_json's compact text with the keys
+/// of [`KEYS`] as their tokens (a string with nothing to escape is copied whole).
 fn write_value(out: &mut Vec<u8>, v: &Value) {
     match v {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::String(s) if plain(s) => {
-            out.push(b'"');
-            out.extend_from_slice(s.as_bytes());
-            out.push(b'"');
-        }
-        Value::Number(_) | Value::String(_) => serde_json::to_writer(&mut *out, v).expect("writing to memory"),
+        Value::String(s) => write_str(out, s),
+        Value::Number(_) => serde_json::to_writer(&mut *out, v).expect("writing to memory"),
         Value::Array(items) => {
             out.push(b'[');
             for (i, item) in items.iter().enumerate() {
@@ -383,37 +405,66 @@ fn write_value(out: &mut Vec<u8>, v: &Value) {
             out.push(b']');
         }
         Value::Object(map) => {
-            out.push(b'{');
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                match key_index(k.as_bytes()) {
-                    Some(i) if i < 30 => out.push(i as u8 + 1),
-                    Some(i) => out.extend_from_slice(&[0x1F, 0x20 + (i - 30) as u8]),
-                    None => serde_json::to_writer(&mut *out, k).expect("writing to memory"),
-                }
-                out.push(b':');
-                write_value(out, item);
+            let mut o = ObjectText::new(out);
+            for (k, item) in map {
+                o.value(k, item);
             }
-            out.push(b'}');
+            o.end();
         }
     }
 }
 
-/// The packed text of anything that serialises as an object does: for a struct whose
-/// fields are in the order of their names (as a `Value`'s map keeps its keys), the
-/// same text as [`pack`] of its `Value`, without making the `Value`.
-pub(crate) fn packed_text(v: &impl serde::Serialize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(512);
-    write_packed_text(&mut out, v);
-    out
+/// Writes an object's packed text field by field, as [`write_value`] writes a map:
+/// given its fields in the order of their names, the text of the `Value` it stands for,
+/// without making the `Value`.
+pub(crate) struct ObjectText<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
 }
 
-/// [`packed_text`], appended to `out`.
-fn write_packed_text(out: &mut Vec<u8>, v: &impl serde::Serialize) {
-    let mut ser = serde_json::Serializer::with_formatter(out, KeyTokens { in_key: false, key: Vec::new() });
-    v.serialize(&mut ser).expect("an object serialises");
+impl<'a> ObjectText<'a> {
+    pub(crate) fn new(out: &'a mut Vec<u8>) -> ObjectText<'a> {
+        out.push(b'{');
+        ObjectText { out, first: true }
+    }
+
+    fn key(&mut self, k: &str) {
+        if !std::mem::replace(&mut self.first, false) {
+            self.out.push(b',');
+        }
+        write_key(self.out, k);
+        self.out.push(b':');
+    }
+
+    pub(crate) fn str(&mut self, k: &str, s: &str) -> &mut Self {
+        self.key(k);
+        write_str(self.out, s);
+        self
+    }
+
+    pub(crate) fn value(&mut self, k: &str, v: &Value) -> &mut Self {
+        self.key(k);
+        write_value(self.out, v);
+        self
+    }
+
+    /// A field whose value is given as JSON text (`1`, `null`).
+    pub(crate) fn json(&mut self, k: &str, text: &str) -> &mut Self {
+        self.key(k);
+        self.out.extend_from_slice(text.as_bytes());
+        self
+    }
+
+    /// A field whose value is an object, written with the returned writer (ended
+    /// before this one goes on).
+    pub(crate) fn object(&mut self, k: &str) -> ObjectText<'_> {
+        self.key(k);
+        ObjectText::new(self.out)
+    }
+
+    pub(crate) fn end(self) {
+        self.out.push(b'}');
+    }
 }
 
 /// serde_json's compact output of a packed text (the tokens written out again).
@@ -460,65 +511,6 @@ fn key_index(key: &[u8]) -> Option<usize> {
         v
     });
     table[slot(key)?].iter().find(|(k, _)| *k == key).map(|&(_, i)| i)
-}
-
-/// The compact formatter, with object keys of [`KEYS`] written as their tokens.
-struct KeyTokens {
-    in_key: bool,
-    /// The key being written (with its quotes).
-    key: Vec<u8>,
-}
-
-impl serde_json::ser::Formatter for KeyTokens {
-    fn begin_string<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        if self.in_key {
-            self.key.push(b'"');
-            Ok(())
-        } else {
-            w.write_all(b"\"")
-        }
-    }
-
-    fn end_string<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.begin_string(w)
-    }
-
-    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
-        if self.in_key {
-            self.key.extend_from_slice(fragment.as_bytes());
-            Ok(())
-        } else {
-            w.write_all(fragment.as_bytes())
-        }
-    }
-
-    fn write_char_escape<W: ?Sized + std::io::Write>(&mut self, w: &mut W, e: serde_json::ser::CharEscape) -> std::io::Result<()> {
-        if self.in_key {
-            serde_json::ser::CompactFormatter.write_char_escape(&mut self.key, e)
-        } else {
-            serde_json::ser::CompactFormatter.write_char_escape(w, e)
-        }
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        self.in_key = true;
-        self.key.clear();
-        if first {
-            Ok(())
-        } else {
-            w.write_all(b",")
-        }
-    }
-
-    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.in_key = false;
-        let inner = &self.key[1..self.key.len() - 1];
-        match key_index(inner) {
-            Some(i) if i < 30 => w.write_all(&[i as u8 + 1]),
-            Some(i) => w.write_all(&[0x1F, 0x20 + (i - 30) as u8]),
-            None => w.write_all(&self.key),
-        }
-    }
 }
 
 impl PartialEq for Obj {
@@ -733,7 +725,7 @@ impl Store {
         parsings.keys = recent;
     }
 
-    /// Stores a new object given as its packed text ([`packed_text`]), packed only;
+    /// Stores a new object given as its packed text ([`ObjectText`]), packed only;
     /// returns the object for the watch log (the same packed form)
     /// and the object it replaced, if any.
     pub(crate) fn insert_packed(&mut self, key: ObjKey, text: &[u8]) -> (Obj, Option<Obj>) {
@@ -843,7 +835,7 @@ mod tests {
         for v in (0..200).map(|i| varied(&mut rng, i)).chain([odd]) {
             let mut fast = Vec::new();
             write_value(&mut fast, &v);
-            assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&packed_text(&v)));
+            assert_eq!(String::from_utf8(unpack(&fast)).unwrap(), serde_json::to_string(&v).unwrap());
         }
     }
 
@@ -974,7 +966,7 @@ mod tests {
         assert_eq!(s.parsed_now(), 3);
         assert!(!s.over(4) && s.over(3));
         // Written packed (as events are), or removed: no longer parsed.
-        let (logged, _) = s.insert_packed(key("p1"), &packed_text(&json!({"n": 11})));
+        let (logged, _) = s.insert_packed(key("p1"), &value_text(&json!({"n": 11})));
         assert!(!logged.is_parsed() && logged.value() == &json!({"n": 11}));
         s.remove(&key("p2"));
         assert_eq!(s.parsed_now(), 1);

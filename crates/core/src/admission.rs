@@ -174,7 +174,7 @@ fn default_pod(cluster: &mut Cluster, pod: &mut Value) {
         .as_array()
         .is_some_and(|v| v.iter().any(|v| v["name"].as_str().is_some_and(|n| n.starts_with("kube-api-access-"))));
     if automount && !has_token_volume && spec["containers"].is_array() {
-        let name = format!("kube-api-access-{}", cluster.rng.name_suffix(5));
+        let name = token_volume_name(&mut cluster.rng);
         let volume = json!({
             "name": name,
             "projected": {
@@ -212,6 +212,29 @@ fn default_pod(cluster: &mut Cluster, pod: &mut Value) {
     spec["tolerations"] = json!(tolerations);
     if pod["status"]["phase"].is_null() {
         pod["status"] = json!({"phase": "Pending", "qosClass": qos_class(&pod["spec"])});
+    }
+}
+
+/// The name of the service account token volume [`default_pod`] adds, drawn from `rng`.
+pub(crate) fn token_volume_name(rng: &mut crate::rng::SimRng) -> String {
+    format!("kube-api-access-{}", rng.name_suffix(5))
+}
+
+/// Names `name` the token volume [`default_pod`] added to `spec` (the last volume and
+/// each container's last mount): `spec` is then the one a pod defaulted from the same
+/// spec with `name` drawn has.
+pub(crate) fn rename_token_volume(spec: &mut Value, name: &str) {
+    if let Some(v) = spec.get_mut("volumes").and_then(Value::as_array_mut).and_then(|v| v.last_mut()) {
+        v["name"] = json!(name);
+    }
+    for list in ["initContainers", "containers"] {
+        if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
+            for c in containers.iter_mut().filter(|c| c.is_object()) {
+                if let Some(m) = c.get_mut("volumeMounts").and_then(Value::as_array_mut).and_then(|m| m.last_mut()) {
+                    m["name"] = json!(name);
+                }
+            }
+        }
     }
 }
 

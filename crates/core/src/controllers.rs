@@ -184,8 +184,9 @@ fn sync_replicaset(c: &mut Cluster, key: &ObjKey) {
         };
         let rs = rs_ref.clone();
         if diff < 0 {
+            let mut proto = PodPrototype::default();
             for _ in 0..(-diff).min(500) {
-                if !create_pod_from_template(c, &rs) {
+                if !create_pod(c, &rs, Some(&mut proto)) {
                     break;
                 }
             }
@@ -258,40 +259,76 @@ fn prune_zeros(status: &mut Value, fields: &[&str]) {
 /// `controller.(*RealPodControl).CreatePods`: a pod from the template, owned by `owner`
 /// (a ReplicaSet or a Job).
 pub(crate) fn create_pod_from_template(c: &mut Cluster, owner: &Value) -> bool {
+    create_pod(c, owner, None)
+}
+
+/// A pod as [`create_pod`] builds it from its owner's template before admission, kept
+/// for the owner's next pods of the same pass: they differ from it only in the names
+/// drawn for them (the pod's and its token volume's), so each is a copy with those
+/// set, not the template copied and defaulted again (a ReplicaSet scaled up from 0
+/// creates all its pods in one pass).
+#[derive(Default)]
+struct PodPrototype {
+    /// The pod, and whether defaulting drew a name for its token volume.
+    built: Option<(Value, bool)>,
+}
+
+/// [`create_pod_from_template`], building the pod from `proto` when it holds one.
+fn create_pod(c: &mut Cluster, owner: &Value, proto: Option<&mut PodPrototype>) -> bool {
     let ns = s(&owner["metadata"]["namespace"]).to_string();
     let owner_uid = s(&owner["metadata"]["uid"]).to_string();
     if c.create_backoff.get(&owner_uid).is_some_and(|(at, _)| c.now < *at) {
         return false;
     }
-    let template = &owner["spec"]["template"];
     let prefix = format!("{}-", s(&owner["metadata"]["name"]));
     let name = format!("{prefix}{}", c.rng.name_suffix(5));
-    let mut meta = json!({
-        "generateName": prefix,
-        "name": name,
-        "namespace": ns,
-        "ownerReferences": [{
-            "apiVersion": owner["apiVersion"].as_str().unwrap_or("apps/v1"),
-            "kind": owner["kind"].as_str().unwrap_or("ReplicaSet"),
-            "name": owner["metadata"]["name"],
-            "uid": owner["metadata"]["uid"],
-            "controller": true,
-            "blockOwnerDeletion": true,
-        }],
-    });
-    for f in ["labels", "annotations"] {
-        if let Some(v) = template["metadata"].get(f).filter(|v| v.is_object()) {
-            meta[f] = v.clone();
+    let mut pod = match proto.as_ref().and_then(|p| p.built.as_ref()) {
+        Some((built, token_volume)) => {
+            let mut pod = built.clone();
+            meta_mut(&mut pod).insert("name".into(), json!(name));
+            if *token_volume {
+                // The draw defaulting would make, in the same place of the stream.
+                let volume = admission::token_volume_name(&mut c.rng);
+                admission::rename_token_volume(&mut pod["spec"], &volume);
+            }
+            pod
         }
-    }
-    if owner["kind"] == "Job" {
-        // The job controller tracks its pods' completion with a finalizer.
-        meta["finalizers"] = json!(["batch.kubernetes.io/job-tracking"]);
-    }
-    let mut pod = json!({"metadata": meta, "spec": template["spec"].clone()});
-    let rt = resources::lookup("pods").expect("pods are registered");
-    admission::default_object(c, rt, &mut pod);
-    meta_mut(&mut pod).insert("generation".into(), json!(1));
+        None => {
+            let template = &owner["spec"]["template"];
+            let mut meta = json!({
+                "generateName": prefix,
+                "name": name,
+                "namespace": ns,
+                "ownerReferences": [{
+                    "apiVersion": owner["apiVersion"].as_str().unwrap_or("apps/v1"),
+                    "kind": owner["kind"].as_str().unwrap_or("ReplicaSet"),
+                    "name": owner["metadata"]["name"],
+                    "uid": owner["metadata"]["uid"],
+                    "controller": true,
+                    "blockOwnerDeletion": true,
+                }],
+            });
+            for f in ["labels", "annotations"] {
+                if let Some(v) = template["metadata"].get(f).filter(|v| v.is_object()) {
+                    meta[f] = v.clone();
+                }
+            }
+            if owner["kind"] == "Job" {
+                // The job controller tracks its pods' completion with a finalizer.
+                meta["finalizers"] = json!(["batch.kubernetes.io/job-tracking"]);
+            }
+            let mut pod = json!({"metadata": meta, "spec": template["spec"].clone()});
+            let rt = resources::lookup("pods").expect("pods are registered");
+            // Defaulting draws from the random stream only for the token volume's name.
+            let before = c.rng.position();
+            admission::default_object(c, rt, &mut pod);
+            meta_mut(&mut pod).insert("generation".into(), json!(1));
+            if let Some(p) = proto {
+                p.built = Some((pod.clone(), c.rng.position() != before));
+            }
+            pod
+        }
+    };
     let kind = s(&owner["kind"]).to_string();
     let component = match kind.as_str() {
         "Job" => "job-controller",
@@ -372,6 +409,40 @@ fn template_without_hash(t: &Value) -> Value {
     t
 }
 
+/// `deploymentutil.EqualIgnoreHash`: `template_without_hash(a) == template_without_hash(b)`,
+/// compared in place when both have a labels map (a Deployment syncs after nearly
+/// every pod of its ReplicaSets turns ready, and copying templates to compare them
+/// was a good part of each sync).
+fn equal_ignore_hash(a: &Value, b: &Value) -> bool {
+    type Map = serde_json::Map<String, Value>;
+    const HASH: &str = "pod-template-hash";
+    fn parts(t: &Value) -> Option<(&Map, &Map, &Map)> {
+        let t = t.as_object()?;
+        let meta = t.get("metadata")?.as_object()?;
+        Some((t, meta, meta.get("labels")?.as_object()?))
+    }
+    let (Some((ta, ma, la)), Some((tb, mb, lb))) = (parts(a), parts(b)) else {
+        return template_without_hash(a) == template_without_hash(b);
+    };
+    // Maps are equal when they have as many keys and each of one's is in the other
+    // with an equal value.
+    let same = |x: &Map, y: &Map, inner: &dyn Fn(&str, &Value, &Value) -> bool| x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| inner(k, v, w)));
+    let unhashed = |l: &Map| l.len() - usize::from(l.contains_key(HASH));
+    let labels_equal = unhashed(la) == unhashed(lb) && la.iter().all(|(k, v)| k == HASH || lb.get(k) == Some(v));
+    same(ta, tb, &|k, v, w| if k == "metadata" { same(ma, mb, &|k, v, w| if k == "labels" { labels_equal } else { v == w }) } else { v == w })
+}
+
+/// The stored object as the API serves it, with `apiVersion` and `kind` (which events
+/// about it name): the shared snapshot itself when it has them already.
+fn typed(obj: Arc<Value>, resource: &str) -> Arc<Value> {
+    let rt = resources::lookup(resource).expect("registered");
+    if obj["kind"] == rt.kind && obj["apiVersion"] == rt.api_version().as_str() {
+        obj
+    } else {
+        Arc::new(crate::apiserver::with_type(rt, Value::clone(&obj)))
+    }
+}
+
 fn sync_deployments(c: &mut Cluster) {
     c.visit_queued("deployments.apps", |d| &mut d.deployments, sync_deployment);
 }
@@ -379,17 +450,18 @@ fn sync_deployments(c: &mut Cluster) {
 fn sync_deployment(c: &mut Cluster, key: &ObjKey) {
     {
         let key = key.clone();
-        let Some(d) = c.get(&key).cloned() else { return };
+        let Some(d) = c.get_shared(&key) else { return };
         if !d["metadata"]["deletionTimestamp"].is_null() {
             return;
         }
-        let d = crate::apiserver::with_type(resources::lookup("deployments").expect("registered"), d);
+        let d = typed(d, "deployments");
+        let d: &Value = &d;
         let uid = s(&d["metadata"]["uid"]).to_string();
         // Shared snapshots of the stored ReplicaSets (not copies).
         let mut rss: Vec<Arc<Value>> = replicasets_of(c, &key.namespace, &uid).iter().filter_map(|k| c.get_shared(k)).filter(|r| owned_by(r, &uid)).collect();
         rss.sort_by(|a, b| s(&a["metadata"]["creationTimestamp"]).cmp(s(&b["metadata"]["creationTimestamp"])).then(s(&a["metadata"]["name"]).cmp(s(&b["metadata"]["name"]))));
-        let template = template_without_hash(&d["spec"]["template"]);
-        let new_rs = rss.iter().find(|r| template_without_hash(&r["spec"]["template"]) == template).cloned();
+        let template = &d["spec"]["template"];
+        let new_rs = rss.iter().find(|r| equal_ignore_hash(&r["spec"]["template"], template)).cloned();
         let olds: Vec<Arc<Value>> = rss.iter().filter(|r| Some(&r["metadata"]["uid"]) != new_rs.as_ref().map(|n| &n["metadata"]["uid"])).cloned().collect();
         let replicas = int(&d["spec"]["replicas"]);
         let paused = d["spec"]["paused"] == true;
@@ -412,19 +484,19 @@ fn sync_deployment(c: &mut Cluster, key: &ObjKey) {
                 let initial = if recreate {
                     if old_total > 0 { 0 } else { replicas }
                 } else {
-                    let (surge, _) = fenceposts(&d);
+                    let (surge, _) = fenceposts(d);
                     (replicas + surge - old_total).clamp(0, replicas)
                 };
-                Arc::new(create_replicaset(c, &d, initial, max_revision + 1))
+                Arc::new(create_replicaset(c, d, initial, max_revision + 1))
             }
         };
         if !paused {
             if recreate {
-                rollout_recreate(c, &d, &new_rs, &olds);
+                rollout_recreate(c, d, &new_rs, &olds);
             } else {
-                rollout_rolling(c, &d, &new_rs, &olds);
+                rollout_rolling(c, d, &new_rs, &olds);
             }
-            cleanup_old(c, &d, &olds);
+            cleanup_old(c, d, &olds);
         }
         sync_deployment_status(c, &key, &new_rs);
     }
@@ -615,7 +687,7 @@ fn sync_deployment_status(c: &mut Cluster, key: &ObjKey, new_rs: &Value) {
     let updated = int(&new_now["status"]["replicas"]);
     let now = rfc3339(c.now);
     let new_name = s(&new_now["metadata"]["name"]).to_string();
-    let old_conditions = d["status"]["conditions"].as_array().cloned().unwrap_or_default();
+    let old_conditions: &[Value] = d["status"]["conditions"].as_array().map_or(&[], Vec::as_slice);
     let condition = |type_: &str, status: &str, reason: &str, message: String| -> Value {
         let prev = old_conditions.iter().find(|c| c["type"] == type_);
         let same = prev.is_some_and(|p| p["status"] == status);
@@ -637,11 +709,10 @@ fn sync_deployment_status(c: &mut Cluster, key: &ObjKey, new_rs: &Value) {
     } else if !had_progressing {
         condition("Progressing", "True", "NewReplicaSetCreated", format!("Created new replica set \"{new_name}\""))
     } else {
-        let prev = old_conditions.iter().find(|c| c["type"] == "Progressing").cloned().unwrap_or(Value::Null);
-        let prev_msg = s(&prev["message"]).to_string();
+        let prev = old_conditions.iter().find(|c| c["type"] == "Progressing").unwrap_or(&Value::Null);
         let progressing_msg = format!("ReplicaSet \"{new_name}\" is progressing.");
-        if prev["reason"] == "NewReplicaSetCreated" && prev_msg.contains(&new_name) && updated == 0 {
-            prev
+        if prev["reason"] == "NewReplicaSetCreated" && s(&prev["message"]).contains(&new_name) && updated == 0 {
+            prev.clone()
         } else {
             condition("Progressing", "True", "ReplicaSetUpdated", progressing_msg)
         }
@@ -661,13 +732,15 @@ fn sync_deployment_status(c: &mut Cluster, key: &ObjKey, new_rs: &Value) {
     prune_zeros(&mut status, &["availableReplicas", "readyReplicas", "replicas", "unavailableReplicas", "updatedReplicas"]);
     let revision = new_now["metadata"]["annotations"]["deployment.kubernetes.io/revision"].clone();
     let needs_rev = !revision.is_null() && d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] != revision;
-    if d["status"] != status || needs_rev {
+    if needs_rev {
         c.modify(key, |obj| {
             obj["status"] = status;
-            if needs_rev {
-                obj["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = revision;
-            }
+            obj["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = revision;
         });
+    } else if d["status"] != status {
+        // Only the status changes (the write after nearly every pod that turns ready):
+        // neither the Deployment copied whole nor compared again.
+        c.set_field(key, "status", status);
     }
 }
 

@@ -228,14 +228,13 @@ fn rs_status(rs: &Value, pods: &[(bool, Option<Millis>)], now: Millis) -> (Value
     let ready = pods.iter().filter(|(_, t)| t.is_some()).count();
     // `podutil.IsPodAvailable`: ready for at least `min_ready` seconds.
     let available = pods.iter().filter(|(_, t)| t.is_some_and(|t| min_ready <= 0 || t + min_ready as Millis * 1000 <= now)).count();
-    let generation = rs["metadata"]["generation"].clone();
-    let mut status = json!({
-        "replicas": pods.len(),
-        "fullyLabeledReplicas": fully_labeled,
-        "readyReplicas": ready,
-        "availableReplicas": available,
-        "observedGeneration": generation,
-    });
+    let mut status = serde_json::Map::new();
+    status.insert("replicas".into(), pods.len().into());
+    status.insert("fullyLabeledReplicas".into(), fully_labeled.into());
+    status.insert("readyReplicas".into(), ready.into());
+    status.insert("availableReplicas".into(), available.into());
+    status.insert("observedGeneration".into(), rs["metadata"]["generation"].clone());
+    let mut status = Value::Object(status);
     prune_zeros(&mut status, &["fullyLabeledReplicas", "readyReplicas", "availableReplicas"]);
     let resync = if min_ready > 0 && available < ready {
         pods.iter().filter_map(|(_, t)| *t).map(|t| t + min_ready as Millis * 1000).filter(|t| *t > now).min()
@@ -432,14 +431,13 @@ fn equal_ignore_hash(a: &Value, b: &Value) -> bool {
     same(ta, tb, &|k, v, w| if k == "metadata" { same(ma, mb, &|k, v, w| if k == "labels" { labels_equal } else { v == w }) } else { v == w })
 }
 
-/// The stored object as the API serves it, with `apiVersion` and `kind` (which events
-/// about it name): the shared snapshot itself when it has them already.
-fn typed(obj: Arc<Value>, resource: &str) -> Arc<Value> {
-    let rt = resources::lookup(resource).expect("registered");
-    if obj["kind"] == rt.kind && obj["apiVersion"] == rt.api_version().as_str() {
+/// The stored Deployment as the API serves it, with `apiVersion` and `kind` (which
+/// events about it name): the shared snapshot itself when it has them already.
+fn typed_deployment(obj: Arc<Value>) -> Arc<Value> {
+    if obj["kind"] == "Deployment" && obj["apiVersion"] == "apps/v1" {
         obj
     } else {
-        Arc::new(crate::apiserver::with_type(rt, Value::clone(&obj)))
+        Arc::new(crate::apiserver::with_type(resources::lookup("deployments").expect("registered"), Value::clone(&obj)))
     }
 }
 
@@ -454,7 +452,7 @@ fn sync_deployment(c: &mut Cluster, key: &ObjKey) {
         if !d["metadata"]["deletionTimestamp"].is_null() {
             return;
         }
-        let d = typed(d, "deployments");
+        let d = typed_deployment(d);
         let d: &Value = &d;
         let uid = s(&d["metadata"]["uid"]).to_string();
         // Shared snapshots of the stored ReplicaSets (not copies).
@@ -688,13 +686,25 @@ fn sync_deployment_status(c: &mut Cluster, key: &ObjKey, new_rs: &Value) {
     let now = rfc3339(c.now);
     let new_name = s(&new_now["metadata"]["name"]).to_string();
     let old_conditions: &[Value] = d["status"]["conditions"].as_array().map_or(&[], Vec::as_slice);
+    // Built field by field rather than with `json!`, which would copy each value
+    // through serde once more (the status is built after nearly every pod that
+    // turns ready).
     let condition = |type_: &str, status: &str, reason: &str, message: String| -> Value {
         let prev = old_conditions.iter().find(|c| c["type"] == type_);
         let same = prev.is_some_and(|p| p["status"] == status);
-        let transition = if same { prev.map(|p| p["lastTransitionTime"].clone()).unwrap_or(json!(now)) } else { json!(now) };
-        let unchanged = prev.is_some_and(|p| p["reason"] == reason && p["message"] == message.as_str() && same);
-        let update = if unchanged { prev.map(|p| p["lastUpdateTime"].clone()).unwrap_or(json!(now)) } else { json!(now) };
-        json!({"lastTransitionTime": transition, "lastUpdateTime": update, "message": message, "reason": reason, "status": status, "type": type_})
+        let unchanged = same && prev.is_some_and(|p| p["reason"] == reason && p["message"] == message.as_str());
+        let kept = |field: &str, keep: bool| match prev {
+            Some(p) if keep => p[field].clone(),
+            _ => Value::String(now.clone()),
+        };
+        let mut cond = serde_json::Map::new();
+        cond.insert("lastTransitionTime".into(), kept("lastTransitionTime", same));
+        cond.insert("lastUpdateTime".into(), kept("lastUpdateTime", unchanged));
+        cond.insert("message".into(), Value::String(message));
+        cond.insert("reason".into(), reason.into());
+        cond.insert("status".into(), status.into());
+        cond.insert("type".into(), type_.into());
+        Value::Object(cond)
     };
     let avail_cond = if available >= replicas - unavailable {
         condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.".into())
@@ -717,18 +727,18 @@ fn sync_deployment_status(c: &mut Cluster, key: &ObjKey, new_rs: &Value) {
             condition("Progressing", "True", "ReplicaSetUpdated", progressing_msg)
         }
     };
-    let mut status = json!({
-        "availableReplicas": available,
-        "conditions": [avail_cond, prog_cond],
-        "observedGeneration": d["metadata"]["generation"],
-        "readyReplicas": sum("readyReplicas"),
-        "replicas": sum("replicas"),
-        "unavailableReplicas": (replicas - available).max(0),
-        "updatedReplicas": updated,
-    });
+    let mut status = serde_json::Map::new();
+    status.insert("availableReplicas".into(), available.into());
+    status.insert("conditions".into(), Value::Array(vec![avail_cond, prog_cond]));
+    status.insert("observedGeneration".into(), d["metadata"]["generation"].clone());
+    status.insert("readyReplicas".into(), sum("readyReplicas").into());
+    status.insert("replicas".into(), sum("replicas").into());
+    status.insert("unavailableReplicas".into(), (replicas - available).max(0).into());
+    status.insert("updatedReplicas".into(), updated.into());
     if let Some(cc) = d["status"].get("collisionCount") {
-        status["collisionCount"] = cc.clone();
+        status.insert("collisionCount".into(), cc.clone());
     }
+    let mut status = Value::Object(status);
     prune_zeros(&mut status, &["availableReplicas", "readyReplicas", "replicas", "unavailableReplicas", "updatedReplicas"]);
     let revision = new_now["metadata"]["annotations"]["deployment.kubernetes.io/revision"].clone();
     let needs_rev = !revision.is_null() && d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] != revision;
@@ -930,9 +940,10 @@ fn sync_service_endpoints(c: &mut Cluster, key: &ObjKey) {
 
 fn sync_namespaces(c: &mut Cluster) {
     for key in c.list_keys("namespaces") {
-        let Some(ns) = c.get(&key).cloned() else { continue };
+        // Read in place: every round of every instant passes here.
+        let Some(terminating) = c.get(&key).map(|ns| ns["status"]["phase"] == "Terminating") else { continue };
         let name = key.name.clone();
-        if ns["status"]["phase"] == "Terminating" {
+        if terminating {
             // Delete everything in it; the namespace goes when it is empty.
             let inside: Vec<ObjKey> = c.objects.keys().filter(|k| k.namespace == name).cloned().collect();
             for k in &inside {

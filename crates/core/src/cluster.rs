@@ -707,12 +707,20 @@ impl Cluster {
                 if let Some((node, bytes)) = new.and_then(working) {
                     *idx.node_working.entry(node).or_default() += bytes;
                 }
-                match new.and_then(crate::scheduler::placed_entry) {
-                    Some(entry) => {
-                        idx.placed.insert(key.clone(), entry);
-                    }
-                    None => {
-                        idx.placed.remove(key);
+                // A status write that left what the scheduler counts of the pod as it was
+                // leaves its entry.
+                let placed_kept = match (old, new) {
+                    (Some(o), Some(n)) if o.kept("metadata") && o.kept("spec") => !crate::scheduler::placed_status_differs(&n["metadata"], o.field("status"), &n["status"]),
+                    _ => false,
+                };
+                if !placed_kept {
+                    match new.and_then(crate::scheduler::placed_entry) {
+                        Some(entry) => {
+                            idx.placed.insert(key.clone(), entry);
+                        }
+                        None => {
+                            idx.placed.remove(key);
+                        }
                     }
                 }
                 let (old_ip, new_ip) = (old.and_then(|p| p.field("status")["podIP"].as_str()), new.and_then(|p| p["status"]["podIP"].as_str()));
@@ -761,7 +769,9 @@ impl Cluster {
                 } else {
                     idx.unscheduled.remove(key);
                 }
-                if new.is_some() {
+                // The kubelet acts on a pod's spec and metadata, not on its status (its
+                // config source passes status-only updates over, `checkAndUpdatePod`).
+                if new.is_some() && !old.is_some_and(|o| o.kept("metadata") && o.kept("spec")) {
                     queue(&mut dirty.kubelet, key.clone());
                 }
                 dirty.endpoints.insert(key.namespace.clone());
@@ -917,7 +927,7 @@ impl Cluster {
             fresh.on_write(&key, None, Some(&obj));
         }
         let (a, b) = (&self.index, &fresh.index);
-        let placed = |i: &Indexes| i.placed.iter().map(|(k, e)| (k.clone(), e.node().to_string())).collect::<Vec<_>>();
+        let placed = |i: &Indexes| i.placed.iter().map(|(k, e)| (k.clone(), e.brief())).collect::<Vec<_>>();
         let parts = [
             ("uids", a.uids == b.uids),
             ("dependents", a.dependents == b.dependents),

@@ -354,9 +354,13 @@ pub(crate) struct PlacedEntry {
 }
 
 impl PlacedEntry {
-    /// The node the pod is bound to.
-    pub(crate) fn node(&self) -> &str {
-        &self.node
+    /// Everything the entry holds, written out (for tests comparing indexes).
+    pub(crate) fn brief(&self) -> String {
+        let p = &self.placed;
+        format!(
+            "{} {} {:?} {} {:?} {:?} {} {} {} {} {:?} {:?}",
+            self.node, p.key.name, p.key.namespace, p.priority, p.req, p.start, p.preempting, p.removed, p.labels, p.terminating, p.anti_affinity, p.host_ports
+        )
     }
 }
 
@@ -382,6 +386,14 @@ struct SharedParts {
 
 thread_local! {
     static SHARED_PARTS: std::cell::RefCell<SharedParts> = std::cell::RefCell::default();
+}
+
+/// Whether two statuses of a pod with `metadata` (and the same spec) give it different
+/// [`placed_entry`]s: they differ in what it reads of the status (the phase, the start
+/// time, and the conditions once the pod is terminating).
+pub(crate) fn placed_status_differs(metadata: &Value, a: &Value, b: &Value) -> bool {
+    let finished = |s: &Value| matches!(s["phase"].as_str(), Some("Succeeded" | "Failed"));
+    finished(a) != finished(b) || a["startTime"] != b["startTime"] || !metadata["deletionTimestamp"].is_null() && a["conditions"] != b["conditions"]
 }
 
 fn placed_of(p: &Value, node: usize) -> Placed {

@@ -86,6 +86,7 @@ impl Report {
 pub fn test(tools: &Tools) -> bool {
     let mut report = Report::default();
     report.run("native tests (cargo test --workspace)", || native_tests(tools));
+    report.run("release-mode transcripts and invariants", || release_tests(tools));
     report.run("core crates build for wasm32", || wasm_build(tools));
     report.run("core crates stay browser-free", || browser_free(tools));
     let dist = report.run("site build (esbuild + trunk)", || site::build(tools, Path::new("dist")));
@@ -96,6 +97,14 @@ pub fn test(tools: &Tools) -> bool {
         None => report.skip("browser journeys (Playwright, headless Chromium)", "no site"),
     }
     report.finish()
+}
+
+/// The transcripts and the invariant test again in a release build. A debug build runs
+/// every controller over all its objects and checks that the ones not queued change
+/// nothing (`CHECK_SKIPPED`); a release build, like the site, visits only the queued
+/// ones and takes the store's fast paths, and must print the same.
+fn release_tests(tools: &Tools) -> Result<()> {
+    run(Command::new("cargo").args(["test", "--release", "-p", "kubeniwa-sandbox", "--test", "transcripts", "--test", "invariants"]).current_dir(&tools.root))
 }
 
 fn native_tests(tools: &Tools) -> Result<()> {

@@ -850,20 +850,20 @@ impl Cluster {
             return;
         }
         let mut last: Option<ObjKey> = None;
-        loop {
-            let q = queue(&mut self.dirty);
-            let next = match &last {
-                None => q.iter().next().cloned(),
-                Some(l) => q.range((std::ops::Bound::Excluded(l), std::ops::Bound::Unbounded)).next().cloned(),
-            };
-            let Some(key) = next else { break };
-            q.remove(&key);
+        // Keys queued during the pass at or before the current one wait for the next.
+        let mut behind = Vec::new();
+        while let Some(key) = queue(&mut self.dirty).pop_first() {
+            if last.as_ref().is_some_and(|l| key <= *l) {
+                behind.push(key);
+                continue;
+            }
             self.visiting = Some(key.clone());
             sync(self, &key);
             self.visiting = None;
             self.maybe_compact();
             last = Some(key);
         }
+        queue(&mut self.dirty).extend(behind);
     }
 
     /// The store's, the random stream's and the timer queue's positions.

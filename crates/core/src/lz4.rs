@@ -63,7 +63,7 @@ thread_local! {
 }
 
 fn read4(b: &[u8], p: usize) -> u32 {
-    u32::from_le_bytes([b[p], b[p + 1], b[p + 2], b[p + 3]])
+    u32::from_le_bytes(b[p..p + 4].try_into().expect("four bytes"))
 }
 
 fn hash(seq: u32) -> usize {
@@ -121,8 +121,8 @@ pub(crate) fn compress(input: &[u8], dict: &[u8], table: &DictTable, out: &mut V
                     m -= 1;
                 }
                 let mut len = i - start + MIN_MATCH;
-                while m + len < d && start + len < match_end && dict[m + len] == input[start + len] {
-                    len += 1;
+                if m + len < d {
+                    len += same_run(&dict[m + len..], &input[start + len..match_end]);
                 }
                 if m + len >= d {
                     len = common(input, m + len - d, start + len, match_end) - start;
@@ -143,6 +143,23 @@ pub(crate) fn compress(input: &[u8], dict: &[u8], table: &DictTable, out: &mut V
         length(out, literals.len() - 15);
     }
     out.extend_from_slice(literals);
+}
+
+/// How many bytes `a` and `b` start with alike: eight at a time.
+fn same_run(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let diff = u64::from_le_bytes(a[i..i + 8].try_into().expect("eight bytes")) ^ u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        if diff != 0 {
+            return i + (diff.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
 }
 
 /// Where the bytes of `b` from `y` stop equalling those from `x` (`x < y`), at most

@@ -360,9 +360,21 @@ pub(crate) fn value_text(v: &Value) -> Vec<u8> {
     out
 }
 
-/// Whether a string is written as it is between its quotes (JSON escapes none of it).
+/// Whether a string is written as it is between its quotes (JSON escapes none of it:
+/// no control character, quote or backslash), looked at eight bytes at a time.
 fn plain(s: &str) -> bool {
-    s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // A byte of `x` below `n` (n <= 0x80), or a zero byte when `n` is 1.
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_ne_bytes(chunk.try_into().expect("eight bytes"));
+        if below(x, 0x20) || below(x ^ ONES * u64::from(b'"'), 1) || below(x ^ ONES * u64::from(b'\\'), 1) {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
 }
 
 /// A string as JSON writes it (serde_json's escapes).
@@ -825,6 +837,20 @@ mod tests {
         assert!(!s.map[&key("p")].is_parsed());
         assert_eq!(s.get(&key("p")), Some(&v));
         assert_eq!(s.parsed_now(), 1);
+    }
+
+    #[test]
+    fn plain_strings_are_those_json_leaves_alone() {
+        for b in 0..=255u8 {
+            for at in 0..17 {
+                let mut bytes = vec![b'a'; 17];
+                bytes[at] = b;
+                let Ok(s) = String::from_utf8(bytes) else { continue };
+                let escaped = serde_json::to_string(&s).unwrap() != format!("\"{s}\"");
+                assert_eq!(plain(&s), !escaped, "byte {b:#x} at {at}");
+            }
+        }
+        assert!(plain("") && plain("ünïcode ✓ and more than eight bytes"));
     }
 
     #[test]

@@ -695,17 +695,25 @@ impl Cluster {
         }
         match key.resource.as_str() {
             "pods" => {
-                fn working<'a>(p: impl Fields<'a>) -> Option<(String, u64)> {
+                fn working<'a>(p: impl Fields<'a>) -> Option<(&'a str, u64)> {
                     let node = p.field("spec")["nodeName"].as_str().filter(|n| !n.is_empty())?;
-                    Some((node.to_string(), crate::eviction_manager::pod_working_sets(p).iter().map(|(_, b)| b).sum()))
+                    Some((node, crate::eviction_manager::pod_working_set(p)))
                 }
-                if let Some((node, bytes)) = old.and_then(working) {
-                    if let Some(sum) = idx.node_working.get_mut(&node) {
-                        *sum -= bytes;
+                let (was, is) = (old.and_then(working), new.and_then(working));
+                if was != is {
+                    if let Some((node, bytes)) = was {
+                        if let Some(sum) = idx.node_working.get_mut(node) {
+                            *sum -= bytes;
+                        }
                     }
-                }
-                if let Some((node, bytes)) = new.and_then(working) {
-                    *idx.node_working.entry(node).or_default() += bytes;
+                    if let Some((node, bytes)) = is {
+                        match idx.node_working.get_mut(node) {
+                            Some(sum) => *sum += bytes,
+                            None => {
+                                idx.node_working.insert(node.to_string(), bytes);
+                            }
+                        }
+                    }
                 }
                 // A status write that left what the scheduler counts of the pod as it was
                 // leaves its entry.

@@ -85,19 +85,25 @@ pub fn container_working_set(spec: &Value) -> u64 {
 
 /// The working set of each running container of a pod, in spec order.
 pub(crate) fn pod_working_sets<'a>(pod: impl crate::cluster::Fields<'a>) -> Vec<(String, u64)> {
+    running_containers(pod).map(|spec| (spec["name"].as_str().unwrap_or("").to_string(), container_working_set(spec))).collect()
+}
+
+/// The working sets of a pod's running containers, summed.
+pub(crate) fn pod_working_set<'a>(pod: impl crate::cluster::Fields<'a>) -> u64 {
+    running_containers(pod).map(container_working_set).sum()
+}
+
+/// The specs of a pod's running containers (none once it has finished).
+fn running_containers<'a>(pod: impl crate::cluster::Fields<'a>) -> impl Iterator<Item = &'a Value> {
     let status = pod.field("status");
-    let phase = status["phase"].as_str().unwrap_or("");
-    if matches!(phase, "Succeeded" | "Failed") {
-        return Vec::new();
-    }
+    let finished = matches!(status["phase"].as_str(), Some("Succeeded" | "Failed"));
     let statuses = status["containerStatuses"].as_array();
     pod.field("spec")["containers"]
         .as_array()
+        .filter(|_| !finished)
         .into_iter()
         .flatten()
-        .filter(|spec| statuses.into_iter().flatten().any(|s| s["name"] == spec["name"] && s["state"]["running"].is_object()))
-        .map(|spec| (spec["name"].as_str().unwrap_or("").to_string(), container_working_set(spec)))
-        .collect()
+        .filter(move |spec| statuses.into_iter().flatten().any(|s| s["name"] == spec["name"] && s["state"]["running"].is_object()))
 }
 
 /// The node's working set: its own processes and its pods' running containers.

@@ -1180,6 +1180,16 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// [`Cluster::replace`] for a caller that does not need the stored object back
+    /// (a copy of it), such as a write already known to change the object, built
+    /// without [`Cluster::modify`]'s comparison of the two versions.
+    pub(crate) fn replace_quiet(&mut self, key: &ObjKey, mut obj: Value) {
+        meta_mut(&mut obj).insert("resourceVersion".into(), json!((self.resource_version + 1).to_string()));
+        self.put(key.clone(), obj, WatchKind::Modified);
+    }
+}
+
 /// A stored object's `metadata.resourceVersion` as a number.
 pub(crate) fn version_of(v: &Value) -> Option<u64> {
     v["metadata"]["resourceVersion"].as_str().and_then(|r| r.parse().ok())

@@ -14,6 +14,7 @@
 //! among equal priorities (no victims).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -65,25 +66,37 @@ pub fn pod_requests(spec: &Value) -> Requests {
 }
 
 /// A pod the scheduler counts on a node. Copied into every scheduling cycle's
-/// snapshot: what is not a number is shared, not copied.
+/// snapshot, which is one reference count: what does not change while the stored pod
+/// does not is in the shared [`PodFacts`] (read through `Deref`).
 #[derive(Clone)]
 pub(crate) struct Placed {
-    key: Arc<ObjKey>,
+    facts: Arc<PodFacts>,
     node: usize,
-    priority: i64,
-    req: Requests,
-    /// `status.startTime` (a pod not started yet counts as starting now).
-    start: Option<Arc<str>>,
     /// Terminating with the scheduler's `DisruptionTarget` condition.
     preempting: bool,
     /// Taken out of the node for a preemption dry run.
     removed: bool,
-    namespace: crate::intern::Interned,
-    labels: Arc<Value>,
     terminating: bool,
+}
+
+/// What the scheduler reads of a placed pod, read once per stored version of it.
+pub(crate) struct PodFacts {
+    key: ObjKey,
+    priority: i64,
+    req: Requests,
+    /// `status.startTime` (a pod not started yet counts as starting now).
+    start: Option<Arc<str>>,
+    labels: Arc<Value>,
     /// `requiredDuringScheduling` anti-affinity terms of the placed pod.
     anti_affinity: Arc<Vec<Value>>,
     host_ports: Arc<Vec<(i64, String)>>,
+}
+
+impl std::ops::Deref for Placed {
+    type Target = PodFacts;
+    fn deref(&self) -> &PodFacts {
+        &self.facts
+    }
 }
 
 struct NodeInfo {
@@ -177,13 +190,13 @@ struct PodCtx<'a> {
     host_ports: Vec<(i64, String)>,
     /// [`node_affinity_matches`] for each node of the snapshot.
     affinity: Vec<bool>,
-    constraints: Vec<Constraint>,
+    constraints: Rc<Vec<Constraint>>,
     /// Required pod affinity or anti-affinity terms.
     required_pod_affinity: bool,
 }
 
 impl<'a> PodCtx<'a> {
-    fn new(cluster: &Cluster, snap: &Snapshot, pod: &'a Value) -> PodCtx<'a> {
+    fn new(cluster: &Cluster, snap: &Snapshot, memo: &mut ConstraintMemo, pod: &'a Value) -> PodCtx<'a> {
         let tolerations = tolerations_of(pod);
         let tolerates_unschedulable = tolerates_taint(&tolerations, Some("node.kubernetes.io/unschedulable"), "", Some("NoSchedule"));
         let spec = &pod["spec"];
@@ -201,9 +214,33 @@ impl<'a> PodCtx<'a> {
             tolerates_unschedulable,
             host_ports: host_ports(pod),
             affinity,
-            constraints: spread_constraints(cluster, pod),
+            constraints: memo.constraints(cluster, pod),
             required_pod_affinity: required("podAffinity") || required("podAntiAffinity"),
         }
+    }
+}
+
+/// The last pod's spread constraints, for the next pod of the same cycle: the
+/// replicas of a template, tried one after another, have the same. They depend on
+/// the pod's namespace, labels, owners and own constraints, and on the services and
+/// owners in the store, which a scheduling cycle does not write.
+#[derive(Default)]
+struct ConstraintMemo {
+    last: Option<([Value; 4], Rc<Vec<Constraint>>)>,
+}
+
+impl ConstraintMemo {
+    fn constraints(&mut self, cluster: &Cluster, pod: &Value) -> Rc<Vec<Constraint>> {
+        let (meta, spec) = (&pod["metadata"], &pod["spec"]);
+        let inputs = [&meta["namespace"], &meta["labels"], &meta["ownerReferences"], &spec["topologySpreadConstraints"]];
+        if let Some((last, constraints)) = &self.last {
+            if last.iter().zip(inputs).all(|(a, b)| a == b) {
+                return constraints.clone();
+            }
+        }
+        let constraints = Rc::new(spread_constraints(cluster, pod));
+        self.last = Some((inputs.map(Value::clone), constraints.clone()));
+        constraints
     }
 }
 
@@ -226,7 +263,9 @@ struct Snapshot {
 }
 
 impl Snapshot {
-    fn build(cluster: &Cluster) -> Snapshot {
+    /// The snapshot of `cluster`, its placed pods in `buffer` (an empty vector whose
+    /// room is reused).
+    fn build(cluster: &Cluster, buffer: Vec<Placed>) -> Snapshot {
         let mut nodes: Vec<NodeInfo> = cluster
             .range_keys("nodes")
             .filter_map(|k| cluster.get_shared(k))
@@ -249,7 +288,12 @@ impl Snapshot {
             })
             .collect();
         let index: BTreeMap<String, usize> = nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
-        let mut placed = Vec::with_capacity(cluster.index.placed.len() + cluster.index.unscheduled.len());
+        // The index of bound pods names nodes by interned text: one table entry per
+        // name, so its address finds the node without comparing names.
+        let mut by_address: Vec<(usize, usize)> = nodes.iter().enumerate().map(|(i, n)| (crate::intern::Interned::new(&n.name).as_ptr() as usize, i)).collect();
+        by_address.sort_unstable();
+        let mut placed = buffer;
+        placed.reserve(cluster.index.placed.len() + cluster.index.unscheduled.len());
         let mut nominated = Vec::new();
         // Pods nominated to a node by a preemption: unscheduled pods, in key order.
         for key in &cluster.index.unscheduled {
@@ -268,7 +312,9 @@ impl Snapshot {
             assert!(scanned.iter().copied().eq(cluster.index.placed.keys()), "the placed-pods index differs from the store");
         }
         for entry in cluster.index.placed.values() {
-            let Some(&node) = index.get(&entry.node) else { continue };
+            let address = entry.node.as_ptr() as usize;
+            let Ok(at) = by_address.binary_search_by_key(&address, |(a, _)| *a) else { continue };
+            let node = by_address[at].1;
             add(&mut nodes[node].req, &entry.placed.req);
             nodes[node].pods += 1;
             placed.push(Placed { node, ..entry.placed.clone() });
@@ -282,7 +328,7 @@ impl Snapshot {
         add(&mut self.nodes[node].req, &placed.req);
         self.nodes[node].pods += 1;
         self.with_anti += !placed.anti_affinity.is_empty() as usize;
-        self.nominated.retain(|n| n.key != *placed.key);
+        self.nominated.retain(|n| n.key != placed.key);
         self.placed.push(placed);
         self.placed.last().expect("just pushed")
     }
@@ -349,7 +395,7 @@ fn add(a: &mut Requests, b: &Requests) {
 /// `Indexes::placed`, so a scheduling cycle does not read every pod).
 #[derive(Clone)]
 pub(crate) struct PlacedEntry {
-    node: String,
+    node: crate::intern::Interned,
     placed: Placed,
 }
 
@@ -369,7 +415,7 @@ pub(crate) fn placed_entry(p: &Value) -> Option<PlacedEntry> {
     if matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
         return None;
     }
-    Some(PlacedEntry { node: node.to_string(), placed: placed_of(p, 0) })
+    Some(PlacedEntry { node: node.into(), placed: placed_of(p, 0) })
 }
 
 /// What placed pods share: the labels and start time of the last one (the replicas of
@@ -417,20 +463,8 @@ fn placed_of(p: &Value, node: usize) -> Placed {
         let ports = if ports.is_empty() { shared.no_host_ports.clone() } else { Arc::new(ports) };
         (shared.labels.clone(), start, anti, ports)
     });
-    Placed {
-        namespace: key.namespace.clone(),
-        key: Arc::new(key),
-        node,
-        priority: priority_of(p),
-        req: pod_requests(&p["spec"]),
-        start,
-        preempting: terminating_by_preemption(p),
-        removed: false,
-        labels,
-        terminating: !p["metadata"]["deletionTimestamp"].is_null(),
-        anti_affinity,
-        host_ports,
-    }
+    let facts = PodFacts { key, priority: priority_of(p), req: pod_requests(&p["spec"]), start, labels, anti_affinity, host_ports };
+    Placed { facts: Arc::new(facts), node, preempting: terminating_by_preemption(p), removed: false, terminating: !p["metadata"]["deletionTimestamp"].is_null() }
 }
 
 fn host_ports(p: &Value) -> Vec<(i64, String)> {
@@ -476,6 +510,9 @@ pub(crate) struct Queue {
     /// A cycle found no pod to try: the `changes` it saw and the first instant a
     /// waiting pod's flush is due. Until either moves, cycles have nothing to do.
     idle: Option<(u64, Millis)>,
+    /// The last snapshot's list of placed pods, emptied: the next cycle fills the same
+    /// room (a fresh one of 10,000 pods comes from the system as new pages each time).
+    placed_buffer: Vec<Placed>,
 }
 
 fn assigned<'a>(p: impl Fields<'a>) -> bool {
@@ -595,13 +632,15 @@ pub fn schedule_pending(cluster: &mut Cluster) {
         cluster.sched_queue.idle = None;
     }
     pending.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut snap = Snapshot::build(cluster);
+    let buffer = std::mem::take(&mut cluster.sched_queue.placed_buffer);
+    let mut snap = Snapshot::build(cluster, buffer);
     let mut counts = SpreadCache::default();
+    let mut memo = ConstraintMemo::default();
     for (_, key) in pending {
         let Some(pod) = cluster.get_shared(&key) else { continue };
         if !cluster.sched_queue.due(&key, cluster.now) {
             if check {
-                verify_skipped(cluster, &snap, &mut counts, &pod);
+                verify_skipped(cluster, &snap, &mut counts, &mut memo, &pod);
             }
             continue;
         }
@@ -617,7 +656,7 @@ pub fn schedule_pending(cluster: &mut Cluster) {
                 continue;
             }
         };
-        let pc = PodCtx::new(cluster, &snap, &pod);
+        let pc = PodCtx::new(cluster, &snap, &mut memo, &pod);
         match pick_node(cluster, &snap, &mut counts, &pc, &volumes) {
             Ok(i) => {
                 let name = snap.nodes[i].name.clone();
@@ -648,12 +687,14 @@ pub fn schedule_pending(cluster: &mut Cluster) {
             }
         }
     }
+    snap.placed.clear();
+    cluster.sched_queue.placed_buffer = snap.placed;
 }
 
 /// Debug builds: a pod whose retry the queue skipped must fit no node now.
-fn verify_skipped(cluster: &Cluster, snap: &Snapshot, counts: &mut SpreadCache, pod: &Value) {
+fn verify_skipped(cluster: &Cluster, snap: &Snapshot, counts: &mut SpreadCache, memo: &mut ConstraintMemo, pod: &Value) {
     let Ok(volumes) = crate::storage::pod_volumes(cluster, pod) else { return };
-    let pc = PodCtx::new(cluster, snap, pod);
+    let pc = PodCtx::new(cluster, snap, memo, pod);
     let mut domains = pc.domain_cache();
     for i in 0..snap.nodes.len() {
         assert!(
@@ -833,7 +874,7 @@ fn select_victims(snap: &mut Snapshot, pc: &PodCtx, volumes: &crate::storage::Po
         let mut violated = false;
         if p.labels.as_object().is_some_and(|m| !m.is_empty()) {
             for (k, b) in pdbs.iter().enumerate() {
-                if *b.namespace != *p.namespace || b.selector.is_empty() || !b.selector.matches(Some(&p.labels)) || b.disrupted.iter().any(|d| *d == p.key.name) {
+                if *b.namespace != *p.key.namespace || b.selector.is_empty() || !b.selector.matches(Some(&p.labels)) || b.disrupted.iter().any(|d| *d == p.key.name) {
                     continue;
                 }
                 allowed[k] -= 1;
@@ -938,7 +979,7 @@ type SelectorCounts = (LabelSelector, Vec<i64>, usize);
 /// The nodes' domains for one topology key: each node's domain (`None` without the
 /// label), numbered in the order first seen.
 struct Topology {
-    domain: Vec<Option<usize>>,
+    domain: Rc<Vec<Option<usize>>>,
     len: usize,
 }
 
@@ -955,7 +996,7 @@ impl SpreadCache {
             let sel = LabelSelector::from_object(selector);
             let mut counts = vec![0i64; snap.nodes.len()];
             for p in snap.live() {
-                if !p.terminating && &*p.namespace == namespace && sel.matches(Some(&p.labels)) {
+                if !p.terminating && &*p.key.namespace == namespace && sel.matches(Some(&p.labels)) {
                     counts[p.node] += 1;
                 }
             }
@@ -978,14 +1019,14 @@ impl SpreadCache {
                 })
                 .collect();
             let len = names.len();
-            self.topology.insert(key.to_string(), Topology { domain, len });
+            self.topology.insert(key.to_string(), Topology { domain: Rc::new(domain), len });
         }
         &self.topology[key]
     }
 
     /// A pod bound in this cycle (after the snapshot took it in).
     fn bound(&mut self, p: &Placed) {
-        self.bound.push((p.namespace.clone(), p.labels.clone(), p.node));
+        self.bound.push((p.key.namespace.clone(), p.labels.clone(), p.node));
     }
 }
 
@@ -1223,8 +1264,9 @@ fn node_label<'a>(node: &'a Value, key: &str) -> Option<&'a str> {
 /// Matching pods per topology domain over the nodes that count (node affinity
 /// honoured, the constraint's key present).
 struct Domains {
-    /// Each node's domain (`None` without the constraint's key).
-    node: Vec<Option<usize>>,
+    /// Each node's domain (`None` without the constraint's key), shared with the
+    /// cycle's [`Topology`].
+    node: Rc<Vec<Option<usize>>>,
     counts: Vec<i64>,
     /// Domains with a node that counts.
     present: Vec<bool>,
@@ -1310,7 +1352,7 @@ fn spread_filter(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: 
 /// The terms of a pod (anti-)affinity: each selects pods in some namespaces.
 fn term_selects(term: &Value, owner_ns: &str, p: &Placed) -> bool {
     let namespaces: Vec<&str> = term["namespaces"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-    let ns_ok = if namespaces.is_empty() && term["namespaceSelector"].is_null() { &*p.namespace == owner_ns } else { namespaces.contains(&&*p.namespace) || term["namespaceSelector"].as_object().is_some_and(|m| m.is_empty()) };
+    let ns_ok = if namespaces.is_empty() && term["namespaceSelector"].is_null() { &*p.key.namespace == owner_ns } else { namespaces.contains(&&*p.key.namespace) || term["namespaceSelector"].as_object().is_some_and(|m| m.is_empty()) };
     ns_ok && !term["labelSelector"].is_null() && LabelSelector::from_object(&term["labelSelector"]).matches(Some(&p.labels))
 }
 
@@ -1329,24 +1371,20 @@ fn inter_pod_affinity_filter(snap: &Snapshot, pc: &PodCtx, i: usize) -> Option<F
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
     let labels = pod["metadata"].get("labels").cloned().unwrap_or(Value::Null);
     // Existing pods' anti-affinity against this pod.
-    let me = Placed {
-        key: Arc::new(key_of(pod)),
-        node: i,
+    let facts = PodFacts {
+        key: key_of(pod),
         priority: priority_of(pod),
         req: Requests::default(),
         start: None,
-        preempting: false,
-        removed: false,
-        namespace: ns.into(),
         labels: Arc::new(labels),
-        terminating: false,
         anti_affinity: Arc::default(),
         host_ports: Arc::default(),
     };
+    let me = Placed { facts: Arc::new(facts), node: i, preempting: false, removed: false, terminating: false };
     for p in snap.live().filter(|p| !p.anti_affinity.is_empty()) {
         for term in p.anti_affinity.iter() {
             let key = term["topologyKey"].as_str().unwrap_or("");
-            if term_selects(term, &p.namespace, &me) && same_domain(snap, p.node, i, key) {
+            if term_selects(term, &p.key.namespace, &me) && same_domain(snap, p.node, i, key) {
                 return Some(Failure { reasons: vec!["node(s) didn't satisfy existing pods anti-affinity rules".into()], resolvable: true });
             }
         }
@@ -1420,7 +1458,6 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Op
         for &ci in &soft {
             domains_of(snap, counts, pc, cache, ci);
         }
-        let mut raw: Vec<Option<i64>> = Vec::with_capacity(feasible.len());
         let per: Vec<(&Constraint, &Domains, f64)> = soft
             .iter()
             .map(|&ci| {
@@ -1431,10 +1468,13 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Op
             })
             .collect();
         let require_all = !per.iter().any(|(c, _, _)| c.system);
+        // A node without every key scores 0 and counts for neither bound.
+        let scored = |i: usize| !require_all || per.iter().all(|(_, d, _)| d.node[i].is_some());
+        let mut raw: Vec<i64> = Vec::with_capacity(feasible.len());
+        let (mut min, mut max) = (None, None);
         for &i in feasible {
-            let all_keys = per.iter().all(|(_, d, _)| d.node[i].is_some());
-            if require_all && !all_keys {
-                raw.push(None);
+            if !scored(i) {
+                raw.push(0);
                 continue;
             }
             let mut s = 0.0;
@@ -1444,15 +1484,17 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Op
                     s += cnt as f64 * weight + (c.max_skew - 1) as f64;
                 }
             }
-            raw.push(Some(s.round() as i64));
+            let r = s.round() as i64;
+            raw.push(r);
+            min = Some(min.map_or(r, |m: i64| m.min(r)));
+            max = Some(max.map_or(r, |m: i64| m.max(r)));
         }
-        let present: Vec<i64> = raw.iter().flatten().copied().collect();
-        let (min, max) = (present.iter().copied().min().unwrap_or(0), present.iter().copied().max().unwrap_or(0));
-        for (t, r) in total.iter_mut().zip(&raw) {
-            let s = match r {
-                None => 0,
-                Some(_) if max == 0 => 100,
-                Some(r) => 100 * (max + min - r) / max,
+        let (min, max) = (min.unwrap_or(0), max.unwrap_or(0));
+        for ((t, r), &i) in total.iter_mut().zip(&raw).zip(feasible) {
+            let s = match scored(i) {
+                false => 0,
+                true if max == 0 => 100,
+                true => 100 * (max + min - r) / max,
             };
             *t += 2 * s;
         }
@@ -1499,23 +1541,27 @@ fn least_allocated(alloc: i128, used: i128) -> i128 {
 
 /// Sets `spec.nodeName` (the binding subresource) and records `Scheduled`.
 pub fn bind(cluster: &mut Cluster, key: &ObjKey, node: &str) {
-    let now = crate::time::rfc3339(cluster.now);
-    let node_owned = node.to_string();
-    cluster.modify(key, |p| {
-        p["spec"]["nodeName"] = json!(node_owned);
-        let conditions = vec![json!({
-            "lastProbeTime": null,
-            "lastTransitionTime": now,
-            "observedGeneration": p["metadata"]["generation"].clone(),
-            "status": "True",
-            "type": "PodScheduled",
-        })];
-        p["status"]["conditions"] = Value::Array(conditions);
-        // ClearingNominatedNodeNameAfterBinding (beta, on in v1.35).
-        if let Some(st) = p["status"].as_object_mut() {
-            st.remove("nominatedNodeName");
-        }
-    });
+    let Some(current) = cluster.get(key) else { return };
+    let mut next = current.clone();
+    next["spec"]["nodeName"] = json!(node);
+    let conditions = vec![json!({
+        "lastProbeTime": null,
+        "lastTransitionTime": crate::time::rfc3339(cluster.now),
+        "observedGeneration": next["metadata"]["generation"].clone(),
+        "status": "True",
+        "type": "PodScheduled",
+    })];
+    next["status"]["conditions"] = Value::Array(conditions);
+    // ClearingNominatedNodeNameAfterBinding (beta, on in v1.35).
+    if let Some(st) = next["status"].as_object_mut() {
+        st.remove("nominatedNodeName");
+    }
+    // A pod given another node changed, without comparing the copies; only a bind to
+    // the node it already names (the API's binding of a pod with an empty nodeName to
+    // an empty target) is compared, and writes nothing when nothing changed.
+    if current["spec"]["nodeName"].as_str() != Some(node) || next != *current {
+        cluster.replace_quiet(key, next);
+    }
     if let Some(pod) = cluster.get_shared(key) {
         let msg = format!("Successfully assigned {}/{} to {node}", key.namespace, key.name);
         cluster.emit_event(&pod, None, "Normal", "Scheduled", "default-scheduler", msg);

@@ -1,11 +1,13 @@
-//! Interned strings for the few distinct resource and namespace names in store keys.
+//! Interned strings for the few distinct resource and namespace names in store keys,
+//! and node names (the scheduler finds a pod's node by its name's address).
 //!
 //! An [`Interned`] is a `&'static str` taken from one process-wide table: cloning it
 //! copies a pointer, and two of them are equal exactly when they point at the same
 //! table entry (each distinct text is stored once). Ordering and hashing go by the
 //! text, never by the pointer, so key order does not depend on which text was interned
 //! first (nor on the thread that did it). Texts are never freed: there are as many as
-//! distinct resources and namespaces a process ever names, a few hundred at most.
+//! distinct resources, namespaces and nodes a process ever names, a few thousand at
+//! most.
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;

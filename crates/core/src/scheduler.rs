@@ -20,6 +20,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::cluster::{differ, Cluster, Fields, ObjKey, Prior};
+use crate::intern::Interned;
 use crate::time::Millis;
 use crate::quantity::milli;
 use crate::selectors::LabelSelector;
@@ -65,16 +66,18 @@ pub fn pod_requests(spec: &Value) -> Requests {
     r
 }
 
-/// A pod the scheduler counts on a node. Copied into every scheduling cycle's
-/// snapshot, which is one reference count: what does not change while the stored pod
-/// does not is in the shared [`PodFacts`] (read through `Deref`).
+/// A pod the scheduler counts on a node. What the spreading counts read of every pod
+/// each cycle is here; the rest is in the shared [`PodFacts`] (read through `Deref`).
 #[derive(Clone)]
 pub(crate) struct Placed {
     facts: Arc<PodFacts>,
     node: usize,
+    namespace: Interned,
+    labels: Arc<Value>,
     /// Terminating with the scheduler's `DisruptionTarget` condition.
     preempting: bool,
-    /// Taken out of the node for a preemption dry run.
+    /// Counted on no node: taken out of it for a preemption dry run, or on a node the
+    /// snapshot does not have (then `node` is `usize::MAX`).
     removed: bool,
     terminating: bool,
 }
@@ -86,7 +89,6 @@ pub(crate) struct PodFacts {
     req: Requests,
     /// `status.startTime` (a pod not started yet counts as starting now).
     start: Option<Arc<str>>,
-    labels: Arc<Value>,
     /// `requiredDuringScheduling` anti-affinity terms of the placed pod.
     anti_affinity: Arc<Vec<Value>>,
     host_ports: Arc<Vec<(i64, String)>>,
@@ -99,13 +101,23 @@ impl std::ops::Deref for Placed {
     }
 }
 
+/// A node and what its pods request, read through `Deref` as its [`NodeFacts`].
 struct NodeInfo {
+    facts: Arc<NodeFacts>,
+    req: Requests,
+    pods: usize,
+}
+
+/// What the filters and scores read of a stored node, read once per version of it.
+struct NodeFacts {
     name: String,
+    /// The same, interned (as the index of placed pods names nodes).
+    interned: Interned,
     /// The stored node, shared (a snapshot later writes do not change).
     node: Arc<Value>,
     /// `spec.unschedulable`.
     unschedulable: bool,
-    /// `spec.taints`, read once per cycle.
+    /// `spec.taints`.
     taints: Vec<Taint>,
     alloc_cpu: i128,
     alloc_memory: i128,
@@ -114,8 +126,33 @@ struct NodeInfo {
     alloc_memory_f: f64,
     alloc_ephemeral: i128,
     alloc_pods: usize,
-    req: Requests,
-    pods: usize,
+}
+
+impl NodeFacts {
+    fn of(n: Arc<Value>) -> NodeFacts {
+        let a = &n["status"]["allocatable"];
+        let name = n["metadata"]["name"].as_str().unwrap_or("").to_string();
+        NodeFacts {
+            interned: Interned::new(&name),
+            name,
+            unschedulable: n["spec"]["unschedulable"] == true,
+            taints: n["spec"]["taints"].as_array().into_iter().flatten().map(Taint::of).collect(),
+            alloc_cpu: milli(&a["cpu"]),
+            alloc_memory: milli(&a["memory"]),
+            alloc_ephemeral: milli(&a["ephemeral-storage"]),
+            alloc_pods: (milli(&a["pods"]) / 1000).max(0) as usize,
+            alloc_cpu_f: milli(&a["cpu"]) as f64,
+            alloc_memory_f: milli(&a["memory"]) as f64,
+            node: n,
+        }
+    }
+}
+
+impl std::ops::Deref for NodeInfo {
+    type Target = NodeFacts;
+    fn deref(&self) -> &NodeFacts {
+        &self.facts
+    }
 }
 
 /// A node's taint as the filters and scores compare it.
@@ -256,49 +293,127 @@ struct Nominated {
 /// The cluster as one scheduling cycle sees it; updated as pods are bound.
 struct Snapshot {
     nodes: Vec<NodeInfo>,
+    /// The cache's list of placed pods, then the pods this cycle bound.
     placed: Vec<Placed>,
     /// How many placed pods have required anti-affinity terms.
     with_anti: usize,
     nominated: Vec<Nominated>,
+    /// The rest of the cache the list came from, given back by [`Snapshot::done`].
+    cache: PlacedCache,
+    /// How many of `placed` are the cache's.
+    cached: usize,
+    /// The cache's entries a preemption marked as terminating, with their flags before.
+    marked: Vec<(usize, bool, bool)>,
+}
+
+/// The placed pods as the last scheduling cycle saw them, kept between cycles: the
+/// next cycle copies from the store's index only what changed since (a pod written,
+/// bound or gone) instead of taking a reference to every pod, which reads memory of
+/// each one. A cycle's [`Snapshot`] takes the list and gives it back as it was.
+#[derive(Clone, Default)]
+pub(crate) struct PlacedCache {
+    /// The nodes the entries' `node` indexes, in key order.
+    nodes: Vec<Arc<NodeFacts>>,
+    /// One entry per entry of the index of placed pods, in its order; a pod on a node
+    /// not in `nodes` is `removed` (counted nowhere).
+    placed: Vec<Placed>,
+    /// Per node: the sum of its pods' requests, and their number.
+    sums: Vec<(Requests, usize)>,
+    /// How many of the pods have required anti-affinity terms.
+    with_anti: usize,
+    /// The room of the list before the last refresh, which the next one fills.
+    spare: Vec<Placed>,
+}
+
+impl PlacedCache {
+    /// Brings the list and the sums in line with the index, for the nodes `nodes`.
+    /// An entry whose pod was not written since the last refresh is the index's same
+    /// [`PodFacts`]: it is moved over as it is, without reading the pod's facts.
+    fn refresh(&mut self, index: &BTreeMap<ObjKey, PlacedEntry>, nodes: Vec<Arc<NodeFacts>>) {
+        // Entries name nodes by position: other names (or another order) start over.
+        if !self.nodes.iter().map(|n| &n.interned).eq(nodes.iter().map(|n| &n.interned)) {
+            self.placed.clear();
+            self.sums = vec![(Requests::default(), 0); nodes.len()];
+            self.with_anti = 0;
+        }
+        self.nodes = nodes;
+        // The index names nodes by interned text: one table entry per name, so its
+        // address finds the node without comparing names.
+        let mut by_address: Vec<(usize, usize)> = self.nodes.iter().enumerate().map(|(i, n)| (n.interned.as_ptr() as usize, i)).collect();
+        by_address.sort_unstable();
+        let mut old = std::mem::replace(&mut self.placed, std::mem::take(&mut self.spare));
+        self.placed.reserve(index.len());
+        let mut before = old.drain(..).peekable();
+        'entries: for (key, entry) in index {
+            loop {
+                match before.peek() {
+                    Some(o) if Arc::ptr_eq(&o.facts, &entry.placed.facts) => {
+                        self.placed.extend(before.next());
+                        continue 'entries;
+                    }
+                    // Gone from the index, or written since.
+                    Some(o) if o.key <= *key => {
+                        let replaced = o.key == *key;
+                        if let Some(o) = before.next() {
+                            self.uncount(&o);
+                        }
+                        if replaced {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            let address = entry.node.as_ptr() as usize;
+            let placed = match by_address.binary_search_by_key(&address, |(a, _)| *a) {
+                Ok(at) => Placed { node: by_address[at].1, ..entry.placed.clone() },
+                Err(_) => Placed { node: usize::MAX, removed: true, ..entry.placed.clone() },
+            };
+            self.count(&placed);
+            self.placed.push(placed);
+        }
+        for o in before {
+            self.uncount(&o);
+        }
+        self.spare = old;
+    }
+
+    fn count(&mut self, p: &Placed) {
+        if !p.removed {
+            let (req, pods) = &mut self.sums[p.node];
+            add(req, &p.req);
+            *pods += 1;
+            self.with_anti += !p.anti_affinity.is_empty() as usize;
+        }
+    }
+
+    fn uncount(&mut self, p: &Placed) {
+        if !p.removed {
+            let (req, pods) = &mut self.sums[p.node];
+            sub(req, &p.req);
+            *pods -= 1;
+            self.with_anti -= !p.anti_affinity.is_empty() as usize;
+        }
+    }
 }
 
 impl Snapshot {
-    /// The snapshot of `cluster`, its placed pods in `buffer` (an empty vector whose
-    /// room is reused).
-    fn build(cluster: &Cluster, buffer: Vec<Placed>) -> Snapshot {
-        let mut nodes: Vec<NodeInfo> = cluster
-            .range_keys("nodes")
-            .filter_map(|k| cluster.get_shared(k))
-            .map(|n| {
-                let a = &n["status"]["allocatable"];
-                NodeInfo {
-                    name: n["metadata"]["name"].as_str().unwrap_or("").to_string(),
-                    unschedulable: n["spec"]["unschedulable"] == true,
-                    taints: n["spec"]["taints"].as_array().into_iter().flatten().map(Taint::of).collect(),
-                    alloc_cpu: milli(&a["cpu"]),
-                    alloc_memory: milli(&a["memory"]),
-                    alloc_ephemeral: milli(&a["ephemeral-storage"]),
-                    alloc_pods: (milli(&a["pods"]) / 1000).max(0) as usize,
-                    alloc_cpu_f: milli(&a["cpu"]) as f64,
-                    alloc_memory_f: milli(&a["memory"]) as f64,
-                    req: Requests::default(),
-                    pods: 0,
-                    node: n,
-                }
-            })
-            .collect();
-        let index: BTreeMap<String, usize> = nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
-        // The index of bound pods names nodes by interned text: one table entry per
-        // name, so its address finds the node without comparing names.
-        let mut by_address: Vec<(usize, usize)> = nodes.iter().enumerate().map(|(i, n)| (crate::intern::Interned::new(&n.name).as_ptr() as usize, i)).collect();
-        by_address.sort_unstable();
-        let mut placed = buffer;
-        placed.reserve(cluster.index.placed.len() + cluster.index.unscheduled.len());
+    /// The snapshot of `cluster`, its placed pods from `cache` (brought up to date).
+    fn build(cluster: &Cluster, mut cache: PlacedCache) -> Snapshot {
+        // A node not written since the last cycle keeps its facts.
+        let mut nodes: Vec<NodeInfo> = Vec::with_capacity(cache.nodes.len());
+        for (i, n) in cluster.range_keys("nodes").filter_map(|k| cluster.get_shared(k)).enumerate() {
+            let facts = match cache.nodes.get(i) {
+                Some(f) if Arc::ptr_eq(&f.node, &n) => f.clone(),
+                _ => Arc::new(NodeFacts::of(n)),
+            };
+            nodes.push(NodeInfo { facts, req: Requests::default(), pods: 0 });
+        }
         let mut nominated = Vec::new();
         // Pods nominated to a node by a preemption: unscheduled pods, in key order.
         for key in &cluster.index.unscheduled {
             let Some(p) = cluster.get(key) else { continue };
-            if let Some(&node) = p["status"]["nominatedNodeName"].as_str().and_then(|n| index.get(n)) {
+            if let Some(node) = p["status"]["nominatedNodeName"].as_str().and_then(|n| nodes.iter().position(|x| x.name == n)) {
                 nominated.push(Nominated { key: key.clone(), node, priority: priority_of(p), req: pod_requests(&p["spec"]) });
             }
         }
@@ -311,16 +426,48 @@ impl Snapshot {
                 .collect();
             assert!(scanned.iter().copied().eq(cluster.index.placed.keys()), "the placed-pods index differs from the store");
         }
-        for entry in cluster.index.placed.values() {
-            let address = entry.node.as_ptr() as usize;
-            let Ok(at) = by_address.binary_search_by_key(&address, |(a, _)| *a) else { continue };
-            let node = by_address[at].1;
-            add(&mut nodes[node].req, &entry.placed.req);
-            nodes[node].pods += 1;
-            placed.push(Placed { node, ..entry.placed.clone() });
+        let facts: Vec<Arc<NodeFacts>> = nodes.iter().map(|n| n.facts.clone()).collect();
+        cache.refresh(&cluster.index.placed, facts);
+        if crate::cluster::CHECK_SKIPPED {
+            let mut fresh = PlacedCache::default();
+            fresh.refresh(&cluster.index.placed, nodes.iter().map(|n| Arc::new(NodeFacts::of(n.node.clone()))).collect());
+            let same = |a: &Placed, b: &Placed| Arc::ptr_eq(&a.facts, &b.facts) && (a.node, a.removed, a.terminating, a.preempting) == (b.node, b.removed, b.terminating, b.preempting);
+            assert!(
+                fresh.placed.len() == cache.placed.len() && fresh.placed.iter().zip(&cache.placed).all(|(a, b)| same(a, b)) && fresh.sums == cache.sums && fresh.with_anti == cache.with_anti,
+                "scheduler: the kept list of placed pods differs from the index"
+            );
         }
-        let with_anti = placed.iter().filter(|p: &&Placed| !p.anti_affinity.is_empty()).count();
-        Snapshot { nodes, placed, with_anti, nominated }
+        for (n, (req, pods)) in nodes.iter_mut().zip(&cache.sums) {
+            n.req = *req;
+            n.pods = *pods;
+        }
+        let mut placed = std::mem::take(&mut cache.placed);
+        placed.reserve(cluster.index.unscheduled.len());
+        let cached = placed.len();
+        Snapshot { nodes, with_anti: cache.with_anti, nominated, placed, cache, cached, marked: Vec::new() }
+    }
+
+    /// The cache the snapshot was built from, as it was: without the pods this cycle
+    /// bound (the index has them now, under their own facts) or its marks.
+    fn done(mut self) -> PlacedCache {
+        self.placed.truncate(self.cached);
+        for &(j, terminating, preempting) in self.marked.iter().rev() {
+            self.placed[j].terminating = terminating;
+            self.placed[j].preempting = preempting;
+        }
+        debug_assert!(self.placed.iter().all(|p| p.removed == (p.node == usize::MAX)), "scheduler: a dry run left a pod out");
+        self.cache.placed = self.placed;
+        self.cache
+    }
+
+    /// Marks placed pod `j` as terminating by preemption, for the rest of the cycle.
+    fn mark_preempted(&mut self, j: usize) {
+        let p = &mut self.placed[j];
+        if j < self.cached {
+            self.marked.push((j, p.terminating, p.preempting));
+        }
+        p.terminating = true;
+        p.preempting = true;
     }
 
     fn bind(&mut self, pod: &Value, node: usize) -> &Placed {
@@ -347,11 +494,7 @@ impl Snapshot {
         p.removed = true;
         let n = &mut self.nodes[p.node];
         n.pods -= 1;
-        n.req.cpu -= p.req.cpu;
-        n.req.memory -= p.req.memory;
-        n.req.ephemeral -= p.req.ephemeral;
-        n.req.nonzero_cpu -= p.req.nonzero_cpu;
-        n.req.nonzero_memory -= p.req.nonzero_memory;
+        sub(&mut n.req, &p.req);
         self.with_anti -= !p.anti_affinity.is_empty() as usize;
     }
 
@@ -383,6 +526,14 @@ fn terminating_by_preemption(p: &Value) -> bool {
         && p["status"]["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == "DisruptionTarget")).is_some_and(|c| c["status"] == "True" && c["reason"] == "PreemptionByScheduler")
 }
 
+fn sub(a: &mut Requests, b: &Requests) {
+    a.cpu -= b.cpu;
+    a.memory -= b.memory;
+    a.ephemeral -= b.ephemeral;
+    a.nonzero_cpu -= b.nonzero_cpu;
+    a.nonzero_memory -= b.nonzero_memory;
+}
+
 fn add(a: &mut Requests, b: &Requests) {
     a.cpu += b.cpu;
     a.memory += b.memory;
@@ -395,7 +546,7 @@ fn add(a: &mut Requests, b: &Requests) {
 /// `Indexes::placed`, so a scheduling cycle does not read every pod).
 #[derive(Clone)]
 pub(crate) struct PlacedEntry {
-    node: crate::intern::Interned,
+    node: Interned,
     placed: Placed,
 }
 
@@ -463,8 +614,9 @@ fn placed_of(p: &Value, node: usize) -> Placed {
         let ports = if ports.is_empty() { shared.no_host_ports.clone() } else { Arc::new(ports) };
         (shared.labels.clone(), start, anti, ports)
     });
-    let facts = PodFacts { key, priority: priority_of(p), req: pod_requests(&p["spec"]), start, labels, anti_affinity, host_ports };
-    Placed { facts: Arc::new(facts), node, preempting: terminating_by_preemption(p), removed: false, terminating: !p["metadata"]["deletionTimestamp"].is_null() }
+    let namespace = key.namespace.clone();
+    let facts = PodFacts { key, priority: priority_of(p), req: pod_requests(&p["spec"]), start, anti_affinity, host_ports };
+    Placed { facts: Arc::new(facts), node, namespace, labels, preempting: terminating_by_preemption(p), removed: false, terminating: !p["metadata"]["deletionTimestamp"].is_null() }
 }
 
 fn host_ports(p: &Value) -> Vec<(i64, String)> {
@@ -510,9 +662,8 @@ pub(crate) struct Queue {
     /// A cycle found no pod to try: the `changes` it saw and the first instant a
     /// waiting pod's flush is due. Until either moves, cycles have nothing to do.
     idle: Option<(u64, Millis)>,
-    /// The last snapshot's list of placed pods, emptied: the next cycle fills the same
-    /// room (a fresh one of 10,000 pods comes from the system as new pages each time).
-    placed_buffer: Vec<Placed>,
+    /// The placed pods as the last cycle saw them.
+    placed: PlacedCache,
 }
 
 fn assigned<'a>(p: impl Fields<'a>) -> bool {
@@ -632,8 +783,8 @@ pub fn schedule_pending(cluster: &mut Cluster) {
         cluster.sched_queue.idle = None;
     }
     pending.sort_by(|a, b| a.0.cmp(&b.0));
-    let buffer = std::mem::take(&mut cluster.sched_queue.placed_buffer);
-    let mut snap = Snapshot::build(cluster, buffer);
+    let cache = std::mem::take(&mut cluster.sched_queue.placed);
+    let mut snap = Snapshot::build(cluster, cache);
     let mut counts = SpreadCache::default();
     let mut memo = ConstraintMemo::default();
     for (_, key) in pending {
@@ -687,8 +838,7 @@ pub fn schedule_pending(cluster: &mut Cluster) {
             }
         }
     }
-    snap.placed.clear();
-    cluster.sched_queue.placed_buffer = snap.placed;
+    cluster.sched_queue.placed = snap.done();
 }
 
 /// Debug builds: a pod whose retry the queue skipped must fit no node now.
@@ -874,7 +1024,7 @@ fn select_victims(snap: &mut Snapshot, pc: &PodCtx, volumes: &crate::storage::Po
         let mut violated = false;
         if p.labels.as_object().is_some_and(|m| !m.is_empty()) {
             for (k, b) in pdbs.iter().enumerate() {
-                if *b.namespace != *p.key.namespace || b.selector.is_empty() || !b.selector.matches(Some(&p.labels)) || b.disrupted.iter().any(|d| *d == p.key.name) {
+                if *b.namespace != *p.namespace || b.selector.is_empty() || !b.selector.matches(Some(&p.labels)) || b.disrupted.iter().any(|d| *d == p.key.name) {
                     continue;
                 }
                 allowed[k] -= 1;
@@ -931,8 +1081,7 @@ fn prepare_candidate(cluster: &mut Cluster, snap: &mut Snapshot, pod: &Value, no
     let scheduler = pod["spec"]["schedulerName"].as_str().unwrap_or("default-scheduler").to_string();
     let now = crate::time::rfc3339(cluster.now);
     for &j in victims {
-        snap.placed[j].terminating = true;
-        snap.placed[j].preempting = true;
+        snap.mark_preempted(j);
         let key = snap.placed[j].key.clone();
         let Some(victim) = cluster.get(&key).cloned() else { continue };
         if !victim["metadata"]["deletionTimestamp"].is_null() {
@@ -995,8 +1144,19 @@ impl SpreadCache {
         } else {
             let sel = LabelSelector::from_object(selector);
             let mut counts = vec![0i64; snap.nodes.len()];
+            // Replicas share their labels: one match per run of the same labels.
+            let mut last: Option<(*const Value, bool)> = None;
             for p in snap.live() {
-                if !p.terminating && &*p.key.namespace == namespace && sel.matches(Some(&p.labels)) {
+                if p.terminating || *p.namespace != *namespace {
+                    continue;
+                }
+                let labels = Arc::as_ptr(&p.labels);
+                let matches = match last {
+                    Some((seen, m)) if seen == labels => m,
+                    _ => sel.matches(Some(&p.labels)),
+                };
+                last = Some((labels, matches));
+                if matches {
                     counts[p.node] += 1;
                 }
             }
@@ -1026,7 +1186,7 @@ impl SpreadCache {
 
     /// A pod bound in this cycle (after the snapshot took it in).
     fn bound(&mut self, p: &Placed) {
-        self.bound.push((p.key.namespace.clone(), p.labels.clone(), p.node));
+        self.bound.push((p.namespace.clone(), p.labels.clone(), p.node));
     }
 }
 
@@ -1352,7 +1512,7 @@ fn spread_filter(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: 
 /// The terms of a pod (anti-)affinity: each selects pods in some namespaces.
 fn term_selects(term: &Value, owner_ns: &str, p: &Placed) -> bool {
     let namespaces: Vec<&str> = term["namespaces"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-    let ns_ok = if namespaces.is_empty() && term["namespaceSelector"].is_null() { &*p.key.namespace == owner_ns } else { namespaces.contains(&&*p.key.namespace) || term["namespaceSelector"].as_object().is_some_and(|m| m.is_empty()) };
+    let ns_ok = if namespaces.is_empty() && term["namespaceSelector"].is_null() { &*p.namespace == owner_ns } else { namespaces.contains(&&*p.namespace) || term["namespaceSelector"].as_object().is_some_and(|m| m.is_empty()) };
     ns_ok && !term["labelSelector"].is_null() && LabelSelector::from_object(&term["labelSelector"]).matches(Some(&p.labels))
 }
 
@@ -1371,20 +1531,12 @@ fn inter_pod_affinity_filter(snap: &Snapshot, pc: &PodCtx, i: usize) -> Option<F
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
     let labels = pod["metadata"].get("labels").cloned().unwrap_or(Value::Null);
     // Existing pods' anti-affinity against this pod.
-    let facts = PodFacts {
-        key: key_of(pod),
-        priority: priority_of(pod),
-        req: Requests::default(),
-        start: None,
-        labels: Arc::new(labels),
-        anti_affinity: Arc::default(),
-        host_ports: Arc::default(),
-    };
-    let me = Placed { facts: Arc::new(facts), node: i, preempting: false, removed: false, terminating: false };
+    let facts = PodFacts { key: key_of(pod), priority: priority_of(pod), req: Requests::default(), start: None, anti_affinity: Arc::default(), host_ports: Arc::default() };
+    let me = Placed { namespace: facts.key.namespace.clone(), facts: Arc::new(facts), node: i, labels: Arc::new(labels), preempting: false, removed: false, terminating: false };
     for p in snap.live().filter(|p| !p.anti_affinity.is_empty()) {
         for term in p.anti_affinity.iter() {
             let key = term["topologyKey"].as_str().unwrap_or("");
-            if term_selects(term, &p.key.namespace, &me) && same_domain(snap, p.node, i, key) {
+            if term_selects(term, &p.namespace, &me) && same_domain(snap, p.node, i, key) {
                 return Some(Failure { reasons: vec!["node(s) didn't satisfy existing pods anti-affinity rules".into()], resolvable: true });
             }
         }

@@ -47,12 +47,12 @@ pub fn pod_requests(spec: &Value) -> Requests {
     let mut r = Requests::default();
     for c in spec["containers"].as_array().into_iter().flatten() {
         let req = &c["resources"]["requests"];
-        let (cpu, mem) = (milli(&req["cpu"]), milli(&req["memory"]));
-        r.cpu += cpu;
-        r.memory += mem;
+        let (cpu, mem) = (req.get("cpu").map(milli), req.get("memory").map(milli));
+        r.cpu += cpu.unwrap_or(0);
+        r.memory += mem.unwrap_or(0);
         r.ephemeral += milli(&req["ephemeral-storage"]);
-        r.nonzero_cpu += if req.get("cpu").is_none() { DEFAULT_MILLI_CPU } else { cpu };
-        r.nonzero_memory += if req.get("memory").is_none() { DEFAULT_MEMORY_MILLI } else { mem };
+        r.nonzero_cpu += cpu.unwrap_or(DEFAULT_MILLI_CPU);
+        r.nonzero_memory += mem.unwrap_or(DEFAULT_MEMORY_MILLI);
     }
     for c in spec["initContainers"].as_array().into_iter().flatten() {
         let req = &c["resources"]["requests"];
@@ -228,6 +228,8 @@ struct PodCtx<'a> {
     /// [`node_affinity_matches`] for each node of the snapshot.
     affinity: Vec<bool>,
     constraints: Rc<Vec<Constraint>>,
+    /// Some of the constraints are `DoNotSchedule`.
+    hard_spread: bool,
     /// Required pod affinity or anti-affinity terms.
     required_pod_affinity: bool,
 }
@@ -241,6 +243,7 @@ impl<'a> PodCtx<'a> {
         let affinity = snap.nodes.iter().map(|n| !constrained || node_affinity_matches(pod, &n.node)).collect();
         let affinity_terms = &spec["affinity"];
         let required = |kind: &str| affinity_terms[kind]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().is_some_and(|a| !a.is_empty());
+        let constraints = memo.constraints(cluster, pod);
         PodCtx {
             pod,
             key: key_of(pod),
@@ -249,9 +252,10 @@ impl<'a> PodCtx<'a> {
             req: pod_requests(spec),
             tolerations,
             tolerates_unschedulable,
-            host_ports: host_ports(pod),
+            host_ports: host_ports(spec),
             affinity,
-            constraints: memo.constraints(cluster, pod),
+            hard_spread: constraints.iter().any(|c| c.hard),
+            constraints,
             required_pod_affinity: required("podAffinity") || required("podAntiAffinity"),
         }
     }
@@ -520,10 +524,10 @@ fn priority_of(p: &Value) -> i64 {
     p["spec"]["priority"].as_i64().unwrap_or(0)
 }
 
-/// `podTerminatingByPreemption`.
-fn terminating_by_preemption(p: &Value) -> bool {
-    !p["metadata"]["deletionTimestamp"].is_null()
-        && p["status"]["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == "DisruptionTarget")).is_some_and(|c| c["status"] == "True" && c["reason"] == "PreemptionByScheduler")
+/// `podTerminatingByPreemption` of a terminating pod: its `status` says the scheduler
+/// preempted it.
+fn preempted(status: &Value) -> bool {
+    status["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == "DisruptionTarget")).is_some_and(|c| c["status"] == "True" && c["reason"] == "PreemptionByScheduler")
 }
 
 fn sub(a: &mut Requests, b: &Requests) {
@@ -594,15 +598,17 @@ pub(crate) fn placed_status_differs(metadata: &Value, a: &Value, b: &Value) -> b
 }
 
 fn placed_of(p: &Value, node: usize) -> Placed {
-    let anti = p["spec"]["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().filter(|a| !a.is_empty());
-    let ports = host_ports(p);
-    let key = key_of(p);
+    // Read on every write of a bound pod: each top-level part is looked up once.
+    let (meta, spec, status) = (&p["metadata"], &p["spec"], &p["status"]);
+    let anti = spec["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].as_array().filter(|a| !a.is_empty());
+    let ports = host_ports(spec);
+    let key = ObjKey::pod(meta["namespace"].as_str().unwrap_or(""), meta["name"].as_str().unwrap_or(""));
     let (labels, start, anti_affinity, host_ports) = SHARED_PARTS.with_borrow_mut(|shared| {
-        let labels = &p["metadata"]["labels"];
+        let labels = &meta["labels"];
         if *shared.labels != *labels {
             shared.labels = Arc::new(labels.clone());
         }
-        let start = p["status"]["startTime"].as_str().map(|t| match &shared.start {
+        let start = status["startTime"].as_str().map(|t| match &shared.start {
             Some(s) if **s == *t => s.clone(),
             _ => {
                 let s: Arc<str> = Arc::from(t);
@@ -615,13 +621,16 @@ fn placed_of(p: &Value, node: usize) -> Placed {
         (shared.labels.clone(), start, anti, ports)
     });
     let namespace = key.namespace.clone();
-    let facts = PodFacts { key, priority: priority_of(p), req: pod_requests(&p["spec"]), start, anti_affinity, host_ports };
-    Placed { facts: Arc::new(facts), node, namespace, labels, preempting: terminating_by_preemption(p), removed: false, terminating: !p["metadata"]["deletionTimestamp"].is_null() }
+    let facts = PodFacts { key, priority: spec["priority"].as_i64().unwrap_or(0), req: pod_requests(spec), start, anti_affinity, host_ports };
+    let terminating = !meta["deletionTimestamp"].is_null();
+    let preempting = terminating && preempted(status);
+    Placed { facts: Arc::new(facts), node, namespace, labels, preempting, removed: false, terminating }
 }
 
-fn host_ports(p: &Value) -> Vec<(i64, String)> {
+/// The host ports the containers of pod `spec` ask for.
+fn host_ports(spec: &Value) -> Vec<(i64, String)> {
     let mut out = Vec::new();
-    for c in p["spec"]["containers"].as_array().into_iter().flatten() {
+    for c in spec["containers"].as_array().into_iter().flatten() {
         for port in c["ports"].as_array().into_iter().flatten() {
             if let Some(hp) = port["hostPort"].as_i64().filter(|p| *p > 0) {
                 out.push((hp, port["protocol"].as_str().unwrap_or("TCP").to_string()));
@@ -1263,21 +1272,15 @@ fn filter(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, domains: &mut 
         }
     }
     let req = &pc.req;
-    let mut insufficient = Vec::new();
-    if pods + 1 > n.alloc_pods {
-        insufficient.push("Too many pods".to_string());
-    }
-    if req.cpu > 0 && req.cpu > n.alloc_cpu - used.cpu {
-        insufficient.push("Insufficient cpu".into());
-    }
-    if req.memory > 0 && req.memory > n.alloc_memory - used.memory {
-        insufficient.push("Insufficient memory".into());
-    }
-    if req.ephemeral > 0 && req.ephemeral > n.alloc_ephemeral - used.ephemeral {
-        insufficient.push("Insufficient ephemeral-storage".into());
-    }
-    if !insufficient.is_empty() {
-        return Some(Failure { reasons: insufficient, resolvable: true });
+    let short = [
+        (pods + 1 > n.alloc_pods, "Too many pods"),
+        (req.cpu > 0 && req.cpu > n.alloc_cpu - used.cpu, "Insufficient cpu"),
+        (req.memory > 0 && req.memory > n.alloc_memory - used.memory, "Insufficient memory"),
+        (req.ephemeral > 0 && req.ephemeral > n.alloc_ephemeral - used.ephemeral, "Insufficient ephemeral-storage"),
+    ];
+    if short.iter().any(|(s, _)| *s) {
+        let reasons = short.iter().filter(|(s, _)| *s).map(|(_, r)| r.to_string()).collect();
+        return Some(Failure { reasons, resolvable: true });
     }
     // VolumeBinding: bound volumes' node affinity.
     if !volumes.node_allowed(&n.node) {
@@ -1488,7 +1491,7 @@ fn self_match(pod: &Value, c: &Constraint) -> i64 {
 }
 
 fn spread_filter(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Option<Domains>], i: usize) -> Option<Failure> {
-    if !pc.constraints.iter().any(|c| c.hard) {
+    if !pc.hard_spread {
         return None;
     }
     let node = &snap.nodes[i].node;
@@ -1599,8 +1602,8 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Op
         let cpu = least(n.alloc_cpu, n.req.nonzero_cpu + req.nonzero_cpu);
         let mem = least(n.alloc_memory, n.req.nonzero_memory + req.nonzero_memory);
         *t += ((cpu + mem) / 2) as i64;
-        let frac = |alloc: i128, alloc_f: f64, used: i128| if alloc == 0 { 1.0 } else { (used as f64 / alloc_f).min(1.0) };
-        let (fc, fm) = (frac(n.alloc_cpu, n.alloc_cpu_f, n.req.cpu + req.cpu), frac(n.alloc_memory, n.alloc_memory_f, n.req.memory + req.memory));
+        let frac = |alloc: i128, alloc_f: f64, used: f64| if alloc == 0 { 1.0 } else { (used / alloc_f).min(1.0) };
+        let (fc, fm) = (frac(n.alloc_cpu, n.alloc_cpu_f, sum_f64(n.req.cpu, req.cpu)), frac(n.alloc_memory, n.alloc_memory_f, sum_f64(n.req.memory, req.memory)));
         let std = (fc - fm).abs() / 2.0;
         *t += ((1.0 - std) * 100.0) as i64;
     }
@@ -1678,6 +1681,17 @@ fn score(snap: &Snapshot, counts: &mut SpreadCache, pc: &PodCtx, cache: &mut [Op
         }
     }
     total
+}
+
+/// `(a + b) as f64`, added in 64 bits when that cannot overflow (the same nearest
+/// value, without the 128-bit conversion routine).
+fn sum_f64(a: i128, b: i128) -> f64 {
+    if let (Ok(x), Ok(y)) = (i64::try_from(a), i64::try_from(b)) {
+        if let Some(sum) = x.checked_add(y) {
+            return sum as f64;
+        }
+    }
+    (a + b) as f64
 }
 
 /// `(alloc - used) * 100 / alloc`, in 64 bits when that cannot overflow (the same

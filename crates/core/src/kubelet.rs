@@ -77,9 +77,12 @@ struct PodRuntime {
     deleting_until: Option<Millis>,
     stopped: bool,
     /// The eviction manager evicted the pod: when, and the message.
-    evicted: Option<(Millis, String)>,    /// What the status was last rendered from (see [`status_inputs`]), and the pod's
+    evicted: Option<(Millis, String)>,
+    /// What the status was last rendered from (see [`status_inputs`]), and the pod's
     /// resourceVersion then.
     status_memo: Option<(u64, Box<[u8]>)>,
+    /// The node's place among the nodes when last looked up (see [`node_index`]).
+    node_slot: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -212,12 +215,26 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
     {
         let key = key.clone();
         let Some(pod) = cluster.get(&key) else { return };
-        let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()).map(String::from) else { return };
-        let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
+        let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) else { return };
+        let uid = pod["metadata"]["uid"].as_str().unwrap_or("");
         if !pod["metadata"]["deletionTimestamp"].is_null() {
             return;
         }
-        if cluster.runtime.pods.contains_key(&uid) {
+        if let Some(rt) = cluster.runtime.pods.get(uid) {
+            // Most writes of a pod the kubelet runs are its own status writes: look
+            // before copying anything (what follows acts only on these two).
+            let specs = pod["spec"]["containers"].as_array().map(Vec::as_slice).unwrap_or_default();
+            let image_changed = rt.containers.iter().any(|c| {
+                specs.iter().find(|s| s["name"].as_str().unwrap_or("") == c.name).is_some_and(|s| s["image"].as_str().unwrap_or("") != c.image)
+            });
+            let ephemeral_added = pod["spec"]["ephemeralContainers"].as_array().into_iter().flatten().any(|e| {
+                let name = e["name"].as_str().unwrap_or("");
+                !rt.containers.iter().any(|c| c.name == name)
+            });
+            if !image_changed && !ephemeral_added {
+                return;
+            }
+            let uid = uid.to_string();
             let images: Vec<(String, String)> = pod["spec"]["containers"]
                 .as_array()
                 .into_iter()
@@ -229,6 +246,7 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
             add_ephemeral_containers(cluster, &key, &uid, &ephemeral);
             return;
         }
+        let (node, uid) = (node.to_string(), uid.to_string());
         if pod["status"]["phase"] == "Running" || pod["spec"]["hostNetwork"] == true && pod["status"]["phase"] == "Running" {
             // Pods the bootstrap created already running have no runtime state to drive.
             return;
@@ -321,6 +339,7 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
             stopped: false,
             evicted: None,
             status_memo: None,
+            node_slot: 0,
         };
         cluster.runtime.pods.insert(uid.clone(), rt);
         write_status(cluster, &uid);
@@ -465,7 +484,8 @@ fn restart_changed_containers(cluster: &mut Cluster, key: &ObjKey, uid: &str, im
 /// The kubelet's work for one pod at the current instant.
 pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     let now = cluster.now;
-    let Some(mut rt) = cluster.runtime.pods.remove(uid) else { return };
+    // (The key's text goes back with the record.)
+    let Some((uid_key, mut rt)) = cluster.runtime.pods.remove_entry(uid) else { return };
     let Some(pod) = cluster.get_shared(key) else { return };
     if pod["metadata"]["uid"].as_str() != Some(uid) {
         return;
@@ -481,7 +501,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 }
             }
             let stop_at = rt.containers.iter().map(|c| stop_time(&pod, c, now)).max().unwrap_or(now).min(until);
-            cluster.runtime.pods.insert(uid.to_string(), rt);
+            cluster.runtime.pods.insert(uid_key, rt);
             cluster.schedule(stop_at, Timer::Kubelet { pod: key.clone(), uid: uid.to_string() });
             return;
         }
@@ -493,7 +513,8 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     }
     if rt.sandbox_ready_at.is_none() && now >= rt.containers.first().map(|c| c.next_at).unwrap_or(now) {
         rt.sandbox_ready_at = Some(now);
-        let node_index = node_index(cluster, &rt.node);
+        rt.node_slot = node_index(&cluster.objects, &rt.node, rt.node_slot);
+        let node_index = rt.node_slot;
         let ip = if pod["spec"]["hostNetwork"] == true {
             crate::network::node_ip(node_index)
         } else {
@@ -502,11 +523,11 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
         rt.ip = Some(ip);
         rt.conditions.insert("PodReadyToStartContainers", (true, now, None));
     }
-    let restart_policy = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always").to_string();
+    let restart_policy = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always");
     let source = format!("kubelet/{}", rt.node);
     // Regular containers first, then ephemeral ones, in the runtime's order.
     let command_of: Vec<&Value> = ["containers", "ephemeralContainers"].iter().flat_map(|f| pod["spec"][*f].as_array().into_iter().flatten()).collect();
-    let pull_policy: Vec<String> = command_of.iter().map(|c| c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent").to_string()).collect();
+    let pulls_always = |i: usize| command_of.get(i).is_some_and(|c| c["imagePullPolicy"] == "Always");
     let evicted = rt.evicted.is_some();
     // A container whose command cannot start ends in the same sync: a second pass
     // records its exit before the status is written.
@@ -520,11 +541,10 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
             continue;
         }
         let path = if c.ephemeral { format!("spec.ephemeralContainers{{{}}}", c.name) } else { format!("spec.containers{{{}}}", c.name) };
-        let node_has = cluster.runtime.node_images.get(&rt.node).is_some_and(|s| s.contains(&ImageRef::parse(&c.image).full()));
         match c.next {
             Next::Pull => {
-                let always = pull_policy.get(i).map(String::as_str) == Some("Always");
-                if node_has && !always {
+                let node_has = cluster.runtime.node_images.get(&rt.node).is_some_and(|s| s.contains(&ImageRef::parse(&c.image).full()));
+                if node_has && !pulls_always(i) {
                     let msg = format!("Container image \"{}\" already present on machine", c.image);
                     cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
                     c.next = Next::Start;
@@ -637,7 +657,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                         c.last = Some(c.state.clone());
                     }
                     c.previous_logs = std::mem::take(&mut c.logs);
-                    if pull_policy.get(i).map(String::as_str) == Some("Always") {
+                    if pulls_always(i) {
                         // `Always` pulls again before every start; the layers are
                         // there, so only the manifest round trip is paid.
                         cluster.emit_event(&pod, Some(&path), "Normal", "Pulling", &source, format!("Pulling image \"{}\"", c.image));
@@ -791,7 +811,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 let started = if start_error.is_some() { 0 } else { started };
                 c.state = State::Terminated { code, reason: reason.into(), started, finished: now, message: start_error.clone(), id: c.container_id.clone() };
                 c.ready = false;
-                let restart = match restart_policy.as_str() {
+                let restart = match restart_policy {
                     _ if c.ephemeral || evicted => false,
                     "Never" => false,
                     "OnFailure" => code != 0,
@@ -831,7 +851,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     // The pod's next wake-up.
     let wake = rt.containers.iter().filter(|c| c.next != Next::Nothing).map(|c| c.next_at).min();
     let node = rt.node.clone();
-    cluster.runtime.pods.insert(uid.to_string(), rt);
+    cluster.runtime.pods.insert(uid_key, rt);
     // Let go of the snapshot: the status write then changes the stored pod in place.
     drop(command_of);
     drop(pod);
@@ -1197,8 +1217,16 @@ fn schedule_backoff_sync(c: &mut ContainerRt, now: Millis, jitter: Millis) {
     }
 }
 
-fn node_index(cluster: &Cluster, node: &str) -> usize {
-    cluster.range_keys("nodes").position(|k| k.name == node).unwrap_or(0)
+/// The node's place among the nodes (0 when it is gone). `guess`, where it was last
+/// time, is tried first: when the node is still the `guess`-th, that settles it
+/// without comparing the names before it.
+fn node_index(objects: &crate::store::Store, node: &str, guess: usize) -> usize {
+    let start = ObjKey { resource: "nodes".into(), namespace: Default::default(), name: Default::default() };
+    let nodes = || objects.keys_from(start.clone()).take_while(|k| k.resource == start.resource);
+    if nodes().nth(guess).is_some_and(|k| k.name == node) {
+        return guess;
+    }
+    nodes().position(|k| k.name == node).unwrap_or(0)
 }
 
 /// When a container stopped at `now` is gone: servers exit on SIGTERM at once; a
@@ -1333,7 +1361,9 @@ fn go_duration_coarse(ms: Millis) -> String {
 /// Renders pod status from the runtime and writes it when it changed.
 fn write_status(cluster: &mut Cluster, uid: &str) {
     let now = cluster.now;
-    let Some(rt) = cluster.runtime.pods.get_mut(uid) else { return };
+    // The runtime record and the stored pod, borrowed together (each looked up once).
+    let Cluster { runtime, objects, .. } = cluster;
+    let Some(rt) = runtime.pods.get_mut(uid) else { return };
     let all_ready = rt.containers.iter().filter(|c| !c.ephemeral).all(|c| c.ready);
     let set = |rt: &mut PodRuntime, name: &'static str, value: bool, reason: Option<&'static str>| {
         let entry = rt.conditions.get(name);
@@ -1354,25 +1384,28 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
             }
         }
     }
-    let rt = &cluster.runtime.pods[uid];
-    let Some(pod) = cluster.get(&rt.key) else { return };
+    let Some(pod) = objects.get(&rt.key) else { return };
     // What the status is rendered from: when neither the runtime's part nor the pod
     // (its resourceVersion) changed since the last render, the status is the same.
     // The node's address follows its place among the nodes.
-    let node_ip = crate::network::node_ip(node_index(cluster, &rt.node));
+    rt.node_slot = node_index(objects, &rt.node, rt.node_slot);
+    let node_ip = crate::network::node_ip(rt.node_slot);
     let inputs = status_inputs(rt, evicted_done, &node_ip);
-    if let (Some(rv), Some((memo_rv, memo))) = (crate::cluster::version_of(pod), &rt.status_memo) {
+    let version = crate::cluster::version_of(pod);
+    if let (Some(rv), Some((memo_rv, memo))) = (version, &rt.status_memo) {
         if rv == *memo_rv && **memo == *inputs {
             return;
         }
     }
     let status = render_status(rt, pod, evicted_done, &node_ip, now);
-    let key = rt.key.clone();
     // Most steps leave the status as it was: then the pod is not copied to compare.
-    if cluster.get(&key).is_some_and(|p| p["status"] != status) {
-        cluster.set_field(&key, "status", status);
-    }
-    let rv = cluster.get(&key).and_then(crate::cluster::version_of);
+    let rv = if pod["status"] != status {
+        let key = rt.key.clone();
+        // The write bumps the store's resourceVersion once, to the pod's new one.
+        cluster.set_field(&key, "status", status).then(|| cluster.resource_version())
+    } else {
+        version
+    };
     if let Some(rt) = cluster.runtime.pods.get_mut(uid) {
         rt.status_memo = rv.map(|rv| (rv, inputs.into_boxed_slice()));
     }
@@ -1493,31 +1526,35 @@ impl std::ops::Index<&str> for Conditions {
     }
 }
 
+/// A JSON object of these entries: collected, the map sorts its keys once and builds
+/// its node from them, instead of searching for each key's place as it is inserted.
 fn object<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
-    let mut map = serde_json::Map::new();
-    for (k, v) in entries {
-        map.insert(k.to_string(), v);
-    }
-    Value::Object(map)
+    Value::Object(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+fn text(s: &str) -> Value {
+    Value::String(s.to_owned())
 }
 
 /// The pod's status as the kubelet's status manager renders it from the runtime.
 fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str, now: Millis) -> Value {
     let generation = &pod["metadata"]["generation"];
-    let scheduled_at = pod["status"]["conditions"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled"))
-        .and_then(|c| c["lastTransitionTime"].as_str().map(String::from))
-        .unwrap_or_else(|| rfc3339(now));
+    let pod_status = &pod["status"];
     // Conditions the kubelet does not own (the scheduler's or an eviction's
     // `DisruptionTarget`) are kept, ahead of its own.
-    let mut conditions: Vec<Value> = pod["status"]["conditions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|c| !matches!(c["type"].as_str(), Some("PodReadyToStartContainers" | "Initialized" | "Ready" | "ContainersReady" | "PodScheduled")))
-        .cloned()
-        .collect();
+    let mut conditions: Vec<Value> = Vec::with_capacity(6);
+    // The first PodScheduled condition's time.
+    let mut scheduled: Option<Option<&str>> = None;
+    for c in pod_status["conditions"].as_array().into_iter().flatten() {
+        match c["type"].as_str() {
+            Some("PodScheduled") => {
+                scheduled.get_or_insert(c["lastTransitionTime"].as_str());
+            }
+            Some("PodReadyToStartContainers" | "Initialized" | "Ready" | "ContainersReady") => {}
+            _ => conditions.push(c.clone()),
+        }
+    }
+    let scheduled_at = scheduled.flatten().map(String::from).unwrap_or_else(|| rfc3339(now));
     if let Some((at, message)) = &rt.evicted {
         // The eviction manager's condition replaces one of the same type.
         let condition = object([
@@ -1525,9 +1562,9 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
             ("lastTransitionTime", Value::String(rfc3339(*at))),
             ("message", Value::String(message.clone())),
             ("observedGeneration", generation.clone()),
-            ("reason", Value::String("TerminationByKubelet".into())),
-            ("status", Value::String("True".into())),
-            ("type", Value::String("DisruptionTarget".into())),
+            ("reason", text("TerminationByKubelet")),
+            ("status", text("True")),
+            ("type", text("DisruptionTarget")),
         ]);
         match conditions.iter_mut().find(|c| c["type"] == "DisruptionTarget") {
             Some(existing) => *existing = condition,
@@ -1535,77 +1572,76 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
         }
     }
     let mut not_ready: Option<String> = None;
-    for name in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"] {
+    for name in Conditions::NAMES {
         let (v, at, reason) = rt.conditions[name];
-        let mut c = object([
-            ("lastProbeTime", Value::Null),
-            ("lastTransitionTime", Value::String(rfc3339(at))),
-            ("observedGeneration", generation.clone()),
-            ("status", Value::String(if v { "True" } else { "False" }.into())),
-            ("type", Value::String(name.into())),
-        ]);
-        if let (Some(r), Some(o)) = (reason, c.as_object_mut()) {
-            o.insert("reason".into(), Value::String(r.into()));
+        let mut c: Vec<(String, Value)> = Vec::with_capacity(7);
+        c.push(("lastProbeTime".into(), Value::Null));
+        c.push(("lastTransitionTime".into(), Value::String(rfc3339(at))));
+        c.push(("observedGeneration".into(), generation.clone()));
+        c.push(("status".into(), text(if v { "True" } else { "False" })));
+        c.push(("type".into(), text(name)));
+        if let Some(r) = reason {
+            c.push(("reason".into(), text(r)));
             // A terminal pod's conditions name no containers.
             if r != "PodFailed" {
                 let names = not_ready.get_or_insert_with(|| {
                     let names: Vec<&str> = rt.containers.iter().filter(|c| !c.ready && !c.ephemeral).map(|c| c.name.as_str()).collect();
                     names.join(" ")
                 });
-                o.insert("message".into(), Value::String(format!("containers with unready status: [{names}]")));
+                c.push(("message".into(), Value::String(format!("containers with unready status: [{names}]"))));
             }
         }
-        conditions.push(c);
+        conditions.push(Value::Object(c.into_iter().collect()));
     }
     conditions.push(object([
         ("lastProbeTime", Value::Null),
         ("lastTransitionTime", Value::String(scheduled_at)),
         ("observedGeneration", generation.clone()),
-        ("status", Value::String("True".into())),
-        ("type", Value::String("PodScheduled".into())),
+        ("status", text("True")),
+        ("type", text("PodScheduled")),
     ]));
     // Regular containers, then ephemeral ones, in the runtime's order.
     let specs = ["containers", "ephemeralContainers"].into_iter().flat_map(|f| pod["spec"][f].as_array().into_iter().flatten());
-    let mut statuses = Vec::new();
+    let mut statuses = Vec::with_capacity(rt.containers.len());
     let mut ephemeral_statuses = Vec::new();
     for (c, spec) in rt.containers.iter().zip(specs) {
         let reference = ImageRef::parse(&c.image);
         let full = reference.full();
         let image_id = if c.started_once { format!("{}@sha256:{}", reference.repository, digest(&full)) } else { String::new() };
-        let mut s = serde_json::Map::new();
-        s.insert("image".into(), Value::String(full));
-        s.insert("imageID".into(), Value::String(image_id));
-        s.insert("lastState".into(), c.last.as_ref().map(state_json).unwrap_or_else(|| Value::Object(serde_json::Map::new())));
-        s.insert("name".into(), Value::String(c.name.clone()));
-        s.insert("ready".into(), Value::Bool(c.ready));
-        s.insert("restartCount".into(), Value::from(c.restarts));
+        let mut s: Vec<(String, Value)> = Vec::with_capacity(10);
+        s.push(("image".into(), Value::String(full)));
+        s.push(("imageID".into(), Value::String(image_id)));
+        s.push(("lastState".into(), c.last.as_ref().map(state_json).unwrap_or_else(|| Value::Object(serde_json::Map::new()))));
+        s.push(("name".into(), Value::String(c.name.clone())));
+        s.push(("ready".into(), Value::Bool(c.ready)));
+        s.push(("restartCount".into(), Value::from(c.restarts)));
         if !c.ephemeral {
             // Ephemeral containers have no readiness or startup.
-            s.insert("started".into(), Value::Bool(c.started && matches!(c.state, State::Running { .. })));
+            s.push(("started".into(), Value::Bool(c.started && matches!(c.state, State::Running { .. }))));
         }
-        s.insert("state".into(), state_json(&c.state));
+        s.push(("state".into(), state_json(&c.state)));
         if let Some(id) = &c.container_id {
-            s.insert("containerID".into(), Value::String(format!("containerd://{id}")));
+            s.push(("containerID".into(), Value::String(format!("containerd://{id}"))));
         }
         let mounts: Vec<Value> = spec["volumeMounts"]
             .as_array()
             .into_iter()
             .flatten()
             .map(|m| {
-                let mut v = serde_json::Map::new();
-                v.insert("mountPath".into(), m["mountPath"].clone());
-                v.insert("name".into(), m["name"].clone());
+                let mut v: Vec<(String, Value)> = Vec::with_capacity(4);
+                v.push(("mountPath".into(), m["mountPath"].clone()));
+                v.push(("name".into(), m["name"].clone()));
                 if m["readOnly"] == true {
-                    v.insert("readOnly".into(), Value::Bool(true));
-                    v.insert("recursiveReadOnly".into(), Value::String("Disabled".into()));
+                    v.push(("readOnly".into(), Value::Bool(true)));
+                    v.push(("recursiveReadOnly".into(), text("Disabled")));
                 }
-                Value::Object(v)
+                Value::Object(v.into_iter().collect())
             })
             .collect();
         if !mounts.is_empty() {
-            s.insert("volumeMounts".into(), Value::Array(mounts));
+            s.push(("volumeMounts".into(), Value::Array(mounts)));
         }
-        if c.ephemeral { &mut ephemeral_statuses } else { &mut statuses }.push(Value::Object(s));
+        if c.ephemeral { &mut ephemeral_statuses } else { &mut statuses }.push(Value::Object(s.into_iter().collect()));
     }
     let running = rt.containers.iter().filter(|c| !c.ephemeral).any(|c| matches!(c.state, State::Running { .. }) || c.started_once && c.next != Next::Nothing);
     let all_done = rt.containers.iter().filter(|c| !c.ephemeral).all(|c| matches!(c.state, State::Terminated { .. }) && c.next == Next::Nothing);
@@ -1618,47 +1654,46 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
     } else {
         "Pending"
     };
-    let mut status = serde_json::Map::new();
-    status.insert("conditions".into(), Value::Array(conditions));
-    status.insert("containerStatuses".into(), Value::Array(statuses));
-    status.insert("hostIPs".into(), Value::Array(vec![object([("ip", Value::String(node_ip.into()))])]));
-    status.insert("hostIP".into(), Value::String(node_ip.into()));
-    status.insert("observedGeneration".into(), generation.clone());
-    status.insert("phase".into(), Value::String(phase.into()));
-    status.insert("qosClass".into(), pod["status"]["qosClass"].clone());
-    status.insert("startTime".into(), Value::String(pod["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| rfc3339(now))));
+    let mut status: Vec<(String, Value)> = Vec::with_capacity(13);
+    status.push(("conditions".into(), Value::Array(conditions)));
+    status.push(("containerStatuses".into(), Value::Array(statuses)));
+    status.push(("hostIPs".into(), Value::Array(vec![object([("ip", text(node_ip))])])));
+    status.push(("hostIP".into(), text(node_ip)));
+    status.push(("observedGeneration".into(), generation.clone()));
+    status.push(("phase".into(), text(phase)));
+    status.push(("qosClass".into(), pod_status["qosClass"].clone()));
+    status.push(("startTime".into(), Value::String(pod_status["startTime"].as_str().map(String::from).unwrap_or_else(|| rfc3339(now)))));
     if !ephemeral_statuses.is_empty() {
-        status.insert("ephemeralContainerStatuses".into(), Value::Array(ephemeral_statuses));
+        status.push(("ephemeralContainerStatuses".into(), Value::Array(ephemeral_statuses)));
     }
     if let (true, Some((_, message))) = (evicted_done, &rt.evicted) {
-        status.insert("message".into(), Value::String(message.clone()));
-        status.insert("reason".into(), Value::String("Evicted".into()));
+        status.push(("message".into(), Value::String(message.clone())));
+        status.push(("reason".into(), text("Evicted")));
     }
     if let Some(ip) = &rt.ip {
-        status.insert("podIP".into(), Value::String(ip.clone()));
-        status.insert("podIPs".into(), Value::Array(vec![object([("ip", Value::String(ip.clone()))])]));
+        status.push(("podIP".into(), Value::String(ip.clone())));
+        status.push(("podIPs".into(), Value::Array(vec![object([("ip", Value::String(ip.clone()))])])));
     }
-    Value::Object(status)
+    Value::Object(status.into_iter().collect())
 }
 
 fn state_json(s: &State) -> Value {
     match s {
         State::Waiting { reason, message } => {
-            let mut w = vec![("reason", Value::String(reason.clone()))];
-            if let Some(m) = message {
-                w.push(("message", Value::String(m.clone())));
-            }
-            object([("waiting", object(w))])
+            let waiting = match message {
+                Some(m) => object([("reason", Value::String(reason.clone())), ("message", Value::String(m.clone()))]),
+                None => object([("reason", Value::String(reason.clone()))]),
+            };
+            object([("waiting", waiting)])
         }
         State::Running { started } => object([("running", object([("startedAt", Value::String(rfc3339(*started)))]))]),
         State::Terminated { code, reason, started, finished, message, id } => {
-            let mut t = vec![
-                ("containerID", id.as_ref().map(|id| Value::String(format!("containerd://{id}"))).unwrap_or(Value::Null)),
-                ("exitCode", Value::from(*code)),
-                ("finishedAt", Value::String(rfc3339(*finished))),
-                ("reason", Value::String(reason.clone())),
-                ("startedAt", Value::String(rfc3339(*started))),
-            ];
+            let mut t = Vec::with_capacity(6);
+            t.push(("containerID", id.as_ref().map(|id| Value::String(format!("containerd://{id}"))).unwrap_or(Value::Null)));
+            t.push(("exitCode", Value::from(*code)));
+            t.push(("finishedAt", Value::String(rfc3339(*finished))));
+            t.push(("reason", Value::String(reason.clone())));
+            t.push(("startedAt", Value::String(rfc3339(*started))));
             if let Some(m) = message {
                 t.push(("message", Value::String(m.clone())));
             }
@@ -1726,6 +1761,7 @@ pub fn delete_pod(cluster: &mut Cluster, key: &ObjKey, grace: Option<i64>) -> Va
                 stopped: true,
                 evicted: None,
                 status_memo: None,
+                node_slot: 0,
             };
             cluster.runtime.pods.insert(uid.clone(), rt);
             cluster.schedule(now + 500, Timer::Kubelet { pod: key.clone(), uid });

@@ -49,6 +49,17 @@ pub struct Runtime {
     /// The files a container was last created with: the next one's files of the same
     /// path and text (a ConfigMap's, the cluster's CA certificate) share them.
     last_files: Vec<(String, FileText)>,
+    /// The nodes' names in order (see [`node_index`]).
+    node_order: NodeOrder,
+}
+
+/// The nodes' names in store order, as of a resourceVersion: a pod's host IP follows
+/// its node's place among them, which only a node added or removed changes.
+#[derive(Debug, Clone, Default)]
+struct NodeOrder {
+    /// `None` until first read.
+    as_of: Option<u64>,
+    names: Vec<compact_str::CompactString>,
 }
 
 /// The text of a file a container sees (shared by the containers that see the same).
@@ -81,8 +92,6 @@ struct PodRuntime {
     /// What the status was last rendered from (see [`status_inputs`]), and the pod's
     /// resourceVersion then.
     status_memo: Option<(u64, Box<[u8]>)>,
-    /// The node's place among the nodes when last looked up (see [`node_index`]).
-    node_slot: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -339,7 +348,6 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
             stopped: false,
             evicted: None,
             status_memo: None,
-            node_slot: 0,
         };
         cluster.runtime.pods.insert(uid.clone(), rt);
         write_status(cluster, &uid);
@@ -513,8 +521,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
     }
     if rt.sandbox_ready_at.is_none() && now >= rt.containers.first().map(|c| c.next_at).unwrap_or(now) {
         rt.sandbox_ready_at = Some(now);
-        rt.node_slot = node_index(&cluster.objects, &rt.node, rt.node_slot);
-        let node_index = rt.node_slot;
+        let node_index = node_index(cluster, &rt.node);
         let ip = if pod["spec"]["hostNetwork"] == true {
             crate::network::node_ip(node_index)
         } else {
@@ -1217,16 +1224,30 @@ fn schedule_backoff_sync(c: &mut ContainerRt, now: Millis, jitter: Millis) {
     }
 }
 
-/// The node's place among the nodes (0 when it is gone). `guess`, where it was last
-/// time, is tried first: when the node is still the `guess`-th, that settles it
-/// without comparing the names before it.
-fn node_index(objects: &crate::store::Store, node: &str, guess: usize) -> usize {
-    let start = ObjKey { resource: "nodes".into(), namespace: Default::default(), name: Default::default() };
-    let nodes = || objects.keys_from(start.clone()).take_while(|k| k.resource == start.resource);
-    if nodes().nth(guess).is_some_and(|k| k.name == node) {
-        return guess;
+/// The node's place among the nodes (0 when it is gone).
+fn node_index(cluster: &mut Cluster, node: &str) -> usize {
+    let rv = cluster.resource_version();
+    cluster.runtime.node_order.place(&cluster.objects, &cluster.watch_log, rv, node)
+}
+
+impl NodeOrder {
+    /// [`node_index`], with the store at resourceVersion `rv` and its watch log.
+    fn place(&mut self, objects: &crate::store::Store, watch_log: &[(u64, crate::cluster::WatchEvent)], rv: u64, node: &str) -> usize {
+        // Every write since is in the watch log (each bumps the resourceVersion by one
+        // and is logged; the log is trimmed from its start): when none of them added
+        // or removed a node, the names are still in order.
+        let unchanged = self.as_of.is_some_and(|as_of| {
+            let since = watch_log.partition_point(|(r, _)| *r <= as_of);
+            let complete = since > 0 || watch_log.first().map_or(rv == as_of, |(r, _)| *r == as_of + 1);
+            complete && watch_log[since..].iter().all(|(_, e)| e.kind == crate::cluster::WatchKind::Modified || e.key.resource != "nodes")
+        });
+        if !unchanged {
+            let start = ObjKey { resource: "nodes".into(), namespace: Default::default(), name: Default::default() };
+            self.names = objects.keys_from(start.clone()).take_while(|k| k.resource == start.resource).map(|k| k.name.clone()).collect();
+        }
+        self.as_of = Some(rv);
+        self.names.binary_search_by(|n| n.as_str().cmp(node)).unwrap_or(0)
     }
-    nodes().position(|k| k.name == node).unwrap_or(0)
 }
 
 /// When a container stopped at `now` is gone: servers exit on SIGTERM at once; a
@@ -1360,9 +1381,9 @@ fn go_duration_coarse(ms: Millis) -> String {
 
 /// Renders pod status from the runtime and writes it when it changed.
 fn write_status(cluster: &mut Cluster, uid: &str) {
-    let now = cluster.now;
+    let (now, rv) = (cluster.now, cluster.resource_version());
     // The runtime record and the stored pod, borrowed together (each looked up once).
-    let Cluster { runtime, objects, .. } = cluster;
+    let Cluster { runtime, objects, watch_log, .. } = cluster;
     let Some(rt) = runtime.pods.get_mut(uid) else { return };
     let all_ready = rt.containers.iter().filter(|c| !c.ephemeral).all(|c| c.ready);
     let set = |rt: &mut PodRuntime, name: &'static str, value: bool, reason: Option<&'static str>| {
@@ -1388,8 +1409,7 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     // What the status is rendered from: when neither the runtime's part nor the pod
     // (its resourceVersion) changed since the last render, the status is the same.
     // The node's address follows its place among the nodes.
-    rt.node_slot = node_index(objects, &rt.node, rt.node_slot);
-    let node_ip = crate::network::node_ip(rt.node_slot);
+    let node_ip = crate::network::node_ip(runtime.node_order.place(objects, watch_log, rv, &rt.node));
     let inputs = status_inputs(rt, evicted_done, &node_ip);
     let version = crate::cluster::version_of(pod);
     if let (Some(rv), Some((memo_rv, memo))) = (version, &rt.status_memo) {
@@ -1761,7 +1781,6 @@ pub fn delete_pod(cluster: &mut Cluster, key: &ObjKey, grace: Option<i64>) -> Va
                 stopped: true,
                 evicted: None,
                 status_memo: None,
-                node_slot: 0,
             };
             cluster.runtime.pods.insert(uid.clone(), rt);
             cluster.schedule(now + 500, Timer::Kubelet { pod: key.clone(), uid });

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use crate::cluster::{Cluster, ObjKey, Timer};
+use crate::cluster::{Cluster, ObjKey, Timer, WatchEvent, WatchKind};
 use crate::images::{self, ImageRef, Process};
 use crate::network::{NetAnswer, NetCall};
 use crate::process::{NetRecord, NetView, ProcessNet, ProcessRequest, ProcessRun};
@@ -51,6 +51,8 @@ pub struct Runtime {
     last_files: Vec<(String, FileText)>,
     /// The nodes' names in order (see [`node_index`]).
     node_order: NodeOrder,
+    /// The service-link variables of each namespace (see [`crate::podenv::resolve_env`]).
+    pub(crate) service_links: crate::podenv::ServiceLinks,
 }
 
 /// The nodes' names in store order, as of a resourceVersion: a pod's host IP follows
@@ -1232,22 +1234,28 @@ fn node_index(cluster: &mut Cluster, node: &str) -> usize {
 
 impl NodeOrder {
     /// [`node_index`], with the store at resourceVersion `rv` and its watch log.
-    fn place(&mut self, objects: &crate::store::Store, watch_log: &[(u64, crate::cluster::WatchEvent)], rv: u64, node: &str) -> usize {
-        // Every write since is in the watch log (each bumps the resourceVersion by one
-        // and is logged; the log is trimmed from its start): when none of them added
-        // or removed a node, the names are still in order.
-        let unchanged = self.as_of.is_some_and(|as_of| {
-            let since = watch_log.partition_point(|(r, _)| *r <= as_of);
-            let complete = since > 0 || watch_log.first().map_or(rv == as_of, |(r, _)| *r == as_of + 1);
-            complete && watch_log[since..].iter().all(|(_, e)| e.kind == crate::cluster::WatchKind::Modified || e.key.resource != "nodes")
-        });
+    fn place(&mut self, objects: &crate::store::Store, watch_log: &[(u64, WatchEvent)], rv: u64, node: &str) -> usize {
+        let added_or_removed = |e: &WatchEvent| e.kind != WatchKind::Modified && e.key.resource == "nodes";
+        let unchanged = self.as_of.is_some_and(|as_of| none_written_since(watch_log, rv, as_of, added_or_removed));
+        let start = ObjKey { resource: "nodes".into(), namespace: Default::default(), name: Default::default() };
+        let names = || objects.keys_from(start.clone()).take_while(|k| k.resource == start.resource).map(|k| k.name.clone());
         if !unchanged {
-            let start = ObjKey { resource: "nodes".into(), namespace: Default::default(), name: Default::default() };
-            self.names = objects.keys_from(start.clone()).take_while(|k| k.resource == start.resource).map(|k| k.name.clone()).collect();
+            self.names = names().collect();
         }
+        debug_assert!(self.names.iter().cloned().eq(names()), "the nodes changed, yet the watch log shows no node added or removed");
         self.as_of = Some(rv);
         self.names.binary_search_by(|n| n.as_str().cmp(node)).unwrap_or(0)
     }
+}
+
+/// Whether no write after resourceVersion `as_of` (the store being at `rv`) is one
+/// `relevant` picks out, as the watch log tells: every write bumps the resourceVersion
+/// by one and is logged, and the log is trimmed from its start. False when the log no
+/// longer reaches back to `as_of`.
+pub(crate) fn none_written_since(watch_log: &[(u64, WatchEvent)], rv: u64, as_of: u64, relevant: impl Fn(&WatchEvent) -> bool) -> bool {
+    let since = watch_log.partition_point(|(r, _)| *r <= as_of);
+    let complete = since > 0 || watch_log.first().map_or(rv == as_of, |(r, _)| *r == as_of + 1);
+    complete && !watch_log[since..].iter().any(|(_, e)| relevant(e))
 }
 
 /// When a container stopped at `now` is gone: servers exit on SIGTERM at once; a

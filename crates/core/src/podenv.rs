@@ -14,16 +14,17 @@ use crate::cluster::{Cluster, ObjKey};
 
 /// Resolves a container's environment, in the order the kubelet builds it. Later
 /// entries win; the result keeps the first position of each name.
-pub fn resolve_env(cluster: &Cluster, pod: &Value, container: &Value) -> Result<Vec<(String, String)>, String> {
+pub fn resolve_env(cluster: &mut Cluster, pod: &Value, container: &Value) -> Result<Vec<(String, String)>, String> {
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("default");
     let mut out: Vec<(String, String)> = Vec::new();
     let set = |out: &mut Vec<(String, String)>, k: String, v: String| match out.iter_mut().find(|(n, _)| *n == k) {
         Some(e) => e.1 = v,
         None => out.push((k, v)),
     };
-    for (k, v) in service_env(cluster, ns, pod["spec"]["enableServiceLinks"] != false) {
-        set(&mut out, k, v);
+    for (k, v) in service_links(cluster, ns, pod["spec"]["enableServiceLinks"] != false).iter() {
+        set(&mut out, k.clone(), v.clone());
     }
+    let cluster = &*cluster;
     for from in container["envFrom"].as_array().into_iter().flatten() {
         let prefix = from["prefix"].as_str().unwrap_or("");
         let (source, kind) = if from["configMapRef"].is_object() { (&from["configMapRef"], "configmap") } else { (&from["secretRef"], "secret") };
@@ -159,6 +160,36 @@ fn resource_field(container: &Value, r: &Value) -> String {
     };
     let div = crate::quantity::parse_milli(divisor).unwrap_or(1000).max(1);
     ((value + div - 1) / div).to_string()
+}
+
+/// The service-link variables made for each namespace (and whether links are on), as
+/// of a resourceVersion: every pod of a namespace is given the same until a Service is
+/// written.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ServiceLinks {
+    as_of: u64,
+    made: BTreeMap<(String, bool), std::sync::Arc<[(String, String)]>>,
+}
+
+/// [`service_env`], made again only after a Service was written.
+fn service_links(cluster: &mut Cluster, ns: &str, links: bool) -> std::sync::Arc<[(String, String)]> {
+    let rv = cluster.resource_version();
+    let cache = &mut cluster.runtime.service_links;
+    let unchanged = crate::kubelet::none_written_since(&cluster.watch_log, rv, cache.as_of, |e| e.key.resource == "services");
+    if !unchanged {
+        cache.made.clear();
+    }
+    cache.as_of = rv;
+    let made = match cache.made.get(&(ns.to_string(), links)) {
+        Some(made) => made.clone(),
+        None => {
+            let made: std::sync::Arc<[(String, String)]> = service_env(cluster, ns, links).into();
+            cluster.runtime.service_links.made.insert((ns.to_string(), links), made.clone());
+            made
+        }
+    };
+    debug_assert!(*made == *service_env(cluster, ns, links), "a Service changed, yet the watch log shows none written");
+    made
 }
 
 /// Docker-link style variables for the Services of the namespace (and the API
@@ -304,21 +335,47 @@ fn volume_files(cluster: &Cluster, ns: &str, pod: &Value, v: &Value, known_token
 /// A bound service-account token: a JWT whose claims name the pod, as the
 /// TokenRequest API issues it (the signature is not a real one).
 fn service_account_token(cluster: &Cluster, pod: &Value) -> String {
-    let b64 = |s: &str| b64url(s.as_bytes());
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or("default");
     let sa = pod["spec"]["serviceAccountName"].as_str().unwrap_or("default");
     let iat = pod["metadata"]["creationTimestamp"].as_str().and_then(crate::time::parse_rfc3339).map(|ms| ms / 1000).unwrap_or(cluster.now / 1000);
+    let (exp, iat) = ((iat + 3607).to_string(), iat.to_string());
+    let node = pod["spec"]["nodeName"].as_str().unwrap_or("");
+    let name = pod["metadata"]["name"].as_str().unwrap_or("");
+    let uid = pod["metadata"]["uid"].as_str().unwrap_or("");
     let header = r#"{"alg":"RS256","kid":"kubeniwa"}"#;
-    let claims = format!(
-        r#"{{"aud":["https://kubernetes.default.svc.cluster.local"],"exp":{},"iat":{iat},"iss":"https://kubernetes.default.svc.cluster.local","kubernetes.io":{{"namespace":"{ns}","node":{{"name":"{}"}},"pod":{{"name":"{}","uid":"{}"}},"serviceaccount":{{"name":"{sa}"}}}},"nbf":{iat},"sub":"system:serviceaccount:{ns}:{sa}"}}"#,
-        iat + 3607,
-        pod["spec"]["nodeName"].as_str().unwrap_or(""),
-        pod["metadata"]["name"].as_str().unwrap_or(""),
-        pod["metadata"]["uid"].as_str().unwrap_or(""),
-    );
+    let claims = [
+        r#"{"aud":["https://kubernetes.default.svc.cluster.local"],"exp":"#,
+        &exp,
+        r#","iat":"#,
+        &iat,
+        r#","iss":"https://kubernetes.default.svc.cluster.local","kubernetes.io":{"namespace":""#,
+        ns,
+        r#"","node":{"name":""#,
+        node,
+        r#""},"pod":{"name":""#,
+        name,
+        r#"","uid":""#,
+        uid,
+        r#""},"serviceaccount":{"name":""#,
+        sa,
+        r#""}},"nbf":"#,
+        &iat,
+        r#","sub":"system:serviceaccount:"#,
+        ns,
+        ":",
+        sa,
+        r#""}"#,
+    ]
+    .concat();
     // The signature: the first 86 hex digits of the claims' bytes.
     let sig = crate::rng::hex(&claims.as_bytes()[..claims.len().min(43)]);
-    format!("{}.{}.{}", b64(header), b64(&claims), b64(&sig))
+    let mut token = Vec::with_capacity((header.len() + claims.len() + sig.len()) * 4 / 3 + 6);
+    b64url_into(&mut token, header.as_bytes());
+    token.push(b'.');
+    b64url_into(&mut token, claims.as_bytes());
+    token.push(b'.');
+    b64url_into(&mut token, sig.as_bytes());
+    String::from_utf8(token).expect("base64 digits and dots")
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -344,20 +401,28 @@ fn b64_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// Unpadded URL-safe base64, as JWT segments are written.
+#[cfg(test)]
 fn b64url(data: &[u8]) -> String {
+    let mut out = Vec::new();
+    b64url_into(&mut out, data);
+    String::from_utf8(out).expect("base64 digits")
+}
+
+/// Appends `data` in unpadded URL-safe base64.
+fn b64url_into(out: &mut Vec<u8>, data: &[u8]) {
     const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = Vec::with_capacity(data.len().div_ceil(3) * 4);
+    let digit = |n: u32| URL[n as usize & 63];
+    out.reserve(data.len().div_ceil(3) * 4);
     let mut chunks = data.chunks_exact(3);
     for c in &mut chunks {
         let n = (c[0] as u32) << 16 | (c[1] as u32) << 8 | c[2] as u32;
-        out.extend_from_slice(&[URL[(n >> 18) as usize & 63], URL[(n >> 12) as usize & 63], URL[(n >> 6) as usize & 63], URL[n as usize & 63]]);
+        out.extend_from_slice(&[digit(n >> 18), digit(n >> 12), digit(n >> 6), digit(n)]);
     }
     let rest = chunks.remainder();
     let n = rest.iter().enumerate().fold(0u32, |a, (i, &b)| a | (b as u32) << (16 - 8 * i));
     for i in 0..rest.len() + usize::from(!rest.is_empty()) {
-        out.push(URL[((n >> (18 - 6 * i)) & 63) as usize]);
+        out.push(digit(n >> (18 - 6 * i)));
     }
-    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -370,6 +435,23 @@ mod tests {
         assert_eq!(expand("x$(A)y", &env), "x1y");
         assert_eq!(expand("$(B)", &env), "$(B)");
         assert_eq!(expand("$$(A)", &env), "$(A)");
+    }
+
+    #[test]
+    fn tokens_are_the_claims_as_a_jwt() {
+        let cluster = Cluster::empty(crate::cluster::ClusterConfig::kind_default("kind"), 1, 1_796_029_200_000);
+        let pod = serde_json::json!({
+            "metadata": {"name": "web-1", "namespace": "shop", "uid": "0b6d0a43-6c0e-4f34-9d2a-3c51f1d1f0aa", "creationTimestamp": "2026-12-01T10:00:00Z"},
+            "spec": {"nodeName": "kind-worker2", "serviceAccountName": "builder"},
+        });
+        let iat = crate::time::parse_rfc3339("2026-12-01T10:00:00Z").unwrap() / 1000;
+        let claims = format!(
+            r#"{{"aud":["https://kubernetes.default.svc.cluster.local"],"exp":{},"iat":{iat},"iss":"https://kubernetes.default.svc.cluster.local","kubernetes.io":{{"namespace":"shop","node":{{"name":"kind-worker2"}},"pod":{{"name":"web-1","uid":"0b6d0a43-6c0e-4f34-9d2a-3c51f1d1f0aa"}},"serviceaccount":{{"name":"builder"}}}},"nbf":{iat},"sub":"system:serviceaccount:shop:builder"}}"#,
+            iat + 3607
+        );
+        let sig = crate::rng::hex(&claims.as_bytes()[..43]);
+        let expected = format!("{}.{}.{}", b64url(br#"{"alg":"RS256","kid":"kubeniwa"}"#), b64url(claims.as_bytes()), b64url(sig.as_bytes()));
+        assert_eq!(service_account_token(&cluster, &pod), expected);
     }
 
     #[test]

@@ -160,6 +160,29 @@ struct ContainerRt {
     pub previous_logs: Vec<LogLine>,
     /// The current run of the container's own command (see `crate::process`).
     own: OwnProcess,
+    /// The image its status names: the reference it was made for, the full reference
+    /// and the image ID (see [`ContainerRt::name_image`]).
+    image_names: Option<(String, String, String)>,
+}
+
+impl ContainerRt {
+    /// Makes [`ContainerRt::image_names`] for the current image, unless it is for it.
+    fn name_image(&mut self) {
+        if self.image_names.as_ref().is_some_and(|(image, _, _)| *image == self.image) {
+            return;
+        }
+        let (full, id) = image_names(&self.image);
+        self.image_names = Some((self.image.clone(), full, id));
+    }
+}
+
+/// An image's full reference and its ID (`repository@sha256:…`), as a container's
+/// status names them.
+fn image_names(image: &str) -> (String, String) {
+    let reference = ImageRef::parse(image);
+    let full = reference.full();
+    let id = [reference.repository.as_str(), "@sha256:", &digest(&full)].concat();
+    (full, id)
 }
 
 /// A container's own command as the process runner ran it: what it prints later,
@@ -331,6 +354,7 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
                 logs: Vec::new(),
                 previous_logs: Vec::new(),
                 own: OwnProcess::default(),
+                image_names: None,
             })
             .collect();
         let now = cluster.now;
@@ -426,6 +450,7 @@ fn fresh_blank(_at: Millis) -> ContainerRt {
         logs: Vec::new(),
         previous_logs: Vec::new(),
         own: OwnProcess::default(),
+        image_names: None,
     }
 }
 
@@ -533,7 +558,8 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
         rt.conditions.insert("PodReadyToStartContainers", (true, now, None));
     }
     let restart_policy = pod["spec"]["restartPolicy"].as_str().unwrap_or("Always");
-    let source = format!("kubelet/{}", rt.node);
+    // (Texts of every step are put together with `concat`, cheaper than `format!`.)
+    let source = ["kubelet/", &rt.node].concat();
     // Regular containers first, then ephemeral ones, in the runtime's order.
     let command_of: Vec<&Value> = ["containers", "ephemeralContainers"].iter().flat_map(|f| pod["spec"][*f].as_array().into_iter().flatten()).collect();
     let pulls_always = |i: usize| command_of.get(i).is_some_and(|c| c["imagePullPolicy"] == "Always");
@@ -549,17 +575,17 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
         if c.next == Next::Nothing || c.next_at > now || pass == 1 && c.own.start_error.is_none() {
             continue;
         }
-        let path = if c.ephemeral { format!("spec.ephemeralContainers{{{}}}", c.name) } else { format!("spec.containers{{{}}}", c.name) };
+        let path = [if c.ephemeral { "spec.ephemeralContainers{" } else { "spec.containers{" }, &c.name, "}"].concat();
         match c.next {
             Next::Pull => {
                 let node_has = cluster.runtime.node_images.get(&rt.node).is_some_and(|s| s.contains(&ImageRef::parse(&c.image).full()));
                 if node_has && !pulls_always(i) {
-                    let msg = format!("Container image \"{}\" already present on machine", c.image);
+                    let msg = ["Container image \"", &c.image, "\" already present on machine"].concat();
                     cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
                     c.next = Next::Start;
                     c.next_at = now + 100 + cluster.rng.below(200);
                 } else {
-                    cluster.emit_event(&pod, Some(&path), "Normal", "Pulling", &source, format!("Pulling image \"{}\"", c.image));
+                    cluster.emit_event(&pod, Some(&path), "Normal", "Pulling", &source, ["Pulling image \"", &c.image, "\""].concat());
                     c.pull_started = now;
                     match images::find(&c.image) {
                         Some(img) => {
@@ -682,7 +708,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     let msg = format!("Container image \"{}\" already present on machine", c.image);
                     cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
                 }
-                cluster.emit_event(&pod, Some(&path), "Normal", "Created", &source, format!("Created container: {}", c.name));
+                cluster.emit_event(&pod, Some(&path), "Normal", "Created", &source, ["Created container: ", &c.name].concat());
                 let files = crate::podenv::mounted_files(cluster, &pod, &command_of[i]);
                 // A debug container kept open on stdin runs its command while kubectl is
                 // attached (the attach runs it and ends the container with its status).
@@ -707,7 +733,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     c.next_at = now;
                     continue;
                 }
-                cluster.emit_event(&pod, Some(&path), "Normal", "Started", &source, format!("Started container {}", c.name));
+                cluster.emit_event(&pod, Some(&path), "Normal", "Started", &source, ["Started container ", &c.name].concat());
                 c.container_id = Some(cluster.rng.hex(32));
                 c.state = State::Running { started: now };
                 c.started_once = true;
@@ -1425,6 +1451,9 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
             return;
         }
     }
+    for c in rt.containers.iter_mut() {
+        c.name_image();
+    }
     let status = render_status(rt, pod, evicted_done, &node_ip, now);
     // Most steps leave the status as it was: then the pod is not copied to compare.
     let rv = if pod["status"] != status {
@@ -1600,11 +1629,17 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
         }
     }
     let mut not_ready: Option<String> = None;
+    // The conditions often changed at one instant: its text is made once.
+    let mut last_time: Option<(Millis, String)> = None;
     for name in Conditions::NAMES {
         let (v, at, reason) = rt.conditions[name];
+        let time = match &last_time {
+            Some((t, text)) if *t == at => text.clone(),
+            _ => last_time.insert((at, rfc3339(at))).1.clone(),
+        };
         let mut c: Vec<(String, Value)> = Vec::with_capacity(7);
         c.push(("lastProbeTime".into(), Value::Null));
-        c.push(("lastTransitionTime".into(), Value::String(rfc3339(at))));
+        c.push(("lastTransitionTime".into(), Value::String(time)));
         c.push(("observedGeneration".into(), generation.clone()));
         c.push(("status".into(), text(if v { "True" } else { "False" })));
         c.push(("type".into(), text(name)));
@@ -1612,11 +1647,11 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
             c.push(("reason".into(), text(r)));
             // A terminal pod's conditions name no containers.
             if r != "PodFailed" {
-                let names = not_ready.get_or_insert_with(|| {
+                let message = not_ready.get_or_insert_with(|| {
                     let names: Vec<&str> = rt.containers.iter().filter(|c| !c.ready && !c.ephemeral).map(|c| c.name.as_str()).collect();
-                    names.join(" ")
+                    ["containers with unready status: [", &names.join(" "), "]"].concat()
                 });
-                c.push(("message".into(), Value::String(format!("containers with unready status: [{names}]"))));
+                c.push(("message".into(), Value::String(message.clone())));
             }
         }
         conditions.push(Value::Object(c.into_iter().collect()));
@@ -1633,12 +1668,13 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
     let mut statuses = Vec::with_capacity(rt.containers.len());
     let mut ephemeral_statuses = Vec::new();
     for (c, spec) in rt.containers.iter().zip(specs) {
-        let reference = ImageRef::parse(&c.image);
-        let full = reference.full();
-        let image_id = if c.started_once { format!("{}@sha256:{}", reference.repository, digest(&full)) } else { String::new() };
+        let (full, id) = match &c.image_names {
+            Some((image, full, id)) if *image == c.image => (full.clone(), id.clone()),
+            _ => image_names(&c.image),
+        };
         let mut s: Vec<(String, Value)> = Vec::with_capacity(10);
         s.push(("image".into(), Value::String(full)));
-        s.push(("imageID".into(), Value::String(image_id)));
+        s.push(("imageID".into(), Value::String(if c.started_once { id } else { String::new() })));
         s.push(("lastState".into(), c.last.as_ref().map(state_json).unwrap_or_else(|| Value::Object(serde_json::Map::new()))));
         s.push(("name".into(), Value::String(c.name.clone())));
         s.push(("ready".into(), Value::Bool(c.ready)));
@@ -1649,7 +1685,7 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
         }
         s.push(("state".into(), state_json(&c.state)));
         if let Some(id) = &c.container_id {
-            s.push(("containerID".into(), Value::String(format!("containerd://{id}"))));
+            s.push(("containerID".into(), Value::String(["containerd://", id].concat())));
         }
         let mounts: Vec<Value> = spec["volumeMounts"]
             .as_array()

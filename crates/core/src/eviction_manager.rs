@@ -209,15 +209,41 @@ fn next_tick(after: Millis, period: Millis, phase: Millis) -> Millis {
     }
 }
 
+/// The nodes' memory capacities as of a resourceVersion: every pod step looks at its
+/// node's, which only a node write changes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Capacities {
+    as_of: u64,
+    bytes: std::collections::BTreeMap<String, u64>,
+}
+
+/// [`memory_capacity`] of the node (`None` when it is gone), read again only after a
+/// node was written.
+fn capacity_of(c: &mut Cluster, node: &str) -> Option<u64> {
+    let rv = c.resource_version();
+    let known = &mut c.runtime.capacities;
+    if !crate::kubelet::none_written_since(&c.watch_log, rv, known.as_of, |e| e.key.resource == "nodes") {
+        known.bytes.clear();
+    }
+    known.as_of = rv;
+    if let Some(bytes) = known.bytes.get(node).copied() {
+        debug_assert_eq!(c.get(&node_key(node)).map(memory_capacity), Some(bytes), "a node changed, yet the watch log shows none written");
+        return Some(bytes);
+    }
+    let bytes = memory_capacity(c.get(&node_key(node))?);
+    c.runtime.capacities.bytes.insert(node.to_string(), bytes);
+    Some(bytes)
+}
+
 /// A pod step changed what runs on `node`: when the node is now under the threshold
 /// and the manager's loop is idle, its next housekeeping sync will see it.
 pub fn watch_node(c: &mut Cluster, node: &str) {
     if c.runtime.eviction.get(node).is_some_and(|s| s.housekeeping_at.is_some()) {
         return;
     }
-    // `memory_available`, with the node looked up once.
-    let Some(n) = c.get(&node_key(node)) else { return };
-    if memory_capacity(n).saturating_sub(node_working_set(c, node)) >= MEMORY_AVAILABLE_THRESHOLD {
+    // `memory_available`.
+    let Some(capacity) = capacity_of(c, node) else { return };
+    if capacity.saturating_sub(node_working_set(c, node)) >= MEMORY_AVAILABLE_THRESHOLD {
         return;
     }
     let now = c.now;

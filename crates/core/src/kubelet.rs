@@ -53,6 +53,8 @@ pub struct Runtime {
     node_order: NodeOrder,
     /// The service-link variables of each namespace (see [`crate::podenv::resolve_env`]).
     pub(crate) service_links: crate::podenv::ServiceLinks,
+    /// The nodes' memory capacities (see [`crate::eviction_manager::watch_node`]).
+    pub(crate) capacities: crate::eviction_manager::Capacities,
 }
 
 /// The nodes' names in store order, as of a resourceVersion: a pod's host IP follows
@@ -1456,15 +1458,19 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
     }
     let status = render_status(rt, pod, evicted_done, &node_ip, now);
     // Most steps leave the status as it was: then the pod is not copied to compare.
-    let rv = if pod["status"] != status {
+    let changed = pod["status"] != status;
+    // A write bumps the store's resourceVersion once, to the pod's new one.
+    let written_rv = rv + 1;
+    rt.status_memo = if changed { Some(written_rv) } else { version }.map(|rv| (rv, inputs.into_boxed_slice()));
+    if changed {
         let key = rt.key.clone();
-        // The write bumps the store's resourceVersion once, to the pod's new one.
-        cluster.set_field(&key, "status", status).then(|| cluster.resource_version())
-    } else {
-        version
-    };
-    if let Some(rt) = cluster.runtime.pods.get_mut(uid) {
-        rt.status_memo = rv.map(|rv| (rv, inputs.into_boxed_slice()));
+        let written = cluster.set_field(&key, "status", status);
+        debug_assert!(!written || cluster.get(&key).and_then(crate::cluster::version_of) == Some(written_rv), "a status write is one resourceVersion");
+        if !written {
+            if let Some(rt) = cluster.runtime.pods.get_mut(uid) {
+                rt.status_memo = None;
+            }
+        }
     }
 }
 

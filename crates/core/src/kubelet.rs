@@ -26,7 +26,11 @@ pub const ADMISSION_MS: Millis = 200;
 /// What the runtime knows, per node and per pod.
 #[derive(Debug, Clone, Default)]
 pub struct Runtime {
-    pods: BTreeMap<String, PodRuntime>,
+    /// By pod uid. Only ever looked up by key, never walked, so its order cannot reach
+    /// any output: hashed (with fixed keys), a lookup costs one comparison of the uid,
+    /// where a tree compares it with a dozen others. Boxed, a record stays put when the
+    /// table grows, which then moves only pointers.
+    pods: std::collections::HashMap<String, Box<PodRuntime>, std::hash::BuildHasherDefault<std::hash::DefaultHasher>>,
     /// Images present on each node (`docker.io/library/nginx:1.25.3`).
     pub(crate) node_images: BTreeMap<String, BTreeSet<String>>,
     /// The last pod IP handed out per node index (host-local IPAM continues after it).
@@ -377,7 +381,7 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
             evicted: None,
             status_memo: None,
         };
-        cluster.runtime.pods.insert(uid.clone(), rt);
+        cluster.runtime.pods.insert(uid.clone(), Box::new(rt));
         write_status(cluster, &uid);
         if let Some(pod) = cluster.get_shared(&key) {
             crate::probes::add_pod(cluster, &key, &uid, &pod);
@@ -1832,7 +1836,7 @@ pub fn delete_pod(cluster: &mut Cluster, key: &ObjKey, grace: Option<i64>) -> Va
                 evicted: None,
                 status_memo: None,
             };
-            cluster.runtime.pods.insert(uid.clone(), rt);
+            cluster.runtime.pods.insert(uid.clone(), Box::new(rt));
             cluster.schedule(now + 500, Timer::Kubelet { pod: key.clone(), uid });
         }
     }

@@ -1599,6 +1599,22 @@ fn object<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
     Value::Object(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
+/// The keys of one shape of object, as a map of them (made at its first use).
+type Shape = std::sync::OnceLock<serde_json::Map<String, Value>>;
+
+/// A JSON object of `entries`, given in key order, as a copy of `shape`'s map with the
+/// values set in order: for the objects every status write makes, copying a map of
+/// the right keys costs less than building one from a list it must sort.
+fn shaped<const N: usize>(shape: &Shape, entries: [(&str, Value); N]) -> Value {
+    let keys = shape.get_or_init(|| entries.iter().map(|(k, _)| ((*k).to_owned(), Value::Null)).collect());
+    debug_assert!(keys.keys().map(String::as_str).eq(entries.iter().map(|(k, _)| *k)), "entries in the order of the shape's keys");
+    let mut map = keys.clone();
+    for (slot, (_, value)) in map.values_mut().zip(entries) {
+        *slot = value;
+    }
+    Value::Object(map)
+}
+
 fn text(s: &str) -> Value {
     Value::String(s.to_owned())
 }
@@ -1624,15 +1640,18 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
     let scheduled_at = scheduled.flatten().map(String::from).unwrap_or_else(|| rfc3339(now));
     if let Some((at, message)) = &rt.evicted {
         // The eviction manager's condition replaces one of the same type.
-        let condition = object([
-            ("lastProbeTime", Value::Null),
-            ("lastTransitionTime", Value::String(rfc3339(*at))),
-            ("message", Value::String(message.clone())),
-            ("observedGeneration", generation.clone()),
-            ("reason", text("TerminationByKubelet")),
-            ("status", text("True")),
-            ("type", text("DisruptionTarget")),
-        ]);
+        let condition = shaped(
+            &CONDITION_WITH_MESSAGE,
+            [
+                ("lastProbeTime", Value::Null),
+                ("lastTransitionTime", Value::String(rfc3339(*at))),
+                ("message", Value::String(message.clone())),
+                ("observedGeneration", generation.clone()),
+                ("reason", text("TerminationByKubelet")),
+                ("status", text("True")),
+                ("type", text("DisruptionTarget")),
+            ],
+        );
         match conditions.iter_mut().find(|c| c["type"] == "DisruptionTarget") {
             Some(existing) => *existing = condition,
             None => conditions.push(condition),
@@ -1647,32 +1666,36 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
             Some((t, text)) if *t == at => text.clone(),
             _ => last_time.insert((at, rfc3339(at))).1.clone(),
         };
-        let mut c: Vec<(String, Value)> = Vec::with_capacity(7);
-        c.push(("lastProbeTime".into(), Value::Null));
-        c.push(("lastTransitionTime".into(), Value::String(time)));
-        c.push(("observedGeneration".into(), generation.clone()));
-        c.push(("status".into(), text(if v { "True" } else { "False" })));
-        c.push(("type".into(), text(name)));
-        if let Some(r) = reason {
-            c.push(("reason".into(), text(r)));
+        let (status, time, generation) = (text(if v { "True" } else { "False" }), Value::String(time), generation.clone());
+        let condition = match reason {
             // A terminal pod's conditions name no containers.
-            if r != "PodFailed" {
+            Some(r) if r != "PodFailed" => {
                 let message = not_ready.get_or_insert_with(|| {
                     let names: Vec<&str> = rt.containers.iter().filter(|c| !c.ready && !c.ephemeral).map(|c| c.name.as_str()).collect();
                     ["containers with unready status: [", &names.join(" "), "]"].concat()
                 });
-                c.push(("message".into(), Value::String(message.clone())));
+                let message = Value::String(message.clone());
+                let entries = [("lastProbeTime", Value::Null), ("lastTransitionTime", time), ("message", message), ("observedGeneration", generation), ("reason", text(r)), ("status", status), ("type", text(name))];
+                shaped(&CONDITION_WITH_MESSAGE, entries)
             }
-        }
-        conditions.push(Value::Object(c.into_iter().collect()));
+            Some(r) => {
+                let entries = [("lastProbeTime", Value::Null), ("lastTransitionTime", time), ("observedGeneration", generation), ("reason", text(r)), ("status", status), ("type", text(name))];
+                shaped(&CONDITION_WITH_REASON, entries)
+            }
+            None => shaped(&CONDITION, [("lastProbeTime", Value::Null), ("lastTransitionTime", time), ("observedGeneration", generation), ("status", status), ("type", text(name))]),
+        };
+        conditions.push(condition);
     }
-    conditions.push(object([
-        ("lastProbeTime", Value::Null),
-        ("lastTransitionTime", Value::String(scheduled_at)),
-        ("observedGeneration", generation.clone()),
-        ("status", text("True")),
-        ("type", text("PodScheduled")),
-    ]));
+    conditions.push(shaped(
+        &CONDITION,
+        [
+            ("lastProbeTime", Value::Null),
+            ("lastTransitionTime", Value::String(scheduled_at)),
+            ("observedGeneration", generation.clone()),
+            ("status", text("True")),
+            ("type", text("PodScheduled")),
+        ],
+    ));
     // Regular containers, then ephemeral ones, in the runtime's order.
     let specs = ["containers", "ephemeralContainers"].into_iter().flat_map(|f| pod["spec"][f].as_array().into_iter().flatten());
     let mut statuses = Vec::with_capacity(rt.containers.len());
@@ -1682,40 +1705,51 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
             Some((image, full, id)) if *image == c.image => (full.clone(), id.clone()),
             _ => image_names(&c.image),
         };
-        let mut s: Vec<(String, Value)> = Vec::with_capacity(10);
-        s.push(("image".into(), Value::String(full)));
-        s.push(("imageID".into(), Value::String(if c.started_once { id } else { String::new() })));
-        s.push(("lastState".into(), c.last.as_ref().map(state_json).unwrap_or_else(|| Value::Object(serde_json::Map::new()))));
-        s.push(("name".into(), Value::String(c.name.clone())));
-        s.push(("ready".into(), Value::Bool(c.ready)));
-        s.push(("restartCount".into(), Value::from(c.restarts)));
-        if !c.ephemeral {
-            // Ephemeral containers have no readiness or startup.
-            s.push(("started".into(), Value::Bool(c.started && matches!(c.state, State::Running { .. }))));
-        }
-        s.push(("state".into(), state_json(&c.state)));
-        if let Some(id) = &c.container_id {
-            s.push(("containerID".into(), Value::String(["containerd://", id].concat())));
-        }
         let mounts: Vec<Value> = spec["volumeMounts"]
             .as_array()
             .into_iter()
             .flatten()
             .map(|m| {
-                let mut v: Vec<(String, Value)> = Vec::with_capacity(4);
-                v.push(("mountPath".into(), m["mountPath"].clone()));
-                v.push(("name".into(), m["name"].clone()));
+                let (path, name) = (m["mountPath"].clone(), m["name"].clone());
                 if m["readOnly"] == true {
-                    v.push(("readOnly".into(), Value::Bool(true)));
-                    v.push(("recursiveReadOnly".into(), text("Disabled")));
+                    static READ_ONLY_MOUNT: Shape = Shape::new();
+                    shaped(&READ_ONLY_MOUNT, [("mountPath", path), ("name", name), ("readOnly", Value::Bool(true)), ("recursiveReadOnly", text("Disabled"))])
+                } else {
+                    static MOUNT: Shape = Shape::new();
+                    shaped(&MOUNT, [("mountPath", path), ("name", name)])
                 }
-                Value::Object(v.into_iter().collect())
             })
             .collect();
-        if !mounts.is_empty() {
-            s.push(("volumeMounts".into(), Value::Array(mounts)));
-        }
-        if c.ephemeral { &mut ephemeral_statuses } else { &mut statuses }.push(Value::Object(s.into_iter().collect()));
+        let image = Value::String(full);
+        let image_id = Value::String(if c.started_once { id } else { String::new() });
+        let last_state = c.last.as_ref().map(state_json).unwrap_or_else(|| Value::Object(serde_json::Map::new()));
+        let (name, ready, restarts, state) = (Value::String(c.name.clone()), Value::Bool(c.ready), Value::from(c.restarts), state_json(&c.state));
+        // Ephemeral containers have no readiness or startup.
+        let started = (!c.ephemeral).then(|| Value::Bool(c.started && matches!(c.state, State::Running { .. })));
+        let container_id = c.container_id.as_ref().map(|id| Value::String(["containerd://", id].concat()));
+        let status = match (container_id, started, mounts.is_empty()) {
+            // The shapes of a regular container's status with its service account's token mounted.
+            (Some(id), Some(started), false) => {
+                static RUN: Shape = Shape::new();
+                let entries = [("containerID", id), ("image", image), ("imageID", image_id), ("lastState", last_state), ("name", name), ("ready", ready), ("restartCount", restarts), ("started", started), ("state", state), ("volumeMounts", Value::Array(mounts))];
+                shaped(&RUN, entries)
+            }
+            (None, Some(started), false) => {
+                static NOT_RUN: Shape = Shape::new();
+                let entries = [("image", image), ("imageID", image_id), ("lastState", last_state), ("name", name), ("ready", ready), ("restartCount", restarts), ("started", started), ("state", state), ("volumeMounts", Value::Array(mounts))];
+                shaped(&NOT_RUN, entries)
+            }
+            (container_id, started, _) => {
+                let mut s = vec![("image", image), ("imageID", image_id), ("lastState", last_state), ("name", name), ("ready", ready), ("restartCount", restarts), ("state", state)];
+                s.extend(started.map(|v| ("started", v)));
+                s.extend(container_id.map(|v| ("containerID", v)));
+                if !mounts.is_empty() {
+                    s.push(("volumeMounts", Value::Array(mounts)));
+                }
+                object(s)
+            }
+        };
+        if c.ephemeral { &mut ephemeral_statuses } else { &mut statuses }.push(status);
     }
     let running = rt.containers.iter().filter(|c| !c.ephemeral).any(|c| matches!(c.state, State::Running { .. }) || c.started_once && c.next != Next::Nothing);
     let all_done = rt.containers.iter().filter(|c| !c.ephemeral).all(|c| matches!(c.state, State::Terminated { .. }) && c.next == Next::Nothing);
@@ -1728,39 +1762,80 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
     } else {
         "Pending"
     };
-    let mut status: Vec<(String, Value)> = Vec::with_capacity(13);
-    status.push(("conditions".into(), Value::Array(conditions)));
-    status.push(("containerStatuses".into(), Value::Array(statuses)));
-    status.push(("hostIPs".into(), Value::Array(vec![object([("ip", text(node_ip))])])));
-    status.push(("hostIP".into(), text(node_ip)));
-    status.push(("observedGeneration".into(), generation.clone()));
-    status.push(("phase".into(), text(phase)));
-    status.push(("qosClass".into(), pod_status["qosClass"].clone()));
-    status.push(("startTime".into(), Value::String(pod_status["startTime"].as_str().map(String::from).unwrap_or_else(|| rfc3339(now)))));
-    if !ephemeral_statuses.is_empty() {
-        status.push(("ephemeralContainerStatuses".into(), Value::Array(ephemeral_statuses)));
+    let ip_list = |ip: &str| {
+        static IP: Shape = Shape::new();
+        Value::Array(vec![shaped(&IP, [("ip", text(ip))])])
+    };
+    let (conditions, statuses, host_ips, host_ip) = (Value::Array(conditions), Value::Array(statuses), ip_list(node_ip), text(node_ip));
+    let (generation, phase, qos) = (generation.clone(), text(phase), pod_status["qosClass"].clone());
+    let start_time = Value::String(pod_status["startTime"].as_str().map(String::from).unwrap_or_else(|| rfc3339(now)));
+    let evicted_message = rt.evicted.as_ref().filter(|_| evicted_done).map(|(_, message)| message);
+    match (&rt.ip, ephemeral_statuses.is_empty(), evicted_message) {
+        // The shapes of a pod's status but for ephemeral containers and evictions.
+        (Some(ip), true, None) => {
+            static WITH_IP: Shape = Shape::new();
+            let entries = [
+                ("conditions", conditions),
+                ("containerStatuses", statuses),
+                ("hostIP", host_ip),
+                ("hostIPs", host_ips),
+                ("observedGeneration", generation),
+                ("phase", phase),
+                ("podIP", text(ip)),
+                ("podIPs", ip_list(ip)),
+                ("qosClass", qos),
+                ("startTime", start_time),
+            ];
+            shaped(&WITH_IP, entries)
+        }
+        (None, true, None) => {
+            static WITHOUT_IP: Shape = Shape::new();
+            let entries = [("conditions", conditions), ("containerStatuses", statuses), ("hostIP", host_ip), ("hostIPs", host_ips), ("observedGeneration", generation), ("phase", phase), ("qosClass", qos), ("startTime", start_time)];
+            shaped(&WITHOUT_IP, entries)
+        }
+        (ip, _, evicted_message) => {
+            let mut status = vec![("conditions", conditions), ("containerStatuses", statuses), ("hostIPs", host_ips), ("hostIP", host_ip), ("observedGeneration", generation), ("phase", phase), ("qosClass", qos), ("startTime", start_time)];
+            if !ephemeral_statuses.is_empty() {
+                status.push(("ephemeralContainerStatuses", Value::Array(ephemeral_statuses)));
+            }
+            if let Some(message) = evicted_message {
+                status.push(("message", text(message)));
+                status.push(("reason", text("Evicted")));
+            }
+            if let Some(ip) = ip {
+                status.push(("podIP", text(ip)));
+                status.push(("podIPs", ip_list(ip)));
+            }
+            object(status)
+        }
     }
-    if let (true, Some((_, message))) = (evicted_done, &rt.evicted) {
-        status.push(("message".into(), Value::String(message.clone())));
-        status.push(("reason".into(), text("Evicted")));
-    }
-    if let Some(ip) = &rt.ip {
-        status.push(("podIP".into(), Value::String(ip.clone())));
-        status.push(("podIPs".into(), Value::Array(vec![object([("ip", Value::String(ip.clone()))])])));
-    }
-    Value::Object(status.into_iter().collect())
 }
 
+/// The shapes of a condition: with a reason and a message, a reason only, neither.
+static CONDITION_WITH_MESSAGE: Shape = Shape::new();
+static CONDITION_WITH_REASON: Shape = Shape::new();
+static CONDITION: Shape = Shape::new();
+
 fn state_json(s: &State) -> Value {
+    static WAITING: Shape = Shape::new();
+    static RUNNING: Shape = Shape::new();
+    static STARTED_AT: Shape = Shape::new();
     match s {
         State::Waiting { reason, message } => {
+            let reason = Value::String(reason.clone());
             let waiting = match message {
-                Some(m) => object([("reason", Value::String(reason.clone())), ("message", Value::String(m.clone()))]),
-                None => object([("reason", Value::String(reason.clone()))]),
+                Some(m) => {
+                    static WITH_MESSAGE: Shape = Shape::new();
+                    shaped(&WITH_MESSAGE, [("message", Value::String(m.clone())), ("reason", reason)])
+                }
+                None => {
+                    static REASON: Shape = Shape::new();
+                    shaped(&REASON, [("reason", reason)])
+                }
             };
-            object([("waiting", waiting)])
+            shaped(&WAITING, [("waiting", waiting)])
         }
-        State::Running { started } => object([("running", object([("startedAt", Value::String(rfc3339(*started)))]))]),
+        State::Running { started } => shaped(&RUNNING, [("running", shaped(&STARTED_AT, [("startedAt", Value::String(rfc3339(*started)))]))]),
         State::Terminated { code, reason, started, finished, message, id } => {
             let mut t = Vec::with_capacity(6);
             t.push(("containerID", id.as_ref().map(|id| Value::String(format!("containerd://{id}"))).unwrap_or(Value::Null)));

@@ -747,12 +747,14 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 c.env = env;
                 c.files = share_files(&cluster.runtime.last_files, files);
                 cluster.runtime.last_files = c.files.clone();
-                c.body = served_body(&c.image, &c.files);
+                // The image's catalogue entry, found once for what follows.
+                let found = images::find(&c.image);
+                c.body = served_body(found, &c.files);
                 let spec = &command_of[i];
                 c.started = !spec["startupProbe"].is_object();
                 c.ready = c.started && !spec["readinessProbe"].is_object() && !c.ephemeral;
-                let behaviour = behaviour_of(&command_of[i], &c.image);
-                let port = match images::find(&c.image).map(|i| &i.process) {
+                let behaviour = behaviour_with(&command_of[i], found);
+                let port = match found.map(|i| &i.process) {
                     Some(Process::Server { port, port_env, .. }) => {
                         port_env.as_ref().and_then(|var| c.env.iter().find(|(k, _)| k == var)).and_then(|(_, v)| v.parse::<u16>().ok()).unwrap_or(*port)
                     }
@@ -1332,6 +1334,11 @@ impl Behaviour {
 }
 
 fn behaviour_of(container: &Value, image: &str) -> Behaviour {
+    behaviour_with(container, images::find(image))
+}
+
+/// [`behaviour_of`] with the image's catalogue entry (`None`: not in the catalogue).
+fn behaviour_with(container: &Value, found: Option<&'static images::Image>) -> Behaviour {
     let words: Vec<String> = ["command", "args"]
         .iter()
         .flat_map(|f| container[*f].as_array().cloned().unwrap_or_default())
@@ -1344,10 +1351,10 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
             o.remove("command");
             o.remove("args");
         }
-        return behaviour_of(&plain, image);
+        return behaviour_with(&plain, found);
     }
     // `args` alone replace the CMD of an image without an entrypoint (busybox's `sh`).
-    let args_replace_cmd = container["command"].is_null() && matches!(images::find(image).map(|i| &i.process), Some(Process::Exit { .. }));
+    let args_replace_cmd = container["command"].is_null() && matches!(found.map(|i| &i.process), Some(Process::Exit { .. }));
     if let Some(stress) = crate::resources_model::stress_args(&words) {
         let hogs = format!("stress: info: [1] dispatching hogs: {} cpu, 0 io, {} vm, 0 hdd", stress.cpu, stress.vm);
         let exit_after = stress.timeout_s.map(|t| (t * 1000, 0));
@@ -1359,7 +1366,7 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
     }
     // A shell with stdin open (an attached debug container) runs until the session ends.
     let shell_first = words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).is_some_and(|w| matches!(w, "sh" | "bash" | "ash"));
-    if container["stdin"] == true && (words.len() == 1 && shell_first || words.is_empty() && images::find(image).is_some_and(|i| i.shell)) {
+    if container["stdin"] == true && (words.len() == 1 && shell_first || words.is_empty() && found.is_some_and(|i| i.shell)) {
         return Behaviour { exit_after: None, ignores_sigterm: true, lines: Vec::new(), go_lines: Vec::new() };
     }
     if !words.is_empty() && (!container["command"].is_null() || args_replace_cmd) {
@@ -1376,7 +1383,7 @@ fn behaviour_of(container: &Value, image: &str) -> Behaviour {
         }
         return Behaviour { exit_after: Some((100, 0)), ignores_sigterm: false, lines: Vec::new(), go_lines: Vec::new() };
     }
-    match images::find(image).map(|i| &i.process) {
+    match found.map(|i| &i.process) {
         Some(Process::Server { logs, go_logs, .. }) => {
             Behaviour { exit_after: None, ignores_sigterm: false, lines: catalogue_lines(logs), go_lines: go_logs.clone() }
         }
@@ -2060,8 +2067,8 @@ pub(crate) fn append_log(cluster: &mut Cluster, pod: &Value, name: &str, line: &
 
 /// The body a server reads from a file at start (hello-server 1.5's
 /// `/etc/config/myconfig.txt`), when the image does so and the file is there.
-fn served_body(image: &str, files: &[(String, FileText)]) -> Option<String> {
-    let Some(Process::Server { config_file: Some(path), .. }) = images::find(image).map(|i| &i.process) else { return None };
+fn served_body(found: Option<&images::Image>, files: &[(String, FileText)]) -> Option<String> {
+    let Some(Process::Server { config_file: Some(path), .. }) = found.map(|i| &i.process) else { return None };
     files.iter().find(|(p, _)| p == path).map(|(_, text)| text.to_string())
 }
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use crate::cluster::{Cluster, ObjKey, Timer, WatchEvent, WatchKind};
+use crate::cluster::{Cluster, ObjKey, Timer, WatchEvent};
 use crate::images::{self, ImageRef, Process};
 use crate::network::{NetAnswer, NetCall};
 use crate::process::{NetRecord, NetView, ProcessNet, ProcessRequest, ProcessRun};
@@ -62,7 +62,8 @@ pub struct Runtime {
 }
 
 /// The nodes' names in store order, as of a resourceVersion: a pod's host IP follows
-/// its node's place among them, which only a node added or removed changes.
+/// its node's place among them, which only a node added or removed changes (they are
+/// read again after any node write, which is rare).
 #[derive(Debug, Clone, Default)]
 struct NodeOrder {
     /// `None` until first read.
@@ -1269,14 +1270,13 @@ fn node_index(cluster: &mut Cluster, node: &str) -> usize {
 impl NodeOrder {
     /// [`node_index`], with the store at resourceVersion `rv` and its watch log.
     fn place(&mut self, objects: &crate::store::Store, watch_log: &[(u64, WatchEvent)], rv: u64, node: &str) -> usize {
-        let added_or_removed = |e: &WatchEvent| e.kind != WatchKind::Modified && e.key.resource == "nodes";
-        let unchanged = self.as_of.is_some_and(|as_of| none_written_since(watch_log, rv, as_of, added_or_removed));
+        let unchanged = self.as_of.is_some_and(|as_of| none_written_since(watch_log, rv, as_of, |e| e.key.resource == "nodes"));
         let start = ObjKey { resource: "nodes".into(), namespace: Default::default(), name: Default::default() };
         let names = || objects.keys_from(start.clone()).take_while(|k| k.resource == start.resource).map(|k| k.name.clone());
         if !unchanged {
             self.names = names().collect();
         }
-        debug_assert!(self.names.iter().cloned().eq(names()), "the nodes changed, yet the watch log shows no node added or removed");
+        debug_assert!(self.names.iter().cloned().eq(names()), "the nodes changed, yet the watch log shows no node written");
         self.as_of = Some(rv);
         self.names.binary_search_by(|n| n.as_str().cmp(node)).unwrap_or(0)
     }

@@ -288,7 +288,7 @@ fn sync_pod(cluster: &mut Cluster, key: &ObjKey) {
             return;
         }
         let (node, uid) = (node.to_string(), uid.to_string());
-        if pod["status"]["phase"] == "Running" || pod["spec"]["hostNetwork"] == true && pod["status"]["phase"] == "Running" {
+        if pod["status"]["phase"] == "Running" {
             // Pods the bootstrap created already running have no runtime state to drive.
             return;
         }
@@ -716,11 +716,11 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     cluster.emit_event(&pod, Some(&path), "Normal", "Pulled", &source, msg);
                 }
                 cluster.emit_event(&pod, Some(&path), "Normal", "Created", &source, ["Created container: ", &c.name].concat());
-                let files = crate::podenv::mounted_files(cluster, &pod, &command_of[i]);
+                let files = crate::podenv::mounted_files(cluster, &pod, command_of[i]);
                 // A debug container kept open on stdin runs its command while kubectl is
                 // attached (the attach runs it and ends the container with its status).
                 let attached = c.ephemeral && command_of[i]["stdin"] == true;
-                let own = if attached { None } else { run_own_command(cluster, &pod, rt.ip.as_deref().unwrap_or(""), &command_of[i], &c.image, &env, &files, now) };
+                let own = if attached { None } else { run_own_command(cluster, &pod, rt.ip.as_deref().unwrap_or(""), command_of[i], &c.image, &env, &files, now) };
                 c.own = OwnProcess::default();
                 if let Some((_, _, ProcessRun::NotFound { program }, _)) = &own {
                     // The runtime creates the container but cannot exec its command.
@@ -754,7 +754,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                 let spec = &command_of[i];
                 c.started = !spec["startupProbe"].is_object();
                 c.ready = c.started && !spec["readinessProbe"].is_object() && !c.ephemeral;
-                let behaviour = behaviour_with(&command_of[i], found);
+                let behaviour = behaviour_with(command_of[i], found);
                 let port = match found.map(|i| &i.process) {
                     Some(Process::Server { port, port_env, .. }) => {
                         port_env.as_ref().and_then(|var| c.env.iter().find(|(k, _)| k == var)).and_then(|(_, v)| v.parse::<u16>().ok()).unwrap_or(*port)
@@ -838,7 +838,7 @@ pub fn step(cluster: &mut Cluster, key: &ObjKey, uid: &str) {
                     None if start_error.is_some() => 128,
                     None => match c.own.exit_code.take() {
                         Some(code) => code,
-                        None => behaviour_of(&command_of[i], &c.image).exit_after.map(|(_, code)| code).unwrap_or(0),
+                        None => behaviour_of(command_of[i], &c.image).exit_after.map(|(_, code)| code).unwrap_or(0),
                     },
                 };
                 c.started = false;
@@ -1732,7 +1732,7 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
         let last_state = c.last.as_ref().map(state_json).unwrap_or_else(|| Value::Object(serde_json::Map::new()));
         let (name, ready, restarts, state) = (Value::String(c.name.clone()), Value::Bool(c.ready), Value::from(c.restarts), state_json(&c.state));
         // Ephemeral containers have no readiness or startup.
-        let started = (!c.ephemeral).then(|| Value::Bool(c.started && matches!(c.state, State::Running { .. })));
+        let started = (!c.ephemeral).then_some(Value::Bool(c.started && matches!(c.state, State::Running { .. })));
         let container_id = c.container_id.as_ref().map(|id| Value::String(["containerd://", id].concat()));
         let status = match (container_id, started, mounts.is_empty()) {
             // The shapes of a regular container's status with its service account's token mounted.

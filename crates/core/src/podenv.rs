@@ -168,11 +168,15 @@ fn resource_field(container: &Value, r: &Value) -> String {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ServiceLinks {
     as_of: u64,
-    made: BTreeMap<(String, bool), std::sync::Arc<[(String, String)]>>,
+    /// By namespace and whether links are on.
+    made: BTreeMap<(String, bool), Variables>,
 }
 
+/// Environment variables, shared.
+type Variables = std::sync::Arc<[(String, String)]>;
+
 /// [`service_env`], made again only after a Service was written.
-fn service_links(cluster: &mut Cluster, ns: &str, links: bool) -> std::sync::Arc<[(String, String)]> {
+fn service_links(cluster: &mut Cluster, ns: &str, links: bool) -> Variables {
     let rv = cluster.resource_version();
     let cache = &mut cluster.runtime.service_links;
     let unchanged = crate::kubelet::none_written_since(&cluster.watch_log, rv, cache.as_of, |e| e.key.resource == "services");
@@ -183,7 +187,7 @@ fn service_links(cluster: &mut Cluster, ns: &str, links: bool) -> std::sync::Arc
     let made = match cache.made.get(&(ns.to_string(), links)) {
         Some(made) => made.clone(),
         None => {
-            let made: std::sync::Arc<[(String, String)]> = service_env(cluster, ns, links).into();
+            let made: Variables = service_env(cluster, ns, links).into();
             cluster.runtime.service_links.made.insert((ns.to_string(), links), made.clone());
             made
         }

@@ -59,6 +59,8 @@ pub struct Runtime {
     pub(crate) service_links: crate::podenv::ServiceLinks,
     /// The nodes' memory capacities (see [`crate::eviction_manager::watch_node`]).
     pub(crate) capacities: crate::eviction_manager::Capacities,
+    /// The image names a container's status was last given (see [`ContainerRt::name_image`]).
+    last_image_names: Option<std::sync::Arc<ImageNames>>,
 }
 
 /// The nodes' names in store order, as of a resourceVersion: a pod's host IP follows
@@ -167,29 +169,42 @@ struct ContainerRt {
     pub previous_logs: Vec<LogLine>,
     /// The current run of the container's own command (see `crate::process`).
     own: OwnProcess,
-    /// The image its status names: the reference it was made for, the full reference
-    /// and the image ID (see [`ContainerRt::name_image`]).
-    image_names: Option<(String, String, String)>,
+    /// The names its status gives its image (see [`ContainerRt::name_image`]).
+    image_names: Option<std::sync::Arc<ImageNames>>,
 }
 
-impl ContainerRt {
-    /// Makes [`ContainerRt::image_names`] for the current image, unless it is for it.
-    fn name_image(&mut self) {
-        if self.image_names.as_ref().is_some_and(|(image, _, _)| *image == self.image) {
-            return;
-        }
-        let (full, id) = image_names(&self.image);
-        self.image_names = Some((self.image.clone(), full, id));
+/// An image reference and the names a container's status gives it: the full
+/// reference and the image ID (`repository@sha256:…`).
+#[derive(Debug)]
+struct ImageNames {
+    image: String,
+    full: String,
+    id: String,
+}
+
+impl ImageNames {
+    fn of(image: &str) -> ImageNames {
+        let reference = ImageRef::parse(image);
+        let full = reference.full();
+        let id = [reference.repository.as_str(), "@sha256:", &digest(&full)].concat();
+        ImageNames { image: image.to_string(), full, id }
     }
 }
 
-/// An image's full reference and its ID (`repository@sha256:…`), as a container's
-/// status names them.
-fn image_names(image: &str) -> (String, String) {
-    let reference = ImageRef::parse(image);
-    let full = reference.full();
-    let id = [reference.repository.as_str(), "@sha256:", &digest(&full)].concat();
-    (full, id)
+impl ContainerRt {
+    /// Gives [`ContainerRt::image_names`] the current image's names, unless it has
+    /// them: those of `last` (the last container named, most likely a replica of the
+    /// same template) when they are for the same image, which it then shares.
+    fn name_image(&mut self, last: &mut Option<std::sync::Arc<ImageNames>>) {
+        if self.image_names.as_ref().is_some_and(|n| n.image == self.image) {
+            return;
+        }
+        let names = match last {
+            Some(names) if names.image == self.image => names.clone(),
+            _ => last.insert(std::sync::Arc::new(ImageNames::of(&self.image))).clone(),
+        };
+        self.image_names = Some(names);
+    }
 }
 
 /// A container's own command as the process runner ran it: what it prints later,
@@ -1465,7 +1480,7 @@ fn write_status(cluster: &mut Cluster, uid: &str) {
         }
     }
     for c in rt.containers.iter_mut() {
-        c.name_image();
+        c.name_image(&mut runtime.last_image_names);
     }
     let status = render_status(rt, pod, evicted_done, &node_ip, now);
     // Most steps leave the status as it was: then the pod is not copied to compare.
@@ -1709,8 +1724,11 @@ fn render_status(rt: &PodRuntime, pod: &Value, evicted_done: bool, node_ip: &str
     let mut ephemeral_statuses = Vec::new();
     for (c, spec) in rt.containers.iter().zip(specs) {
         let (full, id) = match &c.image_names {
-            Some((image, full, id)) if *image == c.image => (full.clone(), id.clone()),
-            _ => image_names(&c.image),
+            Some(names) if names.image == c.image => (names.full.clone(), names.id.clone()),
+            _ => {
+                let names = ImageNames::of(&c.image);
+                (names.full, names.id)
+            }
         };
         let mounts: Vec<Value> = spec["volumeMounts"]
             .as_array()

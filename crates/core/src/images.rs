@@ -294,8 +294,21 @@ impl ImageRef {
 
 /// What a pull of `image` finds, or `None` when the registry does not have it.
 pub fn find(image: &str) -> Option<&'static Image> {
+    // The answer depends on the text alone, and a cluster runs few images many times
+    // (every replica, every status write): the last few answers are kept.
+    thread_local! {
+        static RECENT: std::cell::RefCell<(usize, [Option<(String, Option<&'static Image>)>; 4])> = std::cell::RefCell::default();
+    }
+    if let Some(found) = RECENT.with_borrow(|(_, recent)| recent.iter().flatten().find(|(text, _)| text == image).map(|(_, found)| *found)) {
+        return found;
+    }
     let r = ImageRef::parse(image);
-    catalogue().iter().find(|i| i.repository == r.repository && i.tags.iter().any(|t| *t == r.tag))
+    let found = catalogue().iter().find(|i| i.repository == r.repository && i.tags.iter().any(|t| *t == r.tag));
+    RECENT.with_borrow_mut(|(next, recent)| {
+        recent[*next] = Some((image.to_string(), found));
+        *next = (*next + 1) % recent.len();
+    });
+    found
 }
 
 /// Whether the repository exists at all (a missing tag and a missing repository fail

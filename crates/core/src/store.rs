@@ -58,7 +58,7 @@ impl Packed {
             shift += 7;
         }
         let mut out = vec![0; len];
-        let n = lz4_flex::block::decompress_into_with_dict(&self.data[i..], &mut out, &self.dict.0).expect("packed data is lz4_flex's own output");
+        let n = lz4_flex::block::decompress_into_with_dict(&self.data[i..], &mut out, &self.dict.0).expect("packed data is a valid LZ4 block (lz4.rs)");
         debug_assert_eq!(n, len);
         out
     }
